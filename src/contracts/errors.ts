@@ -1,0 +1,26 @@
+/**
+ * Stable, dotted error codes shared by every surface (HTTP APIs, CLI, web apps).
+ * A code never changes meaning once released; add new ones instead.
+ */
+export const ErrorCodes = {
+  configInvalid: 'config.invalid',
+  databaseUnavailable: 'database.unavailable',
+  inputInvalid: 'input.invalid',
+  namespaceExists: 'namespace.exists',
+  namespaceNotFound: 'namespace.not_found',
+  applicationExists: 'application.exists',
+  userExists: 'user.exists',
+  userNotFound: 'user.not_found',
+  passwordTooWeak: 'password.too_weak',
+  internal: 'internal.error',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** The JSON body every TechPass API answers with on failure. */
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+  field?: string;
+  correlationId?: string;
+}

@@ -1,0 +1,74 @@
+/**
+ * The directory: tenant namespaces and the applications (OIDC clients) they own.
+ * Rules only; storage implements the repository interfaces declared here.
+ */
+import type { ApplicationId, NamespaceId } from './ids.js';
+
+export interface Namespace {
+  id: NamespaceId;
+  name: string;
+  displayName: string;
+  description: string;
+  directoryId: string;
+  createdAt: number;
+}
+
+export interface Application {
+  id: ApplicationId;
+  namespaceId: NamespaceId;
+  name: string;
+  homepageUrl: string | null;
+  logoutUrl: string | null;
+  redirectUris: string[];
+  isPublic: boolean;
+  signInEnabled: boolean;
+  assignmentRequired: boolean;
+  implicitGrant: boolean;
+  backchannelLogoutUri: string | null;
+  termsVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ApplicationSecret {
+  id: string;
+  applicationId: ApplicationId;
+  digest: string;
+  hint: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+const NAMESPACE_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
+
+export function checkNamespaceName(name: string): string | null {
+  return NAMESPACE_NAME.test(name)
+    ? null
+    : 'must be 3–40 lower-case letters, digits or dashes, starting with a letter';
+}
+
+export function checkApplicationName(name: string): string | null {
+  return name.trim().length >= 1 && name.length <= 100 ? null : 'is required (at most 100 characters)';
+}
+
+/**
+ * Redirect URIs are matched exactly, so they must be absolute, without a fragment,
+ * and over https except for loopback development hosts.
+ */
+export function checkRedirectUri(uri: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `${JSON.stringify(uri)} is not an absolute URL`;
+  }
+  if (url.hash) return `${uri} must not contain a fragment`;
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    return `${uri} must use https (http is allowed only for localhost)`;
+  }
+  return null;
+}
+
+/** Client secrets are valid for one year by default (several may overlap for rollover). */
+export const SECRET_LIFETIME_MS = 365 * 24 * 3600 * 1000;

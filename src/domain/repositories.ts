@@ -1,0 +1,75 @@
+/**
+ * What the product needs from storage, as contracts the persistence layer fulfils.
+ * Read these like oidc-provider's example adapter: every method, every field.
+ * Expected failures are values (`{ ok: false, … }`), never exceptions.
+ */
+import type { AuditEvent, AuditEventInput, ChainCheck } from './audit.js';
+import type { Application, ApplicationSecret, Namespace } from './directory.js';
+import type { ApplicationId, NamespaceId, UserId } from './ids.js';
+import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-keys.js';
+import type { NewUser, User } from './users.js';
+
+export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
+
+export interface UserRepository {
+  /** Creates an account; `conflict` names the identifier already taken (`email` or `username`). */
+  create(user: NewUser, secrets: { passwordHash: string | null }): Promise<Created<User>>;
+  findById(id: UserId): Promise<User | null>;
+  /** Finds by TechPass ID: the e-mail or the local username, case-insensitively. */
+  findByLogin(login: string): Promise<User | null>;
+  passwordHash(id: UserId): Promise<string | null>;
+  /** Enrols a TOTP factor whose seed is sealed under the master key. */
+  addTotpFactor(id: UserId, label: string, seedBase32: string): Promise<string>;
+  listFactors(id: UserId): Promise<Array<{ id: string; kind: string; label: string; createdAt: number }>>;
+}
+
+export interface NamespaceRepository {
+  create(input: { name: string; displayName: string; description: string }): Promise<Created<Namespace>>;
+  findByName(name: string): Promise<Namespace | null>;
+  findById(id: NamespaceId): Promise<Namespace | null>;
+  list(): Promise<Namespace[]>;
+}
+
+export interface NewApplication {
+  name: string;
+  redirectUris: string[];
+  isPublic: boolean;
+  homepageUrl?: string | null;
+  logoutUrl?: string | null;
+}
+
+/** Applications of one namespace; obtained only through `forNamespace`. */
+export interface ApplicationRepository {
+  create(input: NewApplication): Promise<Created<Application>>;
+  get(id: ApplicationId): Promise<Application | null>;
+  list(): Promise<Application[]>;
+  addSecret(id: ApplicationId, secret: { digest: string; hint: string; expiresAt: number }): Promise<ApplicationSecret>;
+  listSecrets(id: ApplicationId): Promise<ApplicationSecret[]>;
+}
+
+export interface NamespaceScope {
+  readonly namespaceId: NamespaceId;
+  readonly applications: ApplicationRepository;
+}
+
+/** Finds an application by its client id across namespaces: the OIDC provider's one entry point. */
+export interface ClientDirectory {
+  findClient(clientId: string): Promise<{ application: Application; secrets: ApplicationSecret[] } | null>;
+}
+
+export interface AuditLog {
+  append(event: AuditEventInput): Promise<AuditEvent>;
+  list(options?: { afterSeq?: number; limit?: number; targetId?: string }): Promise<AuditEvent[]>;
+  verify(): Promise<ChainCheck>;
+}
+
+export interface SigningKeyRepository {
+  all(): Promise<SigningKey[]>;
+  insert(key: { kid: string; alg: SigningAlg; status: KeyStatus; privateJwk: Record<string, unknown> }): Promise<void>;
+  /** Applies a rotation in one transaction; new next keys are supplied by the caller. */
+  applyRotation(plan: RotationPlan, newKeys: Array<{ kid: string; alg: SigningAlg; privateJwk: Record<string, unknown> }>): Promise<void>;
+  /** A cheap fingerprint that changes whenever the key set changes (for cache invalidation across nodes). */
+  version(): Promise<string>;
+}
+
+export type { ApplicationId };

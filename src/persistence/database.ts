@@ -1,0 +1,88 @@
+/**
+ * Opens the database: embedded SQLite (a file, WAL mode, foreign keys on) or
+ * PostgreSQL (a pool). Both speak through one Kysely instance over one schema.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Schema } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export type DatabaseTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize?: number };
+
+export interface Database {
+  readonly engine: Engine;
+  readonly db: Kysely<Schema>;
+  /** Answers whether the database answers a trivial query right now. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// BIGINT columns hold millisecond timestamps and counters, well inside 2^53.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error) => void): Database {
+  if (target.engine === 'sqlite') {
+    if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    const connection = new SQLite(target.file);
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('busy_timeout = 5000');
+    // NORMAL in WAL mode keeps every committed transaction across a process crash.
+    connection.pragma('synchronous = NORMAL');
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+    return {
+      engine: 'sqlite',
+      db,
+      ping: async () => {
+        try {
+          await sql`select 1`.execute(db);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: () => db.destroy(),
+    };
+  }
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: target.poolSize ?? 10,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+    types: pgTypes,
+  });
+  // An idle client losing its server must not crash the process: the pool replaces it.
+  pool.on('error', (error) => onPoolError?.(error));
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    engine: 'postgres',
+    db,
+    ping: async () => {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Errors that mean "the database is not there right now", not "the query is wrong". */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'SQLITE_BUSY', 'SQLITE_CANTOPEN'];
+  if (e.code && codes.includes(e.code)) return true;
+  const message = e.message ?? '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(message);
+}

@@ -1,0 +1,32 @@
+/**
+ * Versioned migrations, in code. Kysely's migrator takes a lock first (an advisory
+ * lock on PostgreSQL, the write lock on SQLite), so any number of nodes may start
+ * at once and each migration still runs exactly once.
+ */
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database.js';
+import { foundation } from './migrations/0001-foundation.js';
+
+function migrationsFor(database: Database): Record<string, Migration> {
+  return {
+    '0001-foundation': foundation(database.engine),
+  };
+}
+
+export interface MigrationReport {
+  applied: string[];
+  total: number;
+}
+
+export async function migrate(database: Database): Promise<MigrationReport> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(database) };
+  const migrator = new Migrator({ db: database.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${reason}`.replace('  ', ' '));
+  }
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return { applied, total: Object.keys(migrationsFor(database)).length };
+}

@@ -1,0 +1,134 @@
+/**
+ * Applications (OIDC clients) of one namespace, and their secrets. Every query
+ * carries the scope's namespace id, so a caller holding one namespace's scope
+ * cannot read or change another namespace's applications.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { Application, ApplicationSecret } from '../../domain/directory.js';
+import { asApplicationId, asNamespaceId, type NamespaceId } from '../../domain/ids.js';
+import type { ApplicationRepository, ClientDirectory } from '../../domain/repositories.js';
+import type { Clock } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import { uniqueViolation } from '../errors.js';
+import type { ApplicationSecretsTable, ApplicationsTable, Schema } from '../schema.js';
+
+export function toApplication(row: Selectable<ApplicationsTable>): Application {
+  return {
+    id: asApplicationId(row.id),
+    namespaceId: asNamespaceId(row.namespace_id),
+    name: row.name,
+    homepageUrl: row.homepage_url,
+    logoutUrl: row.logout_url,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    isPublic: row.is_public === 1,
+    signInEnabled: row.sign_in_enabled === 1,
+    assignmentRequired: row.assignment_required === 1,
+    implicitGrant: row.implicit_grant === 1,
+    backchannelLogoutUri: row.backchannel_logout_uri,
+    termsVersion: row.terms_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toSecret(row: Selectable<ApplicationSecretsTable>): ApplicationSecret {
+  return {
+    id: row.id,
+    applicationId: asApplicationId(row.application_id),
+    digest: row.digest,
+    hint: row.hint,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespaceId: NamespaceId): ApplicationRepository {
+  return {
+    async create(input) {
+      const now = clock.now();
+      const row = {
+        namespace_id: namespaceId,
+        id: newId('app_'),
+        name: input.name.trim(),
+        homepage_url: input.homepageUrl ?? null,
+        logout_url: input.logoutUrl ?? null,
+        redirect_uris: JSON.stringify(input.redirectUris),
+        is_public: input.isPublic ? 1 : 0,
+        sign_in_enabled: 1,
+        assignment_required: 0,
+        implicit_grant: 0,
+        backchannel_logout_uri: null,
+        terms_version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await db.insertInto('applications').values(row).execute();
+      } catch (error) {
+        if (uniqueViolation(error) === null) throw error;
+        return { ok: false, conflict: 'name' };
+      }
+      return { ok: true, value: toApplication(row) };
+    },
+
+    async get(id) {
+      const row = await db
+        .selectFrom('applications')
+        .selectAll()
+        .where('namespace_id', '=', namespaceId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toApplication(row) : null;
+    },
+
+    async list() {
+      const rows = await db.selectFrom('applications').selectAll().where('namespace_id', '=', namespaceId).orderBy('name').execute();
+      return rows.map(toApplication);
+    },
+
+    async addSecret(id, secret) {
+      const row = {
+        namespace_id: namespaceId,
+        id: newId('sec_'),
+        application_id: id,
+        digest: secret.digest,
+        hint: secret.hint,
+        created_at: clock.now(),
+        expires_at: secret.expiresAt,
+      };
+      await db.insertInto('application_secrets').values(row).execute();
+      return toSecret(row);
+    },
+
+    async listSecrets(id) {
+      const rows = await db
+        .selectFrom('application_secrets')
+        .selectAll()
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', id)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toSecret);
+    },
+  };
+}
+
+/**
+ * The provider's lookup of a client by id. The client id is globally unique, so the
+ * namespace is learned from the application row, then its secrets are read inside it.
+ */
+export function clientDirectory(db: Kysely<Schema>): ClientDirectory {
+  return {
+    async findClient(clientId) {
+      const row = await db.selectFrom('applications').selectAll().where('id', '=', clientId).executeTakeFirst();
+      if (!row) return null;
+      const secrets = await db
+        .selectFrom('application_secrets')
+        .selectAll()
+        .where('namespace_id', '=', row.namespace_id)
+        .where('application_id', '=', row.id)
+        .execute();
+      return { application: toApplication(row), secrets: secrets.map(toSecret) };
+    },
+  };
+}

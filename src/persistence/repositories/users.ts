@@ -1,0 +1,115 @@
+/** Accounts and their MFA factors. */
+import type { Kysely, Selectable } from 'kysely';
+import type { UserRepository } from '../../domain/repositories.js';
+import { asUserId, type UserId } from '../../domain/ids.js';
+import { normaliseEmail, type AccountType, type User, type UserStatus } from '../../domain/users.js';
+import type { Clock } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import type { MasterKey } from '../../platform/secrets.js';
+import { uniqueViolation } from '../errors.js';
+import type { Schema, UsersTable } from '../schema.js';
+
+export function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: asUserId(row.id),
+    email: row.email,
+    username: row.username,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    accountType: row.account_type as AccountType,
+    status: row.status as UserStatus,
+    platformRole: row.platform_role === 'admin' ? 'admin' : null,
+    hasPassword: row.password_hash !== null,
+    failedSignIns: row.failed_sign_ins,
+    lockedAt: row.locked_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastSignInAt: row.last_sign_in_at,
+  };
+}
+
+export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey): UserRepository {
+  return {
+    async create(user, { passwordHash }) {
+      const now = clock.now();
+      const row = {
+        id: newId('usr_'),
+        email: normaliseEmail(user.email),
+        username: user.username?.toLowerCase() ?? null,
+        given_name: user.givenName.trim(),
+        family_name: user.familyName.trim(),
+        account_type: user.accountType,
+        status: user.status ?? 'active',
+        platform_role: user.platformRole ?? null,
+        password_hash: passwordHash,
+        password_changed_at: passwordHash ? now : null,
+        failed_sign_ins: 0,
+        locked_at: null,
+        mobile: null,
+        agency: null,
+        department: null,
+        created_at: now,
+        updated_at: now,
+        status_changed_at: now,
+        last_sign_in_at: null,
+      };
+      try {
+        await db.insertInto('users').values(row).execute();
+      } catch (error) {
+        const conflict = uniqueViolation(error);
+        if (conflict === null) throw error;
+        return { ok: false, conflict: /username/.test(conflict) ? 'username' : 'email' };
+      }
+      return { ok: true, value: toUser(row) };
+    },
+
+    async findById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+
+    async findByLogin(login) {
+      const value = login.trim().toLowerCase();
+      const row = value.includes('@')
+        ? ((await db.selectFrom('users').selectAll().where('email', '=', value).executeTakeFirst()) ??
+          (await db.selectFrom('users').selectAll().where('username', '=', value).executeTakeFirst()))
+        : await db.selectFrom('users').selectAll().where('username', '=', value).executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+
+    async passwordHash(id) {
+      const row = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+      return row?.password_hash ?? null;
+    },
+
+    async addTotpFactor(id: UserId, label, seedBase32) {
+      const factorId = newId('fac_');
+      await db
+        .insertInto('user_factors')
+        .values({
+          id: factorId,
+          user_id: id,
+          kind: 'totp',
+          label,
+          secret_sealed: masterKey.seal(seedBase32, `user_factors:${factorId}`),
+          public_key: null,
+          data: '{}',
+          created_at: clock.now(),
+          last_used_at: null,
+          last_used_step: null,
+        })
+        .execute();
+      return factorId;
+    },
+
+    async listFactors(id) {
+      const rows = await db
+        .selectFrom('user_factors')
+        .select(['id', 'kind', 'label', 'created_at'])
+        .where('user_id', '=', id)
+        .orderBy('created_at')
+        .execute();
+      return rows.map((r) => ({ id: r.id, kind: r.kind, label: r.label, createdAt: r.created_at }));
+    },
+  };
+}

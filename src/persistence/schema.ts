@@ -1,0 +1,219 @@
+/**
+ * Row types of every table, as Kysely sees them. Times are milliseconds since the
+ * epoch (BIGINT); booleans are 0/1 integers; JSON is stored as text. The same
+ * representation on SQLite and PostgreSQL keeps one query layer for both.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  username: string | null;
+  given_name: string;
+  family_name: string;
+  account_type: string;
+  status: string;
+  platform_role: string | null;
+  password_hash: string | null;
+  password_changed_at: number | null;
+  failed_sign_ins: number;
+  locked_at: number | null;
+  mobile: string | null;
+  agency: string | null;
+  department: string | null;
+  created_at: number;
+  updated_at: number;
+  status_changed_at: number;
+  last_sign_in_at: number | null;
+}
+
+export interface UserFactorsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  label: string;
+  secret_sealed: string | null;
+  public_key: string | null;
+  data: string;
+  created_at: number;
+  last_used_at: number | null;
+  last_used_step: number | null;
+}
+
+export interface NamespacesTable {
+  id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  directory_id: string;
+  created_at: number;
+}
+
+export interface NamespaceAdminsTable {
+  namespace_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface ApplicationsTable {
+  namespace_id: string;
+  id: string;
+  name: string;
+  homepage_url: string | null;
+  logout_url: string | null;
+  redirect_uris: string;
+  is_public: number;
+  sign_in_enabled: number;
+  assignment_required: number;
+  implicit_grant: number;
+  backchannel_logout_uri: string | null;
+  terms_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApplicationSecretsTable {
+  namespace_id: string;
+  id: string;
+  application_id: string;
+  digest: string;
+  hint: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApplicationCertificatesTable {
+  namespace_id: string;
+  id: string;
+  application_id: string;
+  pem: string;
+  thumbprint_sha1: string;
+  thumbprint_sha256: string;
+  not_after: number;
+  created_at: number;
+}
+
+export interface GroupsTable {
+  namespace_id: string;
+  id: string;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface GroupUserMembersTable {
+  namespace_id: string;
+  group_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface GroupGroupMembersTable {
+  namespace_id: string;
+  group_id: string;
+  member_group_id: string;
+  created_at: number;
+}
+
+export interface ApplicationUserAssignmentsTable {
+  namespace_id: string;
+  application_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface ApplicationGroupAssignmentsTable {
+  namespace_id: string;
+  application_id: string;
+  group_id: string;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  occurred_at: number;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  namespace_id: string | null;
+  ip: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  status: string;
+  sealed_jwk: string;
+  created_at: number;
+  activated_at: number | null;
+  retired_at: number | null;
+  publish_until: number | null;
+}
+
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface JobLeasesTable {
+  name: string;
+  owner: string | null;
+  lease_until: number;
+  last_run_at: number | null;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: number;
+  sent_at: number | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface Schema {
+  users: UsersTable;
+  user_factors: UserFactorsTable;
+  namespaces: NamespacesTable;
+  namespace_admins: NamespaceAdminsTable;
+  applications: ApplicationsTable;
+  application_secrets: ApplicationSecretsTable;
+  application_certificates: ApplicationCertificatesTable;
+  groups: GroupsTable;
+  group_user_members: GroupUserMembersTable;
+  group_group_members: GroupGroupMembersTable;
+  application_user_assignments: ApplicationUserAssignmentsTable;
+  application_group_assignments: ApplicationGroupAssignmentsTable;
+  audit_events: AuditEventsTable;
+  signing_keys: SigningKeysTable;
+  oidc_models: OidcModelsTable;
+  job_leases: JobLeasesTable;
+  mail_outbox: MailOutboxTable;
+}
+
+/** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */
+export const NAMESPACED_TABLES = [
+  'namespace_admins',
+  'applications',
+  'application_secrets',
+  'application_certificates',
+  'groups',
+  'group_user_members',
+  'group_group_members',
+  'application_user_assignments',
+  'application_group_assignments',
+] as const satisfies ReadonlyArray<keyof Schema>;

@@ -1,0 +1,60 @@
+/**
+ * The persistence layer's one public entry point. There is no exported raw
+ * database handle: namespace-owned data is reached only through `forNamespace`,
+ * with a NamespaceId that the caller had to obtain from a namespace lookup.
+ */
+import type { AuditLog, ClientDirectory, NamespaceRepository, NamespaceScope, SigningKeyRepository, UserRepository } from '../domain/repositories.js';
+import type { NamespaceId } from '../domain/ids.js';
+import type { Clock } from '../platform/clock.js';
+import type { MasterKey } from '../platform/secrets.js';
+import type { Database, Engine } from './database.js';
+import { migrate, type MigrationReport } from './migrator.js';
+import { applicationRepository, clientDirectory } from './repositories/applications.js';
+import { auditLog } from './repositories/audit.js';
+import { jobLeases, type JobLeases } from './repositories/job-leases.js';
+import { mailOutbox, type MailOutbox } from './repositories/mail-outbox.js';
+import { namespaceRepository } from './repositories/namespaces.js';
+import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.js';
+import { signingKeyRepository } from './repositories/signing-keys.js';
+import { userRepository } from './repositories/users.js';
+
+export interface Store {
+  readonly engine: Engine;
+  readonly users: UserRepository;
+  readonly namespaces: NamespaceRepository;
+  readonly clients: ClientDirectory;
+  readonly audit: AuditLog;
+  readonly signingKeys: SigningKeyRepository;
+  readonly oidcModels: OidcModelStore;
+  readonly leases: JobLeases;
+  readonly outbox: MailOutbox;
+  forNamespace(id: NamespaceId): NamespaceScope;
+  migrate(): Promise<MigrationReport>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function createStore(database: Database, clock: Clock, masterKey: MasterKey): Store {
+  const { db, engine } = database;
+  return {
+    engine,
+    users: userRepository(db, clock, masterKey),
+    namespaces: namespaceRepository(db, clock),
+    clients: clientDirectory(db),
+    audit: auditLog(db, engine, clock),
+    signingKeys: signingKeyRepository(db, clock, masterKey),
+    oidcModels: oidcModelStore(db, clock),
+    leases: jobLeases(db, clock),
+    outbox: mailOutbox(db, clock),
+    forNamespace: (namespaceId) => ({
+      namespaceId,
+      applications: applicationRepository(db, clock, namespaceId),
+    }),
+    migrate: () => migrate(database),
+    ping: () => database.ping(),
+    close: () => database.close(),
+  };
+}
+
+export { openDatabase, isConnectionError } from './database.js';
+export type { Database, DatabaseTarget, Engine } from './database.js';

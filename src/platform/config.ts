@@ -1,0 +1,112 @@
+/**
+ * The one typed configuration object. Read from environment variables and, when
+ * TECHPASS_CONFIG names a JSON file, from that file (the environment wins).
+ * A wrong value stops start-up with one line naming the setting and what it expects.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'a postgres://… URL or sqlite:PATH')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  MASTER_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9_-]{43}=?)$/, '32 bytes as 64 hex characters or base64url')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACCESS_TOKEN_TTL: seconds(300, 900).default(600),
+  ID_TOKEN_TTL: seconds(60, 86_400).default(3600),
+  REFRESH_TOKEN_TTL: seconds(300, 90 * 86_400).default(14 * 86_400),
+  SESSION_TTL: seconds(300, 30 * 86_400).default(12 * 3600),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('TechPass <no-reply@techpass.localhost>'),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'DATABASE_URL'> {
+  PUBLIC_URL: string;
+  database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const KNOWN = Object.keys(schema.shape);
+
+/** Builds the configuration from `env` (and the file it names); throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let fromFile: Record<string, unknown> = {};
+  if (env.TECHPASS_CONFIG) {
+    try {
+      fromFile = JSON.parse(readFileSync(env.TECHPASS_CONFIG, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`TECHPASS_CONFIG: cannot read ${env.TECHPASS_CONFIG} as a JSON object (${(error as Error).message})`);
+    }
+    if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) {
+      throw new ConfigError(`TECHPASS_CONFIG: ${env.TECHPASS_CONFIG} must hold a JSON object of settings`);
+    }
+    const unknown = Object.keys(fromFile).filter((k) => !KNOWN.includes(k));
+    if (unknown.length) {
+      throw new ConfigError(`TECHPASS_CONFIG: unknown setting ${unknown[0]} (expected one of ${KNOWN.join(', ')})`);
+    }
+  }
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const key of KNOWN) {
+    const value = env[key];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? 'config');
+    const got = merged[key];
+    const shown = key === 'MASTER_KEY' || key === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(`${key}: ${describeIssue(issue)}${shown}`);
+  }
+  const raw = parsed.data;
+  const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
+  const url = raw.DATABASE_URL;
+  const database: Config['database'] =
+    url && !url.startsWith('sqlite:')
+      ? { engine: 'postgres', url }
+      : { engine: 'sqlite', file: url ? url.slice('sqlite:'.length) : path.join(raw.DATA_DIR, 'techpass.db') };
+  if (database.engine === 'postgres' && !raw.MASTER_KEY) {
+    throw new ConfigError('MASTER_KEY: required with PostgreSQL, and the same on every node (32 bytes as 64 hex characters)');
+  }
+  const { PUBLIC_URL: _p, DATABASE_URL: _d, ...rest } = raw;
+  return { ...rest, PUBLIC_URL: publicUrl, database };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be an http(s) URL' : `must be ${issue.message}`;
+    default:
+      return issue.message;
+  }
+}
