@@ -3,6 +3,8 @@
  * database handle: namespace-owned data is reached only through `forNamespace`,
  * with a NamespaceId that the caller had to obtain from a namespace lookup.
  */
+import { sql, type Kysely } from 'kysely';
+import type { Schema } from './schema.js';
 import type { AuditLog, ClientDirectory, NamespaceRepository, NamespaceScope, SigningKeyRepository, UserRepository } from '../domain/repositories.js';
 import type { NamespaceId } from '../domain/ids.js';
 import type { Clock } from '../platform/clock.js';
@@ -18,8 +20,8 @@ import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { userRepository } from './repositories/users.js';
 
-export interface Store {
-  readonly engine: Engine;
+/** The repositories, as seen inside one transaction. */
+export interface Repositories {
   readonly users: UserRepository;
   readonly namespaces: NamespaceRepository;
   readonly clients: ClientDirectory;
@@ -29,15 +31,26 @@ export interface Store {
   readonly leases: JobLeases;
   readonly outbox: MailOutbox;
   forNamespace(id: NamespaceId): NamespaceScope;
+}
+
+export interface Store extends Repositories {
+  readonly engine: Engine;
+  /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (repositories: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while holding a cluster-wide lock named `name` (an advisory lock on
+   * PostgreSQL; on SQLite the single embedded node needs none), so start-up work
+   * such as creating the first signing keys happens once when nodes start together.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
   migrate(): Promise<MigrationReport>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export function createStore(database: Database, clock: Clock, masterKey: MasterKey): Store {
-  const { db, engine } = database;
-  return {
-    engine,
+  const { engine } = database;
+  const repositories = (db: Kysely<Schema>) => ({
     users: userRepository(db, clock, masterKey),
     namespaces: namespaceRepository(db, clock),
     clients: clientDirectory(db),
@@ -46,10 +59,27 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     oidcModels: oidcModelStore(db, clock),
     leases: jobLeases(db, clock),
     outbox: mailOutbox(db, clock),
-    forNamespace: (namespaceId) => ({
+    forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId),
     }),
+  });
+  const db = database.db;
+  return {
+    engine,
+    ...repositories(db),
+    transaction: (fn) => db.transaction().execute((tx) => fn(repositories(tx))),
+    withLock: async (name, fn) => {
+      if (engine !== 'postgres') return fn();
+      return db.connection().execute(async (connection) => {
+        await sql`select pg_advisory_lock(hashtext(${name}))`.execute(connection);
+        try {
+          return await fn();
+        } finally {
+          await sql`select pg_advisory_unlock(hashtext(${name}))`.execute(connection);
+        }
+      });
+    },
     migrate: () => migrate(database),
     ping: () => database.ping(),
     close: () => database.close(),

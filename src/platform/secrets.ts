@@ -5,7 +5,7 @@
  * are stored as SHA-256 digests and compared in constant time. Never argon2 for
  * those: they are random, so a fast hash is as safe and keeps the token endpoint fast.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -28,6 +28,11 @@ export class MasterKey {
 
   static generate(): MasterKey {
     return new MasterKey(randomBytes(32));
+  }
+
+  /** A purpose-bound key derived from the master key (HMAC-SHA256), e.g. for cookie signing. */
+  derive(label: string): Buffer {
+    return createHmac('sha256', this.#key).update(label).digest();
   }
 
   toString(): string {

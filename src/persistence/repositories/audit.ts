@@ -32,7 +32,9 @@ function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
 export function auditLog(db: Kysely<Schema>, engine: Engine, clock: Clock): AuditLog {
   return {
     async append(input) {
-      return db.transaction().execute(async (tx) => {
+      // Inside a caller's transaction the event commits (or not) with the change it records.
+      const run = <T>(fn: (tx: Kysely<Schema>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+      return run(async (tx) => {
         if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
         const last = await tx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
         const body = {

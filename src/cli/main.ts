@@ -1,0 +1,228 @@
+/**
+ * The `techpass` command. Every command uses the same database as `serve`
+ * (DATABASE_URL or the embedded default), answers JSON on stdout with --json,
+ * and exits non-zero with a one-line message on error.
+ */
+import { Command, Option } from 'commander';
+import { systemClock } from '../platform/clock.js';
+import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { createApplication, createNamespace, createUser } from '../flows/administration.js';
+import { rotateSigningKeys } from '../oidc/keys.js';
+import { techpassId } from '../domain/users.js';
+import type { Store } from '../persistence/store.js';
+import { administrationDeps } from './demo.js';
+import { answer, answerError, CommandError } from './output.js';
+import { openStore, startServer, StartupError } from './server.js';
+import { runDemo } from './start.js';
+
+const program = new Command('techpass')
+  .description('TechPass: identity and access management and single sign-on')
+  .showHelpAfterError()
+  .exitOverride();
+
+const jsonOption = new Option('--json', 'answer JSON on stdout');
+
+function config(): Config {
+  return loadConfig(process.env);
+}
+
+/** Opens the store, migrates it, runs `fn`, closes it. */
+async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const store = await openStore(cfg, createLogger('silent'));
+  try {
+    await store.migrate();
+    return await fn(store, cfg);
+  } finally {
+    await store.close();
+  }
+}
+
+const cliActor = () => `cli:${process.env.USER ?? 'operator'}`;
+
+program
+  .command('serve')
+  .description('run the TechPass server (migrates the database first)')
+  .action(async () => {
+    const server = await startServer(config());
+    const stop = () => void server.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('start')
+  .description('run TechPass on embedded defaults with a demo tenant and the sample service (what `npm start` does)')
+  .option('--sample-port <port>', 'port of the sample service', '3001')
+  .option('--no-sample', 'do not start the sample service')
+  .action(async (options: { samplePort: string; sample: boolean }) => {
+    await runDemo(config(), { samplePort: Number(options.samplePort), sample: options.sample });
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations (safe to run from several nodes at once)')
+  .addOption(jsonOption)
+  .action(async (options: { json?: boolean }) => {
+    const cfg = config();
+    const store = await openStore(cfg, createLogger('silent'));
+    try {
+      const report = await store.migrate();
+      answer(Boolean(options.json), { engine: store.engine, ...report }, report.applied.length ? `applied ${report.applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await store.close();
+    }
+  });
+
+const keys = program.command('keys').description('signing keys');
+keys
+  .command('rotate')
+  .description('promote the next signing key; the retired key stays published until tokens it signed expire')
+  .addOption(jsonOption)
+  .action(async (options: { json?: boolean }) =>
+    withStore(async (store, cfg) => {
+      // A retired key must outlive everything it signed: ID tokens are the longest-lived.
+      const retentionMs = Math.max(cfg.ID_TOKEN_TTL, cfg.ACCESS_TOKEN_TTL) * 1000 + 5 * 60_000;
+      const result = await store.withLock('signing-keys', () => rotateSigningKeys(store.signingKeys, systemClock, retentionMs));
+      await store.audit.append({ actor: cliActor(), action: 'signing_keys.rotated', data: { ...result } });
+      answer(Boolean(options.json), { ...result }, `promoted ${result.promoted.join(', ')}; new next keys ${result.created.join(', ')}; running servers pick this up within ${cfg.KEY_REFRESH_SECONDS}s`);
+    }),
+  );
+
+const namespace = program.command('namespace').description('tenant namespaces');
+namespace
+  .command('create')
+  .description('create a namespace')
+  .requiredOption('--name <name>', 'short name, e.g. demo')
+  .requiredOption('--display-name <text>', 'name shown to people')
+  .option('--description <text>', 'what the tenant is', '')
+  .addOption(jsonOption)
+  .action(async (options: { name: string; displayName: string; description: string; json?: boolean }) =>
+    withStore(async (store) => {
+      const result = await createNamespace(administrationDeps(store, systemClock), cliActor(), options);
+      if (!result.ok) throw CommandError.from(result);
+      const ns = result.value;
+      answer(Boolean(options.json), { id: ns.id, name: ns.name, displayName: ns.displayName, directoryId: ns.directoryId }, `created namespace ${ns.name} (${ns.id}, directory ${ns.directoryId})`);
+    }),
+  );
+
+const app = program.command('app').description('applications (OIDC clients)');
+app
+  .command('create')
+  .description('register an application; prints its client id and, for confidential apps, its secret (shown once)')
+  .requiredOption('--namespace <name>', 'namespace that owns it')
+  .requiredOption('--name <name>', 'application name (unique in the namespace)')
+  .requiredOption('--redirect-uri <url>', 'redirect URI, matched exactly (repeatable)', (v: string, all: string[] = []) => [...all, v])
+  .option('--public', 'a public client (no secret; PKCE only), e.g. a single-page or native app', false)
+  .option('--logout-url <url>', 'where to send people after sign-out')
+  .option('--homepage-url <url>', 'the application home page')
+  .addOption(jsonOption)
+  .action(async (options: { namespace: string; name: string; redirectUri: string[]; public: boolean; logoutUrl?: string; homepageUrl?: string; json?: boolean }) =>
+    withStore(async (store, cfg) => {
+      const result = await createApplication(administrationDeps(store, systemClock), cliActor(), {
+        namespace: options.namespace,
+        name: options.name,
+        redirectUris: options.redirectUri,
+        isPublic: options.public,
+        ...(options.logoutUrl ? { logoutUrl: options.logoutUrl } : {}),
+        ...(options.homepageUrl ? { homepageUrl: options.homepageUrl } : {}),
+      });
+      if (!result.ok) throw CommandError.from(result);
+      const { application, clientSecret, secretExpiresAt } = result.value;
+      const value = {
+        clientId: application.id,
+        ...(clientSecret ? { clientSecret, clientSecretExpiresAt: new Date(secretExpiresAt!).toISOString() } : {}),
+        name: application.name,
+        namespace: options.namespace,
+        public: application.isPublic,
+        redirectUris: application.redirectUris,
+        issuer: cfg.PUBLIC_URL,
+      };
+      answer(
+        Boolean(options.json),
+        value,
+        [
+          `created application ${application.name} in ${options.namespace}`,
+          `  issuer:        ${cfg.PUBLIC_URL}`,
+          `  client id:     ${application.id}`,
+          clientSecret ? `  client secret: ${clientSecret}   (shown once; valid until ${value.clientSecretExpiresAt})` : '  public client: no secret, PKCE required',
+        ].join('\n'),
+      );
+    }),
+  );
+
+const user = program.command('user').description('accounts');
+user
+  .command('create')
+  .description('create an account')
+  .requiredOption('--email <email>', 'e-mail address (the TechPass ID unless --username is given)')
+  .option('--username <name>', 'local TechPass ID, for people without an integrated identity provider')
+  .requiredOption('--given-name <name>', 'first name')
+  .requiredOption('--family-name <name>', 'last name')
+  .option('--password <password>', 'initial password (at least 12 characters, not a common one)')
+  .addOption(new Option('--type <type>', 'account type').choices(['officer', 'vendor', 'temp', 'product', 'other']).default('officer'))
+  .option('--totp-secret <base32>', 'pre-enrol a TOTP factor with this base32 seed')
+  .option('--platform-admin', 'make the account a platform administrator', false)
+  .addOption(jsonOption)
+  .action(
+    async (options: { email: string; username?: string; givenName: string; familyName: string; password?: string; type: string; totpSecret?: string; platformAdmin: boolean; json?: boolean }) =>
+      withStore(async (store) => {
+        const result = await createUser(administrationDeps(store, systemClock), cliActor(), options);
+        if (!result.ok) throw CommandError.from(result);
+        const u = result.value;
+        answer(
+          Boolean(options.json),
+          { id: u.id, email: u.email, username: u.username, techpassId: techpassId(u), type: u.accountType, status: u.status, totp: Boolean(options.totpSecret), platformAdmin: u.platformRole === 'admin' },
+          `created ${u.accountType} account ${techpassId(u)} (${u.id})`,
+        );
+      }),
+  );
+
+const audit = program.command('audit').description('the audit log');
+audit
+  .command('verify')
+  .description('check the hash chain of the whole audit log')
+  .addOption(jsonOption)
+  .action(async (options: { json?: boolean }) =>
+    withStore(async (store) => {
+      const check = await store.audit.verify();
+      if (!check.ok) throw new CommandError(`audit log broken at event ${check.brokenAt}: ${check.reason}`, 'audit.broken');
+      answer(Boolean(options.json), { ok: true, events: check.count }, `audit log intact: ${check.count} events`);
+    }),
+  );
+
+program
+  .command('outbox')
+  .description('show the newest messages in the local mail outbox')
+  .option('--to <email>', 'only messages to this address')
+  .option('--limit <n>', 'how many', '10')
+  .addOption(jsonOption)
+  .action(async (options: { to?: string; limit: string; json?: boolean }) =>
+    withStore(async (store) => {
+      const messages = await store.outbox.recent(Math.min(Math.max(Number(options.limit) || 10, 1), 200), options.to);
+      answer(
+        Boolean(options.json),
+        { messages },
+        messages.length
+          ? messages.map((m) => `── ${new Date(m.createdAt).toISOString()}  to ${m.to}\n   ${m.subject}\n\n${m.text}\n`).join('\n')
+          : 'the outbox is empty',
+      );
+    }),
+  );
+
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const e = error as { code?: string; exitCode?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      // Help and version are not errors; commander already printed what went wrong.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 2);
+    }
+    if (error instanceof ConfigError || error instanceof StartupError) return answerError(json, error);
+    return answerError(json, error);
+  }
+}

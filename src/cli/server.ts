@@ -1,0 +1,152 @@
+/**
+ * The composition root: reads nothing itself, wires every layer together and
+ * starts the HTTP server, the provider and the background jobs.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { systemClock, type Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { buildHttpApp, type ProviderHandler } from '../http/app.js';
+import { DatabaseHealth } from '../http/database-health.js';
+import { createMetrics } from '../http/metrics.js';
+import { registerOpsRoutes } from '../http/ops-routes.js';
+import { expiredRowsCleanup } from '../jobs/cleanup.js';
+import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
+import { ensureSigningKeys, loadJwks } from '../oidc/keys.js';
+import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
+import { createStore, openDatabase, type Store } from '../persistence/store.js';
+import { resolveMasterKey } from './master-key.js';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  app: FastifyInstance;
+  scheduler: Scheduler;
+  /** Reloads signing keys now instead of waiting for the next refresh tick. */
+  refreshKeys(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Opens the store described by `config`, refusing to go on when the database does not answer. */
+export async function openStore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Store> {
+  const { key } = resolveMasterKey(config);
+  const target =
+    config.database.engine === 'postgres'
+      ? { engine: 'postgres' as const, url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
+      : config.database;
+  const database = openDatabase(target, (error) => logger.warn({ err: error }, 'database connection lost'));
+  const store = createStore(database, clock, key);
+  if (!(await store.ping())) {
+    await store.close().catch(() => {});
+    const where = config.database.engine === 'postgres' ? redactUrl(config.database.url) : config.database.file;
+    throw new StartupError(`cannot reach the ${config.database.engine} database at ${where}: check DATABASE_URL and that the database is running`);
+  }
+  return store;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const store = await openStore(config, logger, clock);
+  const { key: masterKey } = resolveMasterKey(config);
+
+  try {
+    await store.migrate();
+    await store.withLock('signing-keys', () => ensureSigningKeys(store.signingKeys));
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+
+  // The provider is rebuilt whenever the published key set changes (a rotation on
+  // any node, or a retired key's window closing), so every node follows within seconds.
+  let published = '';
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = () => {};
+  const refreshKeys = async (): Promise<boolean> => {
+    const jwks = await loadJwks(store.signingKeys, clock);
+    const fingerprint = jwks.keys.map((k) => `${String(k.kid)}:${k.key_ops ? 'v' : 's'}`).join(',');
+    if (fingerprint === published) return false;
+    const provider = buildProvider({ config, store, masterKey, clock, logger, jwks });
+    handler = provider.callback();
+    published = fingerprint;
+    logger.info({ keys: fingerprint }, 'signing keys loaded');
+    return true;
+  };
+  await refreshKeys();
+  const providerHandler: ProviderHandler = {
+    handle: (req, res) => handler(req, res),
+    pathPrefixes: PROVIDER_PATH_PREFIXES,
+  };
+
+  const metrics = createMetrics();
+  const health = new DatabaseHealth(
+    () => store.ping(),
+    (up) => {
+      metrics.databaseUp.set(up ? 1 : 0);
+      if (up) logger.info('database reachable again');
+      else logger.error('database unreachable: answering 503 until it returns');
+    },
+  );
+  health.start();
+  metrics.databaseUp.set(1);
+
+  const keyTimer = setInterval(() => {
+    if (!health.up) return;
+    refreshKeys().catch((error: unknown) => logger.warn({ err: error }, 'signing key refresh failed'));
+  }, config.KEY_REFRESH_SECONDS * 1000);
+  keyTimer.unref();
+
+  const app = await buildHttpApp({ logger, metrics, health, provider: providerHandler, trustProxy: config.TRUST_PROXY });
+  registerOpsRoutes(app, { health, metrics });
+
+  const scheduler = startScheduler([expiredRowsCleanup(store.oidcModels)], {
+    leases: store.leases,
+    logger,
+    onRun: (job, outcome) => metrics.jobRuns.inc({ job, outcome }),
+  });
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, publicUrl: config.PUBLIC_URL, engine: store.engine }, 'TechPass is listening');
+
+  let closed = false;
+  return {
+    url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+    port,
+    store,
+    app,
+    scheduler,
+    refreshKeys,
+    async close() {
+      if (closed) return;
+      closed = true;
+      scheduler.stop();
+      health.stop();
+      clearInterval(keyTimer);
+      await app.close();
+      await store.close();
+    },
+  };
+}

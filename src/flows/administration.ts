@@ -1,0 +1,157 @@
+/**
+ * Platform administration: creating namespaces, applications and accounts. The
+ * CLI calls these today and the portal API will call the same functions. Each
+ * validates first (nothing changes on bad input), then writes, then audits.
+ */
+import { ErrorCodes } from '../contracts/errors.js';
+import { fail, ok, type Result } from '../contracts/result.js';
+import { checkApplicationName, checkNamespaceName, checkRedirectUri, SECRET_LIFETIME_MS, type Application, type Namespace } from '../domain/directory.js';
+import type { AuditLog, NamespaceRepository, NamespaceScope, UserRepository } from '../domain/repositories.js';
+import type { NamespaceId } from '../domain/ids.js';
+import { ACCOUNT_TYPES, checkNewUser, normaliseEmail, type AccountType, type User } from '../domain/users.js';
+import type { Clock } from '../platform/clock.js';
+import { newSecret } from '../platform/ids.js';
+import { digestSecret } from '../platform/secrets.js';
+import { hashPassword } from '../strategies/password/hash.js';
+import { checkPassword, describePasswordProblem } from '../strategies/password/policy.js';
+import { normaliseTotpSeed } from '../strategies/totp/seed.js';
+
+export interface AdministrationRepositories {
+  users: UserRepository;
+  namespaces: NamespaceRepository;
+  audit: AuditLog;
+  forNamespace(id: NamespaceId): NamespaceScope;
+}
+
+export interface AdministrationDeps extends AdministrationRepositories {
+  clock: Clock;
+  /** Runs writes in one transaction, so a failure half-way leaves nothing behind. */
+  transaction<T>(fn: (repositories: AdministrationRepositories) => Promise<T>): Promise<T>;
+}
+
+export async function createNamespace(
+  deps: AdministrationDeps,
+  actor: string,
+  input: { name: string; displayName: string; description?: string },
+): Promise<Result<Namespace>> {
+  const problem = checkNamespaceName(input.name);
+  if (problem) return fail(ErrorCodes.inputInvalid, `name ${problem}`, 'name');
+  if (!input.displayName.trim() || input.displayName.length > 100) {
+    return fail(ErrorCodes.inputInvalid, 'display name is required (at most 100 characters)', 'displayName');
+  }
+  return deps.transaction(async (tx) => {
+    const created = await tx.namespaces.create({ name: input.name, displayName: input.displayName.trim(), description: input.description ?? '' });
+    if (!created.ok) return fail(ErrorCodes.namespaceExists, `a namespace named ${input.name} already exists`, 'name');
+    await tx.audit.append({ actor, action: 'namespace.created', targetType: 'namespace', targetId: created.value.id, namespaceId: created.value.id, data: { name: input.name } });
+    return ok(created.value);
+  });
+}
+
+export interface NewApplicationInput {
+  namespace: string;
+  name: string;
+  redirectUris: string[];
+  isPublic: boolean;
+  logoutUrl?: string;
+  homepageUrl?: string;
+}
+
+export async function createApplication(
+  deps: AdministrationDeps,
+  actor: string,
+  input: NewApplicationInput,
+): Promise<Result<{ application: Application; clientSecret: string | null; secretExpiresAt: number | null }>> {
+  const namespace = await deps.namespaces.findByName(input.namespace);
+  if (!namespace) return fail(ErrorCodes.namespaceNotFound, `no namespace named ${input.namespace}`, 'namespace');
+  const nameProblem = checkApplicationName(input.name);
+  if (nameProblem) return fail(ErrorCodes.inputInvalid, `name ${nameProblem}`, 'name');
+  if (input.redirectUris.length === 0) return fail(ErrorCodes.inputInvalid, 'at least one redirect URI is required', 'redirectUris');
+  for (const uri of input.redirectUris) {
+    const problem = checkRedirectUri(uri);
+    if (problem) return fail(ErrorCodes.inputInvalid, `redirect URI ${problem}`, 'redirectUris');
+  }
+  for (const [field, url] of [['logoutUrl', input.logoutUrl], ['homepageUrl', input.homepageUrl]] as const) {
+    if (url !== undefined) {
+      const problem = checkRedirectUri(url);
+      if (problem) return fail(ErrorCodes.inputInvalid, `${field} ${problem}`, field);
+    }
+  }
+  return deps.transaction(async (tx) => {
+  const scope = tx.forNamespace(namespace.id);
+  const created = await scope.applications.create({
+    name: input.name,
+    redirectUris: [...new Set(input.redirectUris)],
+    isPublic: input.isPublic,
+    logoutUrl: input.logoutUrl ?? null,
+    homepageUrl: input.homepageUrl ?? null,
+  });
+  if (!created.ok) return fail(ErrorCodes.applicationExists, `namespace ${input.namespace} already has an application named ${input.name}`, 'name');
+  let clientSecret: string | null = null;
+  let secretExpiresAt: number | null = null;
+  if (!input.isPublic) {
+    clientSecret = newSecret();
+    secretExpiresAt = deps.clock.now() + SECRET_LIFETIME_MS;
+    await scope.applications.addSecret(created.value.id, { digest: digestSecret(clientSecret), hint: clientSecret.slice(-4), expiresAt: secretExpiresAt });
+  }
+  await tx.audit.append({
+    actor,
+    action: 'application.created',
+    targetType: 'application',
+    targetId: created.value.id,
+    namespaceId: namespace.id,
+    data: { name: input.name, public: input.isPublic, redirectUris: input.redirectUris },
+  });
+  return ok({ application: created.value, clientSecret, secretExpiresAt });
+  });
+}
+
+export interface NewUserInput {
+  email: string;
+  username?: string | null;
+  givenName: string;
+  familyName: string;
+  password?: string;
+  type?: string;
+  totpSecret?: string;
+  platformAdmin?: boolean;
+}
+
+export async function createUser(deps: AdministrationDeps, actor: string, input: NewUserInput): Promise<Result<User>> {
+  const type = (input.type ?? 'officer') as AccountType;
+  if (!ACCOUNT_TYPES.includes(type)) return fail(ErrorCodes.inputInvalid, `type must be one of ${ACCOUNT_TYPES.join(', ')}`, 'type');
+  const newUser = {
+    email: normaliseEmail(input.email),
+    username: input.username?.trim().toLowerCase() || null,
+    givenName: input.givenName,
+    familyName: input.familyName,
+    accountType: type,
+    platformRole: input.platformAdmin ? ('admin' as const) : null,
+  };
+  const problem = checkNewUser(newUser);
+  if (problem) return fail(ErrorCodes.inputInvalid, `${problem.field} ${problem.message}`, problem.field);
+  if (input.password !== undefined) {
+    const weak = checkPassword(input.password, [newUser.email, newUser.username]);
+    if (weak) return fail(ErrorCodes.passwordTooWeak, `password ${describePasswordProblem(weak)}`, 'password');
+  }
+  let seed: string | null = null;
+  if (input.totpSecret !== undefined) {
+    seed = normaliseTotpSeed(input.totpSecret);
+    if (!seed) return fail(ErrorCodes.inputInvalid, 'totp secret must be base32 (A–Z, 2–7) of at least 16 characters', 'totpSecret');
+  }
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+  return deps.transaction(async (tx) => {
+  const created = await tx.users.create(newUser, { passwordHash });
+  if (!created.ok) {
+    return fail(ErrorCodes.userExists, `an account with this ${created.conflict} already exists`, created.conflict);
+  }
+  if (seed) await tx.users.addTotpFactor(created.value.id, 'Authenticator app', seed);
+  await tx.audit.append({
+    actor,
+    action: 'user.created',
+    targetType: 'user',
+    targetId: created.value.id,
+    data: { email: newUser.email, type, totp: seed !== null, platformAdmin: Boolean(input.platformAdmin) },
+  });
+  return ok(created.value);
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The OpenID provider: oidc-provider configured, not re-implemented. This is the
+ * only module that imports oidc-provider's runtime. Everything it stores goes
+ * through the database adapter; clients are TechPass applications; keys come
+ * from the signing-key store.
+ */
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { constantTimeEqual, digestSecret, type MasterKey } from '../platform/secrets.js';
+import type { Clock } from '../platform/clock.js';
+import type { Store } from '../persistence/store.js';
+import { accountFinder, CLAIMS } from './accounts.js';
+import { adapterFactory } from './adapter.js';
+
+/** Paths the provider answers; everything else belongs to the HTTP layer. */
+export const PROVIDER_ROUTES = {
+  authorization: '/authorize',
+  token: '/token',
+  jwks: '/jwks',
+  userinfo: '/userinfo',
+  introspection: '/introspect',
+  revocation: '/revoke',
+  end_session: '/logout',
+  pushed_authorization_request: '/par',
+} as const;
+
+export const PROVIDER_PATH_PREFIXES = ['/.well-known/openid-configuration', ...Object.values(PROVIDER_ROUTES)];
+
+export interface ProviderDeps {
+  config: Config;
+  store: Store;
+  masterKey: MasterKey;
+  clock: Clock;
+  logger: Logger;
+  jwks: { keys: Array<Record<string, unknown>> };
+}
+
+/** The resource (audience) of the TechPass automation API, the default for machine callers. */
+export const apiResource = (config: Config) => `${config.PUBLIC_URL}/iam`;
+
+export function buildProvider(deps: ProviderDeps): Provider {
+  const { config, store, masterKey, clock, logger } = deps;
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  const marker = (clientId: string) => masterKey.derive(`client-secret-marker:${clientId}`).toString('base64url');
+
+  const configuration: Configuration = {
+    adapter: adapterFactory(store.oidcModels, store.clients, marker),
+    jwks: deps.jwks as Configuration['jwks'],
+    findAccount: accountFinder(store.users),
+    claims: CLAIMS,
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    routes: PROVIDER_ROUTES,
+    pkce: { required: () => true },
+    conformIdTokenClaims: false,
+    rotateRefreshToken: true,
+    allowOmittingSingleRegisteredRedirectUri: false,
+    extraClientMetadata: {
+      properties: ['urn:techpass:namespace', 'urn:techpass:secrets', 'urn:techpass:sign_in_enabled', 'urn:techpass:assignment_required'],
+    },
+    cookies: {
+      keys: [masterKey.derive('cookies').toString('base64url')],
+      names: secure
+        ? { session: '__Host-techpass_session', interaction: '__Secure-techpass_interaction', resume: '__Secure-techpass_resume' }
+        : { session: 'techpass_session', interaction: 'techpass_interaction', resume: 'techpass_resume' },
+      long: { httpOnly: true, sameSite: 'lax', secure },
+      short: { httpOnly: true, sameSite: 'lax', secure },
+    },
+    ttl: {
+      AccessToken: config.ACCESS_TOKEN_TTL,
+      ClientCredentials: config.ACCESS_TOKEN_TTL,
+      AuthorizationCode: 60,
+      IdToken: config.ID_TOKEN_TTL,
+      RefreshToken: config.REFRESH_TOKEN_TTL,
+      Interaction: 3600,
+      Session: config.SESSION_TTL,
+      Grant: config.REFRESH_TOKEN_TTL,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (ctx: KoaContextWithOIDC) =>
+          ctx.oidc.params?.grant_type === 'client_credentials' ? apiResource(config) : (undefined as unknown as string),
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => {
+          if (resource !== apiResource(config)) {
+            throw new errors.InvalidTarget(`unknown resource ${resource}`);
+          }
+          return {
+            scope: 'iam',
+            audience: resource,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: config.ACCESS_TOKEN_TTL,
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+      },
+    },
+    interactions: {
+      url: (_ctx: KoaContextWithOIDC, interaction) => `/login/${interaction.uid}`,
+    },
+    clockTolerance: 5,
+  };
+
+  const provider = new Provider(config.PUBLIC_URL, configuration);
+  provider.proxy = config.TRUST_PROXY;
+
+  // Client secrets are stored as digests; any live one authenticates (rollover).
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: InstanceType<Provider['Client']>, actual: string) {
+    const secrets = (this.metadata()['urn:techpass:secrets'] ?? []) as Array<{ digest: string; expiresAt: number }>;
+    const digest = digestSecret(actual);
+    const now = clock.now();
+    let matched = false;
+    for (const secret of secrets) {
+      // Check every secret so timing does not reveal which one matched.
+      if (constantTimeEqual(secret.digest, digest) && secret.expiresAt > now) matched = true;
+    }
+    return Promise.resolve(matched);
+  } as never;
+
+  provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+  return provider;
+}
