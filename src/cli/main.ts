@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { systemClock } from '../platform/clock.js';
-import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { loadConfig, type Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createApplication, createNamespace, createUser } from '../flows/administration.js';
 import { rotateSigningKeys } from '../oidc/keys.js';
@@ -13,8 +13,7 @@ import { techpassId } from '../domain/users.js';
 import type { Store } from '../persistence/store.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, CommandError } from './output.js';
-import { openStore, startServer, StartupError } from './server.js';
-import { runDemo } from './start.js';
+import { openStore } from './open-store.js';
 
 const program = new Command('techpass')
   .description('TechPass: identity and access management and single sign-on')
@@ -45,6 +44,8 @@ program
   .command('serve')
   .description('run the TechPass server (migrates the database first)')
   .action(async () => {
+    // Loaded on demand: only the server needs the provider (and its start-up checks).
+    const { startServer } = await import('./server.js');
     const server = await startServer(config());
     const stop = () => void server.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
@@ -57,6 +58,7 @@ program
   .option('--sample-port <port>', 'port of the sample service', '3001')
   .option('--no-sample', 'do not start the sample service')
   .action(async (options: { samplePort: string; sample: boolean }) => {
+    const { runDemo } = await import('./start.js');
     await runDemo(config(), { samplePort: Number(options.samplePort), sample: options.sample });
   });
 
@@ -222,7 +224,6 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are not errors; commander already printed what went wrong.
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 2);
     }
-    if (error instanceof ConfigError || error instanceof StartupError) return answerError(json, error);
     return answerError(json, error);
   }
 }

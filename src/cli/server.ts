@@ -15,12 +15,12 @@ import { expiredRowsCleanup } from '../jobs/cleanup.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { ensureSigningKeys, loadJwks } from '../oidc/keys.js';
 import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
-import { createStore, openDatabase, type Store } from '../persistence/store.js';
+import { isConnectionError, type Store } from '../persistence/store.js';
 import { resolveMasterKey } from './master-key.js';
+import { openStore } from './open-store.js';
 
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+export { StartupError } from './open-store.js';
+
 
 export interface RunningServer {
   url: string;
@@ -36,33 +36,6 @@ export interface RunningServer {
 export interface ServerOptions {
   clock?: Clock;
   logger?: Logger;
-}
-
-/** Opens the store described by `config`, refusing to go on when the database does not answer. */
-export async function openStore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Store> {
-  const { key } = resolveMasterKey(config);
-  const target =
-    config.database.engine === 'postgres'
-      ? { engine: 'postgres' as const, url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
-      : config.database;
-  const database = openDatabase(target, (error) => logger.warn({ err: error }, 'database connection lost'));
-  const store = createStore(database, clock, key);
-  if (!(await store.ping())) {
-    await store.close().catch(() => {});
-    const where = config.database.engine === 'postgres' ? redactUrl(config.database.url) : config.database.file;
-    throw new StartupError(`cannot reach the ${config.database.engine} database at ${where}: check DATABASE_URL and that the database is running`);
-  }
-  return store;
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'the configured URL';
-  }
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -117,7 +90,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }, config.KEY_REFRESH_SECONDS * 1000);
   keyTimer.unref();
 
-  const app = await buildHttpApp({ logger, metrics, health, provider: providerHandler, trustProxy: config.TRUST_PROXY });
+  const app = await buildHttpApp({ logger, metrics, health, provider: providerHandler, trustProxy: config.TRUST_PROXY, isDatabaseUnavailable: isConnectionError });
   registerOpsRoutes(app, { health, metrics });
 
   const scheduler = startScheduler([expiredRowsCleanup(store.oidcModels)], {

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCodes } from '../contracts/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { isConnectionError } from '../persistence/store.js';
 import type { DatabaseHealth } from './database-health.js';
 import type { Metrics } from './metrics.js';
 
@@ -26,6 +25,8 @@ export interface HttpDeps {
   health: DatabaseHealth;
   provider: ProviderHandler;
   trustProxy: boolean;
+  /** Whether an error means the database is unreachable (answered with 503, not 500). */
+  isDatabaseUnavailable(error: unknown): boolean;
 }
 
 const ALWAYS_AVAILABLE = new Set(['/healthz', '/readyz', '/metrics']);
@@ -52,7 +53,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     const started = process.hrtime.bigint();
     const path = request.url.split('?')[0] ?? '/';
-    reply.header('x-correlation-id', request.id);
+    // Set on the raw response so pages the provider writes carry it too.
+    reply.raw.setHeader('x-correlation-id', request.id);
     reply.raw.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = reply.raw.statusCode;
@@ -72,7 +74,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    if (isConnectionError(error)) {
+    if (deps.isDatabaseUnavailable(error)) {
       void deps.health.check();
       return reply.code(503).header('retry-after', '5').send({
         error: ErrorCodes.databaseUnavailable,

@@ -1,0 +1,38 @@
+/** Opens the database a command or the server works on, refusing to go on when it does not answer. */
+import { systemClock, type Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { createStore, openDatabase, type Store } from '../persistence/store.js';
+import { resolveMasterKey } from './master-key.js';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** Opens the store described by `config`, refusing to go on when the database does not answer. */
+export async function openStore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Store> {
+  const { key } = resolveMasterKey(config);
+  const target =
+    config.database.engine === 'postgres'
+      ? { engine: 'postgres' as const, url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
+      : config.database;
+  const database = openDatabase(target, (error) => logger.warn({ err: error }, 'database connection lost'));
+  const store = createStore(database, clock, key);
+  if (!(await store.ping())) {
+    await store.close().catch(() => {});
+    const where = config.database.engine === 'postgres' ? redactUrl(config.database.url) : config.database.file;
+    throw new StartupError(`cannot reach the ${config.database.engine} database at ${where}: check DATABASE_URL and that the database is running`);
+  }
+  return store;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}
+
