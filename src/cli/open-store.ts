@@ -16,14 +16,22 @@ export async function openStore(config: Config, logger: Logger, clock: Clock = s
     config.database.engine === 'postgres'
       ? { engine: 'postgres' as const, url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
       : config.database;
-  const database = openDatabase(target, (error) => logger.warn({ err: error }, 'database connection lost'));
+  let database;
+  try {
+    database = openDatabase(target, (error) => logger.warn({ err: error }, 'database connection lost'));
+  } catch (error) {
+    throw new StartupError(`cannot open the ${config.database.engine} database at ${describeTarget(config)}: ${(error as Error).message}`);
+  }
   const store = createStore(database, clock, key);
   if (!(await store.ping())) {
     await store.close().catch(() => {});
-    const where = config.database.engine === 'postgres' ? redactUrl(config.database.url) : config.database.file;
-    throw new StartupError(`cannot reach the ${config.database.engine} database at ${where}: check DATABASE_URL and that the database is running`);
+    throw new StartupError(`cannot reach the ${config.database.engine} database at ${describeTarget(config)}: check DATABASE_URL and that the database is running`);
   }
   return store;
+}
+
+function describeTarget(config: Config): string {
+  return config.database.engine === 'postgres' ? redactUrl(config.database.url) : config.database.file;
 }
 
 function redactUrl(url: string): string {
