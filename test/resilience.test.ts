@@ -121,8 +121,7 @@ describe(`resilience (${engine})`, () => {
     it('runs migrations and creates signing keys once when two nodes start together', async () => {
       const target = await freshDatabaseTarget();
       const shared = await nodeEnv(target);
-      const second = { ...shared, PORT: String(await freePort()) };
-      second.PUBLIC_URL = shared.PUBLIC_URL;
+      const second: Record<string, string> = { ...shared, PORT: String(await freePort()) };
       const [a, b] = await Promise.all([
         spawnNode(['serve'], shared, `http://127.0.0.1:${shared.PORT}`),
         spawnNode(['serve'], second, `http://127.0.0.1:${second.PORT}`),
@@ -131,7 +130,9 @@ describe(`resilience (${engine})`, () => {
         const db = openDatabase(target as { engine: 'postgres'; url: string });
         try {
           const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(db.db);
-          expect(migrations.rows.map((r) => r.name)).toEqual(['0001-foundation']);
+          const names = migrations.rows.map((r) => r.name);
+          expect(names).toContain('0001-foundation');
+          expect(new Set(names).size).toBe(names.length);
           const keys = await db.db.selectFrom('signing_keys').select(['alg', 'status']).execute();
           expect(keys).toHaveLength(4);
         } finally {

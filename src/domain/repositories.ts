@@ -21,6 +21,42 @@ export interface UserRepository {
   /** Enrols a TOTP factor whose seed is sealed under the master key. */
   addTotpFactor(id: UserId, label: string, seedBase32: string): Promise<string>;
   listFactors(id: UserId): Promise<Array<{ id: string; kind: string; label: string; createdAt: number }>>;
+  /** Counts one more consecutive failed password; answers the new count. */
+  recordFailedSignIn(id: UserId): Promise<number>;
+  lock(id: UserId): Promise<void>;
+  /** Clears the failure count and records the sign-in time. */
+  recordSignIn(id: UserId): Promise<void>;
+  /** Sets a new password hash; a new password also unlocks the account. */
+  setPassword(id: UserId, passwordHash: string): Promise<void>;
+}
+
+/** The accounts a browser remembers for the account picker, by opaque reference. */
+export interface RememberedAccounts {
+  remember(userId: UserId, signIn: { amr: string[]; acr: string; sessionExpiresAt: number }): Promise<string>;
+  find(refs: string[]): Promise<Array<{ ref: string; userId: UserId; amr: string[]; acr: string; authenticatedAt: number; sessionExpiresAt: number | null }>>;
+  forget(ref: string): Promise<void>;
+  /** Ends the live sessions behind `refs` (they stay remembered, but need a sign-in again). */
+  endSessions(refs: string[]): Promise<void>;
+  endSessionsOfUser(userId: UserId): Promise<void>;
+}
+
+export interface PasswordResets {
+  create(userId: UserId, digest: string, expiresAt: number): Promise<string>;
+  /** Marks the reset used if it is live; answers its user, or null if unknown, used or expired. */
+  consume(id: string, digest: string): Promise<UserId | null>;
+  /** Looks without consuming (to render the form). */
+  peek(id: string, digest: string): Promise<UserId | null>;
+}
+
+export interface RateLimiter {
+  /** Counts a hit on `key` in a fixed window; answers the count in the current window. */
+  hit(key: string, windowMs: number): Promise<number>;
+  count(key: string, windowMs: number): Promise<number>;
+}
+
+export interface TermsAcceptances {
+  acceptedVersion(applicationId: ApplicationId, userId: UserId): Promise<number | null>;
+  accept(applicationId: ApplicationId, userId: UserId, version: number): Promise<void>;
 }
 
 export interface NamespaceRepository {
@@ -50,6 +86,7 @@ export interface ApplicationRepository {
 export interface NamespaceScope {
   readonly namespaceId: NamespaceId;
   readonly applications: ApplicationRepository;
+  readonly terms: TermsAcceptances;
 }
 
 /** Finds an application by its client id across namespaces: the OIDC provider's one entry point. */

@@ -185,7 +185,61 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+export interface FlowsTable {
+  id: string;
+  kind: string;
+  state: string;
+  interaction_uid: string | null;
+  user_id: string | null;
+  requested_aal: number;
+  methods_done: string;
+  context: string;
+  csrf: string;
+  expires_at: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RememberedAccountsTable {
+  ref: string;
+  user_id: string;
+  authenticated_at: number;
+  amr: string;
+  acr: string;
+  session_expires_at: number | null;
+  created_at: number;
+}
+
+export interface TermsAcceptancesTable {
+  namespace_id: string;
+  application_id: string;
+  user_id: string;
+  version: number;
+  accepted_at: number;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  digest: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
 export interface Schema {
+  flows: FlowsTable;
+  remembered_accounts: RememberedAccountsTable;
+  terms_acceptances: TermsAcceptancesTable;
+  password_resets: PasswordResetsTable;
+  rate_limits: RateLimitsTable;
   users: UsersTable;
   user_factors: UserFactorsTable;
   namespaces: NamespacesTable;
@@ -216,4 +270,5 @@ export const NAMESPACED_TABLES = [
   'group_group_members',
   'application_user_assignments',
   'application_group_assignments',
+  'terms_acceptances',
 ] as const satisfies ReadonlyArray<keyof Schema>;

@@ -5,7 +5,18 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
-import type { AuditLog, ClientDirectory, NamespaceRepository, NamespaceScope, SigningKeyRepository, UserRepository } from '../domain/repositories.js';
+import type { FlowRepository } from '../domain/flows/flow.js';
+import type {
+  AuditLog,
+  ClientDirectory,
+  NamespaceRepository,
+  NamespaceScope,
+  PasswordResets,
+  RateLimiter,
+  RememberedAccounts,
+  SigningKeyRepository,
+  UserRepository,
+} from '../domain/repositories.js';
 import type { NamespaceId } from '../domain/ids.js';
 import type { Clock } from '../platform/clock.js';
 import type { MasterKey } from '../platform/secrets.js';
@@ -19,6 +30,8 @@ import { namespaceRepository } from './repositories/namespaces.js';
 import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { userRepository } from './repositories/users.js';
+import { flowRepository, passwordResets, rateLimiter, rememberedAccounts } from './repositories/sign-in-state.js';
+import { termsAcceptances } from './repositories/terms.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -30,6 +43,10 @@ export interface Repositories {
   readonly oidcModels: OidcModelStore;
   readonly leases: JobLeases;
   readonly outbox: MailOutbox;
+  readonly flows: FlowRepository;
+  readonly rememberedAccounts: RememberedAccounts;
+  readonly passwordResets: PasswordResets;
+  readonly rateLimits: RateLimiter;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -59,9 +76,14 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     oidcModels: oidcModelStore(db, clock),
     leases: jobLeases(db, clock),
     outbox: mailOutbox(db, clock),
+    flows: flowRepository(db),
+    rememberedAccounts: rememberedAccounts(db, clock),
+    passwordResets: passwordResets(db, clock),
+    rateLimits: rateLimiter(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId),
+      terms: termsAcceptances(db, clock, namespaceId),
     }),
   });
   const db = database.db;

@@ -102,6 +102,34 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
       return factorId;
     },
 
+    async recordFailedSignIn(id) {
+      const row = await db
+        .updateTable('users')
+        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), updated_at: clock.now() }))
+        .where('id', '=', id)
+        .returning('failed_sign_ins')
+        .executeTakeFirst();
+      return row?.failed_sign_ins ?? 0;
+    },
+
+    async lock(id) {
+      await db.updateTable('users').set({ locked_at: clock.now(), updated_at: clock.now() }).where('id', '=', id).where('locked_at', 'is', null).execute();
+    },
+
+    async recordSignIn(id) {
+      const now = clock.now();
+      await db.updateTable('users').set({ failed_sign_ins: 0, last_sign_in_at: now, updated_at: now }).where('id', '=', id).execute();
+    },
+
+    async setPassword(id, passwordHash) {
+      const now = clock.now();
+      await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, password_changed_at: now, failed_sign_ins: 0, locked_at: null, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+
     async listFactors(id) {
       const rows = await db
         .selectFrom('user_factors')

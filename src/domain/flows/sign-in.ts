@@ -1,0 +1,122 @@
+/**
+ * The sign-in flow's states and the one function that moves between them.
+ * Drawn in docs/flows/sign-in.mermaid.
+ *
+ * One flow serves one provider interaction: either the `login` prompt (who are
+ * you?) or the `consent` prompt (terms of use for this application).
+ */
+import type { UserId } from '../ids.js';
+import type { Flow, Transition } from './flow.js';
+
+export type SignInState =
+  | 'choose_account' // the account picker
+  | 'identify' // asks for the TechPass ID
+  | 'password' // asks for the password of the identified account
+  | 'factors' // further factors the policy still asks for (MFA)
+  | 'terms' // terms of use for this application
+  | 'refused' // an end state with a reason shown to the person
+  | 'completed'; // handed back to the provider
+
+export type Refusal =
+  | 'sign_in_disabled'
+  | 'not_assigned'
+  | 'locked'
+  | 'federation_unavailable'
+  | 'account_inactive'
+  | 'throttled';
+
+export interface SignInContext {
+  clientId: string;
+  applicationName: string;
+  /** The TechPass ID typed or picked (never proof of anything by itself). */
+  login?: string;
+  refusal?: Refusal;
+  /** Factors still owed after the password, by strategy id. */
+  factorsOwed?: string[];
+  amr?: string[];
+  /** Set when the browser's remembered account continued with single sign-on. */
+  remembered?: string;
+  notice?: string;
+}
+
+export type SignInFlow = Flow<SignInState, SignInContext>;
+
+export type SignInEvent =
+  | { type: 'use_another_account' }
+  | { type: 'identified'; login: string; federated: boolean }
+  | { type: 'password_failed' }
+  | { type: 'password_verified'; userId: UserId; factorsOwed: string[] }
+  | { type: 'factor_verified'; method: string }
+  | { type: 'remembered_session'; userId: UserId; amr: string[]; ref: string }
+  | { type: 'remembered_expired'; login: string }
+  | { type: 'refuse'; refusal: Refusal }
+  | { type: 'terms_accepted' }
+  | { type: 'complete' };
+
+type Handler = (flow: SignInFlow, event: SignInEvent) => SignInFlow | null;
+
+const to = (state: SignInState, flow: SignInFlow, patch: Partial<SignInFlow> = {}, context: Partial<SignInContext> = {}): SignInFlow => ({
+  ...flow,
+  ...patch,
+  state,
+  context: { ...flow.context, ...context },
+});
+
+/**
+ * What each state accepts. Anything not listed is refused, so a replayed or
+ * out-of-order post cannot skip a step.
+ */
+const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> = {
+  choose_account: {
+    use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
+    remembered_session: (f, e) =>
+      e.type === 'remembered_session' ? to('completed', f, { userId: e.userId, methodsDone: e.amr }, { remembered: e.ref, amr: e.amr }) : null,
+    remembered_expired: (f, e) => (e.type === 'remembered_expired' ? to('password', f, {}, { login: e.login }) : null),
+    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+  },
+  identify: {
+    identified: (f, e) =>
+      e.type === 'identified'
+        ? e.federated
+          ? to('refused', f, {}, { login: e.login, refusal: 'federation_unavailable' })
+          : to('password', f, {}, { login: e.login })
+        : null,
+    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+  },
+  password: {
+    use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
+    password_failed: (f) => f,
+    password_verified: (f, e) =>
+      e.type === 'password_verified'
+        ? to(e.factorsOwed.length ? 'factors' : 'completed', f, { userId: e.userId, methodsDone: ['pwd'] }, { factorsOwed: e.factorsOwed, amr: ['pwd'] })
+        : null,
+    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+  },
+  factors: {
+    factor_verified: (f, e) => {
+      if (e.type !== 'factor_verified') return null;
+      const owed = (f.context.factorsOwed ?? []).filter((m) => m !== e.method);
+      const done = [...new Set([...f.methodsDone, e.method])];
+      return to(owed.length ? 'factors' : 'completed', f, { methodsDone: done }, { factorsOwed: owed, amr: done });
+    },
+    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+  },
+  terms: {
+    terms_accepted: (f) => to('completed', f),
+    complete: (f) => to('completed', f),
+    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+  },
+  refused: {},
+  completed: {},
+};
+
+export function transition(flow: SignInFlow, event: SignInEvent, now: number): Transition<SignInFlow> {
+  if (flow.expiresAt <= now) return { ok: false, reason: 'expired' };
+  const handler = TABLE[flow.state][event.type];
+  const next = handler?.(flow, event);
+  if (!next) return { ok: false, reason: 'not_allowed' };
+  return { ok: true, flow: { ...next, updatedAt: now } };
+}
+
+/** A sign-in flow lives as long as the provider's interaction it serves. */
+export const SIGN_IN_FLOW_TTL_MS = 30 * 60 * 1000;
