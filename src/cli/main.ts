@@ -5,12 +5,13 @@
  */
 import { Command, Option } from 'commander';
 import { systemClock } from '../platform/clock.js';
-import { loadConfig, type Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { createApplication, createNamespace, createUser } from '../flows/administration.js';
+import { createNamespace, createUser } from '../flows/administration.js';
 import { rotateSigningKeys } from '../oidc/keys.js';
 import { techpassId } from '../domain/users.js';
-import type { Store } from '../persistence/store.js';
+import { registerAppCommands } from './commands/app.js';
+import { cliActor, config, jsonOption as newJsonOption, withStore } from './commands/context.js';
+import { registerGroupCommands } from './commands/group.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, CommandError } from './output.js';
 import { openStore } from './open-store.js';
@@ -20,25 +21,7 @@ const program = new Command('techpass')
   .showHelpAfterError()
   .exitOverride();
 
-const jsonOption = new Option('--json', 'answer JSON on stdout');
-
-function config(): Config {
-  return loadConfig(process.env);
-}
-
-/** Opens the store, migrates it, runs `fn`, closes it. */
-async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = config();
-  const store = await openStore(cfg, createLogger('silent'));
-  try {
-    await store.migrate();
-    return await fn(store, cfg);
-  } finally {
-    await store.close();
-  }
-}
-
-const cliActor = () => `cli:${process.env.USER ?? 'operator'}`;
+const jsonOption = newJsonOption();
 
 program
   .command('serve')
@@ -109,50 +92,8 @@ namespace
     }),
   );
 
-const app = program.command('app').description('applications (OIDC clients)');
-app
-  .command('create')
-  .description('register an application; prints its client id and, for confidential apps, its secret (shown once)')
-  .requiredOption('--namespace <name>', 'namespace that owns it')
-  .requiredOption('--name <name>', 'application name (unique in the namespace)')
-  .requiredOption('--redirect-uri <url>', 'redirect URI, matched exactly (repeatable)', (v: string, all: string[] = []) => [...all, v])
-  .option('--public', 'a public client (no secret; PKCE only), e.g. a single-page or native app', false)
-  .option('--logout-url <url>', 'where to send people after sign-out')
-  .option('--homepage-url <url>', 'the application home page')
-  .addOption(jsonOption)
-  .action(async (options: { namespace: string; name: string; redirectUri: string[]; public: boolean; logoutUrl?: string; homepageUrl?: string; json?: boolean }) =>
-    withStore(async (store, cfg) => {
-      const result = await createApplication(administrationDeps(store, systemClock), cliActor(), {
-        namespace: options.namespace,
-        name: options.name,
-        redirectUris: options.redirectUri,
-        isPublic: options.public,
-        ...(options.logoutUrl ? { logoutUrl: options.logoutUrl } : {}),
-        ...(options.homepageUrl ? { homepageUrl: options.homepageUrl } : {}),
-      });
-      if (!result.ok) throw CommandError.from(result);
-      const { application, clientSecret, secretExpiresAt } = result.value;
-      const value = {
-        clientId: application.id,
-        ...(clientSecret ? { clientSecret, clientSecretExpiresAt: new Date(secretExpiresAt!).toISOString() } : {}),
-        name: application.name,
-        namespace: options.namespace,
-        public: application.isPublic,
-        redirectUris: application.redirectUris,
-        issuer: cfg.PUBLIC_URL,
-      };
-      answer(
-        Boolean(options.json),
-        value,
-        [
-          `created application ${application.name} in ${options.namespace}`,
-          `  issuer:        ${cfg.PUBLIC_URL}`,
-          `  client id:     ${application.id}`,
-          clientSecret ? `  client secret: ${clientSecret}   (shown once; valid until ${value.clientSecretExpiresAt})` : '  public client: no secret, PKCE required',
-        ].join('\n'),
-      );
-    }),
-  );
+registerAppCommands(program);
+registerGroupCommands(program);
 
 const user = program.command('user').description('accounts');
 user

@@ -16,6 +16,15 @@ import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { ensureSigningKeys, loadJwks } from '../oidc/keys.js';
 import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
 import { isConnectionError, type Store } from '../persistence/store.js';
+import type Provider from 'oidc-provider';
+import type { UserId } from '../domain/ids.js';
+import { DEFAULT_LOCKOUT } from '../domain/lockout.js';
+import type { SignInDeps } from '../flows/sign-in.js';
+import { registerAccountRoutes } from '../http/account-routes.js';
+import { registerSignInRoutes } from '../http/sign-in-routes.js';
+import { checkApplicationAccess } from '../oidc/access-policy.js';
+import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
+import { providerPages } from '../ui/provider-pages.js';
 import { resolveMasterKey } from './master-key.js';
 import { openStore } from './open-store.js';
 
@@ -52,6 +61,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw error;
   }
 
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  const cookieKey = masterKey.derive('remembered-accounts');
+  const cookieName = secure ? '__Host-techpass_accounts' : 'techpass_accounts';
+  const checkAccess = (clientId: string, userId: UserId) => checkApplicationAccess(store, clientId, userId);
+  const interactions: InteractionDeps = { store, cookieKey, cookieName, pages: providerPages, checkAccess };
+  let current: Provider | undefined;
+
   // The provider is rebuilt whenever the published key set changes (a rotation on
   // any node, or a retired key's window closing), so every node follows within seconds.
   let published = '';
@@ -60,8 +76,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const jwks = await loadJwks(store.signingKeys, clock);
     const fingerprint = jwks.keys.map((k) => `${String(k.kid)}:${k.key_ops ? 'v' : 's'}`).join(',');
     if (fingerprint === published) return false;
-    const provider = buildProvider({ config, store, masterKey, clock, logger, jwks });
+    const provider = buildProvider({ config, store, masterKey, clock, logger, jwks, interactions });
     handler = provider.callback();
+    current = provider;
     published = fingerprint;
     logger.info({ keys: fingerprint }, 'signing keys loaded');
     return true;
@@ -92,6 +109,30 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const app = await buildHttpApp({ logger, metrics, health, provider: providerHandler, trustProxy: config.TRUST_PROXY, isDatabaseUnavailable: isConnectionError });
   registerOpsRoutes(app, { health, metrics });
+  const signIn: SignInDeps = {
+    users: store.users,
+    flows: store.flows,
+    remembered: store.rememberedAccounts,
+    rateLimits: store.rateLimits,
+    audit: store.audit,
+    clients: store.clients,
+    forNamespace: (id) => store.forNamespace(id),
+    clock,
+    lockout: { ...DEFAULT_LOCKOUT, threshold: config.LOCKOUT_THRESHOLD },
+    federatedDomains: config.FEDERATED_DOMAINS,
+    sessionTtlMs: config.SESSION_TTL * 1000,
+    checkAccess,
+    factorsOwed: async () => [],
+  };
+  await registerSignInRoutes(app, {
+    port: interactionPort(() => current!),
+    signIn,
+    cookie: { key: cookieKey, name: cookieName, secure, maxAgeSeconds: 400 * 86_400 },
+  });
+  await registerAccountRoutes(app, {
+    secure,
+    reset: { users: store.users, resets: store.passwordResets, remembered: store.rememberedAccounts, outbox: store.outbox, audit: store.audit, clock, publicUrl: config.PUBLIC_URL },
+  });
 
   const scheduler = startScheduler([expiredRowsCleanup(store.oidcModels)], {
     leases: store.leases,

@@ -72,3 +72,42 @@ export function checkRedirectUri(uri: string): string | null {
 
 /** Client secrets are valid for one year by default (several may overlap for rollover). */
 export const SECRET_LIFETIME_MS = 365 * 24 * 3600 * 1000;
+
+/** The longest lifetime an admin may ask for a new client secret. */
+export const MAX_SECRET_LIFETIME_DAYS = 730;
+
+/** What an admin may change on an application (`null` removes a URL). */
+export interface ApplicationChanges {
+  signInEnabled?: boolean;
+  assignmentRequired?: boolean;
+  implicitGrant?: boolean;
+  logoutUrl?: string | null;
+  backchannelLogoutUri?: string | null;
+  termsVersion?: number;
+}
+
+export type ApplicationChangeProblem = { field: keyof ApplicationChanges; message: string };
+
+/**
+ * Checks a change set against the application as it is. URLs follow the redirect URI
+ * rules (absolute, https except loopback, no fragment); the terms version only goes
+ * up, since raising it is how users are asked to accept new terms.
+ */
+export function checkApplicationChanges(app: Application, changes: ApplicationChanges): ApplicationChangeProblem | null {
+  for (const field of ['logoutUrl', 'backchannelLogoutUri'] as const) {
+    const url = changes[field];
+    if (url !== undefined && url !== null) {
+      const problem = checkRedirectUri(url);
+      if (problem) return { field, message: problem };
+    }
+  }
+  if (changes.termsVersion !== undefined) {
+    if (!Number.isSafeInteger(changes.termsVersion) || changes.termsVersion < 1) {
+      return { field: 'termsVersion', message: 'must be a whole number, 1 or more' };
+    }
+    if (changes.termsVersion < app.termsVersion) {
+      return { field: 'termsVersion', message: `cannot go down (it is ${app.termsVersion}); raise it to ask users to accept new terms` };
+    }
+  }
+  return null;
+}

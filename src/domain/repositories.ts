@@ -4,8 +4,11 @@
  * Expected failures are values (`{ ok: false, … }`), never exceptions.
  */
 import type { AuditEvent, AuditEventInput, ChainCheck } from './audit.js';
-import type { Application, ApplicationSecret, Namespace } from './directory.js';
-import type { ApplicationId, NamespaceId, UserId } from './ids.js';
+import type { AccessFacts } from './application-access.js';
+import type { ApplicationCertificate, NewCertificate } from './certificates.js';
+import type { Application, ApplicationChanges, ApplicationSecret, Namespace } from './directory.js';
+import type { Group, GroupNesting } from './groups.js';
+import type { ApplicationId, GroupId, NamespaceId, UserId } from './ids.js';
 import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-keys.js';
 import type { NewUser, User } from './users.js';
 
@@ -54,6 +57,11 @@ export interface RateLimiter {
   count(key: string, windowMs: number): Promise<number>;
 }
 
+/** Where outgoing mail is written first (delivered later by a job, or read in the local outbox). */
+export interface MailQueue {
+  enqueue(message: { to: string; subject: string; text: string; html?: string }): Promise<string>;
+}
+
 export interface TermsAcceptances {
   acceptedVersion(applicationId: ApplicationId, userId: UserId): Promise<number | null>;
   accept(applicationId: ApplicationId, userId: UserId, version: number): Promise<void>;
@@ -79,19 +87,66 @@ export interface ApplicationRepository {
   create(input: NewApplication): Promise<Created<Application>>;
   get(id: ApplicationId): Promise<Application | null>;
   list(): Promise<Application[]>;
+  /** Applies `changes` (only the fields present) and answers the application as it now is; null if unknown. */
+  update(id: ApplicationId, changes: ApplicationChanges): Promise<Application | null>;
   addSecret(id: ApplicationId, secret: { digest: string; hint: string; expiresAt: number }): Promise<ApplicationSecret>;
   listSecrets(id: ApplicationId): Promise<ApplicationSecret[]>;
+  /** Moves a secret's expiry (to now, to revoke it); false when the secret is not this application's. */
+  setSecretExpiry(id: ApplicationId, secretId: string, expiresAt: number): Promise<boolean>;
+  /** Stores a certificate; `conflict: 'certificate'` when the application already has this one. */
+  addCertificate(id: ApplicationId, certificate: NewCertificate): Promise<Created<ApplicationCertificate>>;
+  listCertificates(id: ApplicationId): Promise<ApplicationCertificate[]>;
+}
+
+/** A link between two directory objects was made, was already there, or names an object this namespace lacks. */
+export type Linked = { ok: true; added: boolean } | { ok: false; missing: 'application' | 'group' | 'user' | 'member' };
+
+/** Groups of one namespace, their members and nestings; obtained only through `forNamespace`. */
+export interface GroupRepository {
+  /**
+   * Creates a group unless the namespace already holds `limit` groups. Counting and
+   * inserting are serialised per namespace, so concurrent creations cannot pass the limit.
+   */
+  create(input: { name: string; description: string }, limit: number): Promise<{ ok: true; value: Group } | { ok: false; conflict: 'name' | 'limit' }>;
+  get(id: GroupId): Promise<Group | null>;
+  findByName(name: string): Promise<Group | null>;
+  list(): Promise<Group[]>;
+  addUser(groupId: GroupId, userId: UserId): Promise<Linked>;
+  /** Makes `memberGroupId` a member of `groupId` (the caller has checked for cycles). */
+  addGroup(groupId: GroupId, memberGroupId: GroupId): Promise<Linked>;
+  nestings(): Promise<GroupNesting[]>;
+  /** Groups `userId` belongs to directly (not through nesting). */
+  directGroupsOf(userId: UserId): Promise<Group[]>;
+}
+
+/** Which users and groups are assigned to which applications of one namespace. */
+export interface AssignmentRepository {
+  assignUser(applicationId: ApplicationId, userId: UserId): Promise<Linked>;
+  assignGroup(applicationId: ApplicationId, groupId: GroupId): Promise<Linked>;
+  /** Everything the access rules and the `groups` claim need about one user and one application. */
+  accessFacts(applicationId: ApplicationId, userId: UserId): Promise<AccessFacts>;
 }
 
 export interface NamespaceScope {
   readonly namespaceId: NamespaceId;
   readonly applications: ApplicationRepository;
+  readonly groups: GroupRepository;
+  readonly assignments: AssignmentRepository;
   readonly terms: TermsAcceptances;
+}
+
+/** An application as the OIDC provider needs it: with its secrets (digests) and certificates. */
+export interface ClientRecord {
+  application: Application;
+  secrets: ApplicationSecret[];
+  certificates: ApplicationCertificate[];
 }
 
 /** Finds an application by its client id across namespaces: the OIDC provider's one entry point. */
 export interface ClientDirectory {
-  findClient(clientId: string): Promise<{ application: Application; secrets: ApplicationSecret[] } | null>;
+  findClient(clientId: string): Promise<ClientRecord | null>;
+  /** The application alone (no credentials): what access policy and claims need. */
+  findApplication(clientId: string): Promise<Application | null>;
 }
 
 export interface AuditLog {

@@ -1,22 +1,54 @@
-/** Accounts as the provider sees them: the claims released for a user. */
-import type { Account, KoaContextWithOIDC } from 'oidc-provider';
+/**
+ * Accounts as the provider sees them: the claims released for a user, and the
+ * application switches applied whenever the token endpoint turns a code or a
+ * refresh token into tokens.
+ *
+ * oidc-provider calls `findAccount` with the token being exchanged, after the
+ * client authenticated and before anything is consumed or rotated; throwing
+ * `InvalidGrant` there answers `invalid_grant` and leaves the token as it was.
+ * A refresh token that was already used is let through, so the provider's reuse
+ * detection still revokes the whole grant.
+ */
+import { errors, type Account, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { asUserId } from '../domain/ids.js';
 import type { UserRepository } from '../domain/repositories.js';
 import { techpassId } from '../domain/users.js';
+import { ACCESS_REFUSAL_MESSAGES, applicationClaims, checkApplicationAccess, type DirectoryReader } from './access-policy.js';
 
+/** Claims per scope. `tid` and `groups` come with `openid`: every application is told its tenant and the user's groups. */
 export const CLAIMS = {
-  openid: ['sub'],
+  openid: ['sub', 'tid', 'groups', 'acr', 'amr', 'auth_time', 'sid'],
   profile: ['name', 'given_name', 'family_name', 'preferred_username'],
   email: ['email', 'email_verified'],
+  // The sign-in's methods (RFC 8176 values), assurance and time, from the session;
+  // listed under openid above so every ID token carries them.
+  amr: null,
+  acr: null,
+  auth_time: null,
+  sid: null,
 };
 
-export function accountFinder(users: UserRepository) {
-  return async (_ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> => {
+type ExchangedToken = Parameters<FindAccount>[2];
+
+function exchangedAtTokenEndpoint(ctx: KoaContextWithOIDC, token: ExchangedToken): boolean {
+  if (!token || ctx?.oidc?.route !== 'token' || !ctx.oidc.client) return false;
+  if (token.kind === 'RefreshToken') return !token.consumed;
+  return token.kind === 'AuthorizationCode';
+}
+
+export function accountFinder(users: UserRepository, directory: DirectoryReader): FindAccount {
+  return async (ctx, sub, token): Promise<Account | undefined> => {
     const user = await users.findById(asUserId(sub));
     if (!user || user.status !== 'active') return undefined;
+    if (exchangedAtTokenEndpoint(ctx, token)) {
+      const access = await checkApplicationAccess(directory, ctx.oidc.client!.clientId, user.id);
+      if (!access.ok) throw new errors.InvalidGrant(ACCESS_REFUSAL_MESSAGES[access.reason]);
+    }
     return {
       accountId: user.id,
       async claims() {
+        const clientId = ctx?.oidc?.client?.clientId;
+        const directoryClaims = clientId ? await applicationClaims(directory, clientId, user.id) : null;
         return {
           sub: user.id,
           name: `${user.givenName} ${user.familyName}`,
@@ -25,8 +57,21 @@ export function accountFinder(users: UserRepository) {
           preferred_username: techpassId(user),
           email: user.email,
           email_verified: true,
+          ...(directoryClaims ?? {}),
         };
       },
     };
+  };
+}
+
+/**
+ * `extraTokenClaims`: the same directory claims in access tokens (JWT payload, or the
+ * introspection answer of an opaque token): `tid` always, `groups` when about a user.
+ */
+export function tokenClaims(directory: DirectoryReader) {
+  return async (_ctx: KoaContextWithOIDC, token: { clientId?: string; accountId?: string }) => {
+    if (!token.clientId) return undefined;
+    const claims = await applicationClaims(directory, token.clientId, token.accountId);
+    return claims ? { ...claims } : undefined;
   };
 }

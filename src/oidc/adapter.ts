@@ -5,10 +5,11 @@
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../domain/repositories.js';
+import type { Clock } from '../platform/clock.js';
 import type { OidcModelStore } from '../persistence/repositories/oidc-models.js';
 import { clientMetadata } from './clients.js';
 
-export function adapterFactory(models: OidcModelStore, clients: ClientDirectory, clientSecretMarker: (clientId: string) => string) {
+export function adapterFactory(models: OidcModelStore, clients: ClientDirectory, clientSecretMarker: (clientId: string) => string, clock: Clock) {
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -20,7 +21,7 @@ export function adapterFactory(models: OidcModelStore, clients: ClientDirectory,
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === 'Client') {
         const found = await clients.findClient(id);
-        return found ? (clientMetadata(found.application, found.secrets, clientSecretMarker(id)) as unknown as AdapterPayload) : undefined;
+        return found ? (clientMetadata(found, clientSecretMarker(id), clock.now()) as unknown as AdapterPayload) : undefined;
       }
       return (await models.find(this.model, id)) as AdapterPayload | undefined;
     }

@@ -10,8 +10,12 @@ import type { Logger } from '../platform/logger.js';
 import { constantTimeEqual, digestSecret, type MasterKey } from '../platform/secrets.js';
 import type { Clock } from '../platform/clock.js';
 import type { Store } from '../persistence/store.js';
-import { accountFinder, CLAIMS } from './accounts.js';
+import { accountFinder, CLAIMS, tokenClaims } from './accounts.js';
 import { adapterFactory } from './adapter.js';
+import { assertCertificateHeader, CLIENT_AUTH_METHODS, installClientAuthentication } from './client-authentication.js';
+import { TECHPASS_CLIENT_PROPERTIES } from './clients.js';
+import { outboundFetch } from './outbound-fetch.js';
+import { endRememberedSessionsOnSignOut, interactionConfiguration, type InteractionDeps } from './interactions.js';
 
 /** Paths the provider answers; everything else belongs to the HTTP layer. */
 export const PROVIDER_ROUTES = {
@@ -34,6 +38,7 @@ export interface ProviderDeps {
   clock: Clock;
   logger: Logger;
   jwks: { keys: Array<Record<string, unknown>> };
+  interactions: InteractionDeps;
 }
 
 /** The resource (audience) of the TechPass automation API, the default for machine callers. */
@@ -45,19 +50,25 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const marker = (clientId: string) => masterKey.derive(`client-secret-marker:${clientId}`).toString('base64url');
 
   const configuration: Configuration = {
-    adapter: adapterFactory(store.oidcModels, store.clients, marker),
+    adapter: adapterFactory(store.oidcModels, store.clients, marker, clock),
     jwks: deps.jwks as Configuration['jwks'],
-    findAccount: accountFinder(store.users),
+    findAccount: accountFinder(store.users, store),
     claims: CLAIMS,
+    extraTokenClaims: tokenClaims(store),
+    // One application may use secrets (basic or post) and certificates (private_key_jwt): see client-authentication.ts.
+    clientAuthMethods: CLIENT_AUTH_METHODS,
+    assertJwtClientAuthClaimsAndHeader: assertCertificateHeader,
+    fetch: outboundFetch(config.OUTBOUND_ALLOW_PRIVATE),
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     routes: PROVIDER_ROUTES,
     pkce: { required: () => true },
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
+    // Like Entra ID: applications allowed the refresh grant get a refresh token
+    // with every sign-in, without having to ask for offline_access.
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
     allowOmittingSingleRegisteredRedirectUri: false,
-    extraClientMetadata: {
-      properties: ['urn:techpass:namespace', 'urn:techpass:secrets', 'urn:techpass:sign_in_enabled', 'urn:techpass:assignment_required'],
-    },
+    extraClientMetadata: { properties: TECHPASS_CLIENT_PROPERTIES },
     cookies: {
       keys: [masterKey.derive('cookies').toString('base64url')],
       names: secure
@@ -103,14 +114,18 @@ export function buildProvider(deps: ProviderDeps): Provider {
         },
       },
     },
-    interactions: {
-      url: (_ctx: KoaContextWithOIDC, interaction) => `/login/${interaction.uid}`,
-    },
     clockTolerance: 5,
   };
 
-  const provider = new Provider(config.PUBLIC_URL, configuration);
+  const interactionConfig = interactionConfiguration(deps.interactions);
+  const provider = new Provider(config.PUBLIC_URL, {
+    ...configuration,
+    ...interactionConfig,
+    features: { ...configuration.features, ...interactionConfig.features } as Configuration['features'],
+  });
+  endRememberedSessionsOnSignOut(provider, deps.interactions);
   provider.proxy = config.TRUST_PROXY;
+  installClientAuthentication(provider, { models: store.oidcModels, clock });
 
   // Client secrets are stored as digests; any live one authenticates (rollover).
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: InstanceType<Provider['Client']>, actual: string) {

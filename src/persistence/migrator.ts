@@ -7,11 +7,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
 import { signIn } from './migrations/0002-sign-in.js';
+import { applicationCredentials } from './migrations/0003-application-credentials.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
     '0001-foundation': foundation(database.engine),
     '0002-sign-in': signIn,
+    '0003-application-credentials': applicationCredentials,
   };
 }
 

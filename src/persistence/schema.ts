@@ -89,6 +89,9 @@ export interface ApplicationCertificatesTable {
   pem: string;
   thumbprint_sha1: string;
   thumbprint_sha256: string;
+  /** The public key as JSON (JWK), without kid/alg/use. */
+  public_jwk: string;
+  not_before: number;
   not_after: number;
   created_at: number;
 }

@@ -23,6 +23,8 @@ import type { MasterKey } from '../platform/secrets.js';
 import type { Database, Engine } from './database.js';
 import { migrate, type MigrationReport } from './migrator.js';
 import { applicationRepository, clientDirectory } from './repositories/applications.js';
+import { assignmentRepository } from './repositories/assignments.js';
+import { groupRepository } from './repositories/groups.js';
 import { auditLog } from './repositories/audit.js';
 import { jobLeases, type JobLeases } from './repositories/job-leases.js';
 import { mailOutbox, type MailOutbox } from './repositories/mail-outbox.js';
@@ -83,6 +85,8 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId),
+      groups: groupRepository(db, clock, namespaceId, engine),
+      assignments: assignmentRepository(db, clock, namespaceId),
       terms: termsAcceptances(db, clock, namespaceId),
     }),
   });

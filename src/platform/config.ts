@@ -34,12 +34,25 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Lets outbound calls (back-channel logout, webhooks) reach loopback and private addresses: development and tests only. */
+  OUTBOUND_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
+  LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
+  /** E-mail domains whose people sign in at their own (integrated) identity provider, comma-separated. */
+  FEDERATED_DOMAINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a comma-separated list of domains'))),
 });
 
 export type RawConfig = z.infer<typeof schema>;
 
 export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'DATABASE_URL'> {
+  FEDERATED_DOMAINS: string[];
   PUBLIC_URL: string;
   database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
 }

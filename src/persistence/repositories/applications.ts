@@ -1,16 +1,17 @@
 /**
- * Applications (OIDC clients) of one namespace, and their secrets. Every query
+ * Applications (OIDC clients) of one namespace, their secrets and certificates. Every query
  * carries the scope's namespace id, so a caller holding one namespace's scope
  * cannot read or change another namespace's applications.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ApplicationCertificate } from '../../domain/certificates.js';
 import type { Application, ApplicationSecret } from '../../domain/directory.js';
 import { asApplicationId, asNamespaceId, type NamespaceId } from '../../domain/ids.js';
 import type { ApplicationRepository, ClientDirectory } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { uniqueViolation } from '../errors.js';
-import type { ApplicationSecretsTable, ApplicationsTable, Schema } from '../schema.js';
+import type { ApplicationCertificatesTable, ApplicationSecretsTable, ApplicationsTable, Schema } from '../schema.js';
 
 export function toApplication(row: Selectable<ApplicationsTable>): Application {
   return {
@@ -41,6 +42,22 @@ function toSecret(row: Selectable<ApplicationSecretsTable>): ApplicationSecret {
     expiresAt: row.expires_at,
   };
 }
+
+function toCertificate(row: Selectable<ApplicationCertificatesTable>): ApplicationCertificate {
+  return {
+    id: row.id,
+    applicationId: asApplicationId(row.application_id),
+    pem: row.pem,
+    x5t: row.thumbprint_sha1,
+    x5tS256: row.thumbprint_sha256,
+    publicJwk: JSON.parse(row.public_jwk) as Record<string, unknown>,
+    notBefore: row.not_before,
+    notAfter: row.not_after,
+    createdAt: row.created_at,
+  };
+}
+
+const flag = (value: boolean) => (value ? 1 : 0);
 
 export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespaceId: NamespaceId): ApplicationRepository {
   return {
@@ -86,6 +103,18 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
       return rows.map(toApplication);
     },
 
+    async update(id, changes) {
+      const set: Updateable<ApplicationsTable> = { updated_at: clock.now() };
+      if (changes.signInEnabled !== undefined) set.sign_in_enabled = flag(changes.signInEnabled);
+      if (changes.assignmentRequired !== undefined) set.assignment_required = flag(changes.assignmentRequired);
+      if (changes.implicitGrant !== undefined) set.implicit_grant = flag(changes.implicitGrant);
+      if (changes.logoutUrl !== undefined) set.logout_url = changes.logoutUrl;
+      if (changes.backchannelLogoutUri !== undefined) set.backchannel_logout_uri = changes.backchannelLogoutUri;
+      if (changes.termsVersion !== undefined) set.terms_version = changes.termsVersion;
+      await db.updateTable('applications').set(set).where('namespace_id', '=', namespaceId).where('id', '=', id).execute();
+      return this.get(id);
+    },
+
     async addSecret(id, secret) {
       const row = {
         namespace_id: namespaceId,
@@ -110,6 +139,50 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
         .execute();
       return rows.map(toSecret);
     },
+
+    async setSecretExpiry(id, secretId, expiresAt) {
+      const result = await db
+        .updateTable('application_secrets')
+        .set({ expires_at: expiresAt })
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', id)
+        .where('id', '=', secretId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async addCertificate(id, certificate) {
+      const row = {
+        namespace_id: namespaceId,
+        id: newId('crt_'),
+        application_id: id,
+        pem: certificate.pem,
+        thumbprint_sha1: certificate.x5t,
+        thumbprint_sha256: certificate.x5tS256,
+        public_jwk: JSON.stringify(certificate.publicJwk),
+        not_before: certificate.notBefore,
+        not_after: certificate.notAfter,
+        created_at: clock.now(),
+      };
+      try {
+        await db.insertInto('application_certificates').values(row).execute();
+      } catch (error) {
+        if (uniqueViolation(error) === null) throw error;
+        return { ok: false, conflict: 'certificate' };
+      }
+      return { ok: true, value: toCertificate(row) };
+    },
+
+    async listCertificates(id) {
+      const rows = await db
+        .selectFrom('application_certificates')
+        .selectAll()
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', id)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toCertificate);
+    },
   };
 }
 
@@ -122,13 +195,15 @@ export function clientDirectory(db: Kysely<Schema>): ClientDirectory {
     async findClient(clientId) {
       const row = await db.selectFrom('applications').selectAll().where('id', '=', clientId).executeTakeFirst();
       if (!row) return null;
-      const secrets = await db
-        .selectFrom('application_secrets')
-        .selectAll()
-        .where('namespace_id', '=', row.namespace_id)
-        .where('application_id', '=', row.id)
-        .execute();
-      return { application: toApplication(row), secrets: secrets.map(toSecret) };
+      const [secrets, certificates] = await Promise.all([
+        db.selectFrom('application_secrets').selectAll().where('namespace_id', '=', row.namespace_id).where('application_id', '=', row.id).execute(),
+        db.selectFrom('application_certificates').selectAll().where('namespace_id', '=', row.namespace_id).where('application_id', '=', row.id).execute(),
+      ]);
+      return { application: toApplication(row), secrets: secrets.map(toSecret), certificates: certificates.map(toCertificate) };
+    },
+    async findApplication(clientId) {
+      const row = await db.selectFrom('applications').selectAll().where('id', '=', clientId).executeTakeFirst();
+      return row ? toApplication(row) : null;
     },
   };
 }

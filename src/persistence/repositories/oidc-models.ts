@@ -22,6 +22,11 @@ export interface OidcModelStore {
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
+  /**
+   * Stores `id` unless a live row with that id exists, in one statement; answers
+   * whether this call stored it. Two nodes racing for the same id: exactly one wins.
+   */
+  claimOnce(model: string, id: string, payload: ModelPayload, expiresInSeconds: number): Promise<boolean>;
   /** Deletes rows that expired before now; returns how many. */
   deleteExpired(limit: number): Promise<number>;
 }
@@ -87,6 +92,17 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
     },
     async revokeByGrantId(grantId) {
       await db.deleteFrom('oidc_models').where('grant_id', '=', grantId).execute();
+    },
+    async claimOnce(model, id, payload, expiresIn) {
+      const now = clock.now();
+      const row = { model, id, payload: JSON.stringify(payload), grant_id: null, uid: null, user_code: null, expires_at: now + expiresIn * 1000, consumed_at: null };
+      const result = await db
+        .insertInto('oidc_models')
+        .values(row)
+        // An expired row with the same id (not yet swept) may be taken over.
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ payload: row.payload, expires_at: row.expires_at, consumed_at: null }).where('oidc_models.expires_at', '<=', now))
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async deleteExpired(limit) {
       const expired = db

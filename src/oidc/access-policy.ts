@@ -1,0 +1,73 @@
+/**
+ * The application switches as the provider applies them, and the claims an
+ * application is told about a user. The rules are in domain/application-access.ts;
+ * this module reads the directory for them.
+ *
+ * - Sign-in (the interaction code) calls `checkApplicationAccess` before it
+ *   completes a login for an application.
+ * - The token endpoint applies the same check when it exchanges a code or a
+ *   refresh token (see accounts.ts), so switching sign-in off or removing an
+ *   assignment stops refreshes at once.
+ * - `applicationClaims` gives `tid` (the namespace's directory id) and `groups`
+ *   (the user's direct groups assigned to the application, `<namespace>:<group>`).
+ */
+import { canSignIn, groupsClaim, needsAssignment, type AccessRefusal } from '../domain/application-access.js';
+import type { Application } from '../domain/directory.js';
+import type { NamespaceId, UserId } from '../domain/ids.js';
+import type { ClientDirectory, NamespaceRepository, NamespaceScope } from '../domain/repositories.js';
+
+/** What the policy reads; the Store satisfies it. */
+export interface DirectoryReader {
+  readonly clients: ClientDirectory;
+  readonly namespaces: NamespaceRepository;
+  forNamespace(id: NamespaceId): NamespaceScope;
+}
+
+export type ApplicationAccess =
+  | { ok: true; applicationName: string; termsVersion: number }
+  | { ok: false; reason: AccessRefusal; applicationName: string };
+
+/** What a person is told when an application refuses them. */
+export const ACCESS_REFUSAL_MESSAGES: Record<AccessRefusal, string> = {
+  sign_in_disabled: 'sign-in to this application is disabled',
+  not_assigned: 'the user is not assigned to this application',
+};
+
+async function decide(directory: DirectoryReader, app: Application, userId: UserId): Promise<ApplicationAccess> {
+  // Assignments are read only when they matter.
+  const facts = needsAssignment(app) ? await directory.forNamespace(app.namespaceId).assignments.accessFacts(app.id, userId) : null;
+  const decision = canSignIn(app, facts);
+  return decision.ok
+    ? { ok: true, applicationName: app.name, termsVersion: app.termsVersion }
+    : { ok: false, reason: decision.reason, applicationName: app.name };
+}
+
+/**
+ * May `userId` sign in to (or keep refreshing tokens for) the application `clientId`?
+ * An application that no longer exists takes no sign-ins (`sign_in_disabled`).
+ */
+export async function checkApplicationAccess(directory: DirectoryReader, clientId: string, userId: string): Promise<ApplicationAccess> {
+  const app = await directory.clients.findApplication(clientId);
+  if (!app) return { ok: false, reason: 'sign_in_disabled', applicationName: clientId };
+  return decide(directory, app, userId as UserId);
+}
+
+export interface ApplicationClaims {
+  /** The namespace's directory id (the tenant). */
+  tid: string;
+  /** Only for tokens about a user. */
+  groups?: string[];
+}
+
+/** The directory claims for tokens the application `clientId` receives, about `userId` when given. */
+export async function applicationClaims(directory: DirectoryReader, clientId: string, userId?: string): Promise<ApplicationClaims | null> {
+  const app = await directory.clients.findApplication(clientId);
+  if (!app) return null;
+  const scope = directory.forNamespace(app.namespaceId);
+  const [namespace, facts] = await Promise.all([
+    directory.namespaces.findById(app.namespaceId),
+    userId === undefined ? null : scope.assignments.accessFacts(app.id, userId as UserId),
+  ]);
+  if (!namespace) return null;
+  return facts ? { tid: namespace.directoryId, groups: groupsClaim(namespace.name, facts) } : { tid: namespace.directoryId };
+}

@@ -1,0 +1,72 @@
+/**
+ * How an application authenticates at the token, introspection, revocation and
+ * PAR endpoints. One application may hold client secrets and certificates at
+ * once, and may use any of them:
+ *
+ *   client_secret_basic, client_secret_post   any live secret (provider.ts, compareClientSecret)
+ *   private_key_jwt                          an assertion signed by the key of a live certificate
+ *
+ * oidc-provider registers one `token_endpoint_auth_method` per client and checks the
+ * mechanism a request presents against `client.clientAuthMethod`
+ * (lib/shared/client_auth.js). Basic and post are already interchangeable there. For
+ * assertions we override that getter: while the current request (the provider's
+ * async-local `Provider.ctx`) carries a `client_assertion` and the application lists
+ * `private_key_jwt` among its methods (it has a live certificate, clients.ts), the
+ * client's method is `private_key_jwt`; otherwise it is the registered one. Nothing
+ * else changes: oidc-provider still verifies the assertion (signature against the
+ * certificate keys in the client's `jwks`, iss, sub, aud, exp, jti), and then:
+ *
+ * - `assertCertificateHeader` insists that a certificate named in the header
+ *   (`kid` = `x5t#S256`, `x5t`, or `x5t#S256`) is one of the live certificates;
+ * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT), so the same
+ *   `jti` cannot be used twice even by two requests racing on two nodes.
+ */
+import { createHash } from 'node:crypto';
+import Provider, { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Clock } from '../platform/clock.js';
+import type { OidcModelStore } from '../persistence/repositories/oidc-models.js';
+import type { CertificateJwk, ClientAuthMethod } from './clients.js';
+
+/** Every method the provider offers (client_secret_jwt is absent: secrets are kept only as digests). */
+export const CLIENT_AUTH_METHODS: ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+
+type ClientWithTechpassMetadata = Client & { 'urn:techpass:auth_methods'?: ClientAuthMethod[] };
+
+function presentsAssertion(): boolean {
+  const ctx = Provider.ctx;
+  return typeof ctx?.oidc?.params?.client_assertion === 'string';
+}
+
+export function installClientAuthentication(provider: Provider, deps: { models: OidcModelStore; clock: Clock }): void {
+  Object.defineProperty(provider.Client.prototype, 'clientAuthMethod', {
+    configurable: true,
+    get(this: ClientWithTechpassMetadata): string | undefined {
+      const allowed = this['urn:techpass:auth_methods'] ?? [];
+      if (allowed.includes('private_key_jwt') && presentsAssertion()) return 'private_key_jwt';
+      return this.tokenEndpointAuthMethod;
+    },
+  });
+
+  provider.ReplayDetection.unique = async (iss: string, jti: string, exp: number): Promise<boolean> => {
+    const id = createHash('sha256').update(`${iss}${jti}`).digest('base64url');
+    const ttl = Math.max(1, exp - Math.floor(deps.clock.now() / 1000));
+    return deps.models.claimOnce('ReplayDetection', id, { jti: id, iss, kind: 'ReplayDetection', exp }, ttl);
+  };
+}
+
+const NAMING_HEADERS = ['kid', 'x5t', 'x5t#S256'] as const;
+
+/**
+ * `assertJwtClientAuthClaimsAndHeader`: runs after the assertion's signature verified
+ * against one of the live certificates. A header that names a certificate must name
+ * one of those; a header naming none is fine (some clients send only `alg`).
+ */
+export function assertCertificateHeader(_ctx: KoaContextWithOIDC, _claims: unknown, header: Record<string, unknown>, client: Client): void {
+  const named = NAMING_HEADERS.filter((name) => header[name] !== undefined);
+  if (named.length === 0) return;
+  const keys = (client.jwks?.keys ?? []) as unknown as CertificateJwk[];
+  const match = keys.some((key) => named.every((name) => key[name] === header[name]));
+  if (!match) {
+    throw new errors.InvalidClientAuth(`the certificate named by the assertion header (${named.join(', ')}) is not a current certificate of this application`);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Assignments of users and groups to the applications of one namespace, and the
+ * facts the access rules read (domain/application-access.ts). Each fact is one
+ * index lookup over at most 50 rows (a namespace holds at most 50 groups).
+ */
+import type { Kysely } from 'kysely';
+import { asGroupId, type NamespaceId } from '../../domain/ids.js';
+import type { AssignmentRepository } from '../../domain/repositories.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Schema } from '../schema.js';
+import { insertLink } from './groups.js';
+
+export function assignmentRepository(db: Kysely<Schema>, clock: Clock, namespaceId: NamespaceId): AssignmentRepository {
+  const applicationExists = async (id: string) =>
+    (await db.selectFrom('applications').select('id').where('namespace_id', '=', namespaceId).where('id', '=', id).executeTakeFirst()) !== undefined;
+
+  return {
+    async assignUser(applicationId, userId) {
+      if (!(await applicationExists(applicationId))) return { ok: false, missing: 'application' };
+      return insertLink(
+        () =>
+          db
+            .insertInto('application_user_assignments')
+            .values({ namespace_id: namespaceId, application_id: applicationId, user_id: userId, created_at: clock.now() })
+            .onConflict((oc) => oc.doNothing())
+            .execute(),
+        'user',
+      );
+    },
+
+    async assignGroup(applicationId, groupId) {
+      if (!(await applicationExists(applicationId))) return { ok: false, missing: 'application' };
+      const group = await db.selectFrom('groups').select('id').where('namespace_id', '=', namespaceId).where('id', '=', groupId).executeTakeFirst();
+      if (!group) return { ok: false, missing: 'group' };
+      return insertLink(
+        () =>
+          db
+            .insertInto('application_group_assignments')
+            .values({ namespace_id: namespaceId, application_id: applicationId, group_id: groupId, created_at: clock.now() })
+            .onConflict((oc) => oc.doNothing())
+            .execute(),
+        'group',
+      );
+    },
+
+    async accessFacts(applicationId, userId) {
+      const [user, direct, assigned] = await Promise.all([
+        db
+          .selectFrom('application_user_assignments')
+          .select('user_id')
+          .where('namespace_id', '=', namespaceId)
+          .where('application_id', '=', applicationId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst(),
+        db
+          .selectFrom('group_user_members as m')
+          .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.group_id'))
+          .select(['g.id', 'g.name'])
+          .where('m.namespace_id', '=', namespaceId)
+          .where('m.user_id', '=', userId)
+          .execute(),
+        db
+          .selectFrom('application_group_assignments')
+          .select('group_id')
+          .where('namespace_id', '=', namespaceId)
+          .where('application_id', '=', applicationId)
+          .execute(),
+      ]);
+      return {
+        userAssigned: user !== undefined,
+        directGroups: direct.map((g) => ({ id: asGroupId(g.id), name: g.name })),
+        assignedGroupIds: assigned.map((a) => asGroupId(a.group_id)),
+      };
+    },
+  };
+}

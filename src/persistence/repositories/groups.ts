@@ -1,0 +1,123 @@
+/**
+ * Groups of one namespace, their user members and nested groups. Every query is
+ * bound to the scope's namespace; a reference to another namespace's group or
+ * application is also refused by the composite foreign keys of the schema.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { Group } from '../../domain/groups.js';
+import { asGroupId, asNamespaceId, type NamespaceId } from '../../domain/ids.js';
+import type { GroupRepository, Linked } from '../../domain/repositories.js';
+import type { Clock } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import type { Engine } from '../database.js';
+import { foreignKeyViolation, uniqueViolation } from '../errors.js';
+import type { GroupsTable, Schema } from '../schema.js';
+
+export function toGroup(row: Selectable<GroupsTable>): Group {
+  return {
+    id: asGroupId(row.id),
+    namespaceId: asNamespaceId(row.namespace_id),
+    name: row.name,
+    description: row.description,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * Inserts a link row: added, already there (ON CONFLICT DO NOTHING, so a PostgreSQL
+ * transaction is not aborted by a duplicate), or refused because a referenced row is missing.
+ */
+export async function insertLink(
+  insert: () => Promise<Array<{ numInsertedOrUpdatedRows?: bigint }>>,
+  missing: 'user' | 'member' | 'group' | 'application',
+): Promise<Linked> {
+  try {
+    const [result] = await insert();
+    return { ok: true, added: Number(result?.numInsertedOrUpdatedRows ?? 0) > 0 };
+  } catch (error) {
+    if (foreignKeyViolation(error)) return { ok: false, missing };
+    throw error;
+  }
+}
+
+export function groupRepository(db: Kysely<Schema>, clock: Clock, namespaceId: NamespaceId, engine: Engine): GroupRepository {
+  const get = async (id: string) => {
+    const row = await db.selectFrom('groups').selectAll().where('namespace_id', '=', namespaceId).where('id', '=', id).executeTakeFirst();
+    return row ? toGroup(row) : null;
+  };
+
+  return {
+    async create(input, limit) {
+      // Serialise creations in this namespace so two cannot both see room for one more.
+      // SQLite runs one writing transaction at a time already; PostgreSQL locks the namespace row.
+      if (engine === 'postgres') {
+        await db.selectFrom('namespaces').select('id').where('id', '=', namespaceId).forUpdate().execute();
+      }
+      const { count } = await db
+        .selectFrom('groups')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('namespace_id', '=', namespaceId)
+        .executeTakeFirstOrThrow();
+      if (Number(count) >= limit) return { ok: false, conflict: 'limit' };
+      const row = { namespace_id: namespaceId, id: newId('grp_'), name: input.name, description: input.description, created_at: clock.now() };
+      try {
+        await db.insertInto('groups').values(row).execute();
+      } catch (error) {
+        if (uniqueViolation(error) === null) throw error;
+        return { ok: false, conflict: 'name' };
+      }
+      return { ok: true, value: toGroup(row) };
+    },
+
+    get,
+
+    async findByName(name) {
+      const row = await db.selectFrom('groups').selectAll().where('namespace_id', '=', namespaceId).where('name', '=', name).executeTakeFirst();
+      return row ? toGroup(row) : null;
+    },
+
+    async list() {
+      const rows = await db.selectFrom('groups').selectAll().where('namespace_id', '=', namespaceId).orderBy('name').execute();
+      return rows.map(toGroup);
+    },
+
+    async addUser(groupId, userId) {
+      if (!(await get(groupId))) return { ok: false, missing: 'group' };
+      return insertLink(
+        () => db.insertInto('group_user_members').values({ namespace_id: namespaceId, group_id: groupId, user_id: userId, created_at: clock.now() }).onConflict((oc) => oc.doNothing()).execute(),
+        'user',
+      );
+    },
+
+    async addGroup(groupId, memberGroupId) {
+      if (!(await get(groupId))) return { ok: false, missing: 'group' };
+      if (!(await get(memberGroupId))) return { ok: false, missing: 'member' };
+      return insertLink(
+        () =>
+          db
+            .insertInto('group_group_members')
+            .values({ namespace_id: namespaceId, group_id: groupId, member_group_id: memberGroupId, created_at: clock.now() })
+            .onConflict((oc) => oc.doNothing())
+            .execute(),
+        'member',
+      );
+    },
+
+    async nestings() {
+      const rows = await db.selectFrom('group_group_members').select(['group_id', 'member_group_id']).where('namespace_id', '=', namespaceId).execute();
+      return rows.map((r) => ({ groupId: asGroupId(r.group_id), memberGroupId: asGroupId(r.member_group_id) }));
+    },
+
+    async directGroupsOf(userId) {
+      const rows = await db
+        .selectFrom('group_user_members as m')
+        .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.group_id'))
+        .selectAll('g')
+        .where('m.namespace_id', '=', namespaceId)
+        .where('m.user_id', '=', userId)
+        .orderBy('g.name')
+        .execute();
+      return rows.map(toGroup);
+    },
+  };
+}

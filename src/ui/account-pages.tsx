@@ -1,0 +1,73 @@
+/** Pages outside a sign-in: password reset by e-mailed link. */
+import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
+import { Layout, Notice } from './layout.js';
+
+export function ResetRequestPage({ csrf, login, problem }: { csrf: string; login?: string | undefined; problem?: string | undefined }) {
+  return (
+    <Layout title="Reset your password">
+      <h1>Reset your password</h1>
+      <p className="tp-sub">We will e-mail you a link to choose a new password. The link works once, for 30 minutes.</p>
+      {problem ? <Notice variant="danger">{problem}</Notice> : null}
+      <form method="post" action="/login/reset">
+        <input type="hidden" name="csrf" value={csrf} />
+        <FormLabel htmlFor="login">TechPass ID</FormLabel>
+        <FormControl id="login" name="login" type="text" autoComplete="username" required autoFocus defaultValue={login ?? ''} />
+        <div className="tp-actions">
+          <Button type="submit">Send reset link</Button>
+        </div>
+      </form>
+    </Layout>
+  );
+}
+
+export function ResetSentPage() {
+  return (
+    <Layout title="Check your e-mail">
+      <h1>Check your e-mail</h1>
+      <p>If there is a TechPass account with that ID, we have sent a reset link to its e-mail address. The link works once, for 30 minutes.</p>
+    </Layout>
+  );
+}
+
+export function ResetFormPage({ csrf, action, problem }: { csrf: string; action: string; problem?: string | undefined }) {
+  return (
+    <Layout title="Choose a new password">
+      <h1>Choose a new password</h1>
+      <p className="tp-sub">At least 12 characters. Avoid common passwords and your own name or e-mail.</p>
+      {problem ? <Notice variant="danger">{problem}</Notice> : null}
+      <form method="post" action={action}>
+        <input type="hidden" name="csrf" value={csrf} />
+        <FormLabel htmlFor="password">New password</FormLabel>
+        <FormControl id="password" name="password" type="password" autoComplete="new-password" required autoFocus minLength={12} />
+        <FormLabel htmlFor="confirm" className="mt-3">
+          Confirm new password
+        </FormLabel>
+        <FormControl id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} />
+        <div className="tp-actions">
+          <Button type="submit">Set password</Button>
+        </div>
+      </form>
+    </Layout>
+  );
+}
+
+export function ResetDonePage() {
+  return (
+    <Layout title="Password changed">
+      <h1>Your password is changed</h1>
+      <p>Your account is unlocked. Go back to the application you were using and sign in with your new password.</p>
+    </Layout>
+  );
+}
+
+export function ResetInvalidPage() {
+  return (
+    <Layout title="Link not valid">
+      <h1>This link cannot be used</h1>
+      <Notice variant="warning">The reset link has expired or was already used. Ask for a new one.</Notice>
+      <p>
+        <a href="/login/reset">Send a new reset link</a>
+      </p>
+    </Layout>
+  );
+}

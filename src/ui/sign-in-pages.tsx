@@ -1,0 +1,268 @@
+/**
+ * The sign-in pages, one component per flow state. Every form posts back to the
+ * flow with its CSRF token; every error says what happened and what to do.
+ */
+import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
+import { Layout, Notice } from './layout.js';
+
+export interface FormContext {
+  /** Base path of the flow's endpoints, e.g. /login/<uid>. */
+  action: string;
+  csrf: string;
+  applicationName: string;
+}
+
+function Hidden({ csrf }: { csrf: string }) {
+  return <input type="hidden" name="csrf" value={csrf} />;
+}
+
+function Problem({ message }: { message?: string | undefined }) {
+  return message ? (
+    <Notice variant="danger">
+      {message}
+    </Notice>
+  ) : null;
+}
+
+function Cancel({ f }: { f: FormContext }) {
+  return (
+    <form method="post" action={`${f.action}/abort`}>
+      <Hidden csrf={f.csrf} />
+      <button type="submit" className="tp-link">
+        Cancel and return to {f.applicationName}
+      </button>
+    </form>
+  );
+}
+
+export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: string | undefined; problem?: string | undefined }) {
+  return (
+    <Layout title="Sign in">
+      <h1>Sign in</h1>
+      <p className="tp-sub">to continue to {f.applicationName}</p>
+      <Problem message={problem} />
+      <form method="post" action={`${f.action}/identify`}>
+        <Hidden csrf={f.csrf} />
+        <FormLabel htmlFor="login">TechPass ID</FormLabel>
+        <FormControl id="login" name="login" type="text" autoComplete="username" required autoFocus defaultValue={login ?? ''} placeholder="name@agency.gov.sg or your username" />
+        <div className="tp-actions">
+          <Button type="submit">Next</Button>
+        </div>
+      </form>
+      <p className="tp-meta">
+        No TechPass account? Ask your project manager to invite you. <a href="/login/reset">Forgot your password?</a>
+      </p>
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+export function PasswordPage({ f, login, problem }: { f: FormContext; login: string; problem?: string | undefined }) {
+  return (
+    <Layout title="Enter password">
+      <h1>Enter password</h1>
+      <p className="tp-sub">{login}</p>
+      <Problem message={problem} />
+      <form method="post" action={`${f.action}/password`}>
+        <Hidden csrf={f.csrf} />
+        <input type="text" name="username" value={login} autoComplete="username" readOnly hidden />
+        <FormLabel htmlFor="password">Password</FormLabel>
+        <FormControl id="password" name="password" type="password" autoComplete="current-password" required autoFocus />
+        <div className="tp-actions">
+          <Button type="submit">Sign in</Button>
+          <a href={`/login/reset?login=${encodeURIComponent(login)}`}>Forgot your password?</a>
+        </div>
+      </form>
+      <form method="post" action={`${f.action}/another`}>
+        <Hidden csrf={f.csrf} />
+        <button type="submit" className="tp-link">
+          Sign in with another account
+        </button>
+      </form>
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+export interface PickerAccount {
+  ref: string;
+  name: string;
+  techpassId: string;
+  live: boolean;
+}
+
+export function PickerPage({ f, accounts, problem }: { f: FormContext; accounts: PickerAccount[]; problem?: string | undefined }) {
+  return (
+    <Layout title="Choose an account">
+      <h1>Choose an account</h1>
+      <p className="tp-sub">to continue to {f.applicationName}</p>
+      <Problem message={problem} />
+      <ul className="tp-accounts">
+        {accounts.map((a) => (
+          <li key={a.ref}>
+            <form method="post" action={`${f.action}/pick`} style={{ flex: 1 }}>
+              <Hidden csrf={f.csrf} />
+              <input type="hidden" name="ref" value={a.ref} />
+              <button type="submit" className="tp-account" aria-label={`Continue as ${a.techpassId}`}>
+                <span className="tp-avatar" aria-hidden="true">
+                  {a.name.slice(0, 1).toUpperCase()}
+                </span>
+                <span>
+                  <span className="tp-account-name">{a.name}</span>
+                  <span className="tp-account-id">{a.techpassId}</span>
+                  <span className="tp-account-state">{a.live ? 'Signed in' : 'Signed out'}</span>
+                </span>
+              </button>
+            </form>
+            <form method="post" action={`${f.action}/forget`}>
+              <Hidden csrf={f.csrf} />
+              <input type="hidden" name="ref" value={a.ref} />
+              <button type="submit" className="tp-link" aria-label={`Forget ${a.techpassId}`}>
+                Forget
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <form method="post" action={`${f.action}/another`}>
+        <Hidden csrf={f.csrf} />
+        <Button type="submit" variant="outline-primary">
+          Use another account
+        </Button>
+      </form>
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+export function TermsPage({ f, version }: { f: FormContext; version: number }) {
+  return (
+    <Layout title="Terms of use" wide>
+      <h1>Terms of use</h1>
+      <p className="tp-sub">
+        Before you use {f.applicationName} for the first time, please read and accept its terms (version {version}).
+      </p>
+      <div className="tp-terms" tabIndex={0}>
+        <p>
+          {f.applicationName} is a service of the Singapore Government Tech Stack. You may use it only for authorised government work. Your
+          sign-ins and actions are recorded and may be reviewed.
+        </p>
+        <p>
+          You must keep your TechPass credentials and your authenticator to yourself, report any sign-in you did not start, and follow the
+          Privacy Policy and the Terms of Use of TechPass.
+        </p>
+      </div>
+      <form method="post" action={`${f.action}/terms`}>
+        <Hidden csrf={f.csrf} />
+        <div className="tp-actions">
+          <Button type="submit">Accept and continue</Button>
+        </div>
+      </form>
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+const REFUSALS: Record<string, { title: string; text: (app: string) => string }> = {
+  not_assigned: {
+    title: 'You do not have access',
+    text: (app) => `You have not been given access to ${app}. Ask the application's administrator to assign you to it.`,
+  },
+  sign_in_disabled: {
+    title: 'Sign-in is turned off',
+    text: (app) => `Sign-in to ${app} is turned off by its administrator. Try again later or contact the application's team.`,
+  },
+  locked: {
+    title: 'Your account is locked',
+    text: () => 'Your account was locked after too many wrong passwords. Reset your password to unlock it.',
+  },
+  federation_unavailable: {
+    title: 'Use your organisation’s sign-in',
+    text: () =>
+      'Accounts of your organisation sign in through its own identity provider, which is not yet connected to this TechPass. Contact the TechPass team.',
+  },
+  account_inactive: {
+    title: 'Your account cannot sign in',
+    text: () => 'Your account is not active. Contact the TechPass team or your administrator.',
+  },
+  throttled: {
+    title: 'Too many attempts',
+    text: () => 'There were too many failed sign-ins from your network. Wait 15 minutes, then try again, or reset your password.',
+  },
+};
+
+export function RefusedPage({ f, refusal, correlationId }: { f: FormContext; refusal: string; correlationId: string }) {
+  const r = REFUSALS[refusal] ?? { title: 'Sign-in refused', text: () => 'This sign-in cannot continue.' };
+  return (
+    <Layout title={r.title}>
+      <h1>{r.title}</h1>
+      <Notice variant="warning">
+        {r.text(f.applicationName)}
+      </Notice>
+      {refusal === 'locked' || refusal === 'throttled' ? (
+        <p>
+          <a href="/login/reset">Reset your password</a>
+        </p>
+      ) : null}
+      <form method="post" action={`${f.action}/abort`}>
+        <Hidden csrf={f.csrf} />
+        <Button type="submit" variant="outline-primary">
+          Return to {f.applicationName}
+        </Button>
+      </form>
+      <p className="tp-meta">Correlation id: {correlationId}</p>
+    </Layout>
+  );
+}
+
+const ERRORS: Record<string, string> = {
+  invalid_client: 'The application that sent you here is not registered with TechPass.',
+  invalid_redirect_uri: 'The application sent you here with a return address it has not registered, so TechPass will not send you back to it.',
+  invalid_request: 'The application sent an incomplete or invalid sign-in request.',
+  session_not_found: 'This sign-in has expired. Go back to the application and start again.',
+  expired: 'This sign-in has expired. Go back to the application and start again.',
+};
+
+export function ErrorPage({ error, description, correlationId }: { error: string; description?: string | undefined; correlationId?: string | undefined }) {
+  return (
+    <Layout title="Something went wrong">
+      <h1>Sign-in cannot continue</h1>
+      <Notice variant="danger">
+        {ERRORS[error] ?? 'TechPass could not complete this request.'}
+      </Notice>
+      <p>
+        <strong>{error}</strong>
+        {description ? `: ${description}` : ''}
+      </p>
+      <p className="tp-meta">If you contact support, quote the correlation id: {correlationId || 'not available'}</p>
+    </Layout>
+  );
+}
+
+export function SignOutConfirmPage({ form, applicationName }: { form: string; applicationName?: string | undefined }) {
+  return (
+    <Layout title="Sign out">
+      <h1>Sign out of TechPass?</h1>
+      <p className="tp-sub">{applicationName ? `${applicationName} asked to sign you out.` : 'You will be signed out of every application that uses TechPass in this browser.'}</p>
+      <div dangerouslySetInnerHTML={{ __html: form }} />
+      <div className="tp-actions">
+        <Button type="submit" form="op.logoutForm" name="logout" value="yes" autoFocus>
+          Yes, sign me out
+        </Button>
+        <Button type="submit" form="op.logoutForm" variant="outline-primary">
+          No, stay signed in
+        </Button>
+      </div>
+    </Layout>
+  );
+}
+
+export function SignedOutPage({ applicationName }: { applicationName?: string | undefined }) {
+  return (
+    <Layout title="Signed out">
+      <h1>You are signed out</h1>
+      <p className="tp-sub">{applicationName ? `You have signed out of ${applicationName} and TechPass.` : 'You have signed out of TechPass.'}</p>
+      <p>You can close this window.</p>
+    </Layout>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Signs in the way a relying party and a browser would: openid-client builds the
+ * authorization request (PKCE, state, nonce), an HttpBrowser posts the sign-in
+ * forms, openid-client exchanges the code and validates the ID token.
+ */
+import * as client from 'openid-client';
+import { form, forms, HttpBrowser, type Page } from './http-browser.js';
+import type { TestServer } from './server.js';
+
+export interface SignInOptions {
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  login: string;
+  password: string;
+  scope?: string;
+  prompt?: string;
+  browser?: HttpBrowser;
+  /** Accept the terms of use when asked (default true). */
+  acceptTerms?: boolean;
+}
+
+export async function rpConfig(tp: TestServer, clientId: string, clientSecret?: string): Promise<client.Configuration> {
+  return client.discovery(new URL(tp.issuer), clientId, clientSecret, clientSecret ? client.ClientSecretBasic(clientSecret) : client.None(), {
+    execute: [client.allowInsecureRequests],
+  });
+}
+
+export interface AuthorizationStart {
+  config: client.Configuration;
+  url: string;
+  verifier: string;
+  state: string;
+  nonce: string;
+}
+
+export async function startAuthorization(tp: TestServer, o: Omit<SignInOptions, 'login' | 'password'>): Promise<AuthorizationStart> {
+  const config = await rpConfig(tp, o.clientId, o.clientSecret);
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: o.redirectUri,
+    scope: o.scope ?? 'openid profile email',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...(o.prompt ? { prompt: o.prompt } : {}),
+  });
+  return { config, url: url.toString(), verifier, state, nonce };
+}
+
+export async function finishAuthorization(start: AuthorizationStart, callbackUrl: string) {
+  return client.authorizationCodeGrant(start.config, new URL(callbackUrl), {
+    pkceCodeVerifier: start.verifier,
+    expectedState: start.state,
+    expectedNonce: start.nonce,
+    idTokenExpected: true,
+  });
+}
+
+/** Answers each page of the sign-in until the browser is sent back to the application. */
+export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignInOptions): Promise<Page> {
+  const back = (url: string) => url.startsWith(o.redirectUri);
+  let page = first;
+  for (let steps = 0; !page.stopped; steps += 1) {
+    if (steps > 8) throw new Error(`sign-in did not finish; stuck at ${page.url}`);
+    if (page.html.includes('document.forms[0].submit()')) {
+      // The provider's self-submitting form (e.g. ending the previous account's session on a switch).
+      const f = forms(page)[0]!;
+      page = await browser.follow(f.action, { form: f.fields }, back);
+      continue;
+    }
+    const path = new URL(page.url).pathname;
+    if (!path.startsWith("/login/")) throw new Error(`unexpected page ${page.url} (${page.status}): ${page.html.replace(/<style[\s\S]*?<\/style>/, "").slice(0, 1500)}`);
+    if (page.html.includes('/identify"')) {
+      const f = form(page, '/identify');
+      page = await browser.follow(f.action, { form: { ...f.fields, login: o.login } }, back);
+    } else if (page.html.includes('/password"')) {
+      const f = form(page, '/password');
+      page = await browser.follow(f.action, { form: { ...f.fields, password: o.password } }, back);
+    } else if (page.html.includes('/terms"') && o.acceptTerms !== false) {
+      const f = form(page, '/terms');
+      page = await browser.follow(f.action, { form: f.fields }, back);
+    } else {
+      return page;
+    }
+  }
+  return page;
+}
+
+/** The whole journey; answers the tokens, the RP configuration and the browser (for SSO follow-ups). */
+export async function signIn(tp: TestServer, o: SignInOptions) {
+  const browser = o.browser ?? new HttpBrowser();
+  const start = await startAuthorization(tp, o);
+  const first = await browser.follow(start.url, {}, (url) => url.startsWith(o.redirectUri));
+  const last = first.stopped ? first : await completeSignIn(browser, first, o);
+  if (!last.stopped) throw new Error(`sign-in stopped at ${last.url} (${last.status})`);
+  const tokens = await finishAuthorization(start, last.url);
+  return { tokens, config: start.config, browser, callbackUrl: last.url };
+}
