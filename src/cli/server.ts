@@ -12,6 +12,8 @@ import { DatabaseHealth } from '../http/database-health.js';
 import { createMetrics } from '../http/metrics.js';
 import { registerOpsRoutes } from '../http/ops-routes.js';
 import { expiredRowsCleanup } from '../jobs/cleanup.js';
+import { mailDelivery } from '../jobs/mail-delivery.js';
+import { smtpTransport } from '../platform/mail.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { ensureSigningKeys, loadJwks } from '../oidc/keys.js';
 import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
@@ -134,7 +136,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     reset: { users: store.users, resets: store.passwordResets, remembered: store.rememberedAccounts, outbox: store.outbox, audit: store.audit, clock, publicUrl: config.PUBLIC_URL },
   });
 
-  const scheduler = startScheduler([expiredRowsCleanup(store.oidcModels)], {
+  const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
+  const jobs = [expiredRowsCleanup(store.oidcModels), ...(transport ? [mailDelivery(store.outbox, transport, clock)] : [])];
+  const scheduler = startScheduler(jobs, {
     leases: store.leases,
     logger,
     onRun: (job, outcome) => metrics.jobRuns.inc({ job, outcome }),
@@ -157,6 +161,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       if (closed) return;
       closed = true;
       scheduler.stop();
+      transport?.close();
       health.stop();
       clearInterval(keyTimer);
       await app.close();
