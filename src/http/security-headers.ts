@@ -1,12 +1,6 @@
-/**
- * Headers for the pages TechPass renders: no scripts at all (the sign-in pages
- * work without JavaScript), no framing, no referrer, no caching; HSTS behind TLS.
- * `form-action` is left out on purpose: a sign-in form's redirect chain ends at the
- * application's redirect URI, and browsers apply form-action to that chain.
- */
+/** Headers for the pages TechPass renders: the page CSP, no framing, no referrer, no caching; HSTS behind TLS. */
 import type { FastifyReply } from 'fastify';
-
-export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+import { PAGE_CSP } from '../platform/page-policy.js';
 
 export function setPageHeaders(reply: FastifyReply, secure: boolean): void {
   reply

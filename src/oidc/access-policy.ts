@@ -14,13 +14,36 @@
 import { canSignIn, groupsClaim, needsAssignment, type AccessRefusal } from '../domain/application-access.js';
 import type { Application } from '../domain/directory.js';
 import type { NamespaceId, UserId } from '../domain/ids.js';
-import type { ClientDirectory, NamespaceRepository, NamespaceScope } from '../domain/repositories.js';
+import type { AssignmentRepository, ClientDirectory, NamespaceRepository } from '../domain/repositories.js';
 
 /** What the policy reads; the Store satisfies it. */
 export interface DirectoryReader {
-  readonly clients: ClientDirectory;
-  readonly namespaces: NamespaceRepository;
-  forNamespace(id: NamespaceId): NamespaceScope;
+  readonly clients: Pick<ClientDirectory, 'findApplication'>;
+  readonly namespaces: Pick<NamespaceRepository, 'findById'>;
+  forNamespace(id: NamespaceId): { readonly assignments: Pick<AssignmentRepository, 'accessFacts'> };
+}
+
+/**
+ * A reader that answers each question once: one token response asks for the same
+ * application, namespace and facts up to three times (access check, ID token claims,
+ * access token claims). Meant to live for one request, so nothing goes stale.
+ */
+export function onceReader(directory: DirectoryReader): DirectoryReader {
+  const answers = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+    if (!answers.has(key)) answers.set(key, ask());
+    return answers.get(key) as Promise<T>;
+  };
+  return {
+    clients: { findApplication: (clientId) => once(`app:${clientId}`, () => directory.clients.findApplication(clientId)) },
+    namespaces: { findById: (id) => once(`ns:${id}`, () => directory.namespaces.findById(id)) },
+    forNamespace: (namespaceId) => ({
+      assignments: {
+        accessFacts: (applicationId, userId) =>
+          once(`facts:${namespaceId}:${applicationId}:${userId}`, () => directory.forNamespace(namespaceId).assignments.accessFacts(applicationId, userId)),
+      },
+    }),
+  };
 }
 
 export type ApplicationAccess =

@@ -13,7 +13,7 @@ import { errors, type Account, type FindAccount, type KoaContextWithOIDC } from 
 import { asUserId } from '../domain/ids.js';
 import type { UserRepository } from '../domain/repositories.js';
 import { techpassId } from '../domain/users.js';
-import { ACCESS_REFUSAL_MESSAGES, applicationClaims, checkApplicationAccess, type DirectoryReader } from './access-policy.js';
+import { ACCESS_REFUSAL_MESSAGES, applicationClaims, checkApplicationAccess, onceReader, type DirectoryReader } from './access-policy.js';
 
 /** Claims per scope. `tid` and `groups` come with `openid`: every application is told its tenant and the user's groups. */
 export const CLAIMS = {
@@ -30,6 +30,19 @@ export const CLAIMS = {
 
 type ExchangedToken = Parameters<FindAccount>[2];
 
+const readers = new WeakMap<object, DirectoryReader>();
+
+/** The directory as seen by one request (see onceReader); outside a request, the directory itself. */
+function readerFor(ctx: KoaContextWithOIDC | undefined, directory: DirectoryReader): DirectoryReader {
+  if (!ctx) return directory;
+  let reader = readers.get(ctx);
+  if (!reader) {
+    reader = onceReader(directory);
+    readers.set(ctx, reader);
+  }
+  return reader;
+}
+
 function exchangedAtTokenEndpoint(ctx: KoaContextWithOIDC, token: ExchangedToken): boolean {
   if (!token || ctx?.oidc?.route !== 'token' || !ctx.oidc.client) return false;
   if (token.kind === 'RefreshToken') return !token.consumed;
@@ -40,15 +53,17 @@ export function accountFinder(users: UserRepository, directory: DirectoryReader)
   return async (ctx, sub, token): Promise<Account | undefined> => {
     const user = await users.findById(asUserId(sub));
     if (!user || user.status !== 'active') return undefined;
+    const reader = readerFor(ctx, directory);
     if (exchangedAtTokenEndpoint(ctx, token)) {
-      const access = await checkApplicationAccess(directory, ctx.oidc.client!.clientId, user.id);
-      if (!access.ok) throw new errors.InvalidGrant(ACCESS_REFUSAL_MESSAGES[access.reason]);
+      const access = await checkApplicationAccess(reader, ctx.oidc.client!.clientId, user.id);
+      // A custom error keeps the reason in error_description (InvalidGrant would hide it); the client has authenticated.
+      if (!access.ok) throw new errors.CustomOIDCProviderError('invalid_grant', ACCESS_REFUSAL_MESSAGES[access.reason]);
     }
     return {
       accountId: user.id,
       async claims() {
         const clientId = ctx?.oidc?.client?.clientId;
-        const directoryClaims = clientId ? await applicationClaims(directory, clientId, user.id) : null;
+        const directoryClaims = clientId ? await applicationClaims(reader, clientId, user.id) : null;
         return {
           sub: user.id,
           name: `${user.givenName} ${user.familyName}`,
@@ -69,9 +84,9 @@ export function accountFinder(users: UserRepository, directory: DirectoryReader)
  * introspection answer of an opaque token): `tid` always, `groups` when about a user.
  */
 export function tokenClaims(directory: DirectoryReader) {
-  return async (_ctx: KoaContextWithOIDC, token: { clientId?: string; accountId?: string }) => {
+  return async (ctx: KoaContextWithOIDC, token: { clientId?: string; accountId?: string }) => {
     if (!token.clientId) return undefined;
-    const claims = await applicationClaims(directory, token.clientId, token.accountId);
+    const claims = await applicationClaims(readerFor(ctx, directory), token.clientId, token.accountId);
     return claims ? { ...claims } : undefined;
   };
 }

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { asApplicationId, asNamespaceId, type UserId } from '../domain/ids.js';
 import type { InteractionFacts, InteractionResult } from '../flows/sign-in.js';
-import { readRememberedRefs, REMEMBERED_COOKIE } from '../platform/signed-cookie.js';
+import { PAGE_CSP } from '../platform/page-policy.js';
+import { readRememberedRefs } from '../platform/signed-cookie.js';
 import type { Store } from '../persistence/store.js';
 
 const { Prompt, Check, base } = interactionPolicy;
@@ -131,7 +132,7 @@ export function interactionConfiguration(deps: InteractionDeps): Partial<Configu
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.set('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      ctx.set('content-security-policy', PAGE_CSP);
       const correlationId = String(ctx.res.getHeader('x-correlation-id') ?? '');
       ctx.body = deps.pages.error({ error: String(out.error), description: out.error_description as string | undefined, correlationId });
     },
@@ -140,12 +141,12 @@ export function interactionConfiguration(deps: InteractionDeps): Partial<Configu
         enabled: true,
         logoutSource: async (ctx, form) => {
           ctx.type = 'html';
-          ctx.set('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+          ctx.set('content-security-policy', PAGE_CSP);
           ctx.body = deps.pages.signOutConfirm({ form, applicationName: ctx.oidc.client?.clientName });
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = 'html';
-          ctx.set('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'");
+          ctx.set('content-security-policy', PAGE_CSP);
           ctx.body = deps.pages.signedOut({ applicationName: ctx.oidc.client?.clientName });
         },
       },

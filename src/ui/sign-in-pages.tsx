@@ -246,7 +246,7 @@ export function SignOutConfirmPage({ form, applicationName }: { form: string; ap
       <p className="tp-sub">{applicationName ? `${applicationName} asked to sign you out.` : 'You will be signed out of every application that uses TechPass in this browser.'}</p>
       <div dangerouslySetInnerHTML={{ __html: form }} />
       <div className="tp-actions">
-        <Button type="submit" form="op.logoutForm" name="logout" value="yes" autoFocus>
+        <Button type="submit" variant="primary" form="op.logoutForm" name="logout" value="yes" autoFocus>
           Yes, sign me out
         </Button>
         <Button type="submit" form="op.logoutForm" variant="outline-primary">

@@ -112,7 +112,8 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
       if (changes.backchannelLogoutUri !== undefined) set.backchannel_logout_uri = changes.backchannelLogoutUri;
       if (changes.termsVersion !== undefined) set.terms_version = changes.termsVersion;
       await db.updateTable('applications').set(set).where('namespace_id', '=', namespaceId).where('id', '=', id).execute();
-      return this.get(id);
+      const row = await db.selectFrom('applications').selectAll().where('namespace_id', '=', namespaceId).where('id', '=', id).executeTakeFirst();
+      return row ? toApplication(row) : null;
     },
 
     async addSecret(id, secret) {

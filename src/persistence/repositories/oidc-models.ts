@@ -31,6 +31,13 @@ export interface OidcModelStore {
   deleteExpired(limit: number): Promise<number>;
 }
 
+/**
+ * Models that belong to a grant and die with it. Others (an Interaction, a Session)
+ * may carry a grantId too, but revoking a grant must not delete them: an
+ * interaction in progress for the same application would be lost.
+ */
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+
 export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore {
   const live = (row: { payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
     if (!row) return undefined;
@@ -47,7 +54,7 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
         model,
         id,
         payload: JSON.stringify(payload),
-        grant_id: payload.grantId ?? null,
+        grant_id: GRANTABLE.has(model) ? (payload.grantId ?? null) : null,
         uid: payload.uid ?? null,
         user_code: payload.userCode ?? null,
         expires_at: expiresIn ? clock.now() + expiresIn * 1000 : null,
