@@ -144,11 +144,9 @@ async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal): Pro
   return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
 }
 
-/** Completes a login: application switches, then the result for the provider. */
+/** Completes a login (the application's switches were checked before): the result for the provider. */
 async function completeLogin(deps: SignInDeps, flow: SignInFlow, rememberRef?: string): Promise<SignInOutcome> {
   const userId = flow.userId!;
-  const decision = await deps.checkAccess(flow.context.clientId, userId);
-  if (!decision.ok) return refuse(deps, flow, decision.reason);
   const amr = flow.context.amr ?? flow.methodsDone;
   const acr = acrFor(amr);
   await deps.users.recordSignIn(userId);
@@ -196,6 +194,9 @@ export async function submitPassword(deps: SignInDeps, flow: SignInFlow, passwor
   }
   if (user.lockedAt !== null) return refuse(deps, { ...flow, userId: user.id }, 'locked');
   if (user.status !== 'active') return refuse(deps, { ...flow, userId: user.id }, 'account_inactive');
+  // The application's switches are checked before anything completes, so a refusal is shown from here.
+  const decision = await deps.checkAccess(flow.context.clientId, user.id);
+  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
   const next = await advance(deps, flow, { type: 'password_verified', userId: user.id, factorsOwed: await deps.factorsOwed(user) });
   if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
   return next.state === 'completed' ? completeLogin(deps, next) : show(next);
@@ -207,6 +208,8 @@ export async function pickAccount(deps: SignInDeps, flow: SignInFlow, choice: Re
   const user = await deps.users.findById(choice.userId);
   if (!user) return show(flow, 'stale');
   if (choice.live && user.lockedAt === null && user.status === 'active') {
+    const decision = await deps.checkAccess(flow.context.clientId, user.id);
+    if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
     const next = await advance(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref });
     if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
     return completeLogin(deps, next, choice.ref);
