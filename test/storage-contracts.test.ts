@@ -1,0 +1,132 @@
+/**
+ * Contract tests of the storage every node shares, on both engines: the
+ * provider's model store (expiry, consume, revoke by grant), flows with
+ * optimistic locking, rate-limit windows and job leases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/platform/clock.js';
+import { MasterKey } from '../src/platform/secrets.js';
+import { sql } from 'kysely';
+import { createStore, openDatabase, type Database, type Store } from '../src/persistence/store.js';
+import { expiredRowsCleanup } from '../src/jobs/cleanup.js';
+import { asUserId } from '../src/domain/ids.js';
+import type { SignInFlow } from '../src/domain/flows/sign-in.js';
+import { engine, freshDatabaseTarget } from './helpers/database.js';
+
+describe(`storage contracts (${engine})`, () => {
+  let store: Store;
+  let database: Database;
+  const clock = new ManualClock(Date.UTC(2026, 10, 23));
+  beforeAll(async () => {
+    database = openDatabase(await freshDatabaseTarget());
+    store = createStore(database, clock, MasterKey.generate());
+    await store.migrate();
+  });
+  afterAll(() => store?.close());
+
+  describe('provider models', () => {
+    it('finds what it stored until it expires', async () => {
+      await store.oidcModels.upsert('Session', 's1', { uid: 'u1', accountId: 'a' }, 60);
+      expect(await store.oidcModels.find('Session', 's1')).toMatchObject({ accountId: 'a' });
+      expect(await store.oidcModels.findByUid('Session', 'u1')).toMatchObject({ accountId: 'a' });
+      clock.advance(61_000);
+      expect(await store.oidcModels.find('Session', 's1')).toBeUndefined();
+    });
+
+    it('replaces a payload on a second upsert of the same id', async () => {
+      await store.oidcModels.upsert('Grant', 'g1', { accountId: 'a', v: 1 }, 60);
+      await store.oidcModels.upsert('Grant', 'g1', { accountId: 'a', v: 2 }, 60);
+      expect(await store.oidcModels.find('Grant', 'g1')).toMatchObject({ v: 2 });
+    });
+
+    it('marks a consumed token with the time it was consumed, once', async () => {
+      await store.oidcModels.upsert('AuthorizationCode', 'c1', { grantId: 'gr' }, 60);
+      await store.oidcModels.consume('AuthorizationCode', 'c1');
+      const first = await store.oidcModels.find('AuthorizationCode', 'c1');
+      expect(first?.consumed).toBe(Math.floor(clock.now() / 1000));
+      clock.advance(5000);
+      await store.oidcModels.consume('AuthorizationCode', 'c1');
+      expect((await store.oidcModels.find('AuthorizationCode', 'c1'))?.consumed).toBe(first?.consumed);
+    });
+
+    it('revokes the tokens of a grant but never an interaction or session that mentions it', async () => {
+      await store.oidcModels.upsert('AccessToken', 'at', { grantId: 'G' }, 60);
+      await store.oidcModels.upsert('RefreshToken', 'rt', { grantId: 'G' }, 60);
+      await store.oidcModels.upsert('Interaction', 'in', { grantId: 'G' }, 60);
+      await store.oidcModels.upsert('AccessToken', 'other', { grantId: 'H' }, 60);
+      await store.oidcModels.revokeByGrantId('G');
+      expect(await store.oidcModels.find('AccessToken', 'at')).toBeUndefined();
+      expect(await store.oidcModels.find('RefreshToken', 'rt')).toBeUndefined();
+      expect(await store.oidcModels.find('Interaction', 'in')).toBeDefined();
+      expect(await store.oidcModels.find('AccessToken', 'other')).toBeDefined();
+    });
+
+    it('cleans up expired rows and keeps live ones', async () => {
+      await store.oidcModels.upsert('AccessToken', 'short', {}, 1);
+      await store.oidcModels.upsert('AccessToken', 'long', {}, 3600);
+      clock.advance(2000);
+      const removed = await expiredRowsCleanup(store.oidcModels).run();
+      expect(removed).toBeGreaterThanOrEqual(1);
+      expect(await store.oidcModels.find('AccessToken', 'long')).toBeDefined();
+    });
+  });
+
+  describe('flows', () => {
+    it('lets only one of two concurrent writers of the same flow version win', async () => {
+      const user = await store.users.create({ email: 'flow@agency.gov.sg', username: null, givenName: 'F', familyName: 'L', accountType: 'officer' }, { passwordHash: null });
+      if (!user.ok) throw new Error('setup');
+      const flow: SignInFlow = {
+        id: 'flw_race',
+        kind: 'sign-in',
+        state: 'password',
+        interactionUid: 'uid-race',
+        userId: null,
+        requestedAal: 1,
+        methodsDone: [],
+        context: { clientId: 'c', applicationName: 'A' },
+        csrf: 'x',
+        expiresAt: clock.now() + 60_000,
+        version: 0,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      };
+      await store.flows.create(flow);
+      const results = await Promise.all([
+        store.flows.save({ ...flow, state: 'completed', userId: user.value.id }),
+        store.flows.save({ ...flow, state: 'refused', userId: asUserId(user.value.id) }),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.flows.findByInteraction('uid-race'))?.version).toBe(1);
+    });
+  });
+
+  describe('rate limits and leases', () => {
+    it('counts hits in a window and starts again in the next one', async () => {
+      expect(await store.rateLimits.hit('ip:1', 60_000)).toBe(1);
+      expect(await store.rateLimits.hit('ip:1', 60_000)).toBe(2);
+      expect(await store.rateLimits.count('ip:1', 60_000)).toBe(2);
+      clock.advance(60_000);
+      expect(await store.rateLimits.count('ip:1', 60_000)).toBe(0);
+      expect(await store.rateLimits.hit('ip:1', 60_000)).toBe(1);
+    });
+
+    it('gives a job lease to one node at a time until it expires', async () => {
+      expect(await store.leases.acquire('job', 'node-a', 10_000)).toBe(true);
+      expect(await store.leases.acquire('job', 'node-b', 10_000)).toBe(false);
+      expect(await store.leases.acquire('job', 'node-a', 10_000)).toBe(true);
+      clock.advance(10_001);
+      expect(await store.leases.acquire('job', 'node-b', 10_000)).toBe(true);
+    });
+  });
+
+  describe('audit log', () => {
+    it('chains events, and the database refuses to edit or delete a recorded event', async () => {
+      await store.audit.append({ actor: 'a', action: 'x.one' });
+      await store.audit.append({ actor: 'a', action: 'x.two', data: { n: 2 } });
+      expect(await store.audit.verify()).toMatchObject({ ok: true });
+      await expect(sql`update audit_events set actor = 'mallory'`.execute(database.db)).rejects.toThrow(/append-only/);
+      await expect(sql`delete from audit_events`.execute(database.db)).rejects.toThrow(/append-only/);
+      expect(await store.audit.verify()).toMatchObject({ ok: true });
+    });
+  });
+});
