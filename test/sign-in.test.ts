@@ -127,6 +127,34 @@ describe(`sign-in (${engine})`, () => {
     expect(actions).toEqual(expect.arrayContaining(['user.locked', 'password.reset_requested', 'password.reset', 'sign_in.succeeded']));
   });
 
+  it('changes a password knowing the current one, refusing a wrong current password and a weak new one', async () => {
+    await user(tp, 'change.me@agency.gov.sg');
+    const browser = new HttpBrowser();
+    let page = await browser.follow(`${tp.url}/login/change-password`);
+    const send = async (fields: Record<string, string>) => {
+      const f = form(page, '/login/change-password');
+      page = await browser.follow(f.action, { form: { ...f.fields, login: 'change.me@agency.gov.sg', ...fields } });
+      return page;
+    };
+    expect((await send({ current: 'Not-The-Password-1', password: 'Another-Long-Pass-77', confirm: 'Another-Long-Pass-77' })).status).toBe(401);
+    expect(text(page)).toContain('current password is not correct');
+    expect((await send({ current: PASSWORD, password: 'password1234', confirm: 'password1234' })).status).toBe(400);
+    expect((await send({ current: PASSWORD, password: 'Another-Long-Pass-77', confirm: 'Another-Long-Pass-78' })).status).toBe(400);
+    expect(text(page)).toContain('not the same');
+    expect((await send({ current: PASSWORD, password: 'Another-Long-Pass-77', confirm: 'Another-Long-Pass-77' })).status).toBe(200);
+    expect(text(page)).toContain('Your password is changed');
+    // The old password no longer works (one attempt: the lockout threshold here is 3).
+    const old = new HttpBrowser();
+    let attempt = await old.follow((await startAuthorization(tp, app)).url);
+    attempt = await old.follow(form(attempt, '/identify').action, { form: { ...form(attempt, '/identify').fields, login: 'change.me@agency.gov.sg' } });
+    attempt = await old.follow(form(attempt, '/password').action, { form: { ...form(attempt, '/password').fields, password: PASSWORD } });
+    expect(attempt.status).toBe(401);
+    const { tokens } = await signIn(tp, { ...app, login: 'change.me@agency.gov.sg', password: 'Another-Long-Pass-77' });
+    expect(tokens.claims()?.email).toBe('change.me@agency.gov.sg');
+    const [mail] = await tp.server.store.outbox.recent(1, 'change.me@agency.gov.sg');
+    expect(mail?.subject).toBe('Your TechPass password was changed');
+  });
+
   it('sends people of an integrated organisation to a clear "not yet available" page', async () => {
     const browser = new HttpBrowser();
     const start = await startAuthorization(tp, app);

@@ -133,7 +133,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   await registerAccountRoutes(app, {
     secure,
-    reset: { users: store.users, resets: store.passwordResets, remembered: store.rememberedAccounts, outbox: store.outbox, audit: store.audit, clock, publicUrl: config.PUBLIC_URL },
+    reset: {
+      users: store.users,
+      resets: store.passwordResets,
+      remembered: store.rememberedAccounts,
+      outbox: store.outbox,
+      audit: store.audit,
+      clock,
+      publicUrl: config.PUBLIC_URL,
+      rateLimits: store.rateLimits,
+      lockout: signIn.lockout,
+    },
   });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;

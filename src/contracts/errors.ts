@@ -21,6 +21,9 @@ export const ErrorCodes = {
   passwordTooWeak: 'password.too_weak',
   resetLinkInvalid: 'password.reset_link_invalid',
   csrfInvalid: 'csrf.invalid',
+  credentialsInvalid: 'credentials.invalid',
+  accountLocked: 'account.locked',
+  throttled: 'request.throttled',
   flowExpired: 'flow.expired',
   internal: 'internal.error',
 } as const;

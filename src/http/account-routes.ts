@@ -1,19 +1,20 @@
 /**
- * Account pages outside a sign-in: password reset by e-mailed link. Forms carry a
+ * Account pages outside a sign-in: password reset by e-mailed link and password
+ * change. Forms carry a
  * double-submit CSRF token (a cookie and a field that must match).
  */
 import formbody from '@fastify/formbody';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { completePasswordReset, requestPasswordReset, resetLinkIsLive, type PasswordResetDeps } from '../flows/password-reset.js';
+import { changePassword, completePasswordReset, requestPasswordReset, resetLinkIsLive, type PasswordChangeDeps } from '../flows/passwords.js';
 import { constantTimeEqual } from '../platform/secrets.js';
-import { ResetDonePage, ResetFormPage, ResetInvalidPage, ResetRequestPage, ResetSentPage } from '../ui/account-pages.js';
+import { ChangePasswordPage, PasswordChangedPage, ResetDonePage, ResetFormPage, ResetInvalidPage, ResetRequestPage, ResetSentPage } from '../ui/account-pages.js';
 import { renderPage } from '../ui/layout.js';
 import { setPageHeaders } from './security-headers.js';
 
 type Body = Record<string, string | undefined>;
 
-export async function registerAccountRoutes(app: FastifyInstance, deps: { reset: PasswordResetDeps; secure: boolean }): Promise<void> {
+export async function registerAccountRoutes(app: FastifyInstance, deps: { reset: PasswordChangeDeps; secure: boolean }): Promise<void> {
   const cookieName = deps.secure ? '__Host-techpass_csrf' : 'techpass_csrf';
 
   const issueCsrf = (reply: FastifyReply): string => {
@@ -61,6 +62,24 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
       if (result.error === 'password.reset_link_invalid') return page(reply, renderPage(ResetInvalidPage()), 410);
       const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
       return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: message })), 400);
+    });
+
+    scope.get<{ Querystring: { login?: string } }>('/login/change-password', async (request, reply) =>
+      page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: request.query.login }))),
+    );
+
+    scope.post<{ Body: Body }>('/login/change-password', async (request, reply) => {
+      const body = request.body ?? {};
+      if (!csrfOk(request)) return page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: 'The form expired. Please send it again.' })), 403);
+      const result = await changePassword(
+        deps.reset,
+        { login: body.login?.trim() ?? '', current: body.current ?? '', password: body.password ?? '', confirm: body.confirm ?? '' },
+        request.ip,
+      );
+      if (result.ok) return page(reply, renderPage(PasswordChangedPage()));
+      const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
+      const status = result.error === 'credentials.invalid' ? 401 : result.error === 'request.throttled' ? 429 : result.error === 'account.locked' ? 423 : 400;
+      return page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: message })), status);
     });
   });
 }

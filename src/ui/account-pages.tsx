@@ -71,3 +71,43 @@ export function ResetInvalidPage() {
     </Layout>
   );
 }
+
+export function ChangePasswordPage({ csrf, login, problem }: { csrf: string; login?: string | undefined; problem?: string | undefined }) {
+  return (
+    <Layout title="Change your password">
+      <h1>Change your password</h1>
+      <p className="tp-sub">At least 12 characters. Avoid common passwords and your own name or e-mail.</p>
+      {problem ? <Notice variant="danger">{problem}</Notice> : null}
+      <form method="post" action="/login/change-password">
+        <input type="hidden" name="csrf" value={csrf} />
+        <FormLabel htmlFor="login">TechPass ID</FormLabel>
+        <FormControl id="login" name="login" type="text" autoComplete="username" required defaultValue={login ?? ''} />
+        <FormLabel htmlFor="current" className="mt-3">
+          Current password
+        </FormLabel>
+        <FormControl id="current" name="current" type="password" autoComplete="current-password" required />
+        <FormLabel htmlFor="password" className="mt-3">
+          New password
+        </FormLabel>
+        <FormControl id="password" name="password" type="password" autoComplete="new-password" required minLength={12} />
+        <FormLabel htmlFor="confirm" className="mt-3">
+          Confirm new password
+        </FormLabel>
+        <FormControl id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} />
+        <div className="tp-actions">
+          <Button type="submit">Change password</Button>
+          <a href="/login/reset">Forgot your password?</a>
+        </div>
+      </form>
+    </Layout>
+  );
+}
+
+export function PasswordChangedPage() {
+  return (
+    <Layout title="Password changed">
+      <h1>Your password is changed</h1>
+      <p>Use your new password the next time you sign in. Other browsers where you were signed in will ask for it too.</p>
+    </Layout>
+  );
+}

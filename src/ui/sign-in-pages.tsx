@@ -50,7 +50,8 @@ export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: st
         </div>
       </form>
       <p className="tp-meta">
-        No TechPass account? Ask your project manager to invite you. <a href="/login/reset">Forgot your password?</a>
+        No TechPass account? Ask your project manager to invite you. <a href="/login/reset">Forgot your password?</a>{' '}
+        <a href="/login/change-password">Change your password</a>
       </p>
       <Cancel f={f} />
     </Layout>

@@ -14,7 +14,7 @@ interface SampleService {
   close(): Promise<void>;
 }
 
-describe(`browser: sample service (${engine})`, () => {
+describe(`browser: sample service (${engine})`, { timeout: 90_000 }, () => {
   let tp: TestServer;
   let sample: SampleService;
   let browser: Browser;

@@ -4,7 +4,7 @@
  * forms, openid-client exchanges the code and validates the ID token.
  */
 import * as client from 'openid-client';
-import { form, forms, HttpBrowser, type Page } from './http-browser.js';
+import { form, forms, HttpBrowser, text, type Page } from './http-browser.js';
 import type { TestServer } from './server.js';
 
 export interface SignInOptions {
@@ -78,6 +78,8 @@ export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignI
       const f = form(page, '/identify');
       page = await browser.follow(f.action, { form: { ...f.fields, login: o.login } }, back);
     } else if (page.html.includes('/password"')) {
+      // A wrong password answers 401 with the form again: stop rather than try again (and lock the account).
+      if (page.status === 401) return page;
       const f = form(page, '/password');
       page = await browser.follow(f.action, { form: { ...f.fields, password: o.password } }, back);
     } else if (page.html.includes('/terms"') && o.acceptTerms !== false) {
@@ -96,7 +98,7 @@ export async function signIn(tp: TestServer, o: SignInOptions) {
   const start = await startAuthorization(tp, o);
   const first = await browser.follow(start.url, {}, (url) => url.startsWith(o.redirectUri));
   const last = first.stopped ? first : await completeSignIn(browser, first, o);
-  if (!last.stopped) throw new Error(`sign-in stopped at ${last.url} (${last.status})`);
+  if (!last.stopped) throw new Error(`sign-in stopped at ${last.url} (${last.status}): ${text(last).slice(0, 300)}`);
   const tokens = await finishAuthorization(start, last.url);
   return { tokens, config: start.config, browser, callbackUrl: last.url };
 }

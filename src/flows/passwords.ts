@@ -1,16 +1,18 @@
 /**
- * Password reset by e-mailed link: single use, valid 30 minutes, answered the
- * same whether or not the account exists. Setting the new password unlocks the
- * account and ends its remembered sessions.
+ * Passwords outside a sign-in: reset by e-mailed link (single use, valid 30
+ * minutes, answered the same whether or not the account exists; it unlocks the
+ * account) and change knowing the current one. Both end the account's remembered
+ * sessions and tell the person by e-mail.
  */
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
-import type { AuditLog, MailQueue, PasswordResets, RememberedAccounts, UserRepository } from '../domain/repositories.js';
+import type { AuditLog, MailQueue, PasswordResets, RateLimiter, RememberedAccounts, UserRepository } from '../domain/repositories.js';
+import { shouldLock, type LockoutPolicy } from '../domain/lockout.js';
 import { techpassId } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { digestSecret } from '../platform/secrets.js';
-import { hashPassword } from '../strategies/password/hash.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
 import { checkPassword, describePasswordProblem } from '../strategies/password/policy.js';
 
 export const RESET_LINK_TTL_MS = 30 * 60 * 1000;
@@ -82,4 +84,52 @@ export async function completePasswordReset(deps: PasswordResetDeps, token: stri
     text: `Hello ${user.givenName},\n\nThe password of your TechPass account ${techpassId(user)} was just changed. If this was not you, contact the TechPass team now.`,
   });
   return ok('reset');
+}
+
+export interface PasswordChangeDeps extends PasswordResetDeps {
+  rateLimits: RateLimiter;
+  lockout: LockoutPolicy;
+}
+
+/**
+ * Changes a password knowing the current one. A wrong current password counts
+ * towards the lockout like a failed sign-in, and unknown accounts take as long.
+ */
+export async function changePassword(
+  deps: PasswordChangeDeps,
+  input: { login: string; current: string; password: string; confirm: string },
+  ip: string,
+): Promise<Result<'changed'>> {
+  const addressKey = `password-failures:${ip}`;
+  if ((await deps.rateLimits.count(addressKey, deps.lockout.windowMs)) >= deps.lockout.perAddress) {
+    return fail(ErrorCodes.throttled, 'there were too many failed attempts from your network; wait 15 minutes');
+  }
+  const user = await deps.users.findByLogin(input.login);
+  const hash = user ? await deps.users.passwordHash(user.id) : null;
+  const verified = hash ? await verifyPassword(hash, input.current) : await verifyAgainstDummy(input.current);
+  if (!user || !verified) {
+    await deps.rateLimits.hit(addressKey, deps.lockout.windowMs);
+    if (user) {
+      const failures = await deps.users.recordFailedSignIn(user.id);
+      if (shouldLock(failures, deps.lockout) && user.lockedAt === null) {
+        await deps.users.lock(user.id);
+        await deps.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: user.id, ip, data: { failures } });
+      }
+    }
+    return fail(ErrorCodes.credentialsInvalid, 'the TechPass ID or current password is not correct', 'current');
+  }
+  if (user.lockedAt !== null) return fail(ErrorCodes.accountLocked, 'your account is locked; reset your password by e-mail to unlock it');
+  if (input.password !== input.confirm) return fail(ErrorCodes.inputInvalid, 'the two new passwords are not the same', 'confirm');
+  if (input.password === input.current) return fail(ErrorCodes.passwordTooWeak, 'the new password must differ from the current one', 'password');
+  const weak = checkPassword(input.password, [user.email, user.username]);
+  if (weak) return fail(ErrorCodes.passwordTooWeak, `the new password ${describePasswordProblem(weak)}`, 'password');
+  await deps.users.setPassword(user.id, await hashPassword(input.password));
+  await deps.remembered.endSessionsOfUser(user.id);
+  await deps.audit.append({ actor: user.id, action: 'password.changed', targetType: 'user', targetId: user.id, ip });
+  await deps.outbox.enqueue({
+    to: user.email,
+    subject: 'Your TechPass password was changed',
+    text: `Hello ${user.givenName},\n\nThe password of your TechPass account ${techpassId(user)} was just changed. If this was not you, reset it now and contact the TechPass team.`,
+  });
+  return ok('changed');
 }
