@@ -33,8 +33,7 @@ const RUN_AS = 'postgres';
  * @returns {string | null}
  */
 export function findPostgresBin() {
-  const hasServer = (dir) =>
-    ['initdb', 'pg_ctl', 'postgres'].every((name) => isExecutable(join(dir, name)));
+  const hasServer = (dir) => ['initdb', 'pg_ctl', 'postgres'].every((name) => isExecutable(join(dir, name)));
 
   const fromEnv = process.env.TECHPASS_PG_BIN;
   if (fromEnv) {
@@ -62,8 +61,7 @@ export function findPostgresBin() {
 }
 
 /** How to get the binaries, for error messages. */
-export const INSTALL_HINT =
-  'install the PostgreSQL server (Debian/Ubuntu: `apt-get install postgresql`) or set TECHPASS_PG_BIN';
+export const INSTALL_HINT = 'install the PostgreSQL server (Debian/Ubuntu: `apt-get install postgresql`) or set TECHPASS_PG_BIN';
 
 function isExecutable(file) {
   try {
@@ -96,7 +94,10 @@ function run(bin, program, args, cwd) {
     // cwd: a directory the postgres user can enter (not /root/…).
     execFile(file, argv, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
-        const detail = [stderr, stdout].filter((s) => s && s.trim()).join('\n').trim();
+        const detail = [stderr, stdout]
+          .filter((s) => s && s.trim())
+          .join('\n')
+          .trim();
         reject(new Error(`${program} ${args.join(' ')} failed: ${error.message}${detail ? `\n${detail}` : ''}`));
       } else {
         resolve(stdout);

@@ -22,7 +22,14 @@ function chooseEngines() {
   const requested = process.env.TECHPASS_TEST_ENGINES?.trim();
   const bin = findPostgresBin();
   if (requested) {
-    const engines = [...new Set(requested.split(',').map((s) => s.trim()).filter(Boolean))];
+    const engines = [
+      ...new Set(
+        requested
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ];
     const unknown = engines.filter((e) => !KNOWN.includes(e));
     if (unknown.length > 0 || engines.length === 0) {
       say(`TECHPASS_TEST_ENGINES=${requested}: unknown engine(s) ${unknown.join(', ') || '(none given)'}; known: ${KNOWN.join(', ')}`);
@@ -50,9 +57,7 @@ if (ownProjects) say('projects chosen by the --project arguments given');
 // `npx vitest run …`, minus the npm wrapper process (which does not pass
 // SIGTERM on): the project's own vitest, straight under this node.
 const vitestBin = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-const [command, prefix] = existsSync(vitestBin)
-  ? [process.execPath, [vitestBin]]
-  : ['npx', ['--no-install', 'vitest']];
+const [command, prefix] = existsSync(vitestBin) ? [process.execPath, [vitestBin]] : ['npx', ['--no-install', 'vitest']];
 const child = spawn(command, [...prefix, 'run', ...projects, ...extra], {
   stdio: 'inherit',
   env: { ...process.env, TECHPASS_TEST_ENGINES: engines.join(',') },

@@ -37,7 +37,19 @@ describe(`techpass CLI (${engine})`, () => {
 
   it('registers a confidential application whose secret works with client_credentials and yields a verifiable JWT', async () => {
     const res = await runCli(
-      ['app', 'create', '--namespace', 'pipeline', '--name', 'Deployer', '--redirect-uri', 'https://deploy.example.gov.sg/callback', '--redirect-uri', 'http://localhost:8080/cb', '--json'],
+      [
+        'app',
+        'create',
+        '--namespace',
+        'pipeline',
+        '--name',
+        'Deployer',
+        '--redirect-uri',
+        'https://deploy.example.gov.sg/callback',
+        '--redirect-uri',
+        'http://localhost:8080/cb',
+        '--json',
+      ],
       tp.env,
     );
     expect(res.code, res.stderr).toBe(0);
@@ -69,13 +81,18 @@ describe(`techpass CLI (${engine})`, () => {
     const wrong = await client.discovery(new URL(tp.issuer), app.clientId, 'not-the-secret', client.ClientSecretBasic('not-the-secret'), {
       execute: [client.allowInsecureRequests],
     });
-    const refused = await client.clientCredentialsGrant(wrong).catch((e: unknown) => e as { status: number; cause: Array<{ parameters: Record<string, string> }> });
+    const refused = await client
+      .clientCredentialsGrant(wrong)
+      .catch((e: unknown) => e as { status: number; cause: Array<{ parameters: Record<string, string> }> });
     expect(refused).toMatchObject({ status: 401 });
     expect((refused as { cause: Array<{ parameters: Record<string, string> }> }).cause[0]!.parameters.error).toBe('invalid_client');
   });
 
   it('registers a public application without a secret', async () => {
-    const res = await runCli(['app', 'create', '--namespace', 'pipeline', '--name', 'Docs SPA', '--redirect-uri', 'https://docs.example.gov.sg/cb', '--public', '--json'], tp.env);
+    const res = await runCli(
+      ['app', 'create', '--namespace', 'pipeline', '--name', 'Docs SPA', '--redirect-uri', 'https://docs.example.gov.sg/cb', '--public', '--json'],
+      tp.env,
+    );
     expect(res.code, res.stderr).toBe(0);
     expect(res.json).toMatchObject({ public: true });
     expect(res.json).not.toHaveProperty('clientSecret');
@@ -100,35 +117,84 @@ describe(`techpass CLI (${engine})`, () => {
 
   it('creates accounts, with a pre-enrolled TOTP factor, and refuses duplicates and weak passwords', async () => {
     const res = await runCli(
-      ['user', 'create', '--email', 'Jane_Tan@Agency.gov.sg', '--given-name', 'Jane', '--family-name', 'Tan', '--password', 'correct horse battery', '--totp-secret', 'JBSWY3DPEHPK3PXPJBSWY3DP', '--json'],
+      [
+        'user',
+        'create',
+        '--email',
+        'Jane_Tan@Agency.gov.sg',
+        '--given-name',
+        'Jane',
+        '--family-name',
+        'Tan',
+        '--password',
+        'correct horse battery',
+        '--totp-secret',
+        'JBSWY3DPEHPK3PXPJBSWY3DP',
+        '--json',
+      ],
       tp.env,
     );
     expect(res.code, res.stderr).toBe(0);
-    expect(res.json).toMatchObject({ email: 'jane_tan@agency.gov.sg', techpassId: 'jane_tan@agency.gov.sg', type: 'officer', status: 'active', totp: true });
+    expect(res.json).toMatchObject({
+      email: 'jane_tan@agency.gov.sg',
+      techpassId: 'jane_tan@agency.gov.sg',
+      type: 'officer',
+      status: 'active',
+      totp: true,
+    });
     const user = await tp.server.store.users.findByLogin('JANE_TAN@agency.gov.sg');
     expect(user?.hasPassword).toBe(true);
     expect((await tp.server.store.users.listFactors(user!.id)).map((f) => f.kind)).toEqual(['totp']);
     expect(await tp.server.store.users.passwordHash(user!.id)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 
-    const vendor = await runCli(['user', 'create', '--email', 'ravi@vendor.com.sg', '--username', 'ravi_kumar', '--given-name', 'Ravi', '--family-name', 'Kumar', '--type', 'vendor', '--json'], tp.env);
+    const vendor = await runCli(
+      [
+        'user',
+        'create',
+        '--email',
+        'ravi@vendor.com.sg',
+        '--username',
+        'ravi_kumar',
+        '--given-name',
+        'Ravi',
+        '--family-name',
+        'Kumar',
+        '--type',
+        'vendor',
+        '--json',
+      ],
+      tp.env,
+    );
     expect(vendor.code, vendor.stderr).toBe(0);
     expect(vendor.json).toMatchObject({ techpassId: 'ravi_kumar', type: 'vendor' });
 
     const dup = await runCli(['user', 'create', '--email', 'jane_tan@agency.gov.sg', '--given-name', 'J', '--family-name', 'T', '--json'], tp.env);
     expect(dup).toMatchObject({ code: 1, json: { error: 'user.exists', field: 'email' } });
 
-    const weak = await runCli(['user', 'create', '--email', 'weak@agency.gov.sg', '--given-name', 'W', '--family-name', 'K', '--password', 'qwerty123456', '--json'], tp.env);
+    const weak = await runCli(
+      ['user', 'create', '--email', 'weak@agency.gov.sg', '--given-name', 'W', '--family-name', 'K', '--password', 'qwerty123456', '--json'],
+      tp.env,
+    );
     expect(weak).toMatchObject({ code: 1, json: { error: 'password.too_weak', field: 'password' } });
-    const short = await runCli(['user', 'create', '--email', 'short@agency.gov.sg', '--given-name', 'S', '--family-name', 'K', '--password', 'Sh0rt!pw', '--json'], tp.env);
+    const short = await runCli(
+      ['user', 'create', '--email', 'short@agency.gov.sg', '--given-name', 'S', '--family-name', 'K', '--password', 'Sh0rt!pw', '--json'],
+      tp.env,
+    );
     expect(short).toMatchObject({ code: 1, json: { error: 'password.too_weak' } });
     expect(await tp.server.store.users.findByLogin('weak@agency.gov.sg')).toBeNull();
     expect(await tp.server.store.users.findByLogin('short@agency.gov.sg')).toBeNull();
 
-    const badSeed = await runCli(['user', 'create', '--email', 'seed@agency.gov.sg', '--given-name', 'S', '--family-name', 'K', '--totp-secret', 'not base32!', '--json'], tp.env);
+    const badSeed = await runCli(
+      ['user', 'create', '--email', 'seed@agency.gov.sg', '--given-name', 'S', '--family-name', 'K', '--totp-secret', 'not base32!', '--json'],
+      tp.env,
+    );
     expect(badSeed).toMatchObject({ code: 1, json: { error: 'input.invalid', field: 'totpSecret' } });
     expect(await tp.server.store.users.findByLogin('seed@agency.gov.sg')).toBeNull();
 
-    const badType = await runCli(['user', 'create', '--email', 't@agency.gov.sg', '--given-name', 'S', '--family-name', 'K', '--type', 'robot'], tp.env);
+    const badType = await runCli(
+      ['user', 'create', '--email', 't@agency.gov.sg', '--given-name', 'S', '--family-name', 'K', '--type', 'robot'],
+      tp.env,
+    );
     expect(badType.code).not.toBe(0);
     expect(badType.stderr).toContain('robot');
   });

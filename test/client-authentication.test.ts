@@ -38,7 +38,8 @@ describe(`client authentication (${engine})`, () => {
     writeFileSync(file, cert.pem);
     return file;
   };
-  const uploadCertificate = (clientId: string, cert: TestCertificate) => cli(['app', 'cert', 'add', '--namespace', 'machines', '--app', clientId, '--pem', pemFile(cert)]);
+  const uploadCertificate = (clientId: string, cert: TestCertificate) =>
+    cli(['app', 'cert', 'add', '--namespace', 'machines', '--app', clientId, '--pem', pemFile(cert)]);
 
   const secretConfig = (clientId: string, secret: string, method: 'basic' | 'post') =>
     client.discovery(new URL(tp.issuer), clientId, secret, method === 'basic' ? client.ClientSecretBasic(secret) : client.ClientSecretPost(secret), {
@@ -66,7 +67,8 @@ describe(`client authentication (${engine})`, () => {
       .setExpirationTime('60s')
       .sign(key);
 
-  const withAssertion = (clientId: string, jwt: string) => tokenRequest({ client_id: clientId, client_assertion_type: ASSERTION_TYPE, client_assertion: jwt });
+  const withAssertion = (clientId: string, jwt: string) =>
+    tokenRequest({ client_id: clientId, client_assertion_type: ASSERTION_TYPE, client_assertion: jwt });
 
   const createApp = async (name: string) => {
     const res = await cli(['app', 'create', '--namespace', 'machines', '--name', name, '--redirect-uri', 'https://deploy.example.gov.sg/cb']);
@@ -86,7 +88,9 @@ describe(`client authentication (${engine})`, () => {
 
   it('advertises client_secret_basic, client_secret_post and private_key_jwt in discovery', async () => {
     const discovery = (await (await fetch(`${tp.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string[]>;
-    expect(discovery.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt']));
+    expect(discovery.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt']),
+    );
     expect(discovery.token_endpoint_auth_methods_supported).not.toContain('client_secret_jwt');
   });
 
@@ -108,7 +112,11 @@ describe(`client authentication (${engine})`, () => {
     expect(added.clientSecret).not.toBe(app.clientSecret);
     expect(Date.parse(added.expiresAt!) - Date.now()).toBeGreaterThan(29 * DAY);
     expect(Date.parse(added.expiresAt!) - Date.now()).toBeLessThanOrEqual(30 * DAY);
-    for (const [secret, method] of [[app.clientSecret, 'basic'], [added.clientSecret!, 'basic'], [added.clientSecret!, 'post']] as const) {
+    for (const [secret, method] of [
+      [app.clientSecret, 'basic'],
+      [added.clientSecret!, 'basic'],
+      [added.clientSecret!, 'post'],
+    ] as const) {
       await expect(client.clientCredentialsGrant(await secretConfig(app.clientId, secret, method))).resolves.toHaveProperty('access_token');
     }
   });
@@ -116,7 +124,9 @@ describe(`client authentication (${engine})`, () => {
   it('refuses a client secret once it has expired', async () => {
     const added = await cli(['app', 'secret', 'add', '--namespace', 'machines', '--app', app.clientId, '--expires-in-days', '1']);
     const namespace = await tp.server.store.namespaces.findByName('machines');
-    const moved = await tp.server.store.forNamespace(namespace!.id).applications.setSecretExpiry(asApplicationId(app.clientId), added.id!, Date.now() - 1000);
+    const moved = await tp.server.store
+      .forNamespace(namespace!.id)
+      .applications.setSecretExpiry(asApplicationId(app.clientId), added.id!, Date.now() - 1000);
     expect(moved).toBe(true);
     const refused = await tokenRequest({ client_id: app.clientId, client_secret: added.clientSecret! });
     expect(refused).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
@@ -126,7 +136,13 @@ describe(`client authentication (${engine})`, () => {
 
   it('authenticates with private_key_jwt signed by the key of an uploaded certificate, selected by kid', async () => {
     expect(ecUpload).toEqual({ id: expect.stringMatching(/^crt_/), x5t: ecCert.x5t, 'x5t#S256': ecCert.x5tS256, notAfter: expect.any(String) });
-    const key = await webcrypto.subtle.importKey('pkcs8', ecCert.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      ecCert.privateKey.export({ type: 'pkcs8', format: 'der' }),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
     const config = await client.discovery(new URL(tp.issuer), app.clientId, undefined, client.PrivateKeyJwt({ key, kid: ecCert.x5tS256 }), {
       execute: [client.allowInsecureRequests],
     });
@@ -182,7 +198,9 @@ describe(`client authentication (${engine})`, () => {
     // X.509 validity has one-second precision: a certificate valid for a few seconds.
     const shortLived = selfSignedCertificate({ notAfter: new Date(Math.ceil(Date.now() / 1000) * 1000 + 4000) });
     await uploadCertificate(other.clientId, shortLived);
-    expect((await withAssertion(other.clientId, await assertion(other.clientId, shortLived.privateKey, { kid: shortLived.x5tS256 }))).status).toBe(200);
+    expect((await withAssertion(other.clientId, await assertion(other.clientId, shortLived.privateKey, { kid: shortLived.x5tS256 }))).status).toBe(
+      200,
+    );
     const notAfter = (await tp.server.store.clients.findClient(other.clientId))!.certificates[0]!.notAfter;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, notAfter - Date.now()) + 200));
     const refused = await withAssertion(other.clientId, await assertion(other.clientId, shortLived.privateKey, { kid: shortLived.x5tS256 }));

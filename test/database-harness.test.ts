@@ -6,10 +6,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { engine, freshDatabaseTarget, pgCtl, privateCluster, type DatabaseTarget } from './helpers/database.js';
 
-async function withDatabase<T>(
-  target: DatabaseTarget,
-  body: (query: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
-): Promise<T> {
+async function withDatabase<T>(target: DatabaseTarget, body: (query: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
   if (target.engine === 'sqlite') {
     const db = new Database(target.file, { fileMustExist: false });
     try {

@@ -51,16 +51,25 @@ describe(`directory CLI (${engine})`, () => {
     tp = await startTestServer();
     await ok(['namespace', 'create', '--name', 'docs', '--display-name', 'Docs portal']);
     await ok(['namespace', 'create', '--name', 'pipeline', '--display-name', 'Pipeline']);
-    clientId = (await ok(['app', 'create', '--namespace', 'docs', '--name', 'Docs', '--redirect-uri', 'https://docs.example.gov.sg/cb'])).clientId as string;
-    publicClientId = (await ok(['app', 'create', '--namespace', 'docs', '--name', 'Docs SPA', '--redirect-uri', 'https://docs.example.gov.sg/spa', '--public'])).clientId as string;
-    otherClientId = (await ok(['app', 'create', '--namespace', 'pipeline', '--name', 'Deployer', '--redirect-uri', 'https://deploy.example.gov.sg/cb'])).clientId as string;
+    clientId = (await ok(['app', 'create', '--namespace', 'docs', '--name', 'Docs', '--redirect-uri', 'https://docs.example.gov.sg/cb']))
+      .clientId as string;
+    publicClientId = (
+      await ok(['app', 'create', '--namespace', 'docs', '--name', 'Docs SPA', '--redirect-uri', 'https://docs.example.gov.sg/spa', '--public'])
+    ).clientId as string;
+    otherClientId = (
+      await ok(['app', 'create', '--namespace', 'pipeline', '--name', 'Deployer', '--redirect-uri', 'https://deploy.example.gov.sg/cb'])
+    ).clientId as string;
     await ok(['user', 'create', '--email', 'ann@agency.gov.sg', '--given-name', 'Ann', '--family-name', 'Lim']);
   });
   afterAll(() => tp?.close());
 
   describe('groups', () => {
     it('creates groups and answers their <namespace>:<group> names', async () => {
-      expect(await ok(['group', 'create', '--namespace', 'docs', '--name', 'readers'])).toMatchObject({ name: 'docs:readers', namespace: 'docs', id: expect.stringMatching(/^grp_/) });
+      expect(await ok(['group', 'create', '--namespace', 'docs', '--name', 'readers'])).toMatchObject({
+        name: 'docs:readers',
+        namespace: 'docs',
+        id: expect.stringMatching(/^grp_/),
+      });
       expect(await ok(['group', 'create', '--namespace', 'docs', '--name', 'docs:editors'])).toMatchObject({ name: 'docs:editors' });
       expect((await (await scope()).groups.list()).map((g) => g.name)).toEqual(['editors', 'readers']);
     });
@@ -75,7 +84,9 @@ describe(`directory CLI (${engine})`, () => {
         member: { type: 'group', name: 'docs:editors' },
         added: true,
       });
-      expect(await ok(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--user', 'ann@agency.gov.sg'])).toMatchObject({ added: false });
+      expect(await ok(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--user', 'ann@agency.gov.sg'])).toMatchObject({
+        added: false,
+      });
       const user = await tp.server.store.users.findByLogin('ann@agency.gov.sg');
       expect((await (await scope()).groups.directGroupsOf(user!.id)).map((g) => g.name)).toEqual(['readers']);
     });
@@ -114,17 +125,29 @@ describe(`directory CLI (${engine})`, () => {
     });
 
     it('refuses to nest a group inside itself', async () => {
-      refused(await run(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--member-group', 'readers']), 'group.cycle', 'memberGroup');
+      refused(
+        await run(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--member-group', 'readers']),
+        'group.cycle',
+        'memberGroup',
+      );
     });
 
     it('refuses to nest a group inside a group it already contains', async () => {
       // editors is inside readers: readers cannot go inside editors.
-      refused(await run(['group', 'add-member', '--namespace', 'docs', '--group', 'editors', '--member-group', 'readers']), 'group.cycle', 'memberGroup');
+      refused(
+        await run(['group', 'add-member', '--namespace', 'docs', '--group', 'editors', '--member-group', 'readers']),
+        'group.cycle',
+        'memberGroup',
+      );
       expect(await (await scope()).groups.nestings()).toHaveLength(1);
     });
 
     it('refuses add-member with both --user and --member-group', async () => {
-      refused(await run(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--user', 'ann@agency.gov.sg', '--member-group', 'editors']), 'input.invalid', 'user');
+      refused(
+        await run(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--user', 'ann@agency.gov.sg', '--member-group', 'editors']),
+        'input.invalid',
+        'user',
+      );
     });
 
     it('refuses add-member with neither --user nor --member-group', async () => {
@@ -132,11 +155,19 @@ describe(`directory CLI (${engine})`, () => {
     });
 
     it('refuses an account that does not exist', async () => {
-      refused(await run(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--user', 'ghost@agency.gov.sg']), 'user.not_found', 'user');
+      refused(
+        await run(['group', 'add-member', '--namespace', 'docs', '--group', 'readers', '--user', 'ghost@agency.gov.sg']),
+        'user.not_found',
+        'user',
+      );
     });
 
     it('refuses a group that does not exist', async () => {
-      refused(await run(['group', 'add-member', '--namespace', 'docs', '--group', 'writers', '--user', 'ann@agency.gov.sg']), 'group.not_found', 'group');
+      refused(
+        await run(['group', 'add-member', '--namespace', 'docs', '--group', 'writers', '--user', 'ann@agency.gov.sg']),
+        'group.not_found',
+        'group',
+      );
     });
   });
 
@@ -147,7 +178,10 @@ describe(`directory CLI (${engine})`, () => {
         assignee: { type: 'user', name: 'ann@agency.gov.sg' },
         added: true,
       });
-      expect(await ok(['app', 'assign', '--namespace', 'docs', '--app', clientId, '--group', 'docs:readers'])).toMatchObject({ assignee: { type: 'group', name: 'docs:readers' }, added: true });
+      expect(await ok(['app', 'assign', '--namespace', 'docs', '--app', clientId, '--group', 'docs:readers'])).toMatchObject({
+        assignee: { type: 'group', name: 'docs:readers' },
+        added: true,
+      });
       expect(await ok(['app', 'assign', '--namespace', 'docs', '--app', clientId, '--group', 'readers'])).toMatchObject({ added: false });
       const user = await tp.server.store.users.findByLogin('ann@agency.gov.sg');
       const facts = await (await scope()).assignments.accessFacts(asApplicationId(clientId), user!.id);
@@ -157,7 +191,11 @@ describe(`directory CLI (${engine})`, () => {
     });
 
     it("refuses an application of another namespace (the namespace's scope does not see it)", async () => {
-      refused(await run(['app', 'assign', '--namespace', 'docs', '--app', otherClientId, '--user', 'ann@agency.gov.sg']), 'application.not_found', 'app');
+      refused(
+        await run(['app', 'assign', '--namespace', 'docs', '--app', otherClientId, '--user', 'ann@agency.gov.sg']),
+        'application.not_found',
+        'app',
+      );
     });
 
     it('refuses a group of another namespace', async () => {
@@ -169,16 +207,35 @@ describe(`directory CLI (${engine})`, () => {
     });
 
     it('refuses assign with both --user and --group', async () => {
-      refused(await run(['app', 'assign', '--namespace', 'docs', '--app', clientId, '--user', 'ann@agency.gov.sg', '--group', 'readers']), 'input.invalid', 'user');
+      refused(
+        await run(['app', 'assign', '--namespace', 'docs', '--app', clientId, '--user', 'ann@agency.gov.sg', '--group', 'readers']),
+        'input.invalid',
+        'user',
+      );
     });
   });
 
   describe('application settings', () => {
     it('updates the switches, logout URLs and terms version, and audits the change', async () => {
       const res = await ok([
-        'app', 'update', '--namespace', 'docs', '--app', clientId,
-        '--sign-in-enabled', 'false', '--assignment-required', 'true', '--implicit-grant', 'true',
-        '--logout-url', 'https://docs.example.gov.sg/bye', '--backchannel-logout-uri', 'https://docs.example.gov.sg/bcl', '--terms-version', '2',
+        'app',
+        'update',
+        '--namespace',
+        'docs',
+        '--app',
+        clientId,
+        '--sign-in-enabled',
+        'false',
+        '--assignment-required',
+        'true',
+        '--implicit-grant',
+        'true',
+        '--logout-url',
+        'https://docs.example.gov.sg/bye',
+        '--backchannel-logout-uri',
+        'https://docs.example.gov.sg/bcl',
+        '--terms-version',
+        '2',
       ]);
       expect(res).toMatchObject({
         clientId,
@@ -189,7 +246,9 @@ describe(`directory CLI (${engine})`, () => {
         backchannelLogoutUri: 'https://docs.example.gov.sg/bcl',
         termsVersion: 2,
       });
-      expect(await ok(['app', 'update', '--namespace', 'docs', '--app', clientId, '--sign-in-enabled', 'true', '--backchannel-logout-uri', ''])).toMatchObject({
+      expect(
+        await ok(['app', 'update', '--namespace', 'docs', '--app', clientId, '--sign-in-enabled', 'true', '--backchannel-logout-uri', '']),
+      ).toMatchObject({
         signInEnabled: true,
         backchannelLogoutUri: null,
         assignmentRequired: true,
@@ -209,11 +268,19 @@ describe(`directory CLI (${engine})`, () => {
     });
 
     it('refuses a logout URL over plain http', async () => {
-      refused(await run(['app', 'update', '--namespace', 'docs', '--app', clientId, '--logout-url', 'http://docs.example.gov.sg/bye']), 'input.invalid', 'logoutUrl');
+      refused(
+        await run(['app', 'update', '--namespace', 'docs', '--app', clientId, '--logout-url', 'http://docs.example.gov.sg/bye']),
+        'input.invalid',
+        'logoutUrl',
+      );
     });
 
     it('refuses a back-channel logout URI that is not an absolute URL', async () => {
-      refused(await run(['app', 'update', '--namespace', 'docs', '--app', clientId, '--backchannel-logout-uri', '/bcl']), 'input.invalid', 'backchannelLogoutUri');
+      refused(
+        await run(['app', 'update', '--namespace', 'docs', '--app', clientId, '--backchannel-logout-uri', '/bcl']),
+        'input.invalid',
+        'backchannelLogoutUri',
+      );
     });
 
     it('refuses lowering the terms version', async () => {
@@ -238,12 +305,18 @@ describe(`directory CLI (${engine})`, () => {
     it('adds a secret valid one year by default', async () => {
       const res = await ok(['app', 'secret', 'add', '--namespace', 'docs', '--app', clientId]);
       expect(Date.parse(res.expiresAt as string) - Date.now()).toBeGreaterThan(364 * DAY);
-      expect((await (await scope()).applications.listSecrets(asApplicationId(clientId))).map((s) => s.hint)).toContain((res.clientSecret as string).slice(-4));
+      expect((await (await scope()).applications.listSecrets(asApplicationId(clientId))).map((s) => s.hint)).toContain(
+        (res.clientSecret as string).slice(-4),
+      );
     });
 
     it.each(['0', '731', 'ten'])('refuses --expires-in-days %s', async (days) => {
       const before = (await (await scope()).applications.listSecrets(asApplicationId(clientId))).length;
-      refused(await run(['app', 'secret', 'add', '--namespace', 'docs', '--app', clientId, '--expires-in-days', days]), 'input.invalid', 'expiresInDays');
+      refused(
+        await run(['app', 'secret', 'add', '--namespace', 'docs', '--app', clientId, '--expires-in-days', days]),
+        'input.invalid',
+        'expiresInDays',
+      );
       expect(await (await scope()).applications.listSecrets(asApplicationId(clientId))).toHaveLength(before);
     });
 
@@ -253,7 +326,11 @@ describe(`directory CLI (${engine})`, () => {
     });
 
     it('refuses a certificate file that cannot be read', async () => {
-      refused(await run(['app', 'cert', 'add', '--namespace', 'docs', '--app', clientId, '--pem', path.join(dir, 'missing.pem')]), 'input.invalid', 'pem');
+      refused(
+        await run(['app', 'cert', 'add', '--namespace', 'docs', '--app', clientId, '--pem', path.join(dir, 'missing.pem')]),
+        'input.invalid',
+        'pem',
+      );
     });
 
     it('refuses a PEM file that holds a private key', async () => {

@@ -37,7 +37,10 @@ describe(`directory isolation (${engine})`, () => {
     await store.migrate();
     a = await tenant('alpha');
     b = await tenant('bravo');
-    const created = await store.users.create({ email: 'ann@agency.gov.sg', username: null, givenName: 'Ann', familyName: 'Lim', accountType: 'officer' }, { passwordHash: null });
+    const created = await store.users.create(
+      { email: 'ann@agency.gov.sg', username: null, givenName: 'Ann', familyName: 'Lim', accountType: 'officer' },
+      { passwordHash: null },
+    );
     if (!created.ok) throw new Error(created.conflict);
     user = created.value;
   });
@@ -47,19 +50,28 @@ describe(`directory isolation (${engine})`, () => {
 
   it("the database refuses assigning another namespace's group to an application (composite foreign key)", async () => {
     await expect(
-      database.db.insertInto('application_group_assignments').values({ namespace_id: a.ns.id, application_id: a.app.id, group_id: b.group.id, created_at: now }).execute(),
+      database.db
+        .insertInto('application_group_assignments')
+        .values({ namespace_id: a.ns.id, application_id: a.app.id, group_id: b.group.id, created_at: now })
+        .execute(),
     ).rejects.toThrow(/foreign key/i);
   });
 
   it("the database refuses a user assignment that names another namespace's application", async () => {
     await expect(
-      database.db.insertInto('application_user_assignments').values({ namespace_id: a.ns.id, application_id: b.app.id, user_id: user.id, created_at: now }).execute(),
+      database.db
+        .insertInto('application_user_assignments')
+        .values({ namespace_id: a.ns.id, application_id: b.app.id, user_id: user.id, created_at: now })
+        .execute(),
     ).rejects.toThrow(/foreign key/i);
   });
 
   it("the database refuses nesting another namespace's group", async () => {
     await expect(
-      database.db.insertInto('group_group_members').values({ namespace_id: a.ns.id, group_id: a.group.id, member_group_id: b.group.id, created_at: now }).execute(),
+      database.db
+        .insertInto('group_group_members')
+        .values({ namespace_id: a.ns.id, group_id: a.group.id, member_group_id: b.group.id, created_at: now })
+        .execute(),
     ).rejects.toThrow(/foreign key/i);
   });
 
@@ -67,7 +79,18 @@ describe(`directory isolation (${engine})`, () => {
     await expect(
       database.db
         .insertInto('application_certificates')
-        .values({ namespace_id: a.ns.id, id: 'crt_x', application_id: b.app.id, pem: '', thumbprint_sha1: 'x', thumbprint_sha256: 'y', public_jwk: '{}', not_before: 0, not_after: now, created_at: now })
+        .values({
+          namespace_id: a.ns.id,
+          id: 'crt_x',
+          application_id: b.app.id,
+          pem: '',
+          thumbprint_sha1: 'x',
+          thumbprint_sha256: 'y',
+          public_jwk: '{}',
+          not_before: 0,
+          not_after: now,
+          created_at: now,
+        })
         .execute(),
     ).rejects.toThrow(/foreign key/i);
   });
@@ -119,7 +142,9 @@ describe(`directory isolation (${engine})`, () => {
     }
     // 48 groups now; eight racing creations, each in its own transaction, leave exactly 50.
     const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => store.transaction((tx) => tx.forNamespace(c.ns.id).groups.create({ name: `race${i}`, description: '' }, MAX_GROUPS_PER_NAMESPACE))),
+      Array.from({ length: 8 }, (_, i) =>
+        store.transaction((tx) => tx.forNamespace(c.ns.id).groups.create({ name: `race${i}`, description: '' }, MAX_GROUPS_PER_NAMESPACE)),
+      ),
     );
     expect(answers.filter((r) => r.ok)).toHaveLength(2);
     expect(answers.filter((r) => !r.ok && r.conflict === 'limit')).toHaveLength(6);

@@ -14,7 +14,9 @@ describe(`signing keys (${engine})`, () => {
   beforeAll(async () => {
     tp = await startTestServer();
     expect((await runCli(['namespace', 'create', '--name', 'keys', '--display-name', 'Keys'], tp.env)).code).toBe(0);
-    const app = (await runCli(['app', 'create', '--namespace', 'keys', '--name', 'M2M', '--redirect-uri', 'https://m2m.example.gov.sg/cb', '--json'], tp.env)).json as {
+    const app = (
+      await runCli(['app', 'create', '--namespace', 'keys', '--name', 'M2M', '--redirect-uri', 'https://m2m.example.gov.sg/cb', '--json'], tp.env)
+    ).json as {
       clientId: string;
       clientSecret: string;
     };

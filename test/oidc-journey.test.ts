@@ -49,7 +49,10 @@ describe(`OpenID Connect journey (${engine})`, () => {
     expect(await client.tokenIntrospection(config, refreshed.refresh_token!)).toMatchObject({ active: false });
 
     // RP-initiated logout back to the registered logout URL.
-    const logout = client.buildEndSessionUrl(config, { id_token_hint: refreshed.id_token!, post_logout_redirect_uri: 'https://app.example.gov.sg/signed-out' });
+    const logout = client.buildEndSessionUrl(config, {
+      id_token_hint: refreshed.id_token!,
+      post_logout_redirect_uri: 'https://app.example.gov.sg/signed-out',
+    });
     let page = await browser.follow(logout.toString());
     expect(text(page)).toContain('Sign out of TechPass?');
     const confirm = form(page, '/logout/confirm');
@@ -72,9 +75,19 @@ describe(`OpenID Connect journey (${engine})`, () => {
 
   it('runs the same journey authenticating the application with private_key_jwt and an uploaded certificate', async () => {
     const cert = selfSignedCertificate({ notAfter: new Date(Date.now() + 86_400_000) });
-    const added = await addApplicationCertificate(administrationDeps(tp.server.store, systemClock), 'test', { namespace: 'journey', clientId: app.clientId, pem: cert.pem });
+    const added = await addApplicationCertificate(administrationDeps(tp.server.store, systemClock), 'test', {
+      namespace: 'journey',
+      clientId: app.clientId,
+      pem: cert.pem,
+    });
     expect(added.ok).toBe(true);
-    const key = await webcrypto.subtle.importKey('pkcs8', cert.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      cert.privateKey.export({ type: 'pkcs8', format: 'der' }),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
     const config = await client.discovery(new URL(tp.issuer), app.clientId, undefined, client.PrivateKeyJwt({ key, kid: cert.x5tS256 }), {
       execute: [client.allowInsecureRequests],
     });
@@ -86,7 +99,9 @@ describe(`OpenID Connect journey (${engine})`, () => {
     const start = await startAuthorization(tp, app);
     let page = await browser.follow(start.url);
     page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login: 'jane_tan@agency.gov.sg' } });
-    page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } }, (u) => u.startsWith(app.redirectUri));
+    page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } }, (u) =>
+      u.startsWith(app.redirectUri),
+    );
     await finishAuthorization(start, page.url);
     await expect(finishAuthorization(start, page.url)).rejects.toMatchObject({ error: 'invalid_grant' });
   });

@@ -52,7 +52,11 @@ async function signOut(tp: TestServer, browser: HttpBrowser, idToken: string, po
   return browser.follow(confirm.action, { form: { ...confirm.fields, logout: 'yes' } }, (u) => u.startsWith(postLogoutRedirectUri));
 }
 
-const failure = (promise: Promise<unknown>): Promise<OAuthError | null> => promise.then(() => null, (e: unknown) => e as OAuthError);
+const failure = (promise: Promise<unknown>): Promise<OAuthError | null> =>
+  promise.then(
+    () => null,
+    (e: unknown) => e as OAuthError,
+  );
 
 describe(`tokens about people (${engine})`, () => {
   let tp: TestServer;
@@ -73,7 +77,8 @@ describe(`tokens about people (${engine})`, () => {
     portal = await application(tp, { namespace: 'portal', name: 'Docs Portal' });
     wiki = await application(tp, { namespace: 'portal', name: 'Wiki' });
     for (const email of ['jane@agency.gov.sg', 'ken@agency.gov.sg', 'lim@agency.gov.sg', 'max@agency.gov.sg']) await user(tp, email);
-    for (const name of ['readers', 'auditors', 'private', 'interns']) expect((await createGroup(deps(), 'test', { namespace: 'portal', name })).ok).toBe(true);
+    for (const name of ['readers', 'auditors', 'private', 'interns'])
+      expect((await createGroup(deps(), 'test', { namespace: 'portal', name })).ok).toBe(true);
     const member = async (group: string, m: { user: string } | { memberGroup: string }) =>
       expect((await addGroupMember(deps(), 'test', { namespace: 'portal', group, member: m })).ok).toBe(true);
     await member('readers', { user: 'jane@agency.gov.sg' });
@@ -151,7 +156,10 @@ describe(`tokens about people (${engine})`, () => {
       const { tokens, config } = await login(wiki, 'ken@agency.gov.sg');
       await update(wiki, { signInEnabled: false });
       try {
-        expect(await failure(client.refreshTokenGrant(config, tokens.refresh_token!))).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('disabled') });
+        expect(await failure(client.refreshTokenGrant(config, tokens.refresh_token!))).toMatchObject({
+          error: 'invalid_grant',
+          error_description: expect.stringContaining('disabled'),
+        });
       } finally {
         await update(wiki, { signInEnabled: true });
       }
@@ -194,7 +202,13 @@ describe(`tokens about people (${engine})`, () => {
   describe('implicit grant', () => {
     const implicitRequest = async (app: App) => {
       const config = await rpConfig(tp, app.clientId, app.clientSecret);
-      return client.buildAuthorizationUrl(config, { redirect_uri: app.redirectUri, response_type: 'id_token', scope: 'openid', nonce: client.randomNonce(), state: client.randomState() });
+      return client.buildAuthorizationUrl(config, {
+        redirect_uri: app.redirectUri,
+        response_type: 'id_token',
+        scope: 'openid',
+        nonce: client.randomNonce(),
+        state: client.randomState(),
+      });
     };
 
     it('refuses response_type=id_token for an application that has not switched the implicit grant on', async () => {
@@ -217,7 +231,10 @@ describe(`tokens about people (${engine})`, () => {
         expect(last.stopped).toBe(true);
         const fragment = new URLSearchParams(new URL(last.url).hash.slice(1));
         expect(fragment.get('error')).toBeNull();
-        const { payload } = await jwtVerify(fragment.get('id_token')!, createRemoteJWKSet(new URL(`${tp.issuer}/jwks`)), { issuer: tp.issuer, audience: wiki.clientId });
+        const { payload } = await jwtVerify(fragment.get('id_token')!, createRemoteJWKSet(new URL(`${tp.issuer}/jwks`)), {
+          issuer: tp.issuer,
+          audience: wiki.clientId,
+        });
         expect(payload.nonce).toBe(url.searchParams.get('nonce'));
         expect(fragment.get('code')).toBeNull();
       } finally {
@@ -265,7 +282,11 @@ describe(`outbound calls without the operator's permission (${engine})`, () => {
 
   it('does not post a logout token to a loopback address unless the operator allows private targets', async () => {
     const app = await application(tp, { namespace: 'closed', name: 'Loopback' });
-    const result = await updateApplication(administrationDeps(tp.server.store, systemClock), 'test', { namespace: 'closed', clientId: app.clientId, changes: { backchannelLogoutUri: receiver.url } });
+    const result = await updateApplication(administrationDeps(tp.server.store, systemClock), 'test', {
+      namespace: 'closed',
+      clientId: app.clientId,
+      changes: { backchannelLogoutUri: receiver.url },
+    });
     expect(result.ok).toBe(true);
     const { tokens, browser } = await signIn(tp, { ...app, login: 'ann@agency.gov.sg', password: PASSWORD });
     const done = await signOut(tp, browser, tokens.id_token!, 'https://app.example.gov.sg/');

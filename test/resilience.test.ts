@@ -47,7 +47,9 @@ describe(`resilience (${engine})`, () => {
     const url = `http://127.0.0.1:${env.PORT}`;
     let node = await spawnNode(['serve'], env, url);
     expect((await runCli(['namespace', 'create', '--name', 'durable', '--display-name', 'Durable'], env)).code).toBe(0);
-    const app = (await runCli(['app', 'create', '--namespace', 'durable', '--name', 'Web', '--redirect-uri', 'https://web.example.gov.sg/cb', '--json'], env)).json as {
+    const app = (
+      await runCli(['app', 'create', '--namespace', 'durable', '--name', 'Web', '--redirect-uri', 'https://web.example.gov.sg/cb', '--json'], env)
+    ).json as {
       clientId: string;
     };
 

@@ -23,7 +23,8 @@ describe(`application access at sign-in (${engine})`, () => {
     if (!r.ok) throw new Error(r.message);
     return r.value;
   };
-  const update = async (changes: ApplicationChanges) => must(await updateApplication(deps(), 'test', { namespace: 'access', clientId: app.clientId, changes }));
+  const update = async (changes: ApplicationChanges) =>
+    must(await updateApplication(deps(), 'test', { namespace: 'access', clientId: app.clientId, changes }));
 
   beforeAll(async () => {
     tp = await startTestServer();
@@ -58,11 +59,14 @@ describe(`application access at sign-in (${engine})`, () => {
       await update({ assignmentRequired: true });
     });
 
-    it.each(['direct@agency.gov.sg', 'member@agency.gov.sg'])('lets %s in (assigned directly, or a direct member of an assigned group)', async (login) => {
-      const { page, start } = await attempt(login);
-      expect(page.stopped).toBe(true);
-      expect((await finishAuthorization(start, page.url)).claims()?.email).toBe(login);
-    });
+    it.each(['direct@agency.gov.sg', 'member@agency.gov.sg'])(
+      'lets %s in (assigned directly, or a direct member of an assigned group)',
+      async (login) => {
+        const { page, start } = await attempt(login);
+        expect(page.stopped).toBe(true);
+        expect((await finishAuthorization(start, page.url)).claims()?.email).toBe(login);
+      },
+    );
 
     it.each(['nested@agency.gov.sg', 'outsider@agency.gov.sg'])(
       'tells %s they have not been given access, and the application receives access_denied',

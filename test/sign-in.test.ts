@@ -51,7 +51,9 @@ describe(`sign-in (${engine})`, () => {
     const start = await startAuthorization(tp, app);
     let page = await browser.follow(start.url);
     page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login: 'terms@agency.gov.sg' } });
-    page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } }, (u) => u.startsWith(app.redirectUri));
+    page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } }, (u) =>
+      u.startsWith(app.redirectUri),
+    );
     expect(page.stopped).toBe(false);
     expect(text(page)).toContain('Terms of use');
     expect(text(page)).toContain('version 1');
@@ -100,7 +102,9 @@ describe(`sign-in (${engine})`, () => {
     // Reset by e-mailed link.
     const resetBrowser = new HttpBrowser();
     let reset = await resetBrowser.follow(`${tp.url}/login/reset`);
-    reset = await resetBrowser.follow(form(reset, '/login/reset').action, { form: { ...form(reset, '/login/reset').fields, login: 'lock.me@agency.gov.sg' } });
+    reset = await resetBrowser.follow(form(reset, '/login/reset').action, {
+      form: { ...form(reset, '/login/reset').fields, login: 'lock.me@agency.gov.sg' },
+    });
     expect(text(reset)).toContain('Check your e-mail');
     const [mail] = await tp.server.store.outbox.recent(1, 'lock.me@agency.gov.sg');
     expect(mail?.subject).toBe('Reset your TechPass password');
@@ -113,7 +117,9 @@ describe(`sign-in (${engine})`, () => {
     expect(set.status).toBe(400);
     expect(text(set)).toContain('commonly used');
     const good = form(set, path);
-    set = await resetBrowser.follow(good.action, { form: { ...good.fields, password: 'A-New-Long-Passphrase-42', confirm: 'A-New-Long-Passphrase-42' } });
+    set = await resetBrowser.follow(good.action, {
+      form: { ...good.fields, password: 'A-New-Long-Passphrase-42', confirm: 'A-New-Long-Passphrase-42' },
+    });
     expect(text(set)).toContain('Your password is changed');
     expect((await tp.server.store.users.findByLogin('lock.me@agency.gov.sg'))?.lockedAt).toBeNull();
 
@@ -146,7 +152,9 @@ describe(`sign-in (${engine})`, () => {
     // The old password no longer works (one attempt: the lockout threshold here is 3).
     const old = new HttpBrowser();
     let attempt = await old.follow((await startAuthorization(tp, app)).url);
-    attempt = await old.follow(form(attempt, '/identify').action, { form: { ...form(attempt, '/identify').fields, login: 'change.me@agency.gov.sg' } });
+    attempt = await old.follow(form(attempt, '/identify').action, {
+      form: { ...form(attempt, '/identify').fields, login: 'change.me@agency.gov.sg' },
+    });
     attempt = await old.follow(form(attempt, '/password').action, { form: { ...form(attempt, '/password').fields, password: PASSWORD } });
     expect(attempt.status).toBe(401);
     const { tokens } = await signIn(tp, { ...app, login: 'change.me@agency.gov.sg', password: 'Another-Long-Pass-77' });
@@ -202,7 +210,10 @@ describe(`sign-in (${engine})`, () => {
   });
 
   it('shows a clear error page with a correlation id for an unknown application and for a redirect URI not registered', async () => {
-    const unknown = await fetch(`${tp.url}/authorize?client_id=app_nope&response_type=code&scope=openid&redirect_uri=https://x.gov.sg/cb&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=S256`, { redirect: 'manual' });
+    const unknown = await fetch(
+      `${tp.url}/authorize?client_id=app_nope&response_type=code&scope=openid&redirect_uri=https://x.gov.sg/cb&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=S256`,
+      { redirect: 'manual' },
+    );
     expect(unknown.status).toBe(400);
     const body = await unknown.text();
     expect(body).toContain('not registered with TechPass');

@@ -73,7 +73,10 @@ describe(`storage contracts (${engine})`, () => {
 
   describe('flows', () => {
     it('lets only one of two concurrent writers of the same flow version win', async () => {
-      const user = await store.users.create({ email: 'flow@agency.gov.sg', username: null, givenName: 'F', familyName: 'L', accountType: 'officer' }, { passwordHash: null });
+      const user = await store.users.create(
+        { email: 'flow@agency.gov.sg', username: null, givenName: 'F', familyName: 'L', accountType: 'officer' },
+        { passwordHash: null },
+      );
       if (!user.ok) throw new Error('setup');
       const flow: SignInFlow = {
         id: 'flw_race',

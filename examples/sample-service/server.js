@@ -30,8 +30,7 @@ const SESSION_TTL_MS = 8 * 60 * 60 * 1000; // a signed-in session
 const CLAIMS = ['sub', 'name', 'email', 'preferred_username', 'groups', 'amr', 'acr', 'tid'];
 
 export function escapeHtml(value) {
-  return String(value ?? '').replace(/[&<>"']/g, (c) =>
-    ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
 const CSS = `
@@ -59,9 +58,12 @@ function page(title, body) {
 }
 
 function errorPage(title, message, detail) {
-  return page(title, `<div class="card error"><h1>${escapeHtml(title)}</h1>
+  return page(
+    title,
+    `<div class="card error"><h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(message)}</p>${detail ? `<p class="muted"><code>${escapeHtml(detail)}</code></p>` : ''}
-<p><a class="btn btn-secondary" href="/">Back to Sample Service</a></p></div>`);
+<p><a class="btn btn-secondary" href="/">Back to Sample Service</a></p></div>`,
+  );
 }
 
 function formatClaim(value) {
@@ -72,10 +74,13 @@ function formatClaim(value) {
 
 function homePage(session) {
   if (!session?.claims) {
-    return page('Sign in', `<div class="card"><h1>Welcome to Sample Service</h1>
+    return page(
+      'Sign in',
+      `<div class="card"><h1>Welcome to Sample Service</h1>
 <p class="muted">This engineering service uses TechPass for single sign-on.</p>
 <p><a class="btn btn-primary" href="/login">Login with TechPass</a></p>
-<p class="muted"><a href="/login?prompt=select_account">Use a different TechPass account</a></p></div>`);
+<p class="muted"><a href="/login?prompt=select_account">Use a different TechPass account</a></p></div>`,
+    );
   }
   const c = session.claims;
   const u = session.userinfo ?? {};
@@ -83,10 +88,13 @@ function homePage(session) {
   const rows = CLAIMS.map((k) => `<tr><th>${escapeHtml(k)}</th>${cell(c[k])}${cell(u[k])}</tr>`).join('');
   const who = c.name ?? u.name ?? c.preferred_username ?? u.preferred_username ?? c.sub;
   const email = c.email ?? u.email;
-  return page('Signed in', `<div class="card"><h1>Signed in as ${escapeHtml(who)}${email ? ` (${escapeHtml(email)})` : ''}</h1>
+  return page(
+    'Signed in',
+    `<div class="card"><h1>Signed in as ${escapeHtml(who)}${email ? ` (${escapeHtml(email)})` : ''}</h1>
 <p class="muted">Claims issued by TechPass (the ID token, and the UserInfo endpoint for comparison):</p>
 <table><thead><tr><th>Claim</th><th>ID token</th><th>UserInfo</th></tr></thead>${rows}</table>
-<form method="post" action="/logout"><button class="btn btn-secondary" type="submit">Sign out</button></form></div>`);
+<form method="post" action="/logout"><button class="btn btn-secondary" type="submit">Sign out</button></form></div>`,
+  );
 }
 
 export async function startSampleService({ issuer, clientId, clientSecret, port = 3001, host = '127.0.0.1', publicUrl } = {}) {
@@ -101,10 +109,17 @@ export async function startSampleService({ issuer, clientId, clientSecret, port 
   function getConfig() {
     if (config) return Promise.resolve(config);
     discovering ??= client
-      .discovery(issuerUrl, clientId, clientSecret, undefined,
-        issuerUrl.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined)
+      .discovery(
+        issuerUrl,
+        clientId,
+        clientSecret,
+        undefined,
+        issuerUrl.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+      )
       .then((c) => (config = c))
-      .finally(() => { discovering = undefined; });
+      .finally(() => {
+        discovering = undefined;
+      });
     return discovering;
   }
 
@@ -112,7 +127,10 @@ export async function startSampleService({ issuer, clientId, clientSecret, port 
     const sid = parseCookies(req.headers.cookie)[COOKIE];
     const s = sid && sessions.get(sid);
     if (!s) return undefined;
-    if (s.expires < Date.now()) { sessions.delete(sid); return undefined; }
+    if (s.expires < Date.now()) {
+      sessions.delete(sid);
+      return undefined;
+    }
     return { sid, ...s };
   }
 
@@ -129,9 +147,15 @@ export async function startSampleService({ issuer, clientId, clientSecret, port 
   }
 
   function unreachable(res, err) {
-    send(res, 503, errorPage('TechPass is unreachable',
-      `Sample Service could not reach TechPass at ${issuer}. It may still be starting; please try again in a moment.`,
-      err?.message));
+    send(
+      res,
+      503,
+      errorPage(
+        'TechPass is unreachable',
+        `Sample Service could not reach TechPass at ${issuer}. It may still be starting; please try again in a moment.`,
+        err?.message,
+      ),
+    );
   }
 
   async function handle(req, res) {
@@ -143,7 +167,11 @@ export async function startSampleService({ issuer, clientId, clientSecret, port 
 
     if (route === 'GET /login') {
       let cfg;
-      try { cfg = await getConfig(); } catch (err) { return unreachable(res, err); }
+      try {
+        cfg = await getConfig();
+      } catch (err) {
+        return unreachable(res, err);
+      }
       const pkceCodeVerifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
@@ -167,15 +195,21 @@ export async function startSampleService({ issuer, clientId, clientSecret, port 
       const error = url.searchParams.get('error');
       if (error) {
         if (s?.state) sessions.delete(s.sid);
-        return send(res, 400, errorPage('Sign-in was not completed',
-          url.searchParams.get('error_description') || 'TechPass returned an error.', `error=${error}`));
+        return send(
+          res,
+          400,
+          errorPage('Sign-in was not completed', url.searchParams.get('error_description') || 'TechPass returned an error.', `error=${error}`),
+        );
       }
       if (!s?.state) {
-        return send(res, 400, errorPage('Sign-in session expired',
-          'This sign-in attempt is unknown or has expired. Please start again.'));
+        return send(res, 400, errorPage('Sign-in session expired', 'This sign-in attempt is unknown or has expired. Please start again.'));
       }
       let cfg;
-      try { cfg = await getConfig(); } catch (err) { return unreachable(res, err); }
+      try {
+        cfg = await getConfig();
+      } catch (err) {
+        return unreachable(res, err);
+      }
       sessions.delete(s.sid); // one use only, whatever the outcome
       try {
         // Build the current URL from the public base so it matches the registered redirect URI.
@@ -203,7 +237,11 @@ export async function startSampleService({ issuer, clientId, clientSecret, port 
       if (s) sessions.delete(s.sid);
       setCookie(res, '', 0);
       let cfg;
-      try { cfg = await getConfig(); } catch { return redirect(res, '/'); }
+      try {
+        cfg = await getConfig();
+      } catch {
+        return redirect(res, '/');
+      }
       if (!cfg.serverMetadata().end_session_endpoint) return redirect(res, '/');
       const params = { post_logout_redirect_uri: `${base}/` };
       if (s?.idToken) params.id_token_hint = s.idToken;
@@ -230,18 +268,22 @@ export async function startSampleService({ issuer, clientId, clientSecret, port 
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const actualPort = server.address().port;
   base = (publicUrl ?? `http://localhost:${actualPort}`).replace(/\/+$/, '');
 
   return {
     url: base,
-    close: () => new Promise((resolve, reject) => {
-      clearInterval(sweeper);
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections?.();
-    }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        clearInterval(sweeper);
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections?.();
+      }),
   };
 }
 

@@ -41,9 +41,33 @@ export async function ensureDemo(config: Config, store: Store, clock: Clock, sam
     return result.value;
   };
   const users = [
-    { email: 'admin@techpass.localhost', username: null, givenName: 'Platform', familyName: 'Admin', type: 'officer', platformAdmin: true, role: 'platform admin' },
-    { email: 'jane_tan@agency.gov.localhost', username: null, givenName: 'Jane', familyName: 'Tan', type: 'officer', platformAdmin: false, role: 'public officer' },
-    { email: 'ravi@vendor.localhost', username: 'ravi_kumar', givenName: 'Ravi', familyName: 'Kumar', type: 'vendor', platformAdmin: false, role: 'vendor (local account)' },
+    {
+      email: 'admin@techpass.localhost',
+      username: null,
+      givenName: 'Platform',
+      familyName: 'Admin',
+      type: 'officer',
+      platformAdmin: true,
+      role: 'platform admin',
+    },
+    {
+      email: 'jane_tan@agency.gov.localhost',
+      username: null,
+      givenName: 'Jane',
+      familyName: 'Tan',
+      type: 'officer',
+      platformAdmin: false,
+      role: 'public officer',
+    },
+    {
+      email: 'ravi@vendor.localhost',
+      username: 'ravi_kumar',
+      givenName: 'Ravi',
+      familyName: 'Kumar',
+      type: 'vendor',
+      platformAdmin: false,
+      role: 'vendor (local account)',
+    },
   ];
   for (const u of users) {
     const existing = await store.users.findByLogin(u.email);

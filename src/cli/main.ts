@@ -54,7 +54,11 @@ program
     const store = await openStore(cfg, createLogger('silent'));
     try {
       const report = await store.migrate();
-      answer(Boolean(options.json), { engine: store.engine, ...report }, report.applied.length ? `applied ${report.applied.join(', ')}` : 'database is up to date');
+      answer(
+        Boolean(options.json),
+        { engine: store.engine, ...report },
+        report.applied.length ? `applied ${report.applied.join(', ')}` : 'database is up to date',
+      );
     } finally {
       await store.close();
     }
@@ -71,7 +75,11 @@ keys
       const retentionMs = Math.max(cfg.ID_TOKEN_TTL, cfg.ACCESS_TOKEN_TTL) * 1000 + 5 * 60_000;
       const result = await store.withLock('signing-keys', () => rotateSigningKeys(store.signingKeys, systemClock, retentionMs));
       await store.audit.append({ actor: cliActor(), action: 'signing_keys.rotated', data: { ...result } });
-      answer(Boolean(options.json), { ...result }, `promoted ${result.promoted.join(', ')}; new next keys ${result.created.join(', ')}; running servers pick this up within ${cfg.KEY_REFRESH_SECONDS}s`);
+      answer(
+        Boolean(options.json),
+        { ...result },
+        `promoted ${result.promoted.join(', ')}; new next keys ${result.created.join(', ')}; running servers pick this up within ${cfg.KEY_REFRESH_SECONDS}s`,
+      );
     }),
   );
 
@@ -88,7 +96,11 @@ namespace
       const result = await createNamespace(administrationDeps(store, systemClock), cliActor(), options);
       if (!result.ok) throw CommandError.from(result);
       const ns = result.value;
-      answer(Boolean(options.json), { id: ns.id, name: ns.name, displayName: ns.displayName, directoryId: ns.directoryId }, `created namespace ${ns.name} (${ns.id}, directory ${ns.directoryId})`);
+      answer(
+        Boolean(options.json),
+        { id: ns.id, name: ns.name, displayName: ns.displayName, directoryId: ns.directoryId },
+        `created namespace ${ns.name} (${ns.id}, directory ${ns.directoryId})`,
+      );
     }),
   );
 
@@ -109,14 +121,33 @@ user
   .option('--platform-admin', 'make the account a platform administrator', false)
   .addOption(jsonOption)
   .action(
-    async (options: { email: string; username?: string; givenName: string; familyName: string; password?: string; type: string; totpSecret?: string; platformAdmin: boolean; json?: boolean }) =>
+    async (options: {
+      email: string;
+      username?: string;
+      givenName: string;
+      familyName: string;
+      password?: string;
+      type: string;
+      totpSecret?: string;
+      platformAdmin: boolean;
+      json?: boolean;
+    }) =>
       withStore(async (store) => {
         const result = await createUser(administrationDeps(store, systemClock), cliActor(), options);
         if (!result.ok) throw CommandError.from(result);
         const u = result.value;
         answer(
           Boolean(options.json),
-          { id: u.id, email: u.email, username: u.username, techpassId: techpassId(u), type: u.accountType, status: u.status, totp: Boolean(options.totpSecret), platformAdmin: u.platformRole === 'admin' },
+          {
+            id: u.id,
+            email: u.email,
+            username: u.username,
+            techpassId: techpassId(u),
+            type: u.accountType,
+            status: u.status,
+            totp: Boolean(options.totpSecret),
+            platformAdmin: u.platformRole === 'admin',
+          },
           `created ${u.accountType} account ${techpassId(u)} (${u.id})`,
         );
       }),

@@ -25,7 +25,9 @@ export async function openStore(config: Config, logger: Logger, clock: Clock = s
   const store = createStore(database, clock, key);
   if (!(await store.ping())) {
     await store.close().catch(() => {});
-    throw new StartupError(`cannot reach the ${config.database.engine} database at ${describeTarget(config)}: check DATABASE_URL and that the database is running`);
+    throw new StartupError(
+      `cannot reach the ${config.database.engine} database at ${describeTarget(config)}: check DATABASE_URL and that the database is running`,
+    );
   }
   return store;
 }
@@ -43,4 +45,3 @@ function redactUrl(url: string): string {
     return 'the configured URL';
   }
 }
-

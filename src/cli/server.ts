@@ -32,7 +32,6 @@ import { openStore } from './open-store.js';
 
 export { StartupError } from './open-store.js';
 
-
 export interface RunningServer {
   url: string;
   port: number;
@@ -109,7 +108,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }, config.KEY_REFRESH_SECONDS * 1000);
   keyTimer.unref();
 
-  const app = await buildHttpApp({ logger, metrics, health, provider: providerHandler, trustProxy: config.TRUST_PROXY, isDatabaseUnavailable: isConnectionError });
+  const app = await buildHttpApp({
+    logger,
+    metrics,
+    health,
+    provider: providerHandler,
+    trustProxy: config.TRUST_PROXY,
+    isDatabaseUnavailable: isConnectionError,
+  });
   registerOpsRoutes(app, { health, metrics });
   const signIn: SignInDeps = {
     users: store.users,

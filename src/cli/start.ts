@@ -13,7 +13,13 @@ import { startServer } from './server.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface SampleModule {
-  startSampleService(options: { issuer: string; clientId: string; clientSecret: string; port: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  startSampleService(options: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    port: number;
+    host?: string;
+  }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 export async function runDemo(config: Config, options: { samplePort: number; sample: boolean }): Promise<void> {

@@ -16,7 +16,10 @@ describe('canSignIn', () => {
   });
 
   it('refuses everyone, even assigned users, when sign-in is disabled', () => {
-    expect(canSignIn({ signInEnabled: false, assignmentRequired: true }, { ...nobody, userAssigned: true })).toEqual({ ok: false, reason: 'sign_in_disabled' });
+    expect(canSignIn({ signInEnabled: false, assignmentRequired: true }, { ...nobody, userAssigned: true })).toEqual({
+      ok: false,
+      reason: 'sign_in_disabled',
+    });
     expect(canSignIn({ signInEnabled: false, assignmentRequired: false }, null)).toEqual({ ok: false, reason: 'sign_in_disabled' });
   });
 
@@ -30,19 +33,29 @@ describe('canSignIn', () => {
   });
 
   it('refuses a user who is neither assigned nor a direct member of an assigned group', () => {
-    expect(canSignIn(restricted, { userAssigned: false, directGroups: [writers], assignedGroupIds: [readers.id] })).toEqual({ ok: false, reason: 'not_assigned' });
+    expect(canSignIn(restricted, { userAssigned: false, directGroups: [writers], assignedGroupIds: [readers.id] })).toEqual({
+      ok: false,
+      reason: 'not_assigned',
+    });
     expect(canSignIn(restricted, null)).toEqual({ ok: false, reason: 'not_assigned' });
   });
 
   it('does not count membership through a nested group (only direct groups are facts)', () => {
     // writers is nested inside readers, readers is assigned; the user is only in writers.
-    expect(canSignIn(restricted, { userAssigned: false, directGroups: [writers], assignedGroupIds: [readers.id] })).toEqual({ ok: false, reason: 'not_assigned' });
+    expect(canSignIn(restricted, { userAssigned: false, directGroups: [writers], assignedGroupIds: [readers.id] })).toEqual({
+      ok: false,
+      reason: 'not_assigned',
+    });
   });
 });
 
 describe('groupsClaim', () => {
   it('lists only the direct groups assigned to the application, qualified with the namespace and sorted', () => {
-    const facts: AccessFacts = { userAssigned: true, directGroups: [writers, readers], assignedGroupIds: [writers.id, readers.id, asGroupId('grp_other')] };
+    const facts: AccessFacts = {
+      userAssigned: true,
+      directGroups: [writers, readers],
+      assignedGroupIds: [writers.id, readers.id, asGroupId('grp_other')],
+    };
     expect(groupsClaim('docs', facts)).toEqual(['docs:readers', 'docs:writers']);
     expect(groupsClaim('docs', { ...facts, assignedGroupIds: [readers.id] })).toEqual(['docs:readers']);
     expect(groupsClaim('docs', { ...facts, assignedGroupIds: [] })).toEqual([]);

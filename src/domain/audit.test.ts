@@ -5,7 +5,18 @@ function chain(n: number): AuditEvent[] {
   const events: AuditEvent[] = [];
   let prev = GENESIS_HASH;
   for (let i = 1; i <= n; i += 1) {
-    const body = { id: `e${i}`, occurredAt: i, actor: 'a', action: 'x.y', targetType: null, targetId: null, namespaceId: null, ip: null, data: { i }, prevHash: prev };
+    const body = {
+      id: `e${i}`,
+      occurredAt: i,
+      actor: 'a',
+      action: 'x.y',
+      targetType: null,
+      targetId: null,
+      namespaceId: null,
+      ip: null,
+      data: { i },
+      prevHash: prev,
+    };
     const hash = hashEvent(body);
     events.push({ ...body, seq: i, hash });
     prev = hash;

@@ -8,7 +8,8 @@ const valid = { notBefore: now - 1000, notAfter: now + 86_400_000 };
 describe('certificates', () => {
   it('accepts RSA of 2048 bits or more, EC P-256/P-384/P-521 and Ed25519 keys', () => {
     expect(checkCertificate({ ...valid, keyType: 'rsa', modulusLength: 2048 }, now)).toBeNull();
-    for (const namedCurve of ['prime256v1', 'secp384r1', 'secp521r1']) expect(checkCertificate({ ...valid, keyType: 'ec', namedCurve }, now)).toBeNull();
+    for (const namedCurve of ['prime256v1', 'secp384r1', 'secp521r1'])
+      expect(checkCertificate({ ...valid, keyType: 'ec', namedCurve }, now)).toBeNull();
     expect(checkCertificate({ ...valid, keyType: 'ed25519' }, now)).toBeNull();
   });
 

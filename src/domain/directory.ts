@@ -42,9 +42,7 @@ export interface ApplicationSecret {
 const NAMESPACE_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 
 export function checkNamespaceName(name: string): string | null {
-  return NAMESPACE_NAME.test(name)
-    ? null
-    : 'must be 3–40 lower-case letters, digits or dashes, starting with a letter';
+  return NAMESPACE_NAME.test(name) ? null : 'must be 3–40 lower-case letters, digits or dashes, starting with a letter';
 }
 
 export function checkApplicationName(name: string): string | null {

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { parseGroupName, qualifiedGroupName, wouldCreateCycle } from './groups.js';
 import { asGroupId } from './ids.js';
 
-const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(asGroupId) as [ReturnType<typeof asGroupId>, ReturnType<typeof asGroupId>, ReturnType<typeof asGroupId>, ReturnType<typeof asGroupId>];
+const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(asGroupId) as [
+  ReturnType<typeof asGroupId>,
+  ReturnType<typeof asGroupId>,
+  ReturnType<typeof asGroupId>,
+  ReturnType<typeof asGroupId>,
+];
 
 describe('group names', () => {
   it('accepts a short name or the qualified name of the same namespace', () => {

@@ -36,7 +36,9 @@ export interface UserRepository {
 /** The accounts a browser remembers for the account picker, by opaque reference. */
 export interface RememberedAccounts {
   remember(userId: UserId, signIn: { amr: string[]; acr: string; sessionExpiresAt: number }): Promise<string>;
-  find(refs: string[]): Promise<Array<{ ref: string; userId: UserId; amr: string[]; acr: string; authenticatedAt: number; sessionExpiresAt: number | null }>>;
+  find(
+    refs: string[],
+  ): Promise<Array<{ ref: string; userId: UserId; amr: string[]; acr: string; authenticatedAt: number; sessionExpiresAt: number | null }>>;
   forget(ref: string): Promise<void>;
   /** Ends the live sessions behind `refs` (they stay remembered, but need a sign-in again). */
   endSessions(refs: string[]): Promise<void>;
@@ -107,7 +109,10 @@ export interface GroupRepository {
    * Creates a group unless the namespace already holds `limit` groups. Counting and
    * inserting are serialised per namespace, so concurrent creations cannot pass the limit.
    */
-  create(input: { name: string; description: string }, limit: number): Promise<{ ok: true; value: Group } | { ok: false; conflict: 'name' | 'limit' }>;
+  create(
+    input: { name: string; description: string },
+    limit: number,
+  ): Promise<{ ok: true; value: Group } | { ok: false; conflict: 'name' | 'limit' }>;
   get(id: GroupId): Promise<Group | null>;
   findByName(name: string): Promise<Group | null>;
   list(): Promise<Group[]>;

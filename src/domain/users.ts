@@ -8,14 +8,7 @@ import type { UserId } from './ids.js';
 export const ACCOUNT_TYPES = ['officer', 'vendor', 'temp', 'product', 'other'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
-export const USER_STATUSES = [
-  'pending',
-  'active',
-  'disabled',
-  'terminated',
-  'under_investigation',
-  'high_risk',
-] as const;
+export const USER_STATUSES = ['pending', 'active', 'disabled', 'terminated', 'under_investigation', 'high_risk'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
 export interface User {

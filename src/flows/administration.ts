@@ -5,7 +5,14 @@
  */
 import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
-import { checkApplicationName, checkNamespaceName, checkRedirectUri, SECRET_LIFETIME_MS, type Application, type Namespace } from '../domain/directory.js';
+import {
+  checkApplicationName,
+  checkNamespaceName,
+  checkRedirectUri,
+  SECRET_LIFETIME_MS,
+  type Application,
+  type Namespace,
+} from '../domain/directory.js';
 import type { AuditLog, NamespaceRepository, NamespaceScope, UserRepository } from '../domain/repositories.js';
 import type { NamespaceId } from '../domain/ids.js';
 import { ACCOUNT_TYPES, checkNewUser, normaliseEmail, type AccountType, type User } from '../domain/users.js';
@@ -42,7 +49,14 @@ export async function createNamespace(
   return deps.transaction(async (tx) => {
     const created = await tx.namespaces.create({ name: input.name, displayName: input.displayName.trim(), description: input.description ?? '' });
     if (!created.ok) return fail(ErrorCodes.namespaceExists, `a namespace named ${input.name} already exists`, 'name');
-    await tx.audit.append({ actor, action: 'namespace.created', targetType: 'namespace', targetId: created.value.id, namespaceId: created.value.id, data: { name: input.name } });
+    await tx.audit.append({
+      actor,
+      action: 'namespace.created',
+      targetType: 'namespace',
+      targetId: created.value.id,
+      namespaceId: created.value.id,
+      data: { name: input.name },
+    });
     return ok(created.value);
   });
 }
@@ -70,38 +84,45 @@ export async function createApplication(
     const problem = checkRedirectUri(uri);
     if (problem) return fail(ErrorCodes.inputInvalid, `redirect URI ${problem}`, 'redirectUris');
   }
-  for (const [field, url] of [['logoutUrl', input.logoutUrl], ['homepageUrl', input.homepageUrl]] as const) {
+  for (const [field, url] of [
+    ['logoutUrl', input.logoutUrl],
+    ['homepageUrl', input.homepageUrl],
+  ] as const) {
     if (url !== undefined) {
       const problem = checkRedirectUri(url);
       if (problem) return fail(ErrorCodes.inputInvalid, `${field} ${problem}`, field);
     }
   }
   return deps.transaction(async (tx) => {
-  const scope = tx.forNamespace(namespace.id);
-  const created = await scope.applications.create({
-    name: input.name,
-    redirectUris: [...new Set(input.redirectUris)],
-    isPublic: input.isPublic,
-    logoutUrl: input.logoutUrl ?? null,
-    homepageUrl: input.homepageUrl ?? null,
-  });
-  if (!created.ok) return fail(ErrorCodes.applicationExists, `namespace ${input.namespace} already has an application named ${input.name}`, 'name');
-  let clientSecret: string | null = null;
-  let secretExpiresAt: number | null = null;
-  if (!input.isPublic) {
-    clientSecret = newSecret();
-    secretExpiresAt = deps.clock.now() + SECRET_LIFETIME_MS;
-    await scope.applications.addSecret(created.value.id, { digest: digestSecret(clientSecret), hint: clientSecret.slice(-4), expiresAt: secretExpiresAt });
-  }
-  await tx.audit.append({
-    actor,
-    action: 'application.created',
-    targetType: 'application',
-    targetId: created.value.id,
-    namespaceId: namespace.id,
-    data: { name: input.name, public: input.isPublic, redirectUris: input.redirectUris },
-  });
-  return ok({ application: created.value, clientSecret, secretExpiresAt });
+    const scope = tx.forNamespace(namespace.id);
+    const created = await scope.applications.create({
+      name: input.name,
+      redirectUris: [...new Set(input.redirectUris)],
+      isPublic: input.isPublic,
+      logoutUrl: input.logoutUrl ?? null,
+      homepageUrl: input.homepageUrl ?? null,
+    });
+    if (!created.ok) return fail(ErrorCodes.applicationExists, `namespace ${input.namespace} already has an application named ${input.name}`, 'name');
+    let clientSecret: string | null = null;
+    let secretExpiresAt: number | null = null;
+    if (!input.isPublic) {
+      clientSecret = newSecret();
+      secretExpiresAt = deps.clock.now() + SECRET_LIFETIME_MS;
+      await scope.applications.addSecret(created.value.id, {
+        digest: digestSecret(clientSecret),
+        hint: clientSecret.slice(-4),
+        expiresAt: secretExpiresAt,
+      });
+    }
+    await tx.audit.append({
+      actor,
+      action: 'application.created',
+      targetType: 'application',
+      targetId: created.value.id,
+      namespaceId: namespace.id,
+      data: { name: input.name, public: input.isPublic, redirectUris: input.redirectUris },
+    });
+    return ok({ application: created.value, clientSecret, secretExpiresAt });
   });
 }
 
@@ -140,18 +161,18 @@ export async function createUser(deps: AdministrationDeps, actor: string, input:
   }
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   return deps.transaction(async (tx) => {
-  const created = await tx.users.create(newUser, { passwordHash });
-  if (!created.ok) {
-    return fail(ErrorCodes.userExists, `an account with this ${created.conflict} already exists`, created.conflict);
-  }
-  if (seed) await tx.users.addTotpFactor(created.value.id, 'Authenticator app', seed);
-  await tx.audit.append({
-    actor,
-    action: 'user.created',
-    targetType: 'user',
-    targetId: created.value.id,
-    data: { email: newUser.email, type, totp: seed !== null, platformAdmin: Boolean(input.platformAdmin) },
-  });
-  return ok(created.value);
+    const created = await tx.users.create(newUser, { passwordHash });
+    if (!created.ok) {
+      return fail(ErrorCodes.userExists, `an account with this ${created.conflict} already exists`, created.conflict);
+    }
+    if (seed) await tx.users.addTotpFactor(created.value.id, 'Authenticator app', seed);
+    await tx.audit.append({
+      actor,
+      action: 'user.created',
+      targetType: 'user',
+      targetId: created.value.id,
+      data: { email: newUser.email, type, totp: seed !== null, platformAdmin: Boolean(input.platformAdmin) },
+    });
+    return ok(created.value);
   });
 }

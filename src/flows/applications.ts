@@ -61,7 +61,9 @@ export async function addApplicationSecret(
   const clientSecret = newSecret();
   const expiresAt = deps.clock.now() + (days === undefined ? SECRET_LIFETIME_MS : days * DAY_MS);
   return deps.transaction(async (tx) => {
-    const secret = await tx.forNamespace(namespace.id).applications.addSecret(application.id, { digest: digestSecret(clientSecret), hint: clientSecret.slice(-4), expiresAt });
+    const secret = await tx
+      .forNamespace(namespace.id)
+      .applications.addSecret(application.id, { digest: digestSecret(clientSecret), hint: clientSecret.slice(-4), expiresAt });
     await tx.audit.append({
       actor,
       action: 'application.secret_added',
@@ -125,8 +127,16 @@ export async function updateApplication(
   if (problem) return fail(ErrorCodes.inputInvalid, `${problem.field} ${problem.message}`, problem.field);
   return deps.transaction(async (tx) => {
     const updated = await tx.forNamespace(namespace.id).applications.update(application.id, changes);
-    if (!updated) return fail(ErrorCodes.applicationNotFound, `namespace ${input.namespace} has no application with client id ${input.clientId}`, 'app');
-    await tx.audit.append({ actor, action: 'application.updated', targetType: 'application', targetId: application.id, namespaceId: namespace.id, data: { changes } });
+    if (!updated)
+      return fail(ErrorCodes.applicationNotFound, `namespace ${input.namespace} has no application with client id ${input.clientId}`, 'app');
+    await tx.audit.append({
+      actor,
+      action: 'application.updated',
+      targetType: 'application',
+      targetId: application.id,
+      namespaceId: namespace.id,
+      data: { changes },
+    });
     return ok(updated);
   });
 }
@@ -153,7 +163,8 @@ export async function assignToApplication(
     const name = parseGroupName(namespace.name, input.assignee.group);
     if (!name.ok) return fail(ErrorCodes.inputInvalid, `group ${name.problem}`, 'group');
     const group = await scope.groups.findByName(name.name);
-    if (!group) return fail(ErrorCodes.groupNotFound, `namespace ${namespace.name} has no group ${qualifiedGroupName(namespace.name, name.name)}`, 'group');
+    if (!group)
+      return fail(ErrorCodes.groupNotFound, `namespace ${namespace.name} has no group ${qualifiedGroupName(namespace.name, name.name)}`, 'group');
     assignee = { type: 'group', id: group.id, name: qualifiedGroupName(namespace.name, group.name) };
   }
   return deps.transaction(async (tx) => {

@@ -19,7 +19,9 @@ async function findGroup(deps: AdministrationDeps, namespace: Namespace, input: 
   const name = parseGroupName(namespace.name, input);
   if (!name.ok) return fail(ErrorCodes.inputInvalid, `${field} ${name.problem}`, field);
   const group = await deps.forNamespace(namespace.id).groups.findByName(name.name);
-  return group ? ok(group) : fail(ErrorCodes.groupNotFound, `namespace ${namespace.name} has no group ${qualifiedGroupName(namespace.name, name.name)}`, field);
+  return group
+    ? ok(group)
+    : fail(ErrorCodes.groupNotFound, `namespace ${namespace.name} has no group ${qualifiedGroupName(namespace.name, name.name)}`, field);
 }
 
 export async function createGroup(
@@ -39,10 +41,21 @@ export async function createGroup(
     const created = await tx.forNamespace(namespace.id).groups.create({ name: name.name, description }, MAX_GROUPS_PER_NAMESPACE);
     if (!created.ok) {
       return created.conflict === 'limit'
-        ? fail(ErrorCodes.groupLimitReached, `namespace ${namespace.name} already has ${MAX_GROUPS_PER_NAMESPACE} groups, the most it may hold`, 'name')
+        ? fail(
+            ErrorCodes.groupLimitReached,
+            `namespace ${namespace.name} already has ${MAX_GROUPS_PER_NAMESPACE} groups, the most it may hold`,
+            'name',
+          )
         : fail(ErrorCodes.groupExists, `namespace ${namespace.name} already has a group ${qualifiedName}`, 'name');
     }
-    await tx.audit.append({ actor, action: 'group.created', targetType: 'group', targetId: created.value.id, namespaceId: namespace.id, data: { name: qualifiedName } });
+    await tx.audit.append({
+      actor,
+      action: 'group.created',
+      targetType: 'group',
+      targetId: created.value.id,
+      namespaceId: namespace.id,
+      data: { name: qualifiedName },
+    });
     return ok({ group: created.value, qualifiedName });
   });
 }
@@ -74,7 +87,11 @@ export async function addGroupMember(
   return deps.transaction(async (tx) => {
     const groups = tx.forNamespace(namespace.id).groups;
     if (member.type === 'group' && wouldCreateCycle(await groups.nestings(), group.value.id, member.id)) {
-      return fail(ErrorCodes.groupCycle, `${member.name} cannot join ${qualifiedName}: ${qualifiedName} is already inside it (or is the same group)`, 'memberGroup');
+      return fail(
+        ErrorCodes.groupCycle,
+        `${member.name} cannot join ${qualifiedName}: ${qualifiedName} is already inside it (or is the same group)`,
+        'memberGroup',
+      );
     }
     const linked = member.type === 'user' ? await groups.addUser(group.value.id, member.id) : await groups.addGroup(group.value.id, member.id);
     if (!linked.ok) return fail(ErrorCodes.inputInvalid, `the ${linked.missing} is no longer there`, linked.missing);

@@ -61,7 +61,13 @@ export async function resetLinkIsLive(deps: PasswordResetDeps, token: string): P
   return parts ? (await deps.resets.peek(parts.id, digestSecret(parts.secret))) !== null : false;
 }
 
-export async function completePasswordReset(deps: PasswordResetDeps, token: string, password: string, confirm: string, ip: string): Promise<Result<'reset'>> {
+export async function completePasswordReset(
+  deps: PasswordResetDeps,
+  token: string,
+  password: string,
+  confirm: string,
+  ip: string,
+): Promise<Result<'reset'>> {
   const parts = splitToken(token);
   const peeked = parts ? await deps.resets.peek(parts.id, digestSecret(parts.secret)) : null;
   if (!parts || !peeked) return fail(ErrorCodes.resetLinkInvalid, 'this reset link has expired or was already used');
@@ -77,7 +83,14 @@ export async function completePasswordReset(deps: PasswordResetDeps, token: stri
   }
   await deps.users.setPassword(user.id, hash);
   await deps.remembered.endSessionsOfUser(user.id);
-  await deps.audit.append({ actor: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip, data: { unlocked: user.lockedAt !== null } });
+  await deps.audit.append({
+    actor: user.id,
+    action: 'password.reset',
+    targetType: 'user',
+    targetId: user.id,
+    ip,
+    data: { unlocked: user.lockedAt !== null },
+  });
   await deps.outbox.enqueue({
     to: user.email,
     subject: 'Your TechPass password was changed',

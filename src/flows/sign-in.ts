@@ -140,7 +140,13 @@ async function advance(deps: SignInDeps, flow: SignInFlow, event: SignInEvent): 
 
 async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal): Promise<SignInOutcome> {
   const next = await advance(deps, flow, { type: 'refuse', refusal });
-  await deps.audit.append({ actor: flow.userId ?? 'anonymous', action: 'sign_in.refused', targetType: 'user', targetId: flow.userId, data: { refusal, clientId: flow.context.clientId } });
+  await deps.audit.append({
+    actor: flow.userId ?? 'anonymous',
+    action: 'sign_in.refused',
+    targetType: 'user',
+    targetId: flow.userId,
+    data: { refusal, clientId: flow.context.clientId },
+  });
   return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
 }
 
@@ -151,7 +157,13 @@ async function completeLogin(deps: SignInDeps, flow: SignInFlow, rememberRef?: s
   const acr = acrFor(amr);
   await deps.users.recordSignIn(userId);
   const ref = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt: deps.clock.now() + deps.sessionTtlMs }));
-  await deps.audit.append({ actor: userId, action: 'sign_in.succeeded', targetType: 'user', targetId: userId, data: { clientId: flow.context.clientId, amr, sso: Boolean(rememberRef) } });
+  await deps.audit.append({
+    actor: userId,
+    action: 'sign_in.succeeded',
+    targetType: 'user',
+    targetId: userId,
+    data: { clientId: flow.context.clientId, amr, sso: Boolean(rememberRef) },
+  });
   return { kind: 'finish', flow, result: { login: { accountId: userId, amr, acr, ts: Math.floor(deps.clock.now() / 1000) }, rememberRef: ref } };
 }
 
@@ -181,7 +193,14 @@ export async function submitPassword(deps: SignInDeps, flow: SignInFlow, passwor
     await deps.rateLimits.hit(addressKey, deps.lockout.windowMs);
     if (user) {
       const failures = await deps.users.recordFailedSignIn(user.id);
-      await deps.audit.append({ actor: 'anonymous', action: 'sign_in.password_failed', targetType: 'user', targetId: user.id, ip, data: { failures } });
+      await deps.audit.append({
+        actor: 'anonymous',
+        action: 'sign_in.password_failed',
+        targetType: 'user',
+        targetId: user.id,
+        ip,
+        data: { failures },
+      });
       if (shouldLock(failures, deps.lockout) && user.lockedAt === null) {
         await deps.users.lock(user.id);
         await deps.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: user.id, ip, data: { failures } });

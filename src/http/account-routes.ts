@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { changePassword, completePasswordReset, requestPasswordReset, resetLinkIsLive, type PasswordChangeDeps } from '../flows/passwords.js';
 import { constantTimeEqual } from '../platform/secrets.js';
-import { ChangePasswordPage, PasswordChangedPage, ResetDonePage, ResetFormPage, ResetInvalidPage, ResetRequestPage, ResetSentPage } from '../ui/account-pages.js';
+import {
+  ChangePasswordPage,
+  PasswordChangedPage,
+  ResetDonePage,
+  ResetFormPage,
+  ResetInvalidPage,
+  ResetRequestPage,
+  ResetSentPage,
+} from '../ui/account-pages.js';
 import { renderPage } from '../ui/layout.js';
 import { setPageHeaders } from './security-headers.js';
 
@@ -42,7 +50,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
     );
 
     scope.post<{ Body: Body }>('/login/reset', async (request, reply) => {
-      if (!csrfOk(request)) return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'The form expired. Please send it again.' })), 403);
+      if (!csrfOk(request))
+        return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'The form expired. Please send it again.' })), 403);
       const login = request.body?.login?.trim();
       if (!login) return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'Enter your TechPass ID.' })), 400);
       await requestPasswordReset(deps.reset, login, request.ip);
@@ -56,8 +65,15 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
 
     scope.post<{ Params: { token: string }; Body: Body }>('/login/reset/:token', async (request, reply) => {
       const action = `/login/reset/${request.params.token}`;
-      if (!csrfOk(request)) return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: 'The form expired. Please send it again.' })), 403);
-      const result = await completePasswordReset(deps.reset, request.params.token, request.body?.password ?? '', request.body?.confirm ?? '', request.ip);
+      if (!csrfOk(request))
+        return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: 'The form expired. Please send it again.' })), 403);
+      const result = await completePasswordReset(
+        deps.reset,
+        request.params.token,
+        request.body?.password ?? '',
+        request.body?.confirm ?? '',
+        request.ip,
+      );
       if (result.ok) return page(reply, renderPage(ResetDonePage()));
       if (result.error === 'password.reset_link_invalid') return page(reply, renderPage(ResetInvalidPage()), 410);
       const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
@@ -70,7 +86,12 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
 
     scope.post<{ Body: Body }>('/login/change-password', async (request, reply) => {
       const body = request.body ?? {};
-      if (!csrfOk(request)) return page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: 'The form expired. Please send it again.' })), 403);
+      if (!csrfOk(request))
+        return page(
+          reply,
+          renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: 'The form expired. Please send it again.' })),
+          403,
+        );
       const result = await changePassword(
         deps.reset,
         { login: body.login?.trim() ?? '', current: body.current ?? '', password: body.password ?? '', confirm: body.confirm ?? '' },
@@ -78,7 +99,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
       );
       if (result.ok) return page(reply, renderPage(PasswordChangedPage()));
       const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
-      const status = result.error === 'credentials.invalid' ? 401 : result.error === 'request.throttled' ? 429 : result.error === 'account.locked' ? 423 : 400;
+      const status =
+        result.error === 'credentials.invalid' ? 401 : result.error === 'request.throttled' ? 429 : result.error === 'account.locked' ? 423 : 400;
       return page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: message })), status);
     });
   });

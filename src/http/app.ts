@@ -59,10 +59,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = reply.raw.statusCode;
       deps.metrics.requestDuration.observe({ method: request.method, route: routeGroup(path), status: String(status) }, seconds);
-      deps.logger.info(
-        { reqId: request.id, method: request.method, path, status, ms: Math.round(seconds * 1e5) / 100, ip: request.ip },
-        'request',
-      );
+      deps.logger.info({ reqId: request.id, method: request.method, path, status, ms: Math.round(seconds * 1e5) / 100, ip: request.ip }, 'request');
     });
     if (!deps.health.up && !ALWAYS_AVAILABLE.has(path)) {
       reply.code(503).header('retry-after', '5').send({

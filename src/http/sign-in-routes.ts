@@ -138,7 +138,11 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const body = (request.body ?? {}) as Body;
       if (!flow) return expired(request, reply);
       if (!constantTimeEqual(body.csrf ?? '', flow.csrf)) {
-        return page(reply, renderPage(ErrorPage({ error: 'invalid_request', description: 'the form was not sent by this sign-in page', correlationId: request.id })), 403);
+        return page(
+          reply,
+          renderPage(ErrorPage({ error: 'invalid_request', description: 'the form was not sent by this sign-in page', correlationId: request.id })),
+          403,
+        );
       }
       switch (request.params.step) {
         case 'identify':
@@ -156,10 +160,16 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           const refs = refsOf(request);
           if (body.ref && refs.includes(body.ref)) {
             await deps.signIn.remembered.forget(body.ref);
-            setRememberedCookie(reply, deps, refs.filter((r) => r !== body.ref));
+            setRememberedCookie(
+              reply,
+              deps,
+              refs.filter((r) => r !== body.ref),
+            );
           }
           const left = refs.filter((r) => r !== body.ref);
-          return left.length ? render(request, reply, { kind: 'show', flow: { ...flow, state: 'choose_account' } }) : render(request, reply, await useAnotherAccount(deps.signIn, flow));
+          return left.length
+            ? render(request, reply, { kind: 'show', flow: { ...flow, state: 'choose_account' } })
+            : render(request, reply, await useAnotherAccount(deps.signIn, flow));
         }
         case 'terms':
           return render(request, reply, await acceptTerms(deps.signIn, flow));

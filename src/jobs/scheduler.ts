@@ -43,11 +43,14 @@ export function startScheduler(
   const schedule = (job: Job) => {
     if (stopped) return;
     // Jitter spreads nodes so they do not all knock at once.
-    const timer = setTimeout(() => {
-      void runJob(job)
-        .catch((error: unknown) => deps.logger.warn({ err: error, job: job.name }, 'job lease failed'))
-        .finally(() => schedule(job));
-    }, job.intervalMs * (0.9 + Math.random() * 0.2));
+    const timer = setTimeout(
+      () => {
+        void runJob(job)
+          .catch((error: unknown) => deps.logger.warn({ err: error, job: job.name }, 'job lease failed'))
+          .finally(() => schedule(job));
+      },
+      job.intervalMs * (0.9 + Math.random() * 0.2),
+    );
     timer.unref();
     timers.set(job.name, timer);
   };

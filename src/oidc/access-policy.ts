@@ -40,15 +40,16 @@ export function onceReader(directory: DirectoryReader): DirectoryReader {
     forNamespace: (namespaceId) => ({
       assignments: {
         accessFacts: (applicationId, userId) =>
-          once(`facts:${namespaceId}:${applicationId}:${userId}`, () => directory.forNamespace(namespaceId).assignments.accessFacts(applicationId, userId)),
+          once(`facts:${namespaceId}:${applicationId}:${userId}`, () =>
+            directory.forNamespace(namespaceId).assignments.accessFacts(applicationId, userId),
+          ),
       },
     }),
   };
 }
 
 export type ApplicationAccess =
-  | { ok: true; applicationName: string; termsVersion: number }
-  | { ok: false; reason: AccessRefusal; applicationName: string };
+  { ok: true; applicationName: string; termsVersion: number } | { ok: false; reason: AccessRefusal; applicationName: string };
 
 /** What a person is told when an application refuses them. */
 export const ACCESS_REFUSAL_MESSAGES: Record<AccessRefusal, string> = {

@@ -67,6 +67,8 @@ export function assertCertificateHeader(_ctx: KoaContextWithOIDC, _claims: unkno
   const keys = (client.jwks?.keys ?? []) as unknown as CertificateJwk[];
   const match = keys.some((key) => named.every((name) => key[name] === header[name]));
   if (!match) {
-    throw new errors.InvalidClientAuth(`the certificate named by the assertion header (${named.join(', ')}) is not a current certificate of this application`);
+    throw new errors.InvalidClientAuth(
+      `the certificate named by the assertion header (${named.join(', ')}) is not a current certificate of this application`,
+    );
   }
 }

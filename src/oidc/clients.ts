@@ -70,7 +70,10 @@ export function clientMetadata(record: ClientRecord, secretMarker: string, now: 
   const liveSecret = secrets.some((s) => s.expiresAt > now);
   const methods: ClientAuthMethod[] = app.isPublic
     ? ['none']
-    : [...(liveSecret || keys.length === 0 ? (['client_secret_basic', 'client_secret_post'] as const) : []), ...(keys.length > 0 ? (['private_key_jwt'] as const) : [])];
+    : [
+        ...(liveSecret || keys.length === 0 ? (['client_secret_basic', 'client_secret_post'] as const) : []),
+        ...(keys.length > 0 ? (['private_key_jwt'] as const) : []),
+      ];
 
   return {
     client_id: app.id,

@@ -103,7 +103,12 @@ export function interactionPort(current: () => Provider): InteractionPort {
     async finish(req, res, result) {
       const provider = current();
       if ('error' in result) {
-        return provider.interactionResult(req, res, { error: result.error, error_description: result.description }, { mergeWithLastSubmission: false });
+        return provider.interactionResult(
+          req,
+          res,
+          { error: result.error, error_description: result.description },
+          { mergeWithLastSubmission: false },
+        );
       }
       if ('login' in result) {
         return provider.interactionResult(req, res, { login: result.login, select_account: {} }, { mergeWithLastSubmission: false });
@@ -113,7 +118,11 @@ export function interactionPort(current: () => Provider): InteractionPort {
       const clientId = String(details.params.client_id);
       const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: accountId!, clientId });
       if (!grant) throw new Error('grant of this interaction is gone');
-      const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+      const missing = details.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
       for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));

@@ -4,7 +4,12 @@ import { loadConfig } from './config.js';
 describe('configuration', () => {
   it('defaults to the embedded mode', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, PUBLIC_URL: 'http://localhost:3000', DATA_DIR: './data', database: { engine: 'sqlite', file: 'data/techpass.db' } });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      PUBLIC_URL: 'http://localhost:3000',
+      DATA_DIR: './data',
+      database: { engine: 'sqlite', file: 'data/techpass.db' },
+    });
   });
 
   it('names the wrong setting and what it expects, in one line', () => {

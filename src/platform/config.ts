@@ -28,7 +28,10 @@ const schema = z.object({
   ID_TOKEN_TTL: seconds(60, 86_400).default(3600),
   REFRESH_TOKEN_TTL: seconds(300, 90 * 86_400).default(14 * 86_400),
   SESSION_TTL: seconds(300, 30 * 86_400).default(12 * 3600),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('TechPass <no-reply@techpass.localhost>'),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
@@ -45,7 +48,12 @@ const schema = z.object({
   FEDERATED_DOMAINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a comma-separated list of domains'))),
 });
 

@@ -20,9 +20,7 @@ export class MasterKey {
   /** Parses a key given as 64 hex characters or 43/44 base64/base64url characters. */
   static parse(text: string): MasterKey {
     const trimmed = text.trim();
-    const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
-      ? Buffer.from(trimmed, 'hex')
-      : Buffer.from(trimmed, 'base64url');
+    const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64url');
     return new MasterKey(key);
   }
 

@@ -57,7 +57,10 @@ export function parseCertificatePem(text: string): ParsedCertificate {
   return {
     ok: true,
     value: {
-      pem: `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END CERTIFICATE-----\n`,
+      pem: `-----BEGIN CERTIFICATE-----\n${der
+        .toString('base64')
+        .replace(/(.{64})/g, '$1\n')
+        .trimEnd()}\n-----END CERTIFICATE-----\n`,
       x5t: createHash('sha1').update(der).digest('base64url'),
       x5tS256: createHash('sha256').update(der).digest('base64url'),
       subject: cert.subject,

@@ -25,7 +25,9 @@ export function Layout({ title, children, wide = false }: { title: string; child
         </div>
         <header className="tp-header">
           <div className="tp-container">
-            <span className="tp-logo" aria-hidden="true">TP</span>
+            <span className="tp-logo" aria-hidden="true">
+              TP
+            </span>
             <span className="tp-brand">TechPass</span>
           </div>
         </header>

@@ -17,11 +17,7 @@ function Hidden({ csrf }: { csrf: string }) {
 }
 
 function Problem({ message }: { message?: string | undefined }) {
-  return message ? (
-    <Notice variant="danger">
-      {message}
-    </Notice>
-  ) : null;
+  return message ? <Notice variant="danger">{message}</Notice> : null;
 }
 
 function Cancel({ f }: { f: FormContext }) {
@@ -44,7 +40,16 @@ export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: st
       <form method="post" action={`${f.action}/identify`}>
         <Hidden csrf={f.csrf} />
         <FormLabel htmlFor="login">TechPass ID</FormLabel>
-        <FormControl id="login" name="login" type="text" autoComplete="username" required autoFocus defaultValue={login ?? ''} placeholder="name@agency.gov.sg or your username" />
+        <FormControl
+          id="login"
+          name="login"
+          type="text"
+          autoComplete="username"
+          required
+          autoFocus
+          defaultValue={login ?? ''}
+          placeholder="name@agency.gov.sg or your username"
+        />
         <div className="tp-actions">
           <Button type="submit">Next</Button>
         </div>
@@ -145,12 +150,12 @@ export function TermsPage({ f, version }: { f: FormContext; version: number }) {
       </p>
       <div className="tp-terms" tabIndex={0}>
         <p>
-          {f.applicationName} is a service of the Singapore Government Tech Stack. You may use it only for authorised government work. Your
-          sign-ins and actions are recorded and may be reviewed.
+          {f.applicationName} is a service of the Singapore Government Tech Stack. You may use it only for authorised government work. Your sign-ins
+          and actions are recorded and may be reviewed.
         </p>
         <p>
-          You must keep your TechPass credentials and your authenticator to yourself, report any sign-in you did not start, and follow the
-          Privacy Policy and the Terms of Use of TechPass.
+          You must keep your TechPass credentials and your authenticator to yourself, report any sign-in you did not start, and follow the Privacy
+          Policy and the Terms of Use of TechPass.
         </p>
       </div>
       <form method="post" action={`${f.action}/terms`}>
@@ -197,9 +202,7 @@ export function RefusedPage({ f, refusal, correlationId }: { f: FormContext; ref
   return (
     <Layout title={r.title}>
       <h1>{r.title}</h1>
-      <Notice variant="warning">
-        {r.text(f.applicationName)}
-      </Notice>
+      <Notice variant="warning">{r.text(f.applicationName)}</Notice>
       {refusal === 'locked' || refusal === 'throttled' ? (
         <p>
           <a href="/login/reset">Reset your password</a>
@@ -224,13 +227,19 @@ const ERRORS: Record<string, string> = {
   expired: 'This sign-in has expired. Go back to the application and start again.',
 };
 
-export function ErrorPage({ error, description, correlationId }: { error: string; description?: string | undefined; correlationId?: string | undefined }) {
+export function ErrorPage({
+  error,
+  description,
+  correlationId,
+}: {
+  error: string;
+  description?: string | undefined;
+  correlationId?: string | undefined;
+}) {
   return (
     <Layout title="Something went wrong">
       <h1>Sign-in cannot continue</h1>
-      <Notice variant="danger">
-        {ERRORS[error] ?? 'TechPass could not complete this request.'}
-      </Notice>
+      <Notice variant="danger">{ERRORS[error] ?? 'TechPass could not complete this request.'}</Notice>
       <p>
         <strong>{error}</strong>
         {description ? `: ${description}` : ''}
@@ -244,7 +253,11 @@ export function SignOutConfirmPage({ form, applicationName }: { form: string; ap
   return (
     <Layout title="Sign out">
       <h1>Sign out of TechPass?</h1>
-      <p className="tp-sub">{applicationName ? `${applicationName} asked to sign you out.` : 'You will be signed out of every application that uses TechPass in this browser.'}</p>
+      <p className="tp-sub">
+        {applicationName
+          ? `${applicationName} asked to sign you out.`
+          : 'You will be signed out of every application that uses TechPass in this browser.'}
+      </p>
       <div dangerouslySetInnerHTML={{ __html: form }} />
       <div className="tp-actions">
         <Button type="submit" variant="primary" form="op.logoutForm" name="logout" value="yes" autoFocus>

@@ -26,19 +26,39 @@ describe(`browser: sample service (${engine})`, { timeout: 90_000 }, () => {
     await namespace(tp, 'demo');
     const port = await freePort();
     const sampleUrl = `http://127.0.0.1:${port}`;
-    const app = await application(tp, { namespace: 'demo', name: 'Sample Service', redirectUris: [`${sampleUrl}/callback`], logoutUrl: `${sampleUrl}/` });
+    const app = await application(tp, {
+      namespace: 'demo',
+      name: 'Sample Service',
+      redirectUris: [`${sampleUrl}/callback`],
+      logoutUrl: `${sampleUrl}/`,
+    });
     await user(tp, 'jane_tan@agency.gov.sg', { givenName: 'Jane' });
     await user(tp, 'ravi@vendor.com.sg', { username: 'ravi_kumar', givenName: 'Ravi' });
     // @ts-expect-error: the sample is plain JavaScript without type declarations.
     const mod = (await import('../../examples/sample-service/server.js')) as {
       startSampleService(o: Record<string, unknown>): Promise<SampleService>;
     };
-    sample = await mod.startSampleService({ issuer: tp.issuer, clientId: app.clientId, clientSecret: app.clientSecret, port, host: '127.0.0.1', publicUrl: sampleUrl });
+    sample = await mod.startSampleService({
+      issuer: tp.issuer,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      port,
+      host: '127.0.0.1',
+      publicUrl: sampleUrl,
+    });
     browser = await launchBrowser();
     context = await browser.newContext();
     page = await context.newPage();
     if (process.env.DEBUG_BROWSER) {
-      page.on('response', async (r) => console.log('RESP', r.request().method(), r.url().slice(0, 90), r.status(), JSON.stringify((await r.allHeaders())['set-cookie'] ?? '').slice(0, 400)));
+      page.on('response', async (r) =>
+        console.log(
+          'RESP',
+          r.request().method(),
+          r.url().slice(0, 90),
+          r.status(),
+          JSON.stringify((await r.allHeaders())['set-cookie'] ?? '').slice(0, 400),
+        ),
+      );
     }
   });
   afterAll(async () => {

@@ -39,7 +39,12 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
 }
 
 /** Starts `techpass <args>` (e.g. serve) in the background; resolves once `/healthz` answers. */
-export async function spawnNode(args: string[], env: Record<string, string>, url: string, timeoutMs = 20_000): Promise<ChildProcess & { output: () => string }> {
+export async function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+  timeoutMs = 20_000,
+): Promise<ChildProcess & { output: () => string }> {
   const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: ROOT });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

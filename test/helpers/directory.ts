@@ -21,13 +21,23 @@ export async function application(tp: TestServer, input: Partial<NewApplicationI
     ...input,
   });
   if (!result.ok) throw new Error(result.message);
-  return { clientId: result.value.application.id, clientSecret: result.value.clientSecret ?? undefined, redirectUri: result.value.application.redirectUris[0]!, application: result.value.application };
+  return {
+    clientId: result.value.application.id,
+    clientSecret: result.value.clientSecret ?? undefined,
+    redirectUri: result.value.application.redirectUris[0]!,
+    application: result.value.application,
+  };
 }
 
 export async function user(tp: TestServer, email: string, extra: { username?: string; password?: string | null; givenName?: string } = {}) {
   const result = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
     email,
-    givenName: extra.givenName ?? email.split('@')[0]!.split(/[._]/)[0]!.replace(/^./, (c) => c.toUpperCase()),
+    givenName:
+      extra.givenName ??
+      email
+        .split('@')[0]!
+        .split(/[._]/)[0]!
+        .replace(/^./, (c) => c.toUpperCase()),
     familyName: 'Tester',
     ...(extra.username ? { username: extra.username } : {}),
     ...(extra.password === null ? {} : { password: extra.password ?? PASSWORD }),

@@ -63,7 +63,13 @@ export interface Page {
   stopped: boolean;
 }
 
-const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+const decode = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 
 /** The forms of a page: action and hidden fields, in document order. */
 export function forms(page: Page): Array<{ action: string; fields: Record<string, string> }> {
@@ -91,5 +97,10 @@ export function form(page: Page, suffix: string): { action: string; fields: Reco
 
 /** The visible text of a page, roughly: for assertions on messages. */
 export function text(page: Page): string {
-  return decode(page.html.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).trim();
+  return decode(
+    page.html
+      .replace(/<style[\s\S]*?<\/style>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' '),
+  ).trim();
 }

@@ -73,7 +73,8 @@ export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignI
       continue;
     }
     const path = new URL(page.url).pathname;
-    if (!path.startsWith("/login/")) throw new Error(`unexpected page ${page.url} (${page.status}): ${page.html.replace(/<style[\s\S]*?<\/style>/, "").slice(0, 1500)}`);
+    if (!path.startsWith('/login/'))
+      throw new Error(`unexpected page ${page.url} (${page.status}): ${page.html.replace(/<style[\s\S]*?<\/style>/, '').slice(0, 1500)}`);
     if (page.html.includes('/identify"')) {
       const f = form(page, '/identify');
       page = await browser.follow(f.action, { form: { ...f.fields, login: o.login } }, back);

@@ -8,11 +8,14 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 
 const der = (tag: number, content: Buffer): Buffer => {
   const n = content.length;
-  const length = n < 0x80 ? Buffer.from([n]) : (() => {
-    const bytes: number[] = [];
-    for (let rest = n; rest > 0; rest >>= 8) bytes.unshift(rest & 0xff);
-    return Buffer.from([0x80 | bytes.length, ...bytes]);
-  })();
+  const length =
+    n < 0x80
+      ? Buffer.from([n])
+      : (() => {
+          const bytes: number[] = [];
+          for (let rest = n; rest > 0; rest >>= 8) bytes.unshift(rest & 0xff);
+          return Buffer.from([0x80 | bytes.length, ...bytes]);
+        })();
   return Buffer.concat([Buffer.from([tag]), length, content]);
 };
 
@@ -75,7 +78,10 @@ export function selfSignedCertificate(options: { commonName?: string; keyType?: 
   );
   const signature = sign('sha256', tbs, privateKey);
   const certificate = sequence(tbs, signatureAlgorithm, bitString(signature));
-  const body = certificate.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const body = certificate
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return {
     pem: `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`,
     privateKey,

@@ -43,38 +43,49 @@ export function registerAppCommands(program: Command): void {
     .option('--logout-url <url>', 'where to send people after sign-out')
     .option('--homepage-url <url>', 'the application home page')
     .addOption(jsonOption())
-    .action(async (options: { namespace: string; name: string; redirectUri: string[]; public: boolean; logoutUrl?: string; homepageUrl?: string; json?: boolean }) =>
-      withStore(async (store, cfg) => {
-        const result = await createApplication(administrationDeps(store, systemClock), cliActor(), {
-          namespace: options.namespace,
-          name: options.name,
-          redirectUris: options.redirectUri,
-          isPublic: options.public,
-          ...(options.logoutUrl ? { logoutUrl: options.logoutUrl } : {}),
-          ...(options.homepageUrl ? { homepageUrl: options.homepageUrl } : {}),
-        });
-        if (!result.ok) throw CommandError.from(result);
-        const { application, clientSecret, secretExpiresAt } = result.value;
-        const value = {
-          clientId: application.id,
-          ...(clientSecret && secretExpiresAt ? { clientSecret, clientSecretExpiresAt: iso(secretExpiresAt) } : {}),
-          name: application.name,
-          namespace: options.namespace,
-          public: application.isPublic,
-          redirectUris: application.redirectUris,
-          issuer: cfg.PUBLIC_URL,
-        };
-        answer(
-          Boolean(options.json),
-          value,
-          [
-            `created application ${application.name} in ${options.namespace}`,
-            `  issuer:        ${cfg.PUBLIC_URL}`,
-            `  client id:     ${application.id}`,
-            clientSecret ? `  client secret: ${clientSecret}   (shown once; valid until ${value.clientSecretExpiresAt})` : '  public client: no secret, PKCE required',
-          ].join('\n'),
-        );
-      }),
+    .action(
+      async (options: {
+        namespace: string;
+        name: string;
+        redirectUri: string[];
+        public: boolean;
+        logoutUrl?: string;
+        homepageUrl?: string;
+        json?: boolean;
+      }) =>
+        withStore(async (store, cfg) => {
+          const result = await createApplication(administrationDeps(store, systemClock), cliActor(), {
+            namespace: options.namespace,
+            name: options.name,
+            redirectUris: options.redirectUri,
+            isPublic: options.public,
+            ...(options.logoutUrl ? { logoutUrl: options.logoutUrl } : {}),
+            ...(options.homepageUrl ? { homepageUrl: options.homepageUrl } : {}),
+          });
+          if (!result.ok) throw CommandError.from(result);
+          const { application, clientSecret, secretExpiresAt } = result.value;
+          const value = {
+            clientId: application.id,
+            ...(clientSecret && secretExpiresAt ? { clientSecret, clientSecretExpiresAt: iso(secretExpiresAt) } : {}),
+            name: application.name,
+            namespace: options.namespace,
+            public: application.isPublic,
+            redirectUris: application.redirectUris,
+            issuer: cfg.PUBLIC_URL,
+          };
+          answer(
+            Boolean(options.json),
+            value,
+            [
+              `created application ${application.name} in ${options.namespace}`,
+              `  issuer:        ${cfg.PUBLIC_URL}`,
+              `  client id:     ${application.id}`,
+              clientSecret
+                ? `  client secret: ${clientSecret}   (shown once; valid until ${value.clientSecretExpiresAt})`
+                : '  public client: no secret, PKCE required',
+            ].join('\n'),
+          );
+        }),
     );
 
   app
@@ -110,10 +121,21 @@ export function registerAppCommands(program: Command): void {
           termsVersion: parseWholeNumber(options.termsVersion, '--terms-version', 'termsVersion'),
         };
         await withStore(async (store) => {
-          const result = await updateApplication(administrationDeps(store, systemClock), cliActor(), { namespace: options.namespace, clientId: options.app, changes });
+          const result = await updateApplication(administrationDeps(store, systemClock), cliActor(), {
+            namespace: options.namespace,
+            clientId: options.app,
+            changes,
+          });
           if (!result.ok) throw CommandError.from(result);
           const value = describeApplication(result.value);
-          answer(Boolean(options.json), value, `updated ${value.name}: ${Object.entries(value).filter(([k]) => k in changes && changes[k as keyof typeof changes] !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
+          answer(
+            Boolean(options.json),
+            value,
+            `updated ${value.name}: ${Object.entries(value)
+              .filter(([k]) => k in changes && changes[k as keyof typeof changes] !== undefined)
+              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+              .join(', ')}`,
+          );
         });
       },
     );
@@ -157,16 +179,26 @@ export function registerAppCommands(program: Command): void {
       try {
         pem = readFileSync(options.pem, 'utf8');
       } catch (error) {
-        throw new CommandError(`--pem: cannot read ${options.pem} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, ErrorCodes.inputInvalid, 'pem');
+        throw new CommandError(
+          `--pem: cannot read ${options.pem} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+          ErrorCodes.inputInvalid,
+          'pem',
+        );
       }
       await withStore(async (store) => {
-        const result = await addApplicationCertificate(administrationDeps(store, systemClock), cliActor(), { namespace: options.namespace, clientId: options.app, pem });
+        const result = await addApplicationCertificate(administrationDeps(store, systemClock), cliActor(), {
+          namespace: options.namespace,
+          clientId: options.app,
+          pem,
+        });
         if (!result.ok) throw CommandError.from(result);
         const c = result.value;
         answer(
           Boolean(options.json),
           { id: c.id, x5t: c.x5t, 'x5t#S256': c.x5tS256, notAfter: iso(c.notAfter) },
-          [`added certificate ${c.id}`, `  x5t#S256 (kid): ${c.x5tS256}`, `  x5t:            ${c.x5t}`, `  valid until:    ${iso(c.notAfter)}`].join('\n'),
+          [`added certificate ${c.id}`, `  x5t#S256 (kid): ${c.x5tS256}`, `  x5t:            ${c.x5t}`, `  valid until:    ${iso(c.notAfter)}`].join(
+            '\n',
+          ),
         );
       });
     });
@@ -183,7 +215,11 @@ export function registerAppCommands(program: Command): void {
       exactlyOne(['user', options.user], ['group', options.group]);
       const assignee = options.user !== undefined ? { user: options.user } : { group: options.group! };
       await withStore(async (store) => {
-        const result = await assignToApplication(administrationDeps(store, systemClock), cliActor(), { namespace: options.namespace, clientId: options.app, assignee });
+        const result = await assignToApplication(administrationDeps(store, systemClock), cliActor(), {
+          namespace: options.namespace,
+          clientId: options.app,
+          assignee,
+        });
         if (!result.ok) throw CommandError.from(result);
         const { application, assignee: who, added } = result.value;
         answer(

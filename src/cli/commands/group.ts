@@ -21,7 +21,11 @@ export function registerGroupCommands(program: Command): void {
         const result = await createGroup(administrationDeps(store, systemClock), cliActor(), options);
         if (!result.ok) throw CommandError.from(result);
         const { group: created, qualifiedName } = result.value;
-        answer(Boolean(options.json), { id: created.id, name: qualifiedName, namespace: options.namespace }, `created group ${qualifiedName} (${created.id})`);
+        answer(
+          Boolean(options.json),
+          { id: created.id, name: qualifiedName, namespace: options.namespace },
+          `created group ${qualifiedName} (${created.id})`,
+        );
       }),
     );
 
@@ -37,7 +41,11 @@ export function registerGroupCommands(program: Command): void {
       exactlyOne(['user', options.user], ['member-group', options.memberGroup]);
       const member = options.user !== undefined ? { user: options.user } : { memberGroup: options.memberGroup! };
       await withStore(async (store) => {
-        const result = await addGroupMember(administrationDeps(store, systemClock), cliActor(), { namespace: options.namespace, group: options.group, member });
+        const result = await addGroupMember(administrationDeps(store, systemClock), cliActor(), {
+          namespace: options.namespace,
+          group: options.group,
+          member,
+        });
         if (!result.ok) throw CommandError.from(result);
         const { qualifiedName, member: added, added: isNew } = result.value;
         answer(

@@ -46,7 +46,10 @@ describe('sign-in flow transitions', () => {
   });
 
   it('refuses an event the state does not accept, so a replayed post cannot skip a step', () => {
-    expect(transition(flow('identify'), { type: 'password_verified', userId: asUserId('u'), factorsOwed: [] }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
+    expect(transition(flow('identify'), { type: 'password_verified', userId: asUserId('u'), factorsOwed: [] }, 1)).toEqual({
+      ok: false,
+      reason: 'not_allowed',
+    });
     expect(transition(flow('completed'), { type: 'terms_accepted' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
     expect(transition(flow('refused'), { type: 'use_another_account' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
   });

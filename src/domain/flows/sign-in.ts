@@ -17,13 +17,7 @@ export type SignInState =
   | 'refused' // an end state with a reason shown to the person
   | 'completed'; // handed back to the provider
 
-export type Refusal =
-  | 'sign_in_disabled'
-  | 'not_assigned'
-  | 'locked'
-  | 'federation_unavailable'
-  | 'account_inactive'
-  | 'throttled';
+export type Refusal = 'sign_in_disabled' | 'not_assigned' | 'locked' | 'federation_unavailable' | 'account_inactive' | 'throttled';
 
 export interface SignInContext {
   clientId: string;
@@ -88,7 +82,12 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
     password_failed: (f) => f,
     password_verified: (f, e) =>
       e.type === 'password_verified'
-        ? to(e.factorsOwed.length ? 'factors' : 'completed', f, { userId: e.userId, methodsDone: ['pwd'] }, { factorsOwed: e.factorsOwed, amr: ['pwd'] })
+        ? to(
+            e.factorsOwed.length ? 'factors' : 'completed',
+            f,
+            { userId: e.userId, methodsDone: ['pwd'] },
+            { factorsOwed: e.factorsOwed, amr: ['pwd'] },
+          )
         : null,
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },

@@ -162,8 +162,12 @@ export function foundation(engine: Engine) {
         .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('created_at', big, (c) => c.notNull())
         .addPrimaryKeyConstraint('application_user_assignments_pk', ['namespace_id', 'application_id', 'user_id'])
-        .addForeignKeyConstraint('application_user_assignments_app', ['namespace_id', 'application_id'], 'applications', ['namespace_id', 'id'], (fk) =>
-          fk.onDelete('cascade'),
+        .addForeignKeyConstraint(
+          'application_user_assignments_app',
+          ['namespace_id', 'application_id'],
+          'applications',
+          ['namespace_id', 'id'],
+          (fk) => fk.onDelete('cascade'),
         )
         .execute();
 
@@ -174,8 +178,12 @@ export function foundation(engine: Engine) {
         .addColumn('group_id', 'text', (c) => c.notNull())
         .addColumn('created_at', big, (c) => c.notNull())
         .addPrimaryKeyConstraint('application_group_assignments_pk', ['namespace_id', 'application_id', 'group_id'])
-        .addForeignKeyConstraint('application_group_assignments_app', ['namespace_id', 'application_id'], 'applications', ['namespace_id', 'id'], (fk) =>
-          fk.onDelete('cascade'),
+        .addForeignKeyConstraint(
+          'application_group_assignments_app',
+          ['namespace_id', 'application_id'],
+          'applications',
+          ['namespace_id', 'id'],
+          (fk) => fk.onDelete('cascade'),
         )
         .addForeignKeyConstraint('application_group_assignments_group', ['namespace_id', 'group_id'], 'groups', ['namespace_id', 'id'], (fk) =>
           fk.onDelete('cascade'),

@@ -89,12 +89,7 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
     },
 
     async get(id) {
-      const row = await db
-        .selectFrom('applications')
-        .selectAll()
-        .where('namespace_id', '=', namespaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await db.selectFrom('applications').selectAll().where('namespace_id', '=', namespaceId).where('id', '=', id).executeTakeFirst();
       return row ? toApplication(row) : null;
     },
 
@@ -198,7 +193,12 @@ export function clientDirectory(db: Kysely<Schema>): ClientDirectory {
       if (!row) return null;
       const [secrets, certificates] = await Promise.all([
         db.selectFrom('application_secrets').selectAll().where('namespace_id', '=', row.namespace_id).where('application_id', '=', row.id).execute(),
-        db.selectFrom('application_certificates').selectAll().where('namespace_id', '=', row.namespace_id).where('application_id', '=', row.id).execute(),
+        db
+          .selectFrom('application_certificates')
+          .selectAll()
+          .where('namespace_id', '=', row.namespace_id)
+          .where('application_id', '=', row.id)
+          .execute(),
       ]);
       return { application: toApplication(row), secrets: secrets.map(toSecret), certificates: certificates.map(toCertificate) };
     },

@@ -72,7 +72,11 @@ export function auditLog(db: Kysely<Schema>, engine: Engine, clock: Clock): Audi
     },
 
     async list(options = {}) {
-      let query = db.selectFrom('audit_events').selectAll().orderBy('seq').limit(options.limit ?? 100);
+      let query = db
+        .selectFrom('audit_events')
+        .selectAll()
+        .orderBy('seq')
+        .limit(options.limit ?? 100);
       if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq);
       if (options.targetId !== undefined) query = query.where('target_id', '=', options.targetId);
       return (await query.execute()).map(toEvent);

@@ -84,7 +84,12 @@ export function groupRepository(db: Kysely<Schema>, clock: Clock, namespaceId: N
     async addUser(groupId, userId) {
       if (!(await get(groupId))) return { ok: false, missing: 'group' };
       return insertLink(
-        () => db.insertInto('group_user_members').values({ namespace_id: namespaceId, group_id: groupId, user_id: userId, created_at: clock.now() }).onConflict((oc) => oc.doNothing()).execute(),
+        () =>
+          db
+            .insertInto('group_user_members')
+            .values({ namespace_id: namespaceId, group_id: groupId, user_id: userId, created_at: clock.now() })
+            .onConflict((oc) => oc.doNothing())
+            .execute(),
         'user',
       );
     },
@@ -104,7 +109,11 @@ export function groupRepository(db: Kysely<Schema>, clock: Clock, namespaceId: N
     },
 
     async nestings() {
-      const rows = await db.selectFrom('group_group_members').select(['group_id', 'member_group_id']).where('namespace_id', '=', namespaceId).execute();
+      const rows = await db
+        .selectFrom('group_group_members')
+        .select(['group_id', 'member_group_id'])
+        .where('namespace_id', '=', namespaceId)
+        .execute();
       return rows.map((r) => ({ groupId: asGroupId(r.group_id), memberGroupId: asGroupId(r.member_group_id) }));
     },
 

@@ -29,11 +29,23 @@ export interface MailOutbox {
 
 export function mailOutbox(db: Kysely<Schema>, clock: Clock): MailOutbox {
   const toMessage = (r: {
-    id: string; to_address: string; subject: string; text_body: string; html_body: string | null;
-    created_at: number; sent_at: number | null; attempts: number;
+    id: string;
+    to_address: string;
+    subject: string;
+    text_body: string;
+    html_body: string | null;
+    created_at: number;
+    sent_at: number | null;
+    attempts: number;
   }): OutboxMessage => ({
-    id: r.id, to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body,
-    createdAt: r.created_at, sentAt: r.sent_at, attempts: r.attempts,
+    id: r.id,
+    to: r.to_address,
+    subject: r.subject,
+    text: r.text_body,
+    html: r.html_body,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+    attempts: r.attempts,
   });
   return {
     async enqueue(message) {
@@ -55,7 +67,14 @@ export function mailOutbox(db: Kysely<Schema>, clock: Clock): MailOutbox {
       return id;
     },
     async pending(limit) {
-      const rows = await db.selectFrom('mail_outbox').selectAll().where('sent_at', 'is', null).where('attempts', '<', 10).orderBy('created_at').limit(limit).execute();
+      const rows = await db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('sent_at', 'is', null)
+        .where('attempts', '<', 10)
+        .orderBy('created_at')
+        .limit(limit)
+        .execute();
       return rows.map(toMessage);
     },
     async recent(limit, to) {

@@ -81,9 +81,7 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
       return live(await db.selectFrom('oidc_models').select(columns).where('model', '=', model).where('uid', '=', uid).executeTakeFirst());
     },
     async findByUserCode(model, userCode) {
-      return live(
-        await db.selectFrom('oidc_models').select(columns).where('model', '=', model).where('user_code', '=', userCode).executeTakeFirst(),
-      );
+      return live(await db.selectFrom('oidc_models').select(columns).where('model', '=', model).where('user_code', '=', userCode).executeTakeFirst());
     },
     async consume(model, id) {
       await db
@@ -102,21 +100,31 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
     },
     async claimOnce(model, id, payload, expiresIn) {
       const now = clock.now();
-      const row = { model, id, payload: JSON.stringify(payload), grant_id: null, uid: null, user_code: null, expires_at: now + expiresIn * 1000, consumed_at: null };
+      const row = {
+        model,
+        id,
+        payload: JSON.stringify(payload),
+        grant_id: null,
+        uid: null,
+        user_code: null,
+        expires_at: now + expiresIn * 1000,
+        consumed_at: null,
+      };
       const result = await db
         .insertInto('oidc_models')
         .values(row)
         // An expired row with the same id (not yet swept) may be taken over.
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ payload: row.payload, expires_at: row.expires_at, consumed_at: null }).where('oidc_models.expires_at', '<=', now))
+        .onConflict((oc) =>
+          oc
+            .columns(['model', 'id'])
+            .doUpdateSet({ payload: row.payload, expires_at: row.expires_at, consumed_at: null })
+            .where('oidc_models.expires_at', '<=', now),
+        )
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async deleteExpired(limit) {
-      const expired = db
-        .selectFrom('oidc_models')
-        .select(['model', 'id'])
-        .where('expires_at', '<=', clock.now())
-        .limit(limit);
+      const expired = db.selectFrom('oidc_models').select(['model', 'id']).where('expires_at', '<=', clock.now()).limit(limit);
       const rows = await expired.execute();
       if (rows.length === 0) return 0;
       await db

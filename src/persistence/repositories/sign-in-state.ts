@@ -106,7 +106,16 @@ export function rememberedAccounts(db: Kysely<Schema>, clock: Clock): Remembered
       return refs.flatMap((ref) => {
         const r = byRef.get(ref);
         return r
-          ? [{ ref, userId: asUserId(r.user_id), amr: JSON.parse(r.amr) as string[], acr: r.acr, authenticatedAt: r.authenticated_at, sessionExpiresAt: r.session_expires_at }]
+          ? [
+              {
+                ref,
+                userId: asUserId(r.user_id),
+                amr: JSON.parse(r.amr) as string[],
+                acr: r.acr,
+                authenticatedAt: r.authenticated_at,
+                sessionExpiresAt: r.session_expires_at,
+              },
+            ]
           : [];
       });
     },
@@ -134,7 +143,10 @@ export function passwordResets(db: Kysely<Schema>, clock: Clock): PasswordResets
       const id = newId('rst_');
       // A new link replaces any earlier one that was not used.
       await db.updateTable('password_resets').set({ used_at: clock.now() }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
-      await db.insertInto('password_resets').values({ id, digest, user_id: userId, created_at: clock.now(), expires_at: expiresAt, used_at: null }).execute();
+      await db
+        .insertInto('password_resets')
+        .values({ id, digest, user_id: userId, created_at: clock.now(), expires_at: expiresAt, used_at: null })
+        .execute();
       return id;
     },
     async peek(id, digest) {
@@ -145,7 +157,12 @@ export function passwordResets(db: Kysely<Schema>, clock: Clock): PasswordResets
       const row = await live(id, digest);
       if (!row) return null;
       // Single use even when two requests race: only one update finds used_at null.
-      const result = await db.updateTable('password_resets').set({ used_at: clock.now() }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('password_resets')
+        .set({ used_at: clock.now() })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1 ? asUserId(row.user_id) : null;
     },
   };
@@ -161,7 +178,12 @@ export function rateLimiter(db: Kysely<Schema>, clock: Clock): RateLimiter {
         .values({ key, window_start: start, count: 1 })
         .onConflict((oc) =>
           oc.column('key').doUpdateSet((eb) => ({
-            count: eb.case().when('rate_limits.window_start', '=', start).then(eb('rate_limits.count', '+', 1)).else(1).end(),
+            count: eb
+              .case()
+              .when('rate_limits.window_start', '=', start)
+              .then(eb('rate_limits.count', '+', 1))
+              .else(1)
+              .end(),
             window_start: start,
           })),
         )

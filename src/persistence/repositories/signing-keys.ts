@@ -76,10 +76,7 @@ export function signingKeyRepository(db: Kysely<Schema>, clock: Clock, masterKey
     async version() {
       const row = await db
         .selectFrom('signing_keys')
-        .select([
-          sql<string>`count(*)`.as('n'),
-          sql<string>`max(coalesce(activated_at, 0) + coalesce(retired_at, 0) + created_at)`.as('v'),
-        ])
+        .select([sql<string>`count(*)`.as('n'), sql<string>`max(coalesce(activated_at, 0) + coalesce(retired_at, 0) + created_at)`.as('v')])
         .executeTakeFirst();
       return `${row?.n ?? 0}:${row?.v ?? 0}`;
     },

@@ -113,7 +113,12 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
     },
 
     async lock(id) {
-      await db.updateTable('users').set({ locked_at: clock.now(), updated_at: clock.now() }).where('id', '=', id).where('locked_at', 'is', null).execute();
+      await db
+        .updateTable('users')
+        .set({ locked_at: clock.now(), updated_at: clock.now() })
+        .where('id', '=', id)
+        .where('locked_at', 'is', null)
+        .execute();
     },
 
     async recordSignIn(id) {
