@@ -126,7 +126,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     clients: store.clients,
     forNamespace: (id) => store.forNamespace(id),
     clock,
-    lockout: { ...DEFAULT_LOCKOUT, threshold: config.LOCKOUT_THRESHOLD },
+    lockout: { ...DEFAULT_LOCKOUT, threshold: config.LOCKOUT_THRESHOLD, perAddress: config.THROTTLE_FAILURES_PER_IP },
     federatedDomains: config.FEDERATED_DOMAINS,
     sessionTtlMs: config.SESSION_TTL * 1000,
     checkAccess,

@@ -44,6 +44,8 @@ const schema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
+  /** Failed passwords allowed from one address in 15 minutes, across all accounts, before it is slowed down. */
+  THROTTLE_FAILURES_PER_IP: z.coerce.number().int().min(3).max(100_000).default(50),
   /** E-mail domains whose people sign in at their own (integrated) identity provider, comma-separated. */
   FEDERATED_DOMAINS: z
     .string()
