@@ -102,7 +102,7 @@ describe(`directory isolation (${engine})`, () => {
     expect(await scopeA.assignments.assignUser(b.app.id, user.id)).toEqual({ ok: false, missing: 'application' });
     expect(await scopeA.groups.addGroup(a.group.id, b.group.id)).toEqual({ ok: false, missing: 'member' });
     expect(await scopeA.groups.addUser(b.group.id, user.id)).toEqual({ ok: false, missing: 'group' });
-    const rows = await database.db.selectFrom('application_group_assignments').selectAll().execute();
+    const rows = await database.db.withoutPlugins().selectFrom('application_group_assignments').selectAll().execute();
     expect(rows).toEqual([]);
   });
 

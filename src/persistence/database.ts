@@ -7,11 +7,15 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { NamespaceGuardPlugin } from './namespace-guard.js';
 import type { Schema } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
 export type DatabaseTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize?: number };
+
+/** In tests every query on a namespace-owned table must carry a namespace condition. */
+const plugins = () => (process.env.NODE_ENV === 'test' || process.env.TECHPASS_NAMESPACE_GUARD === '1' ? [new NamespaceGuardPlugin()] : []);
 
 export interface Database {
   readonly engine: Engine;
@@ -37,7 +41,7 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
     connection.pragma('busy_timeout = 5000');
     // NORMAL in WAL mode keeps every committed transaction across a process crash.
     connection.pragma('synchronous = NORMAL');
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() });
     return {
       engine: 'sqlite',
       db,
@@ -61,7 +65,7 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
   });
   // An idle client losing its server must not crash the process: the pool replaces it.
   pool.on('error', (error) => onPoolError?.(error));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: plugins() });
   return {
     engine: 'postgres',
     db,

@@ -189,7 +189,9 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
 export function clientDirectory(db: Kysely<Schema>): ClientDirectory {
   return {
     async findClient(clientId) {
-      const row = await db.selectFrom('applications').selectAll().where('id', '=', clientId).executeTakeFirst();
+      // The one lookup across namespaces: a client id is globally unique, and the
+      // provider learns the namespace from this row (hence no namespace guard here).
+      const row = await db.withoutPlugins().selectFrom('applications').selectAll().where('id', '=', clientId).executeTakeFirst();
       if (!row) return null;
       const [secrets, certificates] = await Promise.all([
         db.selectFrom('application_secrets').selectAll().where('namespace_id', '=', row.namespace_id).where('application_id', '=', row.id).execute(),
@@ -203,7 +205,8 @@ export function clientDirectory(db: Kysely<Schema>): ClientDirectory {
       return { application: toApplication(row), secrets: secrets.map(toSecret), certificates: certificates.map(toCertificate) };
     },
     async findApplication(clientId) {
-      const row = await db.selectFrom('applications').selectAll().where('id', '=', clientId).executeTakeFirst();
+      // Same entry point as findClient, without the credentials.
+      const row = await db.withoutPlugins().selectFrom('applications').selectAll().where('id', '=', clientId).executeTakeFirst();
       return row ? toApplication(row) : null;
     },
   };
