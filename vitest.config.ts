@@ -56,7 +56,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
         },
       },
       ...(engines.includes('sqlite') ? [databaseProject('sqlite', ['test/helpers/tmp-global-setup.ts'])] : []),

@@ -80,7 +80,7 @@ export async function ensureDemo(config: Config, store: Store, clock: Clock, sam
   const app = must(
     await createApplication(deps, actor, {
       namespace: 'demo',
-      name: `Sample Service ${new Date(clock.now()).toISOString().slice(0, 10)}`,
+      name: 'Sample Service',
       redirectUris: [redirectUri],
       isPublic: false,
       logoutUrl: `${sampleUrl}/`,

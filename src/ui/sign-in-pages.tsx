@@ -51,7 +51,7 @@ export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: st
           placeholder="name@agency.gov.sg or your username"
         />
         <div className="tp-actions">
-          <Button type="submit">Next</Button>
+          <Button type="submit" variant="primary">Next</Button>
         </div>
       </form>
       <p className="tp-meta">
@@ -75,7 +75,7 @@ export function PasswordPage({ f, login, problem }: { f: FormContext; login: str
         <FormLabel htmlFor="password">Password</FormLabel>
         <FormControl id="password" name="password" type="password" autoComplete="current-password" required autoFocus />
         <div className="tp-actions">
-          <Button type="submit">Sign in</Button>
+          <Button type="submit" variant="primary">Sign in</Button>
           <a href={`/login/reset?login=${encodeURIComponent(login)}`}>Forgot your password?</a>
         </div>
       </form>
@@ -161,7 +161,7 @@ export function TermsPage({ f, version }: { f: FormContext; version: number }) {
       <form method="post" action={`${f.action}/terms`}>
         <Hidden csrf={f.csrf} />
         <div className="tp-actions">
-          <Button type="submit">Accept and continue</Button>
+          <Button type="submit" variant="primary">Accept and continue</Button>
         </div>
       </form>
       <Cancel f={f} />
