@@ -21,7 +21,7 @@ import { isConnectionError, type Store } from '../persistence/store.js';
 import type Provider from 'oidc-provider';
 import type { UserId } from '../domain/ids.js';
 import { DEFAULT_LOCKOUT } from '../domain/lockout.js';
-import type { SignInDeps } from '../flows/sign-in.js';
+import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
 import { checkApplicationAccess } from '../oidc/access-policy.js';
@@ -130,7 +130,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     federatedDomains: config.FEDERATED_DOMAINS,
     sessionTtlMs: config.SESSION_TTL * 1000,
     checkAccess,
-    factorsOwed: async () => [],
+    factorsOwed: enrolledFactors(store.users),
   };
   await registerSignInRoutes(app, {
     port: interactionPort(() => current!),

@@ -21,3 +21,9 @@ export function assuranceLevel(amr: string[]): 1 | 2 | 3 {
 export function acrFor(amr: string[]): string {
   return ACR[assuranceLevel(amr)];
 }
+
+/** The `amr` of a sign-in: the methods used, plus `mfa` when they make up more than one factor. */
+export function amrFor(methods: string[]): string[] {
+  const unique = [...new Set(methods.filter((m) => m !== 'mfa'))];
+  return assuranceLevel(unique) >= 2 ? [...unique, 'mfa'] : unique;
+}

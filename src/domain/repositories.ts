@@ -24,6 +24,10 @@ export interface UserRepository {
   /** Enrols a TOTP factor whose seed is sealed under the master key. */
   addTotpFactor(id: UserId, label: string, seedBase32: string): Promise<string>;
   listFactors(id: UserId): Promise<Array<{ id: string; kind: string; label: string; createdAt: number }>>;
+  /** The account's TOTP factors with their seeds opened (for verification only). */
+  totpFactors(id: UserId): Promise<Array<{ id: string; seed: string; lastUsedStep: number | null }>>;
+  /** Records the step of a code just accepted; false if that step (or a later one) was already used. */
+  recordTotpUse(factorId: string, step: number): Promise<boolean>;
   /** Counts one more consecutive failed password; answers the new count. */
   recordFailedSignIn(id: UserId): Promise<number>;
   lock(id: UserId): Promise<void>;

@@ -5,7 +5,7 @@
  * when the flow completes, it returns the result to hand back to the provider.
  */
 import { randomBytes } from 'node:crypto';
-import { acrFor } from '../domain/assurance.js';
+import { acrFor, amrFor } from '../domain/assurance.js';
 import { asApplicationId, asNamespaceId, type UserId } from '../domain/ids.js';
 import { shouldLock, type LockoutPolicy } from '../domain/lockout.js';
 import type { FlowRepository } from '../domain/flows/flow.js';
@@ -16,6 +16,12 @@ import type { NamespaceId } from '../domain/ids.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
+import { checkTotp } from '../strategies/totp/totp.js';
+
+/** The factors the policy asks for after a password: every TOTP factor the account has enrolled. */
+export function enrolledFactors(users: UserRepository) {
+  return async (user: User): Promise<string[]> => ((await users.totpFactors(user.id)).length > 0 ? ['otp'] : []);
+}
 
 /** The facts of a provider interaction that the flow needs. */
 export interface InteractionFacts {
@@ -55,8 +61,10 @@ export type InteractionResult =
   | { consent: true }
   | { error: 'access_denied'; description: string };
 
+export type SignInProblem = 'wrong_password' | 'wrong_code' | 'reused_code' | 'expired' | 'stale';
+
 export type SignInOutcome =
-  | { kind: 'show'; flow: SignInFlow; problem?: 'wrong_password' | 'expired' | 'stale' }
+  | { kind: 'show'; flow: SignInFlow; problem?: SignInProblem }
   | { kind: 'finish'; flow: SignInFlow; result: InteractionResult };
 
 export interface RememberedChoice {
@@ -66,7 +74,7 @@ export interface RememberedChoice {
   live: boolean;
 }
 
-const show = (flow: SignInFlow, problem?: 'wrong_password' | 'expired' | 'stale'): SignInOutcome =>
+const show = (flow: SignInFlow, problem?: SignInProblem): SignInOutcome =>
   problem ? { kind: 'show', flow, problem } : { kind: 'show', flow };
 
 /** Finds the flow of this interaction or opens one in the state the interaction calls for. */
@@ -153,7 +161,7 @@ async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal): Pro
 /** Completes a login (the application's switches were checked before): the result for the provider. */
 async function completeLogin(deps: SignInDeps, flow: SignInFlow, rememberRef?: string): Promise<SignInOutcome> {
   const userId = flow.userId!;
-  const amr = flow.context.amr ?? flow.methodsDone;
+  const amr = amrFor(flow.context.amr ?? flow.methodsDone);
   const acr = acrFor(amr);
   await deps.users.recordSignIn(userId);
   const ref = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt: deps.clock.now() + deps.sessionTtlMs }));
@@ -219,6 +227,37 @@ export async function submitPassword(deps: SignInDeps, flow: SignInFlow, passwor
   const next = await advance(deps, flow, { type: 'password_verified', userId: user.id, factorsOwed: await deps.factorsOwed(user) });
   if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
   return next.state === 'completed' ? completeLogin(deps, next) : show(next);
+}
+
+/**
+ * A code from the person's authenticator app. A wrong code counts like a wrong
+ * password (lockout and per-address throttling), so codes cannot be guessed.
+ */
+export async function submitTotp(deps: SignInDeps, flow: SignInFlow, code: string, ip: string): Promise<SignInOutcome> {
+  if (flow.state !== 'factors' || !flow.userId || !(flow.context.factorsOwed ?? []).includes('otp')) return show(flow, 'stale');
+  if (flow.expiresAt <= deps.clock.now()) return show(flow, 'expired');
+  const addressKey = `password-failures:${ip}`;
+  if ((await deps.rateLimits.count(addressKey, deps.lockout.windowMs)) >= deps.lockout.perAddress) return refuse(deps, flow, 'throttled');
+  const userId = flow.userId;
+  let reused = false;
+  for (const factor of await deps.users.totpFactors(userId)) {
+    const check = checkTotp(factor.seed, code, deps.clock.now(), factor.lastUsedStep);
+    if (check.ok && (await deps.users.recordTotpUse(factor.id, check.step))) {
+      const next = await advance(deps, flow, { type: 'factor_verified', method: 'otp' });
+      if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+      return next.state === 'completed' ? completeLogin(deps, next) : show(next);
+    }
+    reused ||= check.ok || (!check.ok && check.reason === 'reused');
+  }
+  await deps.rateLimits.hit(addressKey, deps.lockout.windowMs);
+  const failures = await deps.users.recordFailedSignIn(userId);
+  await deps.audit.append({ actor: 'anonymous', action: 'sign_in.totp_failed', targetType: 'user', targetId: userId, ip, data: { failures, reused } });
+  if (shouldLock(failures, deps.lockout)) {
+    await deps.users.lock(userId);
+    await deps.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: userId, ip, data: { failures } });
+    return refuse(deps, flow, 'locked');
+  }
+  return show(flow, reused ? 'reused_code' : 'wrong_code');
 }
 
 /** The person picked a remembered account: single sign-on if its session is live, else its password. */

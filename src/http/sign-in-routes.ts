@@ -18,17 +18,19 @@ import {
   pickAccount,
   submitIdentifier,
   submitPassword,
+  submitTotp,
   useAnotherAccount,
   type InteractionFacts,
   type InteractionResult,
   type RememberedChoice,
   type SignInDeps,
   type SignInOutcome,
+  type SignInProblem,
 } from '../flows/sign-in.js';
 import { readRememberedRefs, writeRememberedRefs } from '../platform/signed-cookie.js';
 import { constantTimeEqual } from '../platform/secrets.js';
 import { renderPage } from '../ui/layout.js';
-import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, TermsPage, type FormContext } from '../ui/sign-in-pages.js';
+import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, TermsPage, TotpPage, type FormContext } from '../ui/sign-in-pages.js';
 import { TECHPASS_CSS } from '../ui/techpass-css.js';
 import { setPageHeaders } from './security-headers.js';
 
@@ -46,11 +48,13 @@ export interface SignInRoutesDeps {
 
 const sgdsCss = readFileSync(createRequire(import.meta.url).resolve('@govtechsg/sgds/css/sgds.css'), 'utf8');
 
-const PROBLEMS = {
+const PROBLEMS: Record<SignInProblem, string> = {
   wrong_password: 'The TechPass ID or password is not correct. Check them and try again.',
+  wrong_code: 'That code is not correct. Enter the 6-digit code your authenticator app shows now.',
+  reused_code: 'That code was already used. Wait for the next code in your authenticator app.',
   expired: 'This sign-in took too long and has expired. Go back to the application and start again.',
   stale: 'This page was out of date, so nothing was changed. Check the details and try again.',
-} as const;
+};
 
 type Body = Record<string, string | undefined>;
 
@@ -94,7 +98,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       if (problem === 'expired') return expired(request, reply);
       const f: FormContext = { action: `/login/${flow.interactionUid}`, csrf: flow.csrf, applicationName: flow.context.applicationName };
       const message = problem ? PROBLEMS[problem] : undefined;
-      const status = problem === 'wrong_password' ? 401 : problem ? 409 : 200;
+      const status = problem === 'wrong_password' || problem === 'wrong_code' || problem === 'reused_code' ? 401 : problem ? 409 : 200;
       return page(reply, renderPage(await pageFor(flow, f, message, request)), status);
     };
 
@@ -120,6 +124,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
         case 'refused':
           return RefusedPage({ f, refusal: flow.context.refusal ?? 'refused', correlationId: request.id });
         case 'factors':
+          return TotpPage({ f, problem });
         case 'completed':
           return ErrorPage({ error: 'expired', correlationId: request.id });
       }
@@ -150,6 +155,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           return render(request, reply, await submitIdentifier(deps.signIn, flow, body.login));
         case 'password':
           return render(request, reply, await submitPassword(deps.signIn, flow, body.password ?? '', request.ip));
+        case 'totp':
+          return render(request, reply, await submitTotp(deps.signIn, flow, body.code ?? '', request.ip));
         case 'another':
           return render(request, reply, await useAnotherAccount(deps.signIn, flow));
         case 'pick': {

@@ -90,6 +90,27 @@ export function PasswordPage({ f, login, problem }: { f: FormContext; login: str
   );
 }
 
+export function TotpPage({ f, problem }: { f: FormContext; problem?: string | undefined }) {
+  return (
+    <Layout title="Enter code">
+      <h1>Enter the code</h1>
+      <p className="tp-sub">Open your authenticator app and enter the 6-digit code it shows for TechPass.</p>
+      <Problem message={problem} />
+      <form method="post" action={`${f.action}/totp`}>
+        <Hidden csrf={f.csrf} />
+        <FormLabel htmlFor="code">Verification code</FormLabel>
+        <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
+        <div className="tp-actions">
+          <Button type="submit" variant="primary">
+            Verify
+          </Button>
+        </div>
+      </form>
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
 export interface PickerAccount {
   ref: string;
   name: string;

@@ -18,6 +18,8 @@ export interface SignInOptions {
   browser?: HttpBrowser;
   /** Accept the terms of use when asked (default true). */
   acceptTerms?: boolean;
+  /** Answers the TOTP page, e.g. with a code from oathtool. */
+  totp?: () => string;
 }
 
 export async function rpConfig(tp: TestServer, clientId: string, clientSecret?: string): Promise<client.Configuration> {
@@ -83,6 +85,10 @@ export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignI
       if (page.status === 401) return page;
       const f = form(page, '/password');
       page = await browser.follow(f.action, { form: { ...f.fields, password: o.password } }, back);
+    } else if (page.html.includes('/totp"') && o.totp) {
+      if (page.status === 401) return page;
+      const f = form(page, '/totp');
+      page = await browser.follow(f.action, { form: { ...f.fields, code: o.totp() } }, back);
     } else if (page.html.includes('/terms"') && o.acceptTerms !== false) {
       const f = form(page, '/terms');
       page = await browser.follow(f.action, { form: f.fields }, back);

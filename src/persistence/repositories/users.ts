@@ -102,6 +102,27 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
       return factorId;
     },
 
+    async totpFactors(id) {
+      const rows = await db
+        .selectFrom('user_factors')
+        .select(['id', 'secret_sealed', 'last_used_step'])
+        .where('user_id', '=', id)
+        .where('kind', '=', 'totp')
+        .execute();
+      return rows.map((r) => ({ id: r.id, seed: masterKey.open(r.secret_sealed ?? '', `user_factors:${r.id}`), lastUsedStep: r.last_used_step }));
+    },
+
+    async recordTotpUse(factorId, step) {
+      // Conditional update: of two requests with the same code, only one moves the step.
+      const result = await db
+        .updateTable('user_factors')
+        .set({ last_used_step: step, last_used_at: clock.now() })
+        .where('id', '=', factorId)
+        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     async recordFailedSignIn(id) {
       const row = await db
         .updateTable('users')
