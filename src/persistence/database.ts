@@ -41,20 +41,7 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
     connection.pragma('busy_timeout = 5000');
     // NORMAL in WAL mode keeps every committed transaction across a process crash.
     connection.pragma('synchronous = NORMAL');
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() });
-    return {
-      engine: 'sqlite',
-      db,
-      ping: async () => {
-        try {
-          await sql`select 1`.execute(db);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      close: () => db.destroy(),
-    };
+    return database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() }));
   }
   const pool = new pg.Pool({
     connectionString: target.url,
@@ -65,9 +52,12 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
   });
   // An idle client losing its server must not crash the process: the pool replaces it.
   pool.on('error', (error) => onPoolError?.(error));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: plugins() });
+  return database('postgres', new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: plugins() }));
+}
+
+function database(engine: Engine, db: Kysely<Schema>): Database {
   return {
-    engine: 'postgres',
+    engine,
     db,
     ping: async () => {
       try {
