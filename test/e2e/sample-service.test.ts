@@ -49,6 +49,8 @@ describe(`browser: sample service (${engine})`, { timeout: 90_000 }, () => {
     browser = await launchBrowser();
     context = await browser.newContext();
     page = await context.newPage();
+    // A loaded CI machine (both engines' suites at once) can be slow; the test's own timeout still bounds it.
+    page.setDefaultTimeout(60_000);
     if (process.env.DEBUG_BROWSER) {
       page.on('response', async (r) =>
         console.log(
