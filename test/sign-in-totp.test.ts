@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { engine } from './helpers/database.js';
-import { application, namespace, PASSWORD } from './helpers/directory.js';
+import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser, text } from './helpers/http-browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { signIn, startAuthorization } from './helpers/sign-in.js';
+import { finishAuthorization, signIn, startAuthorization } from './helpers/sign-in.js';
 
 const SEED = 'KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF';
 const oathtool = (offsetSteps = 0) =>
@@ -81,6 +81,53 @@ describe(`TOTP at sign-in (${engine})`, () => {
     const again = await second.browser.follow(f2.action, { form: { ...f2.fields, code } });
     expect(again.status).toBe(401);
     expect(text(again)).toMatch(/already used|not correct/);
+  });
+
+  it('enrols an authenticator app when the application asks for level 2 and the account has no second factor', async () => {
+    await user(tp, 'enrol.me@agency.gov.sg');
+    const browser = new HttpBrowser();
+    const start = await startAuthorization(tp, { ...app, acrValues: 'urn:techpass:aal2' });
+    let page = await browser.follow(start.url);
+    page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login: 'enrol.me@agency.gov.sg' } });
+    page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } });
+    expect(text(page)).toContain('Set up a second factor');
+    expect(page.html).toContain('<svg');
+    const seed = /data-testid="totp-seed">([^<]+)</.exec(page.html)![1]!.replace(/\s/g, '');
+    const code = (offset = 0) =>
+      execFileSync('oathtool', ['--totp', '-b', `--now=@${Math.floor(Date.now() / 1000) + offset * 30}`, seed], { encoding: 'utf8' }).trim();
+
+    const wrong = form(page, '/enrol-totp');
+    page = await browser.follow(wrong.action, { form: { ...wrong.fields, code: code(5) } });
+    expect(page.status).toBe(401);
+    const me = await tp.server.store.users.findByLogin('enrol.me@agency.gov.sg');
+    expect(await tp.server.store.users.listFactors(me!.id)).toEqual([]);
+
+    const right = form(page, '/enrol-totp');
+    page = await browser.follow(right.action, { form: { ...right.fields, code: code() } }, (u) => u.startsWith(app.redirectUri));
+    if (!page.stopped) page = await browser.follow(form(page, '/terms').action, { form: form(page, '/terms').fields }, (u) => u.startsWith(app.redirectUri));
+    const tokens = await finishAuthorization(start, page.url);
+    expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: 'urn:techpass:aal2' });
+    expect((await tp.server.store.users.listFactors(me!.id)).map((f) => f.kind)).toEqual(['totp']);
+    const actions = (await tp.server.store.audit.list({ targetId: me!.id, limit: 50 })).map((e) => e.action);
+    expect(actions).toContain('mfa.enrolled');
+
+    // From now on the code is asked for every sign-in of this account.
+    const next = await signIn(tp, { ...app, login: 'enrol.me@agency.gov.sg', password: PASSWORD, totp: () => code(1) });
+    expect(next.tokens.claims()?.acr).toBe('urn:techpass:aal2');
+  });
+
+  it('steps a level-1 session up when an application asks for level 2', async () => {
+    await user(tp, 'step.up@agency.gov.sg');
+    const browser = new HttpBrowser();
+    const first = await signIn(tp, { ...app, login: 'step.up@agency.gov.sg', password: PASSWORD, browser });
+    expect(first.tokens.claims()?.acr).toBe('urn:techpass:aal1');
+    const start = await startAuthorization(tp, { ...app, acrValues: 'urn:techpass:aal2' });
+    let page = await browser.follow(start.url, {}, (u) => u.startsWith(app.redirectUri));
+    // No silent single sign-on: the person proves themselves again and adds a second factor.
+    expect(page.stopped).toBe(false);
+    page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login: 'step.up@agency.gov.sg' } });
+    page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } });
+    expect(text(page)).toContain('Set up a second factor');
   });
 
   it('counts wrong codes towards the lockout', async () => {

@@ -12,6 +12,7 @@ import { techpassId } from '../domain/users.js';
 import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerAuthenticatorCommands, registerClearRiskCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, CommandError } from './output.js';
 import { openStore } from './open-store.js';
@@ -106,6 +107,7 @@ namespace
 
 registerAppCommands(program);
 registerGroupCommands(program);
+registerAuthenticatorCommands(program);
 
 const user = program.command('user').description('accounts');
 user
@@ -152,6 +154,8 @@ user
         );
       }),
   );
+
+registerClearRiskCommand(user);
 
 const audit = program.command('audit').description('the audit log');
 audit

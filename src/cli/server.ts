@@ -23,12 +23,14 @@ import type { UserId } from '../domain/ids.js';
 import { DEFAULT_LOCKOUT } from '../domain/lockout.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
+import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
 import { checkApplicationAccess } from '../oidc/access-policy.js';
 import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
 import { providerPages } from '../ui/provider-pages.js';
 import { resolveMasterKey } from './master-key.js';
 import { openStore } from './open-store.js';
+import { pushDeps } from './push-deps.js';
 
 export { StartupError } from './open-store.js';
 
@@ -131,6 +133,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     sessionTtlMs: config.SESSION_TTL * 1000,
     checkAccess,
     factorsOwed: enrolledFactors(store.users),
+    sealer: masterKey,
   };
   await registerSignInRoutes(app, {
     port: interactionPort(() => current!),
@@ -151,6 +154,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       lockout: signIn.lockout,
     },
   });
+
+  await registerAuthenticatorApi(app, { push: pushDeps(store, clock, config) });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
   const jobs = [expiredRowsCleanup(store.oidcModels), ...(transport ? [mailDelivery(store.outbox, transport, clock)] : [])];

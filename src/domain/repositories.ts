@@ -10,7 +10,8 @@ import type { Application, ApplicationChanges, ApplicationSecret, Namespace } fr
 import type { Group, GroupNesting } from './groups.js';
 import type { ApplicationId, GroupId, NamespaceId, UserId } from './ids.js';
 import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-keys.js';
-import type { NewUser, User } from './users.js';
+import type { NewUser, User, UserStatus } from './users.js';
+import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
@@ -44,6 +45,8 @@ export interface RememberedAccounts {
     refs: string[],
   ): Promise<Array<{ ref: string; userId: UserId; amr: string[]; acr: string; authenticatedAt: number; sessionExpiresAt: number | null }>>;
   forget(ref: string): Promise<void>;
+  /** Records a stronger sign-in (a step-up) on a remembered account. */
+  upgrade(ref: string, signIn: { amr: string[]; acr: string }): Promise<void>;
   /** Ends the live sessions behind `refs` (they stay remembered, but need a sign-in again). */
   endSessions(refs: string[]): Promise<void>;
   endSessionsOfUser(userId: UserId): Promise<void>;
@@ -174,3 +177,48 @@ export interface SigningKeyRepository {
 }
 
 export type { ApplicationId };
+
+/**
+ * The TechPass Authenticator's storage: devices, one-time enrolment links and push
+ * challenges. Every change that must happen once (a link used, a challenge
+ * answered, an approval used by a sign-in) is a conditional update that answers
+ * whether this caller won, so two requests racing cannot both succeed.
+ */
+export interface PushRepository {
+  /** Stores a link (only the digest of its secret) and answers its id. */
+  createEnrolmentLink(link: { userId: UserId; digest: string; createdBy: string; expiresAt: number }): Promise<string>;
+  /** Marks the link used if it is live and the digest matches; answers its user, or null if unknown, used or expired. */
+  consumeEnrolmentLink(id: string, digest: string): Promise<UserId | null>;
+  addDevice(userId: UserId, device: { name: string; publicKeyJwk: AuthenticatorDevice['publicKeyJwk'] }): Promise<AuthenticatorDevice>;
+  findDevice(id: string): Promise<AuthenticatorDevice | null>;
+  devicesOf(userId: UserId): Promise<AuthenticatorDevice[]>;
+  touchDevice(id: string): Promise<void>;
+  /**
+   * Creates a challenge unless the account already has `limit` pending, unexpired
+   * ones. Counting and inserting are serialised per account.
+   */
+  createChallenge(
+    challenge: Omit<PushChallenge, 'id' | 'status' | 'outcome' | 'answeredAt' | 'deviceId' | 'consumedAt' | 'createdAt'>,
+    limit: number,
+  ): Promise<{ ok: true; value: PushChallenge } | { ok: false; conflict: 'too_many_outstanding' }>;
+  findChallenge(id: string): Promise<PushChallenge | null>;
+  /** The account's pending challenges that have not expired, newest first. */
+  pendingChallenges(userId: UserId): Promise<PushChallenge[]>;
+  /** Closes a pending, unexpired challenge with the device's answer; false if it was closed or expired meanwhile. */
+  settleChallenge(id: string, answer: { status: 'approved' | 'denied' | 'reported'; outcome: PushOutcome; deviceId: string }): Promise<boolean>;
+  /** Marks a pending challenge whose time is up as expired. */
+  markExpired(id: string): Promise<void>;
+  /** Expires every pending challenge of the account (on a pause or a fraud report); answers how many. */
+  expirePending(userId: UserId): Promise<number>;
+  /** Wrong numbers and denials of the account answered since `since`. */
+  failuresSince(userId: UserId, since: number): Promise<number>;
+  pausedUntil(userId: UserId): Promise<number | null>;
+  pause(userId: UserId, until: number): Promise<void>;
+  /** Records that a sign-in used an approved challenge; false if it was not approved or was already used. */
+  consumeApproval(id: string): Promise<boolean>;
+}
+
+/** Account status changes that must not overwrite a concurrent one: `from` is checked in the update. */
+export interface AccountStatuses {
+  changeStatus(id: UserId, from: readonly UserStatus[], to: UserStatus): Promise<boolean>;
+}

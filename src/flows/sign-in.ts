@@ -5,18 +5,18 @@
  * when the flow completes, it returns the result to hand back to the provider.
  */
 import { randomBytes } from 'node:crypto';
-import { acrFor, amrFor } from '../domain/assurance.js';
+import { acrFor, amrFor, assuranceLevel } from '../domain/assurance.js';
 import { asApplicationId, asNamespaceId, type UserId } from '../domain/ids.js';
 import { shouldLock, type LockoutPolicy } from '../domain/lockout.js';
 import type { FlowRepository } from '../domain/flows/flow.js';
-import { SIGN_IN_FLOW_TTL_MS, transition, type Refusal, type SignInEvent, type SignInFlow } from '../domain/flows/sign-in.js';
+import { SIGN_IN_FLOW_TTL_MS, transition, type Refusal, type SecondFactorStep, type SignInEvent, type SignInFlow } from '../domain/flows/sign-in.js';
 import type { AuditLog, ClientDirectory, NamespaceScope, RateLimiter, RememberedAccounts, UserRepository } from '../domain/repositories.js';
 import { techpassId, type User } from '../domain/users.js';
 import type { NamespaceId } from '../domain/ids.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
-import { checkTotp } from '../strategies/totp/totp.js';
+import { checkTotp, newTotpSeed, totpUri } from '../strategies/totp/totp.js';
 
 /** The factors the policy asks for after a password: every TOTP factor the account has enrolled. */
 export function enrolledFactors(users: UserRepository) {
@@ -33,6 +33,8 @@ export interface InteractionFacts {
   requestedPrompts: string[];
   /** The account of the browser's provider session, when there is one. */
   sessionAccountId?: string;
+  /** The assurance level the application asked for (acr_values), 1 when it did not. */
+  requestedAal?: number;
 }
 
 export type AccessDecision = { ok: true } | { ok: false; reason: 'sign_in_disabled' | 'not_assigned' };
@@ -52,8 +54,10 @@ export interface SignInDeps {
   sessionTtlMs: number;
   /** Whether the application's switches let this user in (enable sign-in, assignment required). */
   checkAccess(clientId: string, userId: UserId): Promise<AccessDecision>;
-  /** Factors the policy still asks for after a password (MFA issue); none yet. */
+  /** Second factors the account has enrolled (strategy ids). */
   factorsOwed(user: User): Promise<string[]>;
+  /** Seals and opens secrets kept in a flow until they are confirmed (TOTP seeds being enrolled). */
+  sealer: { seal(value: string, context: string): string; open(sealed: string, context: string): string };
 }
 
 export type InteractionResult =
@@ -64,8 +68,7 @@ export type InteractionResult =
 export type SignInProblem = 'wrong_password' | 'wrong_code' | 'reused_code' | 'expired' | 'stale';
 
 export type SignInOutcome =
-  | { kind: 'show'; flow: SignInFlow; problem?: SignInProblem }
-  | { kind: 'finish'; flow: SignInFlow; result: InteractionResult };
+  { kind: 'show'; flow: SignInFlow; problem?: SignInProblem } | { kind: 'finish'; flow: SignInFlow; result: InteractionResult };
 
 export interface RememberedChoice {
   ref: string;
@@ -74,8 +77,7 @@ export interface RememberedChoice {
   live: boolean;
 }
 
-const show = (flow: SignInFlow, problem?: SignInProblem): SignInOutcome =>
-  problem ? { kind: 'show', flow, problem } : { kind: 'show', flow };
+const show = (flow: SignInFlow, problem?: SignInProblem): SignInOutcome => (problem ? { kind: 'show', flow, problem } : { kind: 'show', flow });
 
 /** Finds the flow of this interaction or opens one in the state the interaction calls for. */
 export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, remembered: RememberedChoice[]): Promise<SignInOutcome> {
@@ -90,7 +92,7 @@ export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, reme
     state: 'identify',
     interactionUid: facts.uid,
     userId: null,
-    requestedAal: 1,
+    requestedAal: facts.requestedAal ?? 1,
     methodsDone: [],
     context: { clientId: facts.clientId, applicationName: client?.application.name ?? facts.clientId },
     csrf: randomBytes(24).toString('base64url'),
@@ -138,6 +140,19 @@ export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, reme
   return show(flow);
 }
 
+/**
+ * What a person must still do after a first step that gave `amr`: an enrolled
+ * second factor is always asked for; an application asking for level 2 or more
+ * (acr_values) gets it, and an account without a second factor enrols one first.
+ */
+async function secondFactorStep(deps: SignInDeps, flow: SignInFlow, user: User, amr: string[]): Promise<SecondFactorStep> {
+  if (assuranceLevel(amr) >= Math.max(2, flow.requestedAal) || amr.includes('otp')) return { kind: 'none' };
+  const enrolled = await deps.factorsOwed(user);
+  if (enrolled.length > 0) return { kind: 'factors', owed: enrolled };
+  if (flow.requestedAal < 2) return { kind: 'none' };
+  return { kind: 'enrol', sealedSeed: deps.sealer.seal(newTotpSeed(), `flows:${flow.id}`) };
+}
+
 /** Applies an event and saves it; a concurrent change makes this one lose. */
 async function advance(deps: SignInDeps, flow: SignInFlow, event: SignInEvent): Promise<SignInFlow | 'expired' | 'not_allowed' | 'stale'> {
   const moved = transition(flow, event, deps.clock.now());
@@ -165,6 +180,7 @@ async function completeLogin(deps: SignInDeps, flow: SignInFlow, rememberRef?: s
   const acr = acrFor(amr);
   await deps.users.recordSignIn(userId);
   const ref = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt: deps.clock.now() + deps.sessionTtlMs }));
+  if (rememberRef && flow.methodsDone.length > 1) await deps.remembered.upgrade(rememberRef, { amr, acr });
   await deps.audit.append({
     actor: userId,
     action: 'sign_in.succeeded',
@@ -224,7 +240,7 @@ export async function submitPassword(deps: SignInDeps, flow: SignInFlow, passwor
   // The application's switches are checked before anything completes, so a refusal is shown from here.
   const decision = await deps.checkAccess(flow.context.clientId, user.id);
   if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
-  const next = await advance(deps, flow, { type: 'password_verified', userId: user.id, factorsOwed: await deps.factorsOwed(user) });
+  const next = await advance(deps, flow, { type: 'password_verified', userId: user.id, next: await secondFactorStep(deps, flow, user, ['pwd']) });
   if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
   return next.state === 'completed' ? completeLogin(deps, next) : show(next);
 }
@@ -245,19 +261,56 @@ export async function submitTotp(deps: SignInDeps, flow: SignInFlow, code: strin
     if (check.ok && (await deps.users.recordTotpUse(factor.id, check.step))) {
       const next = await advance(deps, flow, { type: 'factor_verified', method: 'otp' });
       if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-      return next.state === 'completed' ? completeLogin(deps, next) : show(next);
+      return next.state === 'completed' ? completeLogin(deps, next, next.context.remembered) : show(next);
     }
     reused ||= check.ok || (!check.ok && check.reason === 'reused');
   }
   await deps.rateLimits.hit(addressKey, deps.lockout.windowMs);
   const failures = await deps.users.recordFailedSignIn(userId);
-  await deps.audit.append({ actor: 'anonymous', action: 'sign_in.totp_failed', targetType: 'user', targetId: userId, ip, data: { failures, reused } });
+  await deps.audit.append({
+    actor: 'anonymous',
+    action: 'sign_in.totp_failed',
+    targetType: 'user',
+    targetId: userId,
+    ip,
+    data: { failures, reused },
+  });
   if (shouldLock(failures, deps.lockout)) {
     await deps.users.lock(userId);
     await deps.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: userId, ip, data: { failures } });
     return refuse(deps, flow, 'locked');
   }
   return show(flow, reused ? 'reused_code' : 'wrong_code');
+}
+
+/** What the enrolment page shows: the otpauth:// URI (for the QR code) and the seed for typing in. */
+export async function totpEnrolment(deps: SignInDeps, flow: SignInFlow): Promise<{ uri: string; seed: string } | null> {
+  if (flow.state !== 'enrol' || !flow.context.enrolment || !flow.userId) return null;
+  const user = await deps.users.findById(flow.userId);
+  if (!user) return null;
+  const seed = deps.sealer.open(flow.context.enrolment.sealedSeed, `flows:${flow.id}`);
+  return { uri: totpUri(seed, techpassId(user)), seed };
+}
+
+/** Confirms a new TOTP factor with a code from the app; the factor is saved only then. */
+export async function confirmTotpEnrolment(deps: SignInDeps, flow: SignInFlow, code: string): Promise<SignInOutcome> {
+  if (flow.state !== 'enrol' || !flow.context.enrolment || !flow.userId) return show(flow, 'stale');
+  const seed = deps.sealer.open(flow.context.enrolment.sealedSeed, `flows:${flow.id}`);
+  const check = checkTotp(seed, code, deps.clock.now(), null);
+  if (!check.ok) return show(flow, 'wrong_code');
+  const next = await advance(deps, flow, { type: 'factor_enrolled', method: 'otp' });
+  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+  const factorId = await deps.users.addTotpFactor(flow.userId, 'Authenticator app', seed);
+  // The confirming code is spent: it cannot complete another sign-in.
+  await deps.users.recordTotpUse(factorId, check.step);
+  await deps.audit.append({
+    actor: flow.userId,
+    action: 'mfa.enrolled',
+    targetType: 'user',
+    targetId: flow.userId,
+    data: { method: 'otp', factorId },
+  });
+  return completeLogin(deps, next, next.context.remembered);
 }
 
 /** The person picked a remembered account: single sign-on if its session is live, else its password. */
@@ -268,9 +321,10 @@ export async function pickAccount(deps: SignInDeps, flow: SignInFlow, choice: Re
   if (choice.live && user.lockedAt === null && user.status === 'active') {
     const decision = await deps.checkAccess(flow.context.clientId, user.id);
     if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
-    const next = await advance(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref });
+    const step = await secondFactorStep(deps, flow, user, choice.amr);
+    const next = await advance(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref, next: step });
     if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-    return completeLogin(deps, next, choice.ref);
+    return next.state === 'completed' ? completeLogin(deps, next, choice.ref) : show(next);
   }
   const next = await advance(deps, flow, { type: 'remembered_expired', login: techpassId(user) });
   return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);

@@ -19,6 +19,8 @@ import {
   submitIdentifier,
   submitPassword,
   submitTotp,
+  confirmTotpEnrolment,
+  totpEnrolment,
   useAnotherAccount,
   type InteractionFacts,
   type InteractionResult,
@@ -30,7 +32,18 @@ import {
 import { readRememberedRefs, writeRememberedRefs } from '../platform/signed-cookie.js';
 import { constantTimeEqual } from '../platform/secrets.js';
 import { renderPage } from '../ui/layout.js';
-import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, TermsPage, TotpPage, type FormContext } from '../ui/sign-in-pages.js';
+import {
+  EnrolTotpPage,
+  ErrorPage,
+  IdentifyPage,
+  PasswordPage,
+  PickerPage,
+  RefusedPage,
+  TermsPage,
+  TotpPage,
+  type FormContext,
+} from '../ui/sign-in-pages.js';
+import { qrSvg } from '../ui/qr.js';
 import { TECHPASS_CSS } from '../ui/techpass-css.js';
 import { setPageHeaders } from './security-headers.js';
 
@@ -125,6 +138,11 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           return RefusedPage({ f, refusal: flow.context.refusal ?? 'refused', correlationId: request.id });
         case 'factors':
           return TotpPage({ f, problem });
+        case 'enrol': {
+          const enrolment = await totpEnrolment(deps.signIn, flow);
+          if (!enrolment) return ErrorPage({ error: 'expired', correlationId: request.id });
+          return EnrolTotpPage({ f, qr: await qrSvg(enrolment.uri), seed: enrolment.seed, problem });
+        }
         case 'completed':
           return ErrorPage({ error: 'expired', correlationId: request.id });
       }
@@ -155,6 +173,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           return render(request, reply, await submitIdentifier(deps.signIn, flow, body.login));
         case 'password':
           return render(request, reply, await submitPassword(deps.signIn, flow, body.password ?? '', request.ip));
+        case 'enrol-totp':
+          return render(request, reply, await confirmTotpEnrolment(deps.signIn, flow, body.code ?? ''));
         case 'totp':
           return render(request, reply, await submitTotp(deps.signIn, flow, body.code ?? '', request.ip));
         case 'another':

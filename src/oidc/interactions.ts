@@ -54,6 +54,13 @@ export function signInPolicy(deps: InteractionDeps) {
       return decision.ok ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   );
+  policy.get('login')!.checks.add(
+    new Check('acr_values', 'the session does not reach the assurance the application asked for', (ctx: KoaContextWithOIDC) => {
+      if (!ctx.oidc.session?.accountId || ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
+      const asked = requestedLevel(ctx.oidc.params?.acr_values as string | undefined);
+      return asked > levelOf(ctx.oidc.session.acr) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    }),
+  );
   policy.get('consent')!.checks.add(
     new Check('terms_of_use', 'the terms of use of this application are not accepted', async (ctx: KoaContextWithOIDC) => {
       const accountId = ctx.oidc.session?.accountId;
@@ -66,6 +73,16 @@ export function signInPolicy(deps: InteractionDeps) {
     }),
   );
   return policy;
+}
+
+/** The highest level among acr_values (`urn:techpass:aalN`), 1 when none is asked for. */
+function requestedLevel(acrValues: string | undefined): number {
+  return Math.max(1, ...(acrValues ?? '').split(' ').map(levelOf));
+}
+
+function levelOf(acr: string | undefined): number {
+  const match = /^urn:techpass:aal([123])$/.exec(acr ?? '');
+  return match ? Number(match[1]) : 0;
 }
 
 /** What the HTTP layer may ask of the provider about an interaction. */
@@ -92,6 +109,7 @@ export function interactionPort(current: () => Provider): InteractionPort {
       if (promptName === 'select_account' && !requested.includes('select_account')) requested.push('select_account');
       return {
         uid: details.uid,
+        requestedAal: requestedLevel(params.acr_values),
         prompt: promptName === 'consent' ? 'consent' : 'login',
         clientId: String(params.client_id),
         ...(params.login_hint ? { loginHint: params.login_hint } : {}),

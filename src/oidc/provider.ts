@@ -64,6 +64,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     pkce: { required: () => true },
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
+    acrValues: ['urn:techpass:aal1', 'urn:techpass:aal2', 'urn:techpass:aal3'],
     // Like Entra ID: applications allowed the refresh grant get a refresh token
     // with every sign-in, without having to ask for offline_access.
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),

@@ -8,12 +8,14 @@ import type { Database } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
 import { signIn } from './migrations/0002-sign-in.js';
 import { applicationCredentials } from './migrations/0003-application-credentials.js';
+import { pushAuthenticator } from './migrations/0004-push-authenticator.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
     '0001-foundation': foundation(database.engine),
     '0002-sign-in': signIn,
     '0003-application-credentials': applicationCredentials,
+    '0004-push-authenticator': pushAuthenticator,
   };
 }
 

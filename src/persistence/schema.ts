@@ -237,6 +237,49 @@ export interface RateLimitsTable {
   count: number;
 }
 
+export interface AuthenticatorDevicesTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** The public key as JSON (JWK: kty, crv, x, y). */
+  public_key_jwk: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface AuthenticatorEnrolmentsTable {
+  id: string;
+  digest: string;
+  user_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface PushChallengesTable {
+  id: string;
+  user_id: string;
+  number: number;
+  status: string;
+  outcome: string | null;
+  flow_id: string | null;
+  application_name: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+  expires_at: number;
+  answered_at: number | null;
+  device_id: string | null;
+  consumed_at: number | null;
+}
+
+export interface PushPausesTable {
+  user_id: string;
+  paused_until: number;
+  created_at: number;
+}
+
 export interface Schema {
   flows: FlowsTable;
   remembered_accounts: RememberedAccountsTable;
@@ -260,6 +303,10 @@ export interface Schema {
   oidc_models: OidcModelsTable;
   job_leases: JobLeasesTable;
   mail_outbox: MailOutboxTable;
+  authenticator_devices: AuthenticatorDevicesTable;
+  authenticator_enrolments: AuthenticatorEnrolmentsTable;
+  push_challenges: PushChallengesTable;
+  push_pauses: PushPausesTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

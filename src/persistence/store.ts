@@ -7,11 +7,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import type { FlowRepository } from '../domain/flows/flow.js';
 import type {
+  AccountStatuses,
   AuditLog,
   ClientDirectory,
   NamespaceRepository,
   NamespaceScope,
   PasswordResets,
+  PushRepository,
   RateLimiter,
   RememberedAccounts,
   SigningKeyRepository,
@@ -34,6 +36,7 @@ import { signingKeyRepository } from './repositories/signing-keys.js';
 import { userRepository } from './repositories/users.js';
 import { flowRepository, passwordResets, rateLimiter, rememberedAccounts } from './repositories/sign-in-state.js';
 import { termsAcceptances } from './repositories/terms.js';
+import { accountStatuses, pushRepository } from './repositories/push.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -49,6 +52,8 @@ export interface Repositories {
   readonly rememberedAccounts: RememberedAccounts;
   readonly passwordResets: PasswordResets;
   readonly rateLimits: RateLimiter;
+  readonly push: PushRepository;
+  readonly accountStatuses: AccountStatuses;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -82,6 +87,8 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     rememberedAccounts: rememberedAccounts(db, clock),
     passwordResets: passwordResets(db, clock),
     rateLimits: rateLimiter(db, clock),
+    push: pushRepository(db, clock),
+    accountStatuses: accountStatuses(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId),

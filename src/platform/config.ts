@@ -43,6 +43,8 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
+  /** Seconds a push (number-matching) challenge waits for an answer on the phone. */
+  PUSH_CHALLENGE_TTL: seconds(5, 600).default(90),
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
   /** Failed passwords allowed from one address in 15 minutes, across all accounts, before it is slowed down. */
   THROTTLE_FAILURES_PER_IP: z.coerce.number().int().min(3).max(100_000).default(50),

@@ -13,7 +13,9 @@ export function ResetRequestPage({ csrf, login, problem }: { csrf: string; login
         <FormLabel htmlFor="login">TechPass ID</FormLabel>
         <FormControl id="login" name="login" type="text" autoComplete="username" required autoFocus defaultValue={login ?? ''} />
         <div className="tp-actions">
-          <Button type="submit" variant="primary">Send reset link</Button>
+          <Button type="submit" variant="primary">
+            Send reset link
+          </Button>
         </div>
       </form>
     </Layout>
@@ -44,7 +46,9 @@ export function ResetFormPage({ csrf, action, problem }: { csrf: string; action:
         </FormLabel>
         <FormControl id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} />
         <div className="tp-actions">
-          <Button type="submit" variant="primary">Set password</Button>
+          <Button type="submit" variant="primary">
+            Set password
+          </Button>
         </div>
       </form>
     </Layout>
@@ -95,7 +99,9 @@ export function ChangePasswordPage({ csrf, login, problem }: { csrf: string; log
         </FormLabel>
         <FormControl id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} />
         <div className="tp-actions">
-          <Button type="submit" variant="primary">Change password</Button>
+          <Button type="submit" variant="primary">
+            Change password
+          </Button>
           <a href="/login/reset">Forgot your password?</a>
         </div>
       </form>

@@ -51,7 +51,9 @@ export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: st
           placeholder="name@agency.gov.sg or your username"
         />
         <div className="tp-actions">
-          <Button type="submit" variant="primary">Next</Button>
+          <Button type="submit" variant="primary">
+            Next
+          </Button>
         </div>
       </form>
       <p className="tp-meta">
@@ -75,7 +77,9 @@ export function PasswordPage({ f, login, problem }: { f: FormContext; login: str
         <FormLabel htmlFor="password">Password</FormLabel>
         <FormControl id="password" name="password" type="password" autoComplete="current-password" required autoFocus />
         <div className="tp-actions">
-          <Button type="submit" variant="primary">Sign in</Button>
+          <Button type="submit" variant="primary">
+            Sign in
+          </Button>
           <a href={`/login/reset?login=${encodeURIComponent(login)}`}>Forgot your password?</a>
         </div>
       </form>
@@ -103,6 +107,37 @@ export function TotpPage({ f, problem }: { f: FormContext; problem?: string | un
         <div className="tp-actions">
           <Button type="submit" variant="primary">
             Verify
+          </Button>
+        </div>
+      </form>
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+export function EnrolTotpPage({ f, qr, seed, problem }: { f: FormContext; qr: string; seed: string; problem?: string | undefined }) {
+  return (
+    <Layout title="Set up your authenticator app" wide>
+      <h1>Set up a second factor</h1>
+      <p className="tp-sub">
+        {f.applicationName} asks for a second factor. Scan this code with an authenticator app (such as Microsoft or Google Authenticator), then enter
+        the 6-digit code it shows.
+      </p>
+      <Problem message={problem} />
+      <div className="tp-qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: qr }} />
+      <p>
+        Cannot scan? Enter this key in the app:{' '}
+        <code className="tp-seed" data-testid="totp-seed">
+          {seed.match(/.{1,4}/g)?.join(' ')}
+        </code>
+      </p>
+      <form method="post" action={`${f.action}/enrol-totp`}>
+        <Hidden csrf={f.csrf} />
+        <FormLabel htmlFor="code">Code from the app</FormLabel>
+        <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
+        <div className="tp-actions">
+          <Button type="submit" variant="primary">
+            Verify and continue
           </Button>
         </div>
       </form>
@@ -182,7 +217,9 @@ export function TermsPage({ f, version }: { f: FormContext; version: number }) {
       <form method="post" action={`${f.action}/terms`}>
         <Hidden csrf={f.csrf} />
         <div className="tp-actions">
-          <Button type="submit" variant="primary">Accept and continue</Button>
+          <Button type="submit" variant="primary">
+            Accept and continue
+          </Button>
         </div>
       </form>
       <Cancel f={f} />

@@ -27,5 +27,8 @@ body { background: #f3f5f8; min-height: 100vh; display: flex; flex-direction: co
 .tp-account-state { font-size: .75rem; color: #5d6785; }
 .tp-terms { max-height: 16rem; overflow: auto; border: 1px solid #d0d5dd; border-radius: .5rem; padding: 1rem; font-size: .9rem; background: #fafbfc; margin-bottom: 1rem; }
 .tp-meta { color: #5d6785; font-size: .8rem; margin-top: 1.25rem; }
+.tp-qr { width: 220px; height: 220px; margin: 0 auto 1rem; }
+.tp-qr svg { width: 100%; height: 100%; }
+.tp-seed { font-size: 1rem; letter-spacing: .05em; }
 .tp-footer { color: #5d6785; font-size: .8rem; padding: 1.25rem 0; }
 `;

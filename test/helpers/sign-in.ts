@@ -20,6 +20,8 @@ export interface SignInOptions {
   acceptTerms?: boolean;
   /** Answers the TOTP page, e.g. with a code from oathtool. */
   totp?: () => string;
+  /** The assurance the application asks for, e.g. urn:techpass:aal2. */
+  acrValues?: string;
 }
 
 export async function rpConfig(tp: TestServer, clientId: string, clientSecret?: string): Promise<client.Configuration> {
@@ -49,6 +51,7 @@ export async function startAuthorization(tp: TestServer, o: Omit<SignInOptions, 
     state,
     nonce,
     ...(o.prompt ? { prompt: o.prompt } : {}),
+    ...(o.acrValues ? { acr_values: o.acrValues } : {}),
   });
   return { config, url: url.toString(), verifier, state, nonce };
 }

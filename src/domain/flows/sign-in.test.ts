@@ -32,11 +32,11 @@ describe('sign-in flow transitions', () => {
 
   it('completes after a password when no factor is owed, and asks for factors when some are', () => {
     const user = asUserId('usr_1');
-    expect(transition(flow('password'), { type: 'password_verified', userId: user, factorsOwed: [] }, 1)).toMatchObject({
+    expect(transition(flow('password'), { type: 'password_verified', userId: user, next: { kind: 'none' } }, 1)).toMatchObject({
       ok: true,
       flow: { state: 'completed', userId: user, methodsDone: ['pwd'] },
     });
-    const owed = transition(flow('password'), { type: 'password_verified', userId: user, factorsOwed: ['otp'] }, 1);
+    const owed = transition(flow('password'), { type: 'password_verified', userId: user, next: { kind: 'factors', owed: ['otp'] } }, 1);
     expect(owed).toMatchObject({ ok: true, flow: { state: 'factors', context: { factorsOwed: ['otp'] } } });
     if (!owed.ok) return;
     expect(transition(owed.flow, { type: 'factor_verified', method: 'otp' }, 2)).toMatchObject({
@@ -45,8 +45,21 @@ describe('sign-in flow transitions', () => {
     });
   });
 
+  it('asks to enrol a factor when the sign-in needs one the account does not have, then completes', () => {
+    const enrol = transition(
+      flow('password'),
+      { type: 'password_verified', userId: asUserId('u'), next: { kind: 'enrol', sealedSeed: 'sealed' } },
+      1,
+    );
+    expect(enrol).toMatchObject({ ok: true, flow: { state: 'enrol', context: { enrolment: { sealedSeed: 'sealed' } } } });
+    if (!enrol.ok) return;
+    const done = transition(enrol.flow, { type: 'factor_enrolled', method: 'otp' }, 2);
+    expect(done).toMatchObject({ ok: true, flow: { state: 'completed', methodsDone: ['pwd', 'otp'] } });
+    if (done.ok) expect(done.flow.context.enrolment).toBeUndefined();
+  });
+
   it('refuses an event the state does not accept, so a replayed post cannot skip a step', () => {
-    expect(transition(flow('identify'), { type: 'password_verified', userId: asUserId('u'), factorsOwed: [] }, 1)).toEqual({
+    expect(transition(flow('identify'), { type: 'password_verified', userId: asUserId('u'), next: { kind: 'none' } }, 1)).toEqual({
       ok: false,
       reason: 'not_allowed',
     });

@@ -13,6 +13,7 @@ export type SignInState =
   | 'identify' // asks for the TechPass ID
   | 'password' // asks for the password of the identified account
   | 'factors' // further factors the policy still asks for (MFA)
+  | 'enrol' // the sign-in needs a second factor the account has not enrolled yet
   | 'terms' // terms of use for this application
   | 'refused' // an end state with a reason shown to the person
   | 'completed'; // handed back to the provider
@@ -27,6 +28,8 @@ export interface SignInContext {
   refusal?: Refusal;
   /** Factors still owed after the password, by strategy id. */
   factorsOwed?: string[];
+  /** A TOTP seed offered for enrolment, sealed under the master key until confirmed. */
+  enrolment?: { sealedSeed: string };
   amr?: string[];
   /** Set when the browser's remembered account continued with single sign-on. */
   remembered?: string;
@@ -39,13 +42,17 @@ export type SignInEvent =
   | { type: 'use_another_account' }
   | { type: 'identified'; login: string; federated: boolean }
   | { type: 'password_failed' }
-  | { type: 'password_verified'; userId: UserId; factorsOwed: string[] }
+  | { type: 'password_verified'; userId: UserId; next: SecondFactorStep }
   | { type: 'factor_verified'; method: string }
-  | { type: 'remembered_session'; userId: UserId; amr: string[]; ref: string }
+  | { type: 'factor_enrolled'; method: string }
+  | { type: 'remembered_session'; userId: UserId; amr: string[]; ref: string; next: SecondFactorStep }
   | { type: 'remembered_expired'; login: string }
   | { type: 'refuse'; refusal: Refusal }
   | { type: 'terms_accepted' }
   | { type: 'complete' };
+
+/** What a verified first step still needs: nothing, enrolled factors, or enrolling one. */
+export type SecondFactorStep = { kind: 'none' } | { kind: 'factors'; owed: string[] } | { kind: 'enrol'; sealedSeed: string };
 
 type Handler = (flow: SignInFlow, event: SignInEvent) => SignInFlow | null;
 
@@ -64,7 +71,7 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
   choose_account: {
     use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
     remembered_session: (f, e) =>
-      e.type === 'remembered_session' ? to('completed', f, { userId: e.userId, methodsDone: e.amr }, { remembered: e.ref, amr: e.amr }) : null,
+      e.type === 'remembered_session' ? afterFirstStep({ ...f, context: { ...f.context, remembered: e.ref } }, e.userId, e.amr, e.next) : null,
     remembered_expired: (f, e) => (e.type === 'remembered_expired' ? to('password', f, {}, { login: e.login }) : null),
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
@@ -80,15 +87,7 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
   password: {
     use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
     password_failed: (f) => f,
-    password_verified: (f, e) =>
-      e.type === 'password_verified'
-        ? to(
-            e.factorsOwed.length ? 'factors' : 'completed',
-            f,
-            { userId: e.userId, methodsDone: ['pwd'] },
-            { factorsOwed: e.factorsOwed, amr: ['pwd'] },
-          )
-        : null,
+    password_verified: (f, e) => (e.type === 'password_verified' ? afterFirstStep(f, e.userId, ['pwd'], e.next) : null),
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   factors: {
@@ -100,6 +99,14 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
     },
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
+  enrol: {
+    factor_enrolled: (f, e) => {
+      if (e.type !== 'factor_enrolled') return null;
+      const done = [...new Set([...f.methodsDone, e.method])];
+      return to('completed', f, { methodsDone: done }, { amr: done, enrolment: undefined });
+    },
+    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+  },
   terms: {
     terms_accepted: (f) => to('completed', f),
     complete: (f) => to('completed', f),
@@ -108,6 +115,18 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
   refused: {},
   completed: {},
 };
+
+function afterFirstStep(f: SignInFlow, userId: UserId, methods: string[], next: SecondFactorStep): SignInFlow {
+  const base = { userId, methodsDone: methods };
+  switch (next.kind) {
+    case 'none':
+      return to('completed', f, base, { amr: methods });
+    case 'factors':
+      return to('factors', f, base, { amr: methods, factorsOwed: next.owed });
+    case 'enrol':
+      return to('enrol', f, base, { amr: methods, enrolment: { sealedSeed: next.sealedSeed } });
+  }
+}
 
 export function transition(flow: SignInFlow, event: SignInEvent, now: number): Transition<SignInFlow> {
   if (flow.expiresAt <= now) return { ok: false, reason: 'expired' };

@@ -4,6 +4,7 @@
  * later than the last one used, so each code works once.
  */
 import { Secret, TOTP } from 'otpauth';
+import { randomBytes } from 'node:crypto';
 
 export const TOTP_PERIOD_MS = 30_000;
 
@@ -18,4 +19,21 @@ export function checkTotp(seedBase32: string, code: string, now: number, lastUse
   const step = Math.floor(now / TOTP_PERIOD_MS) + delta;
   if (lastUsedStep !== null && step <= lastUsedStep) return { ok: false, reason: 'reused' };
   return { ok: true, step };
+}
+
+/** A new 160-bit seed, base32, as RFC 4226 recommends. */
+export function newTotpSeed(): string {
+  return new Secret({ buffer: randomBytes(20).buffer as ArrayBuffer }).base32;
+}
+
+/** The otpauth:// URI an authenticator app scans (issuer TechPass, account = the TechPass ID). */
+export function totpUri(seedBase32: string, account: string): string {
+  return new TOTP({
+    issuer: 'TechPass',
+    label: account,
+    secret: Secret.fromBase32(seedBase32),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: TOTP_PERIOD_MS / 1000,
+  }).toString();
 }

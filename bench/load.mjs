@@ -1,0 +1,99 @@
+/**
+ * Load generation (runs on the bench's own core). Single-request scenarios go through
+ * autocannon (keep-alive connections, optional per-request setup for tokens that change
+ * with every call). The sign-in scenario is a closed loop of virtual clients, each walking
+ * the whole journey with the test suite's HttpBrowser and completeSignIn, so a step added
+ * to the flow (TOTP) is walked here too.
+ */
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import * as client from 'openid-client';
+import { testHelper } from './helpers.mjs';
+
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+export const form = (fields) => new URLSearchParams(fields).toString();
+export const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/**
+ * Runs one request shape against `url` for `duration` seconds over `connections`
+ * connections (at most `rate` requests/s in total when given).
+ */
+export async function hammer(url, spec, { connections, duration, rate }) {
+  const { setupRequest, onResponse, ...request } = spec;
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    timeout: 10,
+    ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}),
+    requests: [{ method: 'GET', ...request, ...(setupRequest ? { setupRequest } : {}), ...(onResponse ? { onResponse } : {}) }],
+  });
+  const ok = result['2xx'];
+  return {
+    ok,
+    failed: result.non2xx + result.errors + result.timeouts,
+    rps: ok / duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+/** `concurrency` virtual clients call `once(i)` back to back for `duration` seconds. */
+export async function closedLoop(once, { concurrency, duration }) {
+  const started = performance.now();
+  const deadline = started + duration * 1000;
+  const latencies = [];
+  let failed = 0;
+  let lastError;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        try {
+          await once(n++);
+          latencies.push(performance.now() - t);
+        } catch (error) {
+          failed += 1;
+          lastError = error;
+        }
+      }
+    }),
+  );
+  if (failed && !latencies.length) throw lastError;
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), lastError };
+}
+
+/**
+ * A relying party and its users' browsers: `signIn(login)` runs authorization request
+ * → sign-in pages → code → token exchange, and answers the tokens.
+ */
+export async function signInDriver({ issuer, clientId, clientSecret, redirectUri, password }) {
+  const { HttpBrowser } = await testHelper('http-browser');
+  const { completeSignIn, finishAuthorization } = await testHelper('sign-in', { with: ['http-browser'] });
+  const config = await client.discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), {
+    execute: [client.allowInsecureRequests],
+  });
+  const back = (url) => url.startsWith(redirectUri);
+  return async function signIn(login) {
+    const browser = new HttpBrowser();
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const first = await browser.follow(url.toString(), {}, back);
+    const last = first.stopped ? first : await completeSignIn(browser, first, { clientId, clientSecret, redirectUri, login, password });
+    if (!last.stopped) throw new Error(`sign-in of ${login} stopped at ${last.url} (${last.status})`);
+    return finishAuthorization({ config, verifier, state, nonce }, last.url);
+  };
+}

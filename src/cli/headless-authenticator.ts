@@ -1,0 +1,152 @@
+/**
+ * The headless TechPass Authenticator: the same protocol as the installable web
+ * app, with the device key in a local JSON file (mode 0600) instead of IndexedDB.
+ * For automation and tests. It talks to the server over HTTP only; it never
+ * opens the database.
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  AUTHENTICATOR_API,
+  DEVICE_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  type AnswerChallengeAnswer,
+  type DeviceChallengesAnswer,
+  type EnrolDeviceAnswer,
+} from '../contracts/authenticator.js';
+import { ErrorCodes } from '../contracts/errors.js';
+import { canonicalAnswer, canonicalDeviceRequest, type PushDecision } from '../domain/push.js';
+import { bodyDigest, generateDeviceKey, signAsDevice, type DevicePublicJwk } from '../platform/device-keys.js';
+import { ENROLMENT_PATH } from '../flows/push.js';
+import { CommandError } from './output.js';
+
+export interface DeviceStore {
+  version: 1;
+  /** The TechPass server the device is enrolled with (its public URL). */
+  server: string;
+  deviceId: string;
+  name: string;
+  account: string;
+  privateJwk: Record<string, unknown>;
+  publicJwk: DevicePublicJwk;
+  enrolledAt: number;
+}
+
+export function readDeviceStore(file: string): DeviceStore {
+  let parsed: Partial<DeviceStore>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DeviceStore>;
+  } catch (error) {
+    throw new CommandError(
+      `cannot read the authenticator store ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (run techpass authenticator enrol first)' : (error as Error).message}`,
+      ErrorCodes.authenticatorStoreInvalid,
+      'store',
+    );
+  }
+  if (parsed.version !== 1 || !parsed.server || !parsed.deviceId || !parsed.privateJwk) {
+    throw new CommandError(`${file} is not a TechPass authenticator store`, ErrorCodes.authenticatorStoreInvalid, 'store');
+  }
+  return parsed as DeviceStore;
+}
+
+/** The server an enrolment link belongs to, and the link's token. */
+export function parseEnrolmentLink(link: string): { server: string; token: string } {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw new CommandError('the enrolment link must be a URL such as https://techpass.example/authenticator/enrol#…', ErrorCodes.inputInvalid, 'link');
+  }
+  const at = url.pathname.lastIndexOf(ENROLMENT_PATH);
+  const token = url.hash.slice(1);
+  if (at < 0 || !token || !/^https?:$/.test(url.protocol)) {
+    throw new CommandError(`not a TechPass enrolment link (expected …${ENROLMENT_PATH}#<token>)`, ErrorCodes.inputInvalid, 'link');
+  }
+  return { server: `${url.origin}${url.pathname.slice(0, at)}`, token };
+}
+
+interface Signer {
+  deviceId?: string;
+  privateJwk: Record<string, unknown>;
+}
+
+/** Sends a request signed with the device key; answers the JSON body, or throws a CommandError naming the server's error. */
+async function signedRequest<T>(server: string, signer: Signer, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const url = new URL(`${server.replace(/\/+$/, '')}${AUTHENTICATOR_API}${path}`);
+  const text = body === undefined ? '' : JSON.stringify(body);
+  const timestamp = Date.now();
+  const signature = signAsDevice(signer.privateJwk, canonicalDeviceRequest(method, `${url.pathname}${url.search}`, timestamp, bodyDigest(text)));
+  const headers: Record<string, string> = { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signature, accept: 'application/json' };
+  if (signer.deviceId) headers[DEVICE_HEADER] = signer.deviceId;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: text }), signal: AbortSignal.timeout(15_000) });
+  } catch (error) {
+    const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new CommandError(`cannot reach TechPass at ${url.origin} (${reason})`, ErrorCodes.authenticatorUnreachable);
+  }
+  const answer = (await res.json().catch(() => ({}))) as { error?: string; message?: string; field?: string };
+  if (!res.ok) {
+    throw new CommandError(answer.message ?? `TechPass answered ${res.status}`, answer.error ?? 'command.failed', answer.field);
+  }
+  return answer as T;
+}
+
+export async function enrolHeadless(link: string, file: string, name: string, force: boolean): Promise<DeviceStore> {
+  if (existsSync(file) && !force) {
+    throw new CommandError(`${file} already holds a device key; give another --store or --force to replace it`, ErrorCodes.inputInvalid, 'store');
+  }
+  const { server, token } = parseEnrolmentLink(link);
+  const key = generateDeviceKey();
+  const enrolled = await signedRequest<EnrolDeviceAnswer>(server, { privateJwk: key.privateJwk }, 'POST', '/devices', {
+    token,
+    name,
+    publicKeyJwk: key.publicJwk,
+  });
+  const store: DeviceStore = {
+    version: 1,
+    server,
+    deviceId: enrolled.deviceId,
+    name: enrolled.name,
+    account: enrolled.account,
+    privateJwk: key.privateJwk,
+    publicJwk: key.publicJwk,
+    enrolledAt: Date.now(),
+  };
+  writeFileSync(file, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600, flag: force ? 'w' : 'wx' });
+  // A replaced file keeps its old mode: the key is a secret, so tighten it in every case.
+  chmodSync(file, 0o600);
+  return store;
+}
+
+export function listPending(store: DeviceStore, server = store.server): Promise<DeviceChallengesAnswer> {
+  return signedRequest<DeviceChallengesAnswer>(server, store, 'GET', '/challenges');
+}
+
+/** Answers one challenge (by default the newest waiting one) with a signed decision. */
+export async function answerPending(
+  store: DeviceStore,
+  decision: PushDecision,
+  number: string,
+  options: { challengeId?: string; server?: string } = {},
+): Promise<AnswerChallengeAnswer & { challengeId: string; application: string | null }> {
+  const server = options.server ?? store.server;
+  let challengeId = options.challengeId;
+  let application: string | null = null;
+  if (!challengeId) {
+    const newest = (await listPending(store, server)).challenges[0];
+    if (!newest) throw new CommandError('no sign-in request is waiting for this device', ErrorCodes.pushNoPending);
+    challengeId = newest.id;
+    application = newest.application;
+  }
+  const timestamp = Date.now();
+  const signature = signAsDevice(store.privateJwk, canonicalAnswer(challengeId, { number, decision, timestamp }));
+  const answer = await signedRequest<AnswerChallengeAnswer>(server, store, 'POST', `/challenges/${encodeURIComponent(challengeId)}`, {
+    number,
+    decision,
+    timestamp,
+    signature,
+  });
+  return { ...answer, challengeId, application };
+}

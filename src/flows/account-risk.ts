@@ -1,0 +1,94 @@
+/**
+ * "No, it's not me": a fraud report from the authenticator marks the account
+ * high risk. Every later sign-in stops (by any factor) until a platform admin
+ * clears it; the person gets a remediation e-mail; the audit log records the
+ * report and a security alert. Clearing is audited too.
+ */
+import { ErrorCodes } from '../contracts/errors.js';
+import { fail, ok, type Result } from '../contracts/result.js';
+import type { UserId } from '../domain/ids.js';
+import type { PushChallenge } from '../domain/push.js';
+import { techpassId, type User, type UserStatus } from '../domain/users.js';
+import type { PushDeps, PushRepositories } from './push-deps.js';
+
+/** The statuses a fraud report moves to high risk (disabled or terminated accounts stay as they are). */
+const REPORTABLE: readonly UserStatus[] = ['active', 'pending', 'under_investigation'];
+
+/**
+ * Why this account may not sign in, as far as push fraud reports go: `high_risk`
+ * until a platform admin clears it, else null. The sign-in calls this after the
+ * password (and before any factor) and for remembered sessions.
+ */
+export function signInBlockedByRisk(user: Pick<User, 'status'>): 'high_risk' | null {
+  return user.status === 'high_risk' ? 'high_risk' : null;
+}
+
+/** Applies a fraud report inside the answering transaction. */
+export async function reportFraud(
+  tx: PushRepositories,
+  deps: Pick<PushDeps, 'publicUrl'>,
+  challenge: PushChallenge,
+  deviceId: string,
+  ip: string | null,
+): Promise<void> {
+  const userId = challenge.userId;
+  const user = await tx.users.findById(userId);
+  const marked = await tx.accountStatuses.changeStatus(userId, REPORTABLE, 'high_risk');
+  const expired = await tx.push.expirePending(userId);
+  await tx.rememberedAccounts.endSessionsOfUser(userId);
+  const details = {
+    challengeId: challenge.id,
+    deviceId,
+    application: challenge.applicationName,
+    signInIp: challenge.ip,
+    userAgent: challenge.userAgent,
+  };
+  await tx.audit.append({ actor: userId, action: 'push.reported', targetType: 'user', targetId: userId, ip, data: { ...details, expired } });
+  await tx.audit.append({
+    actor: 'system',
+    action: 'security.alert',
+    targetType: 'user',
+    targetId: userId,
+    ip,
+    data: { kind: 'push_fraud_report', statusChanged: marked, previousStatus: user?.status ?? null, ...details },
+  });
+  if (!user) return;
+  await tx.outbox.enqueue({
+    to: user.email,
+    subject: 'Action needed: your TechPass account is on hold',
+    text: [
+      `Hello ${user.givenName},`,
+      '',
+      `You told us that a sign-in to ${challenge.applicationName} with your TechPass account ${techpassId(user)} was not you.`,
+      `It came from the address ${challenge.ip ?? 'unknown'} (${challenge.userAgent ?? 'unknown browser'}).`,
+      '',
+      'To protect you, nobody can sign in with this account until the TechPass team has checked it. What to do now:',
+      `  1. Change your password at ${deps.publicUrl}/login/reset once the account is released,`,
+      '     and do not reuse it anywhere else.',
+      '  2. Contact the TechPass team (your agency IT helpdesk) to have the account released.',
+      '  3. Never approve a sign-in request on your phone that you did not start yourself.',
+      '',
+      'If you reported this by mistake, contact the TechPass team as well.',
+    ].join('\n'),
+  });
+}
+
+/** A platform admin restores a high-risk account to active (audited); answers whether anything changed. */
+export async function clearRisk(
+  deps: PushDeps,
+  email: string,
+  actor: string,
+): Promise<Result<{ userId: UserId; techpassId: string; cleared: boolean; status: UserStatus }>> {
+  const user = await deps.users.findByLogin(email);
+  if (!user) return fail(ErrorCodes.userNotFound, `no account ${email.trim().toLowerCase()}`, 'email');
+  if (user.status !== 'high_risk') return ok({ userId: user.id, techpassId: techpassId(user), cleared: false, status: user.status });
+  return deps.transaction(async (tx) => {
+    const cleared = await tx.accountStatuses.changeStatus(user.id, ['high_risk'], 'active');
+    // A cleared account starts again without a pause left over from the attack.
+    await tx.push.pause(user.id, deps.clock.now());
+    if (cleared) {
+      await tx.audit.append({ actor, action: 'user.risk_cleared', targetType: 'user', targetId: user.id, data: { from: 'high_risk', to: 'active' } });
+    }
+    return ok({ userId: user.id, techpassId: techpassId(user), cleared, status: cleared ? 'active' : user.status });
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * Enrolling a TechPass Authenticator: a platform admin (or, later, the MFA set-up
+ * page) issues a one-time link (`id.secret`, valid 10 minutes, only the digest of
+ * the secret stored); the phone or the headless CLI opens it, makes a P-256 key
+ * pair and registers the public key, proving it holds the private key by signing
+ * the registration request with it. Later requests from the device are signed
+ * the same way and checked here.
+ */
+import { ErrorCodes } from '../contracts/errors.js';
+import { fail, ok, type Result } from '../contracts/result.js';
+import type { UserId } from '../domain/ids.js';
+import { canonicalDeviceRequest, ENROLMENT_LINK_TTL_MS, timestampIsFresh, type AuthenticatorDevice } from '../domain/push.js';
+import { techpassId } from '../domain/users.js';
+import { readDevicePublicJwk, verifyDeviceSignature } from '../platform/device-keys.js';
+import { newSecret } from '../platform/ids.js';
+import { digestSecret } from '../platform/secrets.js';
+import type { PushDeps } from './push-deps.js';
+
+/** The path of the enrolment page; the token follows in the fragment, so it never reaches a server log. */
+export const ENROLMENT_PATH = '/authenticator/enrol';
+
+/** A signed device request, as received: what the signature covers and the signature itself. */
+export interface SignedRequest {
+  method: string;
+  /** The path and query exactly as requested. */
+  path: string;
+  timestamp: number;
+  /** SHA-256 of the raw body, base64url (of the empty string when there is none). */
+  bodySha256: string;
+  signature: string;
+}
+
+export async function issueEnrolmentLink(
+  deps: PushDeps,
+  userId: UserId,
+  actor: string,
+): Promise<Result<{ link: string; expiresAt: number; userId: UserId; techpassId: string }>> {
+  const user = await deps.users.findById(userId);
+  if (!user) return fail(ErrorCodes.userNotFound, 'no such account', 'user');
+  if (user.status === 'high_risk') {
+    return fail(ErrorCodes.accountHighRisk, `${techpassId(user)} is marked high risk; clear it first (techpass user clear-risk)`, 'user');
+  }
+  const secret = newSecret();
+  const expiresAt = deps.clock.now() + ENROLMENT_LINK_TTL_MS;
+  return deps.transaction(async (tx) => {
+    const id = await tx.push.createEnrolmentLink({ userId, digest: digestSecret(secret), createdBy: actor, expiresAt });
+    await tx.audit.append({
+      actor,
+      action: 'authenticator.enrolment_link_issued',
+      targetType: 'user',
+      targetId: userId,
+      data: { linkId: id, expiresAt },
+    });
+    return ok({ link: `${deps.publicUrl}${ENROLMENT_PATH}#${id}.${secret}`, expiresAt, userId, techpassId: techpassId(user) });
+  });
+}
+
+/** The token of an enrolment link: its fragment, or the token itself. */
+export function enrolmentToken(linkOrToken: string): string {
+  const hash = linkOrToken.indexOf('#');
+  return hash >= 0 ? linkOrToken.slice(hash + 1) : linkOrToken;
+}
+
+export async function enrolDevice(
+  deps: PushDeps,
+  token: string,
+  input: { name: string; publicKeyJwk: unknown },
+  proof: SignedRequest,
+  ip?: string,
+): Promise<Result<{ device: AuthenticatorDevice }>> {
+  const name = input.name.trim();
+  if (!name || name.length > 60) return fail(ErrorCodes.inputInvalid, 'the device name is required (at most 60 characters)', 'name');
+  const publicKeyJwk = readDevicePublicJwk(input.publicKeyJwk);
+  if (!publicKeyJwk) return fail(ErrorCodes.deviceKeyInvalid, 'the device key must be a public P-256 key as a JWK (kty EC, crv P-256, x, y)', 'publicKeyJwk');
+  if (!timestampIsFresh(proof.timestamp, deps.clock.now())) {
+    return fail(ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
+  }
+  // Proof of possession: the registration is signed with the key it registers.
+  if (!verifyDeviceSignature(publicKeyJwk, canonicalDeviceRequest(proof.method, proof.path, proof.timestamp, proof.bodySha256), proof.signature)) {
+    return fail(ErrorCodes.deviceUnauthenticated, 'the request is not signed with the key being registered');
+  }
+  const [id, secret] = enrolmentToken(token).split('.');
+  const invalid = fail(ErrorCodes.enrolmentLinkInvalid, 'this enrolment link has expired or was already used; ask for a new one');
+  if (!id || !secret) return invalid;
+  return deps.transaction(async (tx) => {
+    const userId = await tx.push.consumeEnrolmentLink(id, digestSecret(secret));
+    if (!userId) return invalid;
+    const user = await tx.users.findById(userId);
+    if (!user) return invalid;
+    if (user.status === 'high_risk') return fail(ErrorCodes.accountHighRisk, 'this account is marked high risk; contact the TechPass team');
+    const device = await tx.push.addDevice(userId, { name, publicKeyJwk });
+    await tx.audit.append({
+      actor: userId,
+      action: 'authenticator.device_enrolled',
+      targetType: 'user',
+      targetId: userId,
+      ip: ip ?? null,
+      data: { deviceId: device.id, name, linkId: id },
+    });
+    return ok({ device });
+  });
+}
+
+export type DeviceAuthentication = { ok: true; device: AuthenticatorDevice } | { ok: false; reason: 'unsigned' | 'unknown_device' | 'stale' | 'bad_signature' };
+
+/** Checks a device's signed request: a known device, a fresh timestamp and its signature. */
+export async function authenticateDevice(deps: Pick<PushDeps, 'push' | 'clock'>, deviceId: string, request: SignedRequest): Promise<DeviceAuthentication> {
+  if (!deviceId || !request.signature || !Number.isSafeInteger(request.timestamp)) return { ok: false, reason: 'unsigned' };
+  if (!timestampIsFresh(request.timestamp, deps.clock.now())) return { ok: false, reason: 'stale' };
+  const device = await deps.push.findDevice(deviceId);
+  if (!device) return { ok: false, reason: 'unknown_device' };
+  const message = canonicalDeviceRequest(request.method, request.path, request.timestamp, request.bodySha256);
+  if (!verifyDeviceSignature(device.publicKeyJwk, message, request.signature)) return { ok: false, reason: 'bad_signature' };
+  return { ok: true, device };
+}

@@ -1,0 +1,22 @@
+/** What the TechPass Authenticator's flows need: the repositories, the clock and a few settings. */
+import type { AccountStatuses, AuditLog, MailQueue, PushRepository, RememberedAccounts, UserRepository } from '../domain/repositories.js';
+import type { Clock } from '../platform/clock.js';
+
+export interface PushRepositories {
+  push: PushRepository;
+  users: UserRepository;
+  accountStatuses: AccountStatuses;
+  rememberedAccounts: RememberedAccounts;
+  audit: AuditLog;
+  outbox: MailQueue;
+}
+
+export interface PushDeps extends PushRepositories {
+  clock: Clock;
+  /** Where people reach TechPass (enrolment links and e-mails point here). */
+  publicUrl: string;
+  /** How long a challenge waits for an answer (PUSH_CHALLENGE_TTL). */
+  challengeTtlMs: number;
+  /** Runs writes in one transaction, so a failure half-way leaves nothing behind. */
+  transaction<T>(fn: (repositories: PushRepositories) => Promise<T>): Promise<T>;
+}

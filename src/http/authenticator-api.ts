@@ -1,0 +1,233 @@
+/**
+ * The device API of the TechPass Authenticator (`/api/v1/authenticator/…`):
+ * registration with a one-time enrolment link, the challenges waiting for the
+ * device (never their number), a live stream of them (server-sent events,
+ * polling the database each second, so it works whichever node created the
+ * challenge) and the signed answers. Every request but the registration is
+ * authenticated by the device's signature (see src/contracts/authenticator.ts);
+ * the registration is signed with the key it registers.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import {
+  AnswerChallengeBody,
+  AUTHENTICATOR_API,
+  DEVICE_HEADER,
+  EnrolDeviceBody,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  type DeviceChallenge,
+} from '../contracts/authenticator.js';
+import { ErrorCodes, type ErrorCode } from '../contracts/errors.js';
+import type { AuthenticatorDevice } from '../domain/push.js';
+import {
+  answerChallenge,
+  authenticateDevice,
+  enrolDevice,
+  pendingChallenges,
+  type AnswerOutcome,
+  type PendingChallenge,
+  type PushDeps,
+  type SignedRequest,
+} from '../flows/push.js';
+import { bodyDigest } from '../platform/device-keys.js';
+import { describeBrowser } from '../platform/user-agent.js';
+
+export interface AuthenticatorApiDeps {
+  push: PushDeps;
+  /** How often the stream looks for new challenges. */
+  streamPollMs?: number;
+  /** How long one stream stays open before the device reconnects (with a fresh signature). */
+  streamLifetimeMs?: number;
+}
+
+const ANSWER_ERRORS: Record<Exclude<AnswerOutcome, 'approved' | 'denied' | 'reported'>, [number, ErrorCode, string]> = {
+  wrong_number: [422, ErrorCodes.pushWrongNumber, 'the number typed is not the one shown in the browser; the sign-in was refused'],
+  expired: [410, ErrorCodes.pushExpired, 'this sign-in request has expired; start the sign-in again'],
+  replayed: [409, ErrorCodes.pushReplayed, 'this sign-in request was already answered'],
+  foreign_device: [403, ErrorCodes.pushForeignDevice, 'this device is not enrolled to the account that is signing in'],
+  bad_signature: [401, ErrorCodes.pushBadSignature, "the answer's signature does not match this device's key"],
+  stale: [401, ErrorCodes.pushAnswerStale, "the answer's timestamp is too far from the server's time; check the device clock"],
+  not_found: [404, ErrorCodes.pushChallengeNotFound, 'there is no such sign-in request'],
+};
+
+const rawBodies = new WeakMap<FastifyRequest, string>();
+
+const toDeviceChallenge = (c: PendingChallenge): DeviceChallenge => ({
+  id: c.id,
+  application: c.applicationName,
+  createdAt: c.createdAt,
+  expiresAt: c.expiresAt,
+  ip: c.ip,
+  userAgent: c.userAgent,
+  browser: describeBrowser(c.userAgent),
+});
+
+function signedRequest(request: FastifyRequest): SignedRequest {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const timestamp = header(TIMESTAMP_HEADER);
+  return {
+    method: request.method,
+    path: request.url,
+    timestamp: /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : Number.NaN,
+    bodySha256: bodyDigest(rawBodies.get(request) ?? ''),
+    signature: header(SIGNATURE_HEADER),
+  };
+}
+
+function problem(reply: FastifyReply, status: number, error: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+  return reply.code(status).header('cache-control', 'no-store').send({ error, message, ...extra });
+}
+
+function invalid(reply: FastifyReply, issues: z.core.$ZodIssue[]) {
+  const issue = issues[0]!;
+  const field = issue.path.map(String).join('.') || undefined;
+  return problem(reply, 400, ErrorCodes.inputInvalid, `${field ?? 'body'}: ${issue.message}`, field ? { field } : {});
+}
+
+export async function registerAuthenticatorApi(app: FastifyInstance, deps: AuthenticatorApiDeps): Promise<void> {
+  const pollMs = deps.streamPollMs ?? 1000;
+  const lifetimeMs = deps.streamLifetimeMs ?? 5 * 60_000;
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
+
+  await app.register(
+    async (scope) => {
+      // The signature covers the body exactly as sent, so keep it before parsing.
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 16_384 }, (request, body, done) => {
+        const text = typeof body === 'string' ? body : body.toString('utf8');
+        rawBodies.set(request, text);
+        try {
+          done(null, text === '' ? {} : (JSON.parse(text) as unknown));
+        } catch {
+          done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+        }
+      });
+      scope.addHook('onSend', async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      });
+
+      /** The device behind a signed request, or an answer already sent. */
+      const device = async (request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatorDevice | null> => {
+        const deviceId = request.headers[DEVICE_HEADER];
+        const checked = await authenticateDevice(deps.push, typeof deviceId === 'string' ? deviceId : '', signedRequest(request));
+        if (checked.ok) return checked.device;
+        if (checked.reason === 'stale') {
+          problem(reply, 401, ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
+        } else {
+          problem(
+            reply,
+            401,
+            ErrorCodes.deviceUnauthenticated,
+            `sign the request with an enrolled device key (headers ${DEVICE_HEADER}, ${TIMESTAMP_HEADER}, ${SIGNATURE_HEADER})`,
+          );
+        }
+        return null;
+      };
+
+      scope.post('/devices', async (request, reply) => {
+        const parsed = EnrolDeviceBody.safeParse(request.body);
+        if (!parsed.success) return invalid(reply, parsed.error.issues);
+        const result = await enrolDevice(
+          deps.push,
+          parsed.data.token,
+          { name: parsed.data.name, publicKeyJwk: parsed.data.publicKeyJwk },
+          signedRequest(request),
+          request.ip,
+        );
+        if (!result.ok) {
+          const status =
+            result.error === ErrorCodes.enrolmentLinkInvalid
+              ? 410
+              : result.error === ErrorCodes.deviceUnauthenticated || result.error === ErrorCodes.deviceRequestStale
+                ? 401
+                : result.error === ErrorCodes.accountHighRisk
+                  ? 403
+                  : 400;
+          return problem(reply, status, result.error, result.message, result.field ? { field: result.field } : {});
+        }
+        const user = await deps.push.users.findById(result.value.device.userId);
+        return reply.code(201).send({ deviceId: result.value.device.id, name: result.value.device.name, account: user?.username ?? user?.email ?? '' });
+      });
+
+      scope.get('/challenges', async (request, reply) => {
+        const found = await device(request, reply);
+        if (!found) return reply;
+        return { challenges: (await pendingChallenges(deps.push, found.id)).map(toDeviceChallenge) };
+      });
+
+      scope.post<{ Params: { id: string } }>('/challenges/:id', async (request, reply) => {
+        const found = await device(request, reply);
+        if (!found) return reply;
+        const parsed = AnswerChallengeBody.safeParse(request.body);
+        if (!parsed.success) return invalid(reply, parsed.error.issues);
+        const result = await answerChallenge(deps.push, found.id, request.params.id, parsed.data, request.ip);
+        const extra = result.pausedUntil === undefined ? {} : { pausedUntil: result.pausedUntil };
+        if (result.outcome === 'approved' || result.outcome === 'denied' || result.outcome === 'reported') {
+          return { outcome: result.outcome, ...extra };
+        }
+        const [status, error, message] = ANSWER_ERRORS[result.outcome];
+        return problem(reply, status, error, message, extra);
+      });
+
+      scope.get('/stream', async (request, reply) => {
+        const found = await device(request, reply);
+        if (!found) return reply;
+        reply.hijack();
+        const raw = reply.raw;
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        raw.write('retry: 2000\n\n');
+        streams.add(raw);
+        const sent = new Set<string>();
+        let beats = 0;
+        let closed = false;
+        const tick = async () => {
+          const waiting = await pendingChallenges(deps.push, found.id);
+          for (const challenge of waiting) {
+            if (sent.has(challenge.id)) continue;
+            sent.add(challenge.id);
+            raw.write(`event: challenge\nid: ${challenge.id}\ndata: ${JSON.stringify(toDeviceChallenge(challenge))}\n\n`);
+          }
+          // Challenges answered, expired or withdrawn elsewhere leave the device's list.
+          const live = new Set(waiting.map((c) => c.id));
+          for (const id of sent) {
+            if (live.has(id)) continue;
+            sent.delete(id);
+            raw.write(`event: closed\ndata: ${JSON.stringify({ id })}\n\n`);
+          }
+          beats += 1;
+          if (beats % 15 === 0) raw.write(': keep-alive\n\n');
+        };
+        const timer = setInterval(() => {
+          if (!closed) tick().catch((error: unknown) => request.log.warn({ err: error }, 'authenticator stream poll failed'));
+        }, pollMs);
+        const finish = () => {
+          if (closed) return;
+          closed = true;
+          clearInterval(timer);
+          clearTimeout(limit);
+          streams.delete(raw);
+          if (!raw.writableEnded) raw.end();
+        };
+        const limit = setTimeout(finish, lifetimeMs);
+        request.raw.once('close', finish);
+        raw.once('close', finish);
+        await tick().catch(() => finish());
+        return reply;
+      });
+    },
+    { prefix: AUTHENTICATOR_API },
+  );
+}
