@@ -44,7 +44,7 @@ export function techpassEnv(database, port) {
  * Starts `node <args>` pinned to `core`; resolves once `<url>/healthz` answers.
  * `stop()` ends it (SIGTERM, then SIGKILL) and waits for it to exit.
  */
-export async function startPinned(name, args, env, { core, url, timeoutMs = 60_000 }) {
+export async function startPinned(name, args, env, { core, url, timeoutMs = 180_000 }) {
   const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },

@@ -55,7 +55,11 @@ export function parseEnrolmentLink(link: string): { server: string; token: strin
   try {
     url = new URL(link);
   } catch {
-    throw new CommandError('the enrolment link must be a URL such as https://techpass.example/authenticator/enrol#…', ErrorCodes.inputInvalid, 'link');
+    throw new CommandError(
+      'the enrolment link must be a URL such as https://techpass.example/authenticator/enrol#…',
+      ErrorCodes.inputInvalid,
+      'link',
+    );
   }
   const at = url.pathname.lastIndexOf(ENROLMENT_PATH);
   const token = url.hash.slice(1);
@@ -86,9 +90,10 @@ async function signedRequest<T>(server: string, signer: Signer, method: 'GET' | 
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new CommandError(`cannot reach TechPass at ${url.origin} (${reason})`, ErrorCodes.authenticatorUnreachable);
   }
-  const answer = (await res.json().catch(() => ({}))) as { error?: string; message?: string; field?: string };
+  const answer = (await res.json().catch(() => ({}))) as { error?: string; message?: string; field?: string; pausedUntil?: number };
   if (!res.ok) {
-    throw new CommandError(answer.message ?? `TechPass answered ${res.status}`, answer.error ?? 'command.failed', answer.field);
+    const paused = answer.pausedUntil ? `; push sign-in is now paused for this account until ${new Date(answer.pausedUntil).toISOString()}` : '';
+    throw new CommandError(`${answer.message ?? `TechPass answered ${res.status}`}${paused}`, answer.error ?? 'command.failed', answer.field);
   }
   return answer as T;
 }

@@ -132,7 +132,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     federatedDomains: config.FEDERATED_DOMAINS,
     sessionTtlMs: config.SESSION_TTL * 1000,
     checkAccess,
-    factorsOwed: enrolledFactors(store.users),
+    factorsOwed: enrolledFactors(store.users, store.push),
+    push: pushDeps(store, clock, config),
     sealer: masterKey,
   };
   await registerSignInRoutes(app, {

@@ -9,7 +9,9 @@ export const ACR = {
   3: 'urn:techpass:aal3',
 } as const;
 
-const PHISHING_RESISTANT = new Set(['hwk', 'swk']);
+// Passkeys (hwk) resist phishing; a device key answering a number-matching prompt
+// (swk) is a possession factor but the person could still approve a phished sign-in.
+const PHISHING_RESISTANT = new Set(['hwk']);
 const KNOWLEDGE = new Set(['pwd']);
 
 export function assuranceLevel(amr: string[]): 1 | 2 | 3 {

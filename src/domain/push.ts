@@ -113,7 +113,12 @@ export type AnswerJudgement =
  * another account learns nothing about the challenge; a closed challenge stays
  * closed (single use); only then does the number count.
  */
-export function judgeAnswer(challenge: PushChallenge, device: Pick<AuthenticatorDevice, 'userId'>, answer: SignedAnswer, now: number): AnswerJudgement {
+export function judgeAnswer(
+  challenge: PushChallenge,
+  device: Pick<AuthenticatorDevice, 'userId'>,
+  answer: SignedAnswer,
+  now: number,
+): AnswerJudgement {
   if (challenge.userId !== device.userId) return { kind: 'foreign_device' };
   if (!timestampIsFresh(answer.timestamp, now)) return { kind: 'stale' };
   const status = effectiveStatus(challenge, now);

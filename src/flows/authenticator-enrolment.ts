@@ -71,7 +71,8 @@ export async function enrolDevice(
   const name = input.name.trim();
   if (!name || name.length > 60) return fail(ErrorCodes.inputInvalid, 'the device name is required (at most 60 characters)', 'name');
   const publicKeyJwk = readDevicePublicJwk(input.publicKeyJwk);
-  if (!publicKeyJwk) return fail(ErrorCodes.deviceKeyInvalid, 'the device key must be a public P-256 key as a JWK (kty EC, crv P-256, x, y)', 'publicKeyJwk');
+  if (!publicKeyJwk)
+    return fail(ErrorCodes.deviceKeyInvalid, 'the device key must be a public P-256 key as a JWK (kty EC, crv P-256, x, y)', 'publicKeyJwk');
   if (!timestampIsFresh(proof.timestamp, deps.clock.now())) {
     return fail(ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
   }
@@ -101,10 +102,15 @@ export async function enrolDevice(
   });
 }
 
-export type DeviceAuthentication = { ok: true; device: AuthenticatorDevice } | { ok: false; reason: 'unsigned' | 'unknown_device' | 'stale' | 'bad_signature' };
+export type DeviceAuthentication =
+  { ok: true; device: AuthenticatorDevice } | { ok: false; reason: 'unsigned' | 'unknown_device' | 'stale' | 'bad_signature' };
 
 /** Checks a device's signed request: a known device, a fresh timestamp and its signature. */
-export async function authenticateDevice(deps: Pick<PushDeps, 'push' | 'clock'>, deviceId: string, request: SignedRequest): Promise<DeviceAuthentication> {
+export async function authenticateDevice(
+  deps: Pick<PushDeps, 'push' | 'clock'>,
+  deviceId: string,
+  request: SignedRequest,
+): Promise<DeviceAuthentication> {
   if (!deviceId || !request.signature || !Number.isSafeInteger(request.timestamp)) return { ok: false, reason: 'unsigned' };
   if (!timestampIsFresh(request.timestamp, deps.clock.now())) return { ok: false, reason: 'stale' };
   const device = await deps.push.findDevice(deviceId);

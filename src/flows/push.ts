@@ -26,14 +26,20 @@ import { reportFraud } from './account-risk.js';
 import type { PushDeps } from './push-deps.js';
 
 export type { PushDeps, PushRepositories } from './push-deps.js';
-export { authenticateDevice, enrolDevice, enrolmentToken, issueEnrolmentLink, ENROLMENT_PATH, type SignedRequest } from './authenticator-enrolment.js';
+export {
+  authenticateDevice,
+  enrolDevice,
+  enrolmentToken,
+  issueEnrolmentLink,
+  ENROLMENT_PATH,
+  type SignedRequest,
+} from './authenticator-enrolment.js';
 export { clearRisk, signInBlockedByRisk } from './account-risk.js';
 
 export type PushRefusal = 'no_device' | 'too_many_outstanding' | 'paused' | 'high_risk' | 'account_inactive';
 
 export type CreatedChallenge =
-  | { ok: true; challengeId: string; number: number; expiresAt: number }
-  | { ok: false; refusal: PushRefusal; pausedUntil?: number };
+  { ok: true; challengeId: string; number: number; expiresAt: number } | { ok: false; refusal: PushRefusal; pausedUntil?: number };
 
 /** Starts a push prompt for the account's devices; the caller shows `number` in the browser. */
 export async function createPushChallenge(
@@ -110,16 +116,7 @@ export async function pendingChallenges(deps: Pick<PushDeps, 'push'>, deviceId: 
 }
 
 export type AnswerOutcome =
-  | 'approved'
-  | 'wrong_number'
-  | 'denied'
-  | 'reported'
-  | 'expired'
-  | 'replayed'
-  | 'foreign_device'
-  | 'bad_signature'
-  | 'stale'
-  | 'not_found';
+  'approved' | 'wrong_number' | 'denied' | 'reported' | 'expired' | 'replayed' | 'foreign_device' | 'bad_signature' | 'stale' | 'not_found';
 
 export interface AnswerResult {
   outcome: AnswerOutcome;

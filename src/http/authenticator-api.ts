@@ -80,7 +80,10 @@ function signedRequest(request: FastifyRequest): SignedRequest {
 }
 
 function problem(reply: FastifyReply, status: number, error: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
-  return reply.code(status).header('cache-control', 'no-store').send({ error, message, ...extra });
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .send({ error, message, ...extra });
 }
 
 function invalid(reply: FastifyReply, issues: z.core.$ZodIssue[]) {
@@ -154,7 +157,9 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
           return problem(reply, status, result.error, result.message, result.field ? { field: result.field } : {});
         }
         const user = await deps.push.users.findById(result.value.device.userId);
-        return reply.code(201).send({ deviceId: result.value.device.id, name: result.value.device.name, account: user?.username ?? user?.email ?? '' });
+        return reply
+          .code(201)
+          .send({ deviceId: result.value.device.id, name: result.value.device.name, account: user?.username ?? user?.email ?? '' });
       });
 
       scope.get('/challenges', async (request, reply) => {

@@ -2,9 +2,11 @@
 import type { FastifyReply } from 'fastify';
 import { PAGE_CSP } from '../platform/page-policy.js';
 
-export function setPageHeaders(reply: FastifyReply, secure: boolean): void {
+/** `scriptNonce` allows the one inline script of a page that updates itself (the push prompt). */
+export function setPageHeaders(reply: FastifyReply, secure: boolean, scriptNonce?: string): void {
+  const csp = scriptNonce ? `${PAGE_CSP}; script-src 'nonce-${scriptNonce}'; connect-src 'self'` : PAGE_CSP;
   reply
-    .header('content-security-policy', PAGE_CSP)
+    .header('content-security-policy', csp)
     .header('x-frame-options', 'DENY')
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')

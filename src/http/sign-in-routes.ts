@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
 import { techpassId } from '../domain/users.js';
@@ -19,6 +20,11 @@ import {
   submitIdentifier,
   submitPassword,
   submitTotp,
+  chooseFactor,
+  continuePush,
+  currentFactor,
+  pushProgress,
+  startPush,
   confirmTotpEnrolment,
   totpEnrolment,
   useAnotherAccount,
@@ -38,6 +44,7 @@ import {
   IdentifyPage,
   PasswordPage,
   PickerPage,
+  PushPage,
   RefusedPage,
   TermsPage,
   TotpPage,
@@ -67,6 +74,11 @@ const PROBLEMS: Record<SignInProblem, string> = {
   reused_code: 'That code was already used. Wait for the next code in your authenticator app.',
   expired: 'This sign-in took too long and has expired. Go back to the application and start again.',
   stale: 'This page was out of date, so nothing was changed. Check the details and try again.',
+  push_pending: 'Not approved yet. Enter the number in the TechPass Authenticator on your phone and tap Yes, then continue.',
+  push_denied: 'The request was denied on your phone. If that was a mistake, send a new request.',
+  push_wrong_number: 'The number entered on your phone did not match. Send a new request and enter the number shown here.',
+  push_expired: 'The request expired before it was approved. Send a new request.',
+  push_unavailable: 'A request cannot be sent to your phone right now (too many requests, or paused after repeated denials). Try again later or use another method.',
 };
 
 type Body = Record<string, string | undefined>;
@@ -90,32 +102,38 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       return rows.map((r) => ({ ref: r.ref, userId: r.userId, amr: r.amr, live: r.sessionExpiresAt !== null && r.sessionExpiresAt > now }));
     };
 
-    const page = (reply: FastifyReply, html: string, status = 200) => {
-      setPageHeaders(reply, deps.cookie.secure);
+    const page = (reply: FastifyReply, html: string, status = 200, nonce?: string) => {
+      setPageHeaders(reply, deps.cookie.secure, nonce);
       return reply.code(status).type('text/html; charset=utf-8').send(html);
     };
 
     const expired = (request: FastifyRequest, reply: FastifyReply) =>
       page(reply, renderPage(ErrorPage({ error: 'expired', correlationId: request.id })), 400);
 
-    const render = async (request: FastifyRequest, reply: FastifyReply, outcome: SignInOutcome) => {
+    const render = async (request: FastifyRequest, reply: FastifyReply, outcome: SignInOutcome): Promise<FastifyReply> => {
+      if (outcome.kind === 'show' && outcome.flow.state === 'factors' && currentFactor(outcome.flow) === 'swk' && !outcome.flow.context.push) {
+        // Entering the push step sends the prompt to the phone.
+        const started = await startPush(deps.signIn, outcome.flow, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+        outcome = started.kind === 'show' && !started.problem && outcome.problem ? { ...started, problem: outcome.problem } : started;
+      }
       if (outcome.kind === 'finish') {
-        if ('login' in outcome.result && outcome.result.rememberRef) {
-          const refs = [outcome.result.rememberRef, ...refsOf(request).filter((r) => r !== (outcome.result as { rememberRef: string }).rememberRef)];
-          setRememberedCookie(reply, deps, refs);
+        const result = outcome.result;
+        if ('login' in result && result.rememberRef) {
+          setRememberedCookie(reply, deps, [result.rememberRef, ...refsOf(request).filter((r) => r !== result.rememberRef)]);
         }
-        const to = await deps.port.finish(request.raw, reply.raw, outcome.result);
+        const to = await deps.port.finish(request.raw, reply.raw, result);
         return reply.redirect(to, 303);
       }
       const { flow, problem } = outcome;
       if (problem === 'expired') return expired(request, reply);
       const f: FormContext = { action: `/login/${flow.interactionUid}`, csrf: flow.csrf, applicationName: flow.context.applicationName };
       const message = problem ? PROBLEMS[problem] : undefined;
-      const status = problem === 'wrong_password' || problem === 'wrong_code' || problem === 'reused_code' ? 401 : problem ? 409 : 200;
-      return page(reply, renderPage(await pageFor(flow, f, message, request)), status);
+      const status = problem === 'wrong_password' || problem === 'wrong_code' || problem === 'reused_code' ? 401 : problem && !problem.startsWith('push_') ? 409 : 200;
+      const nonce = randomBytes(16).toString('base64');
+      return page(reply, renderPage(await pageFor(flow, f, message, request, nonce)), status, nonce);
     };
 
-    const pageFor = async (flow: SignInFlow, f: FormContext, problem: string | undefined, request: FastifyRequest) => {
+    const pageFor = async (flow: SignInFlow, f: FormContext, problem: string | undefined, request: FastifyRequest, nonce: string) => {
       switch (flow.state) {
         case 'choose_account': {
           const choices = await remembered(request);
@@ -137,7 +155,9 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
         case 'refused':
           return RefusedPage({ f, refusal: flow.context.refusal ?? 'refused', correlationId: request.id });
         case 'factors':
-          return TotpPage({ f, problem });
+          return currentFactor(flow) === 'swk'
+            ? PushPage({ f, number: flow.context.push?.number ?? null, problem, otherFactors: (flow.context.factorsOwed ?? []).filter((m) => m !== 'swk'), nonce })
+            : TotpPage({ f, problem });
         case 'enrol': {
           const enrolment = await totpEnrolment(deps.signIn, flow);
           if (!enrolment) return ErrorPage({ error: 'expired', correlationId: request.id });
@@ -152,6 +172,15 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const facts = await deps.port.facts(request.raw, reply.raw, request.params.uid);
       if (!facts) return expired(request, reply);
       return render(request, reply, await openSignIn(deps.signIn, facts, await remembered(request)));
+    });
+
+    // Polled by the push page's script: has the phone answered? (Only the status, nothing else.)
+    scope.get<{ Params: { uid: string } }>('/login/:uid/push-status', async (request, reply) => {
+      const facts = await deps.port.facts(request.raw, reply.raw, request.params.uid);
+      const flow = facts ? ((await deps.signIn.flows.findByInteraction(facts.uid)) as SignInFlow | null) : null;
+      reply.header('cache-control', 'no-store');
+      if (!flow) return reply.code(404).send({ status: 'none' });
+      return reply.send({ status: await pushProgress(deps.signIn, flow) });
     });
 
     scope.post<{ Params: { uid: string; step: string }; Body: Body }>('/login/:uid/:step', async (request, reply) => {
@@ -175,6 +204,12 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           return render(request, reply, await submitPassword(deps.signIn, flow, body.password ?? '', request.ip));
         case 'enrol-totp':
           return render(request, reply, await confirmTotpEnrolment(deps.signIn, flow, body.code ?? ''));
+        case 'push':
+          return render(request, reply, await continuePush(deps.signIn, flow));
+        case 'push-retry':
+          return render(request, reply, await startPush(deps.signIn, flow, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' }, true));
+        case 'choose':
+          return render(request, reply, await chooseFactor(deps.signIn, flow, body.method ?? ''));
         case 'totp':
           return render(request, reply, await submitTotp(deps.signIn, flow, body.code ?? '', request.ip));
         case 'another':

@@ -94,6 +94,68 @@ export function PasswordPage({ f, login, problem }: { f: FormContext; login: str
   );
 }
 
+/**
+ * Number matching: the number to type on the phone. Without JavaScript the
+ * person presses Continue once they approved; with it, the page watches the
+ * prompt and moves on by itself (the script runs only with the page's nonce).
+ */
+export function PushPage({
+  f,
+  number,
+  problem,
+  otherFactors,
+  nonce,
+}: {
+  f: FormContext;
+  number: number | null;
+  problem?: string | undefined;
+  otherFactors: string[];
+  nonce: string;
+}) {
+  return (
+    <Layout title="Approve sign-in">
+      <h1>Approve sign-in request</h1>
+      <p className="tp-sub">Open the TechPass Authenticator on your phone, enter the number shown below and tap Yes.</p>
+      <Problem message={problem} />
+      {number !== null ? (
+        <p className="tp-number" data-testid="push-number" aria-live="polite">
+          {number}
+        </p>
+      ) : null}
+      <form method="post" action={`${f.action}/push`} id="tp-push-continue">
+        <Hidden csrf={f.csrf} />
+        <div className="tp-actions">
+          <Button type="submit" variant="primary">
+            Continue
+          </Button>
+        </div>
+      </form>
+      <form method="post" action={`${f.action}/push-retry`}>
+        <Hidden csrf={f.csrf} />
+        <button type="submit" className="tp-link">
+          Send a new request
+        </button>
+      </form>
+      {otherFactors.includes('otp') ? (
+        <form method="post" action={`${f.action}/choose`}>
+          <Hidden csrf={f.csrf} />
+          <input type="hidden" name="method" value="otp" />
+          <button type="submit" className="tp-link">
+            Use a verification code instead
+          </button>
+        </form>
+      ) : null}
+      <Cancel f={f} />
+      <script
+        nonce={nonce}
+        dangerouslySetInnerHTML={{
+          __html: `(function(){var done=false;function poll(){if(done)return;fetch(${JSON.stringify(`${f.action}/push-status`)},{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(s.status==='pending'){setTimeout(poll,1500)}else if(s.status!=='none'){done=true;document.getElementById('tp-push-continue').submit()}}).catch(function(){setTimeout(poll,3000)})}setTimeout(poll,1000)})();`,
+        }}
+      />
+    </Layout>
+  );
+}
+
 export function TotpPage({ f, problem }: { f: FormContext; problem?: string | undefined }) {
   return (
     <Layout title="Enter code">
@@ -248,6 +310,11 @@ const REFUSALS: Record<string, { title: string; text: (app: string) => string }>
   account_inactive: {
     title: 'Your account cannot sign in',
     text: () => 'Your account is not active. Contact the TechPass team or your administrator.',
+  },
+  reported: {
+    title: 'This account is under review',
+    text: () =>
+      'A sign-in to this account was reported as not started by its owner, so the account is blocked while the security team investigates. Check your e-mail, or contact the TechPass team.',
   },
   throttled: {
     title: 'Too many attempts',

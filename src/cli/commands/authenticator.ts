@@ -14,14 +14,18 @@ import { answer, CommandError } from '../output.js';
 import { pushDeps } from '../push-deps.js';
 import { cliActor, jsonOption, withStore } from './context.js';
 
-const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+const when = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 
 export function registerAuthenticatorCommands(program: Command): void {
   const authenticator = program.command('authenticator').description('the TechPass Authenticator: enrolment links and a headless authenticator');
 
   authenticator
     .command('enrol-link')
-    .description("issue a one-time link (valid 10 minutes) that enrols an authenticator for a user, without a prior factor")
+    .description('issue a one-time link (valid 10 minutes) that enrols an authenticator for a user, without a prior factor')
     .requiredOption('--user <email>', "the user's TechPass ID (e-mail or local username)")
     .addOption(jsonOption())
     .action(async (options: { user: string; json?: boolean }) =>
@@ -87,12 +91,16 @@ export function registerAuthenticatorCommands(program: Command): void {
         ...(options.challenge ? { challengeId: options.challenge } : {}),
         ...(options.server ? { server: options.server } : {}),
       });
-      answer(Boolean(options.json), { ...result }, `approved the sign-in${result.application ? ` to ${result.application}` : ''} [${result.challengeId}]`);
+      answer(
+        Boolean(options.json),
+        { ...result },
+        `approved the sign-in${result.application ? ` to ${result.application}` : ''} [${result.challengeId}]`,
+      );
     });
 
   authenticator
     .command('deny')
-    .description("deny the newest waiting sign-in request; --report says \"No, it's not me\" and puts the account on hold")
+    .description('deny the newest waiting sign-in request; --report says "No, it\'s not me" and puts the account on hold')
     .requiredOption('--store <file>', 'the device key written by `authenticator enrol`')
     .option('--report', "report it as fraud (No, it's not me)", false)
     .option('--challenge <id>', 'answer this request instead of the newest')
@@ -108,7 +116,7 @@ export function registerAuthenticatorCommands(program: Command): void {
         { ...result },
         options.report
           ? `reported the sign-in as not you [${result.challengeId}]: the account is on hold until a platform admin clears it`
-          : `denied the sign-in [${result.challengeId}]`,
+          : `denied the sign-in [${result.challengeId}]${result.pausedUntil ? `; push sign-in is paused for this account until ${when(result.pausedUntil)}` : ''}`,
       );
     });
 }

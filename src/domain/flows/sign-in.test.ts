@@ -30,7 +30,7 @@ describe('sign-in flow transitions', () => {
     expect(moved).toMatchObject({ ok: true, flow: { state: 'refused', context: { refusal: 'federation_unavailable' } } });
   });
 
-  it('completes after a password when no factor is owed, and asks for factors when some are', () => {
+  it('completes after a password when no factor is owed, and asks for one of the enrolled factors when some are', () => {
     const user = asUserId('usr_1');
     expect(transition(flow('password'), { type: 'password_verified', userId: user, next: { kind: 'none' } }, 1)).toMatchObject({
       ok: true,
@@ -43,6 +43,7 @@ describe('sign-in flow transitions', () => {
       ok: true,
       flow: { state: 'completed', methodsDone: ['pwd', 'otp'] },
     });
+    expect(transition(owed.flow, { type: 'factor_verified', method: 'swk' }, 2)).toEqual({ ok: false, reason: 'not_allowed' });
   });
 
   it('asks to enrol a factor when the sign-in needs one the account does not have, then completes', () => {

@@ -18,7 +18,15 @@ export type SignInState =
   | 'refused' // an end state with a reason shown to the person
   | 'completed'; // handed back to the provider
 
-export type Refusal = 'sign_in_disabled' | 'not_assigned' | 'locked' | 'federation_unavailable' | 'account_inactive' | 'throttled';
+export type Refusal =
+  | 'sign_in_disabled'
+  | 'not_assigned'
+  | 'locked'
+  | 'federation_unavailable'
+  | 'account_inactive'
+  | 'throttled'
+  /** "No, it's not me" was reported: the account is high-risk until a platform admin clears it. */
+  | 'reported';
 
 export interface SignInContext {
   clientId: string;
@@ -28,6 +36,10 @@ export interface SignInContext {
   refusal?: Refusal;
   /** Factors still owed after the password, by strategy id. */
   factorsOwed?: string[];
+  /** The push prompt this sign-in shows (number matching), once started. */
+  push?: { challengeId: string; number: number; expiresAt: number };
+  /** The second factor the person chose when several are enrolled. */
+  factorChoice?: string;
   /** A TOTP seed offered for enrolment, sealed under the master key until confirmed. */
   enrolment?: { sealedSeed: string };
   amr?: string[];
@@ -45,6 +57,8 @@ export type SignInEvent =
   | { type: 'password_verified'; userId: UserId; next: SecondFactorStep }
   | { type: 'factor_verified'; method: string }
   | { type: 'factor_enrolled'; method: string }
+  | { type: 'push_started'; challengeId: string; number: number; expiresAt: number }
+  | { type: 'factor_chosen'; method: string }
   | { type: 'remembered_session'; userId: UserId; amr: string[]; ref: string; next: SecondFactorStep }
   | { type: 'remembered_expired'; login: string }
   | { type: 'refuse'; refusal: Refusal }
@@ -91,11 +105,15 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   factors: {
+    push_started: (f, e) =>
+      e.type === 'push_started' ? to('factors', f, {}, { push: { challengeId: e.challengeId, number: e.number, expiresAt: e.expiresAt } }) : null,
+    factor_chosen: (f, e) => (e.type === 'factor_chosen' && (f.context.factorsOwed ?? []).includes(e.method) ? to('factors', f, {}, { factorChoice: e.method }) : null),
     factor_verified: (f, e) => {
       if (e.type !== 'factor_verified') return null;
-      const owed = (f.context.factorsOwed ?? []).filter((m) => m !== e.method);
+      // The owed factors are alternatives: any one of them completes the sign-in.
+      if (!(f.context.factorsOwed ?? []).includes(e.method)) return null;
       const done = [...new Set([...f.methodsDone, e.method])];
-      return to(owed.length ? 'factors' : 'completed', f, { methodsDone: done }, { factorsOwed: owed, amr: done });
+      return to('completed', f, { methodsDone: done }, { factorsOwed: [], amr: done, push: undefined });
     },
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },

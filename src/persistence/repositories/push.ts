@@ -108,7 +108,11 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
       return inTransaction(async (tx) => {
         // Take the account's write lock first (a row lock on PostgreSQL, the write
         // lock on SQLite), so two creations cannot both see room for one more.
-        await tx.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', challenge.userId).execute();
+        await tx
+          .updateTable('users')
+          .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+          .where('id', '=', challenge.userId)
+          .execute();
         const now = clock.now();
         const { count } = await tx
           .selectFrom('push_challenges')

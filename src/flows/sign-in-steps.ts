@@ -1,0 +1,137 @@
+/**
+ * The sign-in flow's shared parts: what it depends on, what it answers, and the
+ * steps every credential uses (advance the state machine, refuse, complete).
+ * The steps themselves live in sign-in.ts (identification, password, picker,
+ * terms) and sign-in-factors.ts (second factors).
+ */
+import { acrFor, amrFor, assuranceLevel } from '../domain/assurance.js';
+import type { FlowRepository } from '../domain/flows/flow.js';
+import { transition, type Refusal, type SecondFactorStep, type SignInEvent, type SignInFlow } from '../domain/flows/sign-in.js';
+import type { NamespaceId } from '../domain/ids.js';
+import { type UserId } from '../domain/ids.js';
+import { type LockoutPolicy } from '../domain/lockout.js';
+import type { AuditLog, ClientDirectory, NamespaceScope, RateLimiter, RememberedAccounts, UserRepository } from '../domain/repositories.js';
+import { type User } from '../domain/users.js';
+import type { Clock } from '../platform/clock.js';
+import { newTotpSeed } from '../strategies/totp/totp.js';
+import { type PushDeps } from './push.js';
+
+/** The facts of a provider interaction that the flow needs. */
+export interface InteractionFacts {
+  uid: string;
+  prompt: 'login' | 'consent';
+  clientId: string;
+  loginHint?: string;
+  /** `prompt` values the application asked for (login, select_account…). */
+  requestedPrompts: string[];
+  /** The account of the browser's provider session, when there is one. */
+  sessionAccountId?: string;
+  /** The assurance level the application asked for (acr_values), 1 when it did not. */
+  requestedAal?: number;
+}
+
+export type AccessDecision = { ok: true } | { ok: false; reason: 'sign_in_disabled' | 'not_assigned' };
+
+export interface SignInDeps {
+  users: UserRepository;
+  flows: FlowRepository;
+  remembered: RememberedAccounts;
+  rateLimits: RateLimiter;
+  audit: AuditLog;
+  clients: ClientDirectory;
+  forNamespace(id: NamespaceId): NamespaceScope;
+  clock: Clock;
+  lockout: LockoutPolicy;
+  /** E-mail domains whose people sign in at their own identity provider. */
+  federatedDomains: string[];
+  sessionTtlMs: number;
+  /** Whether the application's switches let this user in (enable sign-in, assignment required). */
+  checkAccess(clientId: string, userId: UserId): Promise<AccessDecision>;
+  /** Second factors the account has enrolled (strategy ids). */
+  factorsOwed(user: User): Promise<string[]>;
+  /** Number matching with the TechPass Authenticator. */
+  push: PushDeps;
+  /** Seals and opens secrets kept in a flow until they are confirmed (TOTP seeds being enrolled). */
+  sealer: { seal(value: string, context: string): string; open(sealed: string, context: string): string };
+}
+
+export type InteractionResult =
+  | { login: { accountId: string; amr: string[]; acr: string; ts: number }; rememberRef?: string }
+  | { consent: true }
+  | { error: 'access_denied'; description: string };
+
+export type SignInProblem =
+  | 'wrong_password'
+  | 'wrong_code'
+  | 'reused_code'
+  | 'push_pending'
+  | 'push_denied'
+  | 'push_wrong_number'
+  | 'push_expired'
+  | 'push_unavailable'
+  | 'expired'
+  | 'stale';
+
+export type SignInOutcome =
+  { kind: 'show'; flow: SignInFlow; problem?: SignInProblem } | { kind: 'finish'; flow: SignInFlow; result: InteractionResult };
+
+export interface RememberedChoice {
+  ref: string;
+  userId: UserId;
+  amr: string[];
+  live: boolean;
+}
+
+export const show = (flow: SignInFlow, problem?: SignInProblem): SignInOutcome =>
+  problem ? { kind: 'show', flow, problem } : { kind: 'show', flow };
+
+/**
+ * What a person must still do after a first step that gave `amr`: an enrolled
+ * second factor is always asked for; an application asking for level 2 or more
+ * (acr_values) gets it, and an account without a second factor enrols one first.
+ */
+export async function secondFactorStep(deps: SignInDeps, flow: SignInFlow, user: User, amr: string[]): Promise<SecondFactorStep> {
+  if (assuranceLevel(amr) >= Math.max(2, flow.requestedAal) || amr.includes('otp')) return { kind: 'none' };
+  const enrolled = await deps.factorsOwed(user);
+  if (enrolled.length > 0) return { kind: 'factors', owed: enrolled };
+  if (flow.requestedAal < 2) return { kind: 'none' };
+  return { kind: 'enrol', sealedSeed: deps.sealer.seal(newTotpSeed(), `flows:${flow.id}`) };
+}
+
+/** Applies an event and saves it; a concurrent change makes this one lose. */
+export async function advance(deps: SignInDeps, flow: SignInFlow, event: SignInEvent): Promise<SignInFlow | 'expired' | 'not_allowed' | 'stale'> {
+  const moved = transition(flow, event, deps.clock.now());
+  if (!moved.ok) return moved.reason;
+  if (!(await deps.flows.save(moved.flow))) return 'stale';
+  return { ...moved.flow, version: moved.flow.version + 1 };
+}
+
+export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal): Promise<SignInOutcome> {
+  const next = await advance(deps, flow, { type: 'refuse', refusal });
+  await deps.audit.append({
+    actor: flow.userId ?? 'anonymous',
+    action: 'sign_in.refused',
+    targetType: 'user',
+    targetId: flow.userId,
+    data: { refusal, clientId: flow.context.clientId },
+  });
+  return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
+}
+
+/** Completes a login (the application's switches were checked before): the result for the provider. */
+export async function completeLogin(deps: SignInDeps, flow: SignInFlow, rememberRef?: string): Promise<SignInOutcome> {
+  const userId = flow.userId!;
+  const amr = amrFor(flow.context.amr ?? flow.methodsDone);
+  const acr = acrFor(amr);
+  await deps.users.recordSignIn(userId);
+  const ref = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt: deps.clock.now() + deps.sessionTtlMs }));
+  if (rememberRef && flow.methodsDone.length > 1) await deps.remembered.upgrade(rememberRef, { amr, acr });
+  await deps.audit.append({
+    actor: userId,
+    action: 'sign_in.succeeded',
+    targetType: 'user',
+    targetId: userId,
+    data: { clientId: flow.context.clientId, amr, sso: Boolean(rememberRef) },
+  });
+  return { kind: 'finish', flow, result: { login: { accountId: userId, amr, acr, ts: Math.floor(deps.clock.now() / 1000) }, rememberRef: ref } };
+}

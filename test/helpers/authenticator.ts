@@ -1,0 +1,47 @@
+/**
+ * Talks to the device API the way an authenticator does, from a store file the
+ * headless CLI wrote, with full control over what is signed: for tests of
+ * replayed, stale and unsigned requests.
+ */
+import { readFileSync } from 'node:fs';
+import { canonicalAnswer, canonicalDeviceRequest, type PushDecision } from '../../src/domain/push.js';
+import { bodyDigest, signAsDevice } from '../../src/platform/device-keys.js';
+
+export interface StoredDevice {
+  server: string;
+  deviceId: string;
+  privateJwk: Record<string, unknown>;
+}
+
+export const readStoredDevice = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as StoredDevice;
+
+/** A device request signed with `device`'s key; `timestamp` may be moved to test the freshness window. */
+export async function deviceFetch(
+  base: string,
+  device: StoredDevice,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  options: { timestamp?: number; signal?: AbortSignal } = {},
+): Promise<Response> {
+  const url = new URL(`${base}/api/v1/authenticator${path}`);
+  const text = body === undefined ? '' : JSON.stringify(body);
+  const timestamp = options.timestamp ?? Date.now();
+  const signature = signAsDevice(device.privateJwk, canonicalDeviceRequest(method, `${url.pathname}${url.search}`, timestamp, bodyDigest(text)));
+  return fetch(url, {
+    method,
+    headers: {
+      'x-techpass-device': device.deviceId,
+      'x-techpass-timestamp': String(timestamp),
+      'x-techpass-signature': signature,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: text }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** A signed answer to one challenge, as the device would send it. */
+export function signedAnswer(device: StoredDevice, challengeId: string, decision: PushDecision, number: string, timestamp = Date.now()) {
+  return { number, decision, timestamp, signature: signAsDevice(device.privateJwk, canonicalAnswer(challengeId, { number, decision, timestamp })) };
+}
