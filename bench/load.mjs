@@ -73,7 +73,7 @@ export async function closedLoop(once, { concurrency, duration }) {
  */
 export async function signInDriver({ issuer, clientId, clientSecret, redirectUri, password }) {
   const { HttpBrowser } = await testHelper('http-browser');
-  const { completeSignIn, finishAuthorization } = await testHelper('sign-in', { with: ['http-browser'] });
+  const { completeSignIn, finishAuthorization } = await testHelper('sign-in');
   const config = await client.discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), {
     execute: [client.allowInsecureRequests],
   });

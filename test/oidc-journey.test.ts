@@ -14,7 +14,7 @@ import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser, text } from './helpers/http-browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { finishAuthorization, signIn, startAuthorization } from './helpers/sign-in.js';
+import { completeSignIn, finishAuthorization, signIn, startAuthorization } from './helpers/sign-in.js';
 import { selfSignedCertificate } from './helpers/x509.js';
 
 describe(`OpenID Connect journey (${engine})`, () => {
@@ -102,6 +102,7 @@ describe(`OpenID Connect journey (${engine})`, () => {
     page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } }, (u) =>
       u.startsWith(app.redirectUri),
     );
+    page = await completeSignIn(browser, page, { ...app, login: 'jane_tan@agency.gov.sg', password: PASSWORD });
     await finishAuthorization(start, page.url);
     await expect(finishAuthorization(start, page.url)).rejects.toMatchObject({ error: 'invalid_grant' });
   });

@@ -38,7 +38,7 @@ describe(`push number matching with the headless authenticator (${engine})`, () 
 
   /** A new account with a headless authenticator enrolled through the CLI. */
   async function enrolled(email: string) {
-    const account = await user(tp, email);
+    const account = await user(tp, email, { phone: false });
     const link = await cli('authenticator', 'enrol-link', '--user', email, '--json');
     expect(link.code, link.stderr).toBe(0);
     const store = path.join(dir, `${email}.json`);
@@ -60,7 +60,7 @@ describe(`push number matching with the headless authenticator (${engine})`, () 
   const actions = async (targetId: string) => (await tp.server.store.audit.list({ targetId, limit: 200 })).map((e) => e.action);
 
   it('enrols a headless authenticator with a one-time link and keeps its key in a file only its owner can read', async () => {
-    const account = await user(tp, 'enrol.me@agency.gov.sg');
+    const account = await user(tp, 'enrol.me@agency.gov.sg', { phone: false });
     const link = await cli('authenticator', 'enrol-link', '--user', 'enrol.me@agency.gov.sg', '--json');
     expect(link.code, link.stderr).toBe(0);
     expect((link.json as { link: string }).link).toMatch(new RegExp(`^${tp.issuer}/authenticator/enrol#enr_[\\w-]+\\.[\\w-]{43}$`));
@@ -194,7 +194,7 @@ describe(`push number matching with the headless authenticator (${engine})`, () 
   });
 
   it('does not let an expired enrolment link enrol a device', async () => {
-    const account = await user(tp, 'late@agency.gov.sg');
+    const account = await user(tp, 'late@agency.gov.sg', { phone: false });
     // Issued eleven minutes ago: a link lives ten.
     const clock = new ManualClock(Date.now() - 11 * 60_000);
     const issued = await issueEnrolmentLink(pushDeps(tp.server.store, clock, tp.config), account.id, 'test');
@@ -206,7 +206,7 @@ describe(`push number matching with the headless authenticator (${engine})`, () 
   });
 
   it('does not let an enrolment link enrol a second device', async () => {
-    await user(tp, 'once@agency.gov.sg');
+    await user(tp, 'once@agency.gov.sg', { phone: false });
     const link = (await cli('authenticator', 'enrol-link', '--user', 'once@agency.gov.sg', '--json')).json as { link: string };
     expect((await cli('authenticator', 'enrol', link.link, '--store', path.join(dir, 'once-a.json'), '--json')).code).toBe(0);
     const second = await cli('authenticator', 'enrol', link.link, '--store', path.join(dir, 'once-b.json'), '--json');

@@ -22,7 +22,9 @@ describe(`throttling and signing out of TechPass (${engine})`, () => {
     const start = await startAuthorization(tp, app);
     let page = await browser.follow(start.url);
     page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login } });
-    return browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password } }, (u) => u.startsWith(app.redirectUri));
+    return browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password } }, (u) =>
+      u.startsWith(app.redirectUri),
+    );
   }
 
   it('signs out of TechPass as a whole: every account of the browser must sign in again', async () => {

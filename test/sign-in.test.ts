@@ -33,8 +33,8 @@ describe(`sign-in (${engine})`, () => {
       sub: jane!.id,
       email: 'jane_tan@agency.gov.sg',
       preferred_username: 'jane_tan@agency.gov.sg',
-      amr: ['pwd'],
-      acr: 'urn:techpass:aal1',
+      amr: ['pwd', 'swk', 'mfa'],
+      acr: 'urn:techpass:aal2',
     });
     const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     expect(info).toMatchObject({ sub: jane!.id, name: 'Jane Tester', given_name: 'Jane', family_name: 'Tester', email_verified: true });
@@ -54,6 +54,8 @@ describe(`sign-in (${engine})`, () => {
     page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } }, (u) =>
       u.startsWith(app.redirectUri),
     );
+    // MFA first (the phone approves), then the terms.
+    page = await completeSignIn(browser, page, { ...app, login: 'terms@agency.gov.sg', password: PASSWORD, acceptTerms: false });
     expect(page.stopped).toBe(false);
     expect(text(page)).toContain('Terms of use');
     expect(text(page)).toContain('version 1');
@@ -201,7 +203,7 @@ describe(`sign-in (${engine})`, () => {
     expect(page.stopped).toBe(true);
     const again = await finishAuthorization(third, page.url);
     expect(again.claims()?.sub).toBe(jane.tokens.claims()?.sub);
-    expect(again.claims()?.amr).toEqual(['pwd']);
+    expect(again.claims()?.amr).toEqual(['pwd', 'swk', 'mfa']);
 
     // The cookie holds opaque references only, no personal data.
     const cookie = decodeURIComponent(browser.cookies.get('techpass_accounts') ?? '');

@@ -24,6 +24,7 @@ import { DEFAULT_LOCKOUT } from '../domain/lockout.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
+import { registerAuthenticatorApp } from '../http/authenticator-app.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
 import { checkApplicationAccess } from '../oidc/access-policy.js';
 import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
@@ -157,6 +158,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
 
   await registerAuthenticatorApi(app, { push: pushDeps(store, clock, config) });
+  await registerAuthenticatorApp(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
   const jobs = [expiredRowsCleanup(store.oidcModels), ...(transport ? [mailDelivery(store.outbox, transport, clock)] : [])];

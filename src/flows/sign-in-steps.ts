@@ -86,15 +86,15 @@ export const show = (flow: SignInFlow, problem?: SignInProblem): SignInOutcome =
   problem ? { kind: 'show', flow, problem } : { kind: 'show', flow };
 
 /**
- * What a person must still do after a first step that gave `amr`: an enrolled
- * second factor is always asked for; an application asking for level 2 or more
- * (acr_values) gets it, and an account without a second factor enrols one first.
+ * What a person must still do after a first step that gave `amr`. MFA is
+ * mandatory: a sign-in completes only at level 2 or more (or what the
+ * application asked for with acr_values). An enrolled second factor is asked
+ * for; an account without one enrols one first.
  */
 export async function secondFactorStep(deps: SignInDeps, flow: SignInFlow, user: User, amr: string[]): Promise<SecondFactorStep> {
-  if (assuranceLevel(amr) >= Math.max(2, flow.requestedAal) || amr.includes('otp')) return { kind: 'none' };
+  if (assuranceLevel(amr) >= Math.max(2, flow.requestedAal)) return { kind: 'none' };
   const enrolled = await deps.factorsOwed(user);
   if (enrolled.length > 0) return { kind: 'factors', owed: enrolled };
-  if (flow.requestedAal < 2) return { kind: 'none' };
   return { kind: 'enrol', sealedSeed: deps.sealer.seal(newTotpSeed(), `flows:${flow.id}`) };
 }
 

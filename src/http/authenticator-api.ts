@@ -199,7 +199,8 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         let beats = 0;
         let closed = false;
         const tick = async () => {
-          const waiting = await pendingChallenges(deps.push, found.id);
+          // The device is already known: one indexed query per tick.
+          const waiting = await deps.push.push.pendingChallenges(found.userId);
           for (const challenge of waiting) {
             if (sent.has(challenge.id)) continue;
             sent.add(challenge.id);

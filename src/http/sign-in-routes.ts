@@ -130,10 +130,17 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const message = problem ? PROBLEMS[problem] : undefined;
       const status = problem === 'wrong_password' || problem === 'wrong_code' || problem === 'reused_code' ? 401 : problem && !problem.startsWith('push_') ? 409 : 200;
       const nonce = randomBytes(16).toString('base64');
-      return page(reply, renderPage(await pageFor(flow, f, message, request, nonce)), status, nonce);
+      return page(reply, renderPage(await pageFor(flow, f, message, request, nonce, problem)), status, nonce);
     };
 
-    const pageFor = async (flow: SignInFlow, f: FormContext, problem: string | undefined, request: FastifyRequest, nonce: string) => {
+    const pageFor = async (
+      flow: SignInFlow,
+      f: FormContext,
+      problem: string | undefined,
+      request: FastifyRequest,
+      nonce: string,
+      problemCode?: SignInProblem,
+    ) => {
       switch (flow.state) {
         case 'choose_account': {
           const choices = await remembered(request);
@@ -156,7 +163,14 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           return RefusedPage({ f, refusal: flow.context.refusal ?? 'refused', correlationId: request.id });
         case 'factors':
           return currentFactor(flow) === 'swk'
-            ? PushPage({ f, number: flow.context.push?.number ?? null, problem, otherFactors: (flow.context.factorsOwed ?? []).filter((m) => m !== 'swk'), nonce })
+            ? PushPage({
+                f,
+                number: flow.context.push?.number ?? null,
+                problem,
+                otherFactors: (flow.context.factorsOwed ?? []).filter((m) => m !== 'swk'),
+                nonce,
+                watching: problemCode === undefined || problemCode === 'push_pending',
+              })
             : TotpPage({ f, problem });
         case 'enrol': {
           const enrolment = await totpEnrolment(deps.signIn, flow);

@@ -41,6 +41,7 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
     connection.pragma('busy_timeout = 5000');
     // NORMAL in WAL mode keeps every committed transaction across a process crash.
     connection.pragma('synchronous = NORMAL');
+    cachePreparedStatements(connection);
     return database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() }));
   }
   const pool = new pg.Pool({
@@ -53,6 +54,25 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
   // An idle client losing its server must not crash the process: the pool replaces it.
   pool.on('error', (error) => onPoolError?.(error));
   return database('postgres', new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: plugins() }));
+}
+
+/**
+ * Kysely prepares every SQLite statement anew for each query; preparing is a
+ * tenth of the token endpoint's CPU (npm run bench). Statements are reusable and
+ * better-sqlite3 runs them synchronously, so a bounded cache by SQL text is safe.
+ */
+function cachePreparedStatements(connection: SQLite.Database, limit = 500): void {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, SQLite.Statement>();
+  connection.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof connection.prepare;
 }
 
 function database(engine: Engine, db: Kysely<Schema>): Database {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { engine } from '../helpers/database.js';
 import { application, namespace, PASSWORD, user } from '../helpers/directory.js';
+import { approveOnPhone, phoneOf } from '../helpers/phone.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
 
 interface SampleService {
@@ -80,6 +81,10 @@ describe(`browser: sample service (${engine})`, { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Enter password' }).isVisible()).toBe(true);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // MFA: the page shows a number; the account's phone types it and taps Yes; the page moves on by itself.
+    const number = (await page.getByTestId('push-number').textContent())!.trim();
+    expect(await approveOnPhone(phoneOf(tp, login)!, number)).toBe('approved');
+    await page.waitForURL((url) => !url.pathname.startsWith('/login/') || !url.pathname.endsWith('/password'));
   };
 
   it('signs in to the sample service, accepting the terms on first access', async () => {
@@ -97,7 +102,8 @@ describe(`browser: sample service (${engine})`, { timeout: 90_000 }, () => {
     await page.getByRole('heading', { name: /Signed in as Jane Tester/ }).waitFor();
     const body = await page.textContent('body');
     expect(body).toContain('jane_tan@agency.gov.sg');
-    expect(body).toContain('urn:techpass:aal1');
+    expect(body).toContain('urn:techpass:aal2');
+    expect(body).toContain('swk');
     await screenshot(page, 'signed-in');
   });
 

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { createApplication, createNamespace, createUser, type NewApplicationInput } from '../../src/flows/administration.js';
 import { administrationDeps } from '../../src/cli/demo.js';
 import { systemClock } from '../../src/platform/clock.js';
+import { givePhone } from './phone.js';
 import type { TestServer } from './server.js';
 
 export const PASSWORD = 'Correct-Horse-Battery-9';
@@ -29,7 +30,8 @@ export async function application(tp: TestServer, input: Partial<NewApplicationI
   };
 }
 
-export async function user(tp: TestServer, email: string, extra: { username?: string; password?: string | null; givenName?: string } = {}) {
+/** An account with a password and, unless `phone: false`, an enrolled TechPass Authenticator (MFA is mandatory). */
+export async function user(tp: TestServer, email: string, extra: { username?: string; password?: string | null; givenName?: string; phone?: boolean } = {}) {
   const result = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
     email,
     givenName:
@@ -44,5 +46,6 @@ export async function user(tp: TestServer, email: string, extra: { username?: st
   });
   expect(result.ok, result.ok ? '' : result.message).toBe(true);
   if (!result.ok) throw new Error(result.message);
+  if (extra.phone !== false) await givePhone(tp, result.value.id, [email, ...(extra.username ? [extra.username] : [])]);
   return result.value;
 }

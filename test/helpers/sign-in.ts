@@ -5,6 +5,7 @@
  */
 import * as client from 'openid-client';
 import { form, forms, HttpBrowser, text, type Page } from './http-browser.js';
+import { approveOnPhone, knownSeed, nextTotpCode, phoneOf, rememberSeed } from './phone.js';
 import type { TestServer } from './server.js';
 
 export interface SignInOptions {
@@ -22,6 +23,8 @@ export interface SignInOptions {
   totp?: () => string;
   /** The assurance the application asks for, e.g. urn:techpass:aal2. */
   acrValues?: string;
+  /** Approves the push prompt showing `number` (signIn sets it from the account's test phone). */
+  approvePush?: (number: string) => Promise<unknown>;
 }
 
 export async function rpConfig(tp: TestServer, clientId: string, clientSecret?: string): Promise<client.Configuration> {
@@ -69,6 +72,10 @@ export async function finishAuthorization(start: AuthorizationStart, callbackUrl
 export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignInOptions): Promise<Page> {
   const back = (url: string) => url.startsWith(o.redirectUri);
   let page = first;
+  if (!o.approvePush && !first.stopped) {
+    const phone = phoneOf({ url: new URL(first.url).origin }, o.login);
+    if (phone) o = { ...o, approvePush: (number) => approveOnPhone(phone, number) };
+  }
   for (let steps = 0; !page.stopped; steps += 1) {
     if (steps > 8) throw new Error(`sign-in did not finish; stuck at ${page.url}`);
     if (page.html.includes('document.forms[0].submit()')) {
@@ -88,6 +95,21 @@ export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignI
       if (page.status === 401) return page;
       const f = form(page, '/password');
       page = await browser.follow(f.action, { form: { ...f.fields, password: o.password } }, back);
+    } else if (page.html.includes('data-testid="push-number"') && o.approvePush && !page.html.includes('Not approved yet')) {
+      const number = /data-testid="push-number"[^>]*>(\d+)</.exec(page.html)![1]!;
+      await o.approvePush(number);
+      const f = form(page, '/push');
+      page = await browser.follow(f.action, { form: f.fields }, back);
+    } else if (page.html.includes('/enrol-totp"')) {
+      // MFA is mandatory: an account without a second factor enrols an authenticator app, here with oathtool's codes.
+      const seed = /data-testid="totp-seed">([^<]+)</.exec(page.html)![1]!.replace(/\s/g, '');
+      rememberSeed(new URL(page.url).origin, o.login, seed);
+      const f = form(page, '/enrol-totp');
+      page = await browser.follow(f.action, { form: { ...f.fields, code: await nextTotpCode(new URL(page.url).origin, o.login) } }, back);
+    } else if (page.html.includes('/totp"') && !o.totp && knownSeed(new URL(page.url).origin, o.login)) {
+      if (page.status === 401) return page;
+      const f = form(page, '/totp');
+      page = await browser.follow(f.action, { form: { ...f.fields, code: await nextTotpCode(new URL(page.url).origin, o.login) } }, back);
     } else if (page.html.includes('/totp"') && o.totp) {
       if (page.status === 401) return page;
       const f = form(page, '/totp');
@@ -105,6 +127,8 @@ export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignI
 /** The whole journey; answers the tokens, the RP configuration and the browser (for SSO follow-ups). */
 export async function signIn(tp: TestServer, o: SignInOptions) {
   const browser = o.browser ?? new HttpBrowser();
+  const phone = phoneOf(tp, o.login);
+  if (phone && !o.approvePush) o = { ...o, approvePush: (number) => approveOnPhone(phone, number) };
   const start = await startAuthorization(tp, o);
   const first = await browser.follow(start.url, {}, (url) => url.startsWith(o.redirectUri));
   const last = first.stopped ? first : await completeSignIn(browser, first, o);

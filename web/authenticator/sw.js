@@ -1,0 +1,47 @@
+/*
+ * The TechPass Authenticator's service worker: keeps the app shell so the app
+ * opens without a network. It answers only for the shell's own files; the
+ * device API (/api/v1/authenticator/…) lies outside its scope and is never
+ * cached. The server fills in the shell's digest, so a new release is a new
+ * worker with a new cache.
+ */
+const VERSION = '__SHELL_VERSION__';
+const PREFIX = 'techpass-authenticator-';
+const CACHE = PREFIX + VERSION;
+const SHELL = ['./', 'app.js', 'app.css', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png'];
+const shellUrls = new Set(SHELL.map((file) => new URL(file, self.registration.scope).href));
+const indexUrl = new URL('./', self.registration.scope).href;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL.map((file) => new Request(new URL(file, self.registration.scope), { cache: 'no-cache' }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || !url.pathname.startsWith(new URL(self.registration.scope).pathname)) return;
+  if (request.mode === 'navigate') {
+    // The app's pages (/authenticator/ and /authenticator/enrol): fresh when online, the cached shell offline.
+    event.respondWith(fetch(request).catch(() => caches.match(indexUrl).then((cached) => cached || Response.error())));
+    return;
+  }
+  url.hash = '';
+  url.search = '';
+  if (!shellUrls.has(url.href)) return;
+  event.respondWith(caches.match(url.href).then((cached) => cached || fetch(request)));
+});
