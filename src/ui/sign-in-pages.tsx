@@ -152,10 +152,10 @@ export function PushPage({
       {/* Watches the request only while it waits: after a denial or expiry the page stays put until the person acts. */}
       {problem === undefined || watching ? (
         <script
-        nonce={nonce}
-        dangerouslySetInnerHTML={{
-          __html: `(function(){var done=false;function poll(){if(done)return;fetch(${JSON.stringify(`${f.action}/push-status`)},{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(s.status==='pending'){setTimeout(poll,1500)}else if(s.status!=='none'){done=true;document.getElementById('tp-push-continue').submit()}}).catch(function(){setTimeout(poll,3000)})}setTimeout(poll,1000)})();`,
-        }}
+          nonce={nonce}
+          dangerouslySetInnerHTML={{
+            __html: `(function(){var done=false;function poll(){if(done)return;fetch(${JSON.stringify(`${f.action}/push-status`)},{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(s.status==='pending'){setTimeout(poll,1500)}else if(s.status!=='none'){done=true;document.getElementById('tp-push-continue').submit()}}).catch(function(){setTimeout(poll,3000)})}setTimeout(poll,1000)})();`,
+          }}
         />
       ) : null}
     </Layout>
