@@ -188,8 +188,8 @@ export function EnrolTotpPage({ f, qr, seed, problem }: { f: FormContext; qr: st
     <Layout title="Set up your authenticator app" wide>
       <h1>Set up a second factor</h1>
       <p className="tp-sub">
-        {f.applicationName} asks for a second factor. Scan this code with an authenticator app (such as Microsoft or Google Authenticator), then enter
-        the 6-digit code it shows.
+        Every TechPass sign-in needs a second factor, and your account has none yet. Scan this code with an authenticator app (such as Microsoft or
+        Google Authenticator), then enter the 6-digit code it shows.
       </p>
       <Problem message={problem} />
       <div className="tp-qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: qr }} />
