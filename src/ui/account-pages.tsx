@@ -2,6 +2,22 @@
 import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
 import { Layout, Notice } from './layout.js';
 
+/** The new password, twice; the server checks them (length, common passwords, identifiers). */
+function NewPasswordFields({ autoFocus = false }: { autoFocus?: boolean }) {
+  return (
+    <>
+      <FormLabel htmlFor="password" className={autoFocus ? undefined : 'mt-3'}>
+        New password
+      </FormLabel>
+      <FormControl id="password" name="password" type="password" autoComplete="new-password" required autoFocus={autoFocus} minLength={12} />
+      <FormLabel htmlFor="confirm" className="mt-3">
+        Confirm new password
+      </FormLabel>
+      <FormControl id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} />
+    </>
+  );
+}
+
 export function ResetRequestPage({ csrf, login, problem }: { csrf: string; login?: string | undefined; problem?: string | undefined }) {
   return (
     <Layout title="Reset your password">
@@ -39,12 +55,7 @@ export function ResetFormPage({ csrf, action, problem }: { csrf: string; action:
       {problem ? <Notice variant="danger">{problem}</Notice> : null}
       <form method="post" action={action}>
         <input type="hidden" name="csrf" value={csrf} />
-        <FormLabel htmlFor="password">New password</FormLabel>
-        <FormControl id="password" name="password" type="password" autoComplete="new-password" required autoFocus minLength={12} />
-        <FormLabel htmlFor="confirm" className="mt-3">
-          Confirm new password
-        </FormLabel>
-        <FormControl id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} />
+        <NewPasswordFields autoFocus />
         <div className="tp-actions">
           <Button type="submit" variant="primary">
             Set password
@@ -90,14 +101,7 @@ export function ChangePasswordPage({ csrf, login, problem }: { csrf: string; log
           Current password
         </FormLabel>
         <FormControl id="current" name="current" type="password" autoComplete="current-password" required />
-        <FormLabel htmlFor="password" className="mt-3">
-          New password
-        </FormLabel>
-        <FormControl id="password" name="password" type="password" autoComplete="new-password" required minLength={12} />
-        <FormLabel htmlFor="confirm" className="mt-3">
-          Confirm new password
-        </FormLabel>
-        <FormControl id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} />
+        <NewPasswordFields />
         <div className="tp-actions">
           <Button type="submit" variant="primary">
             Change password

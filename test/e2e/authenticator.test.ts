@@ -11,13 +11,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { engine } from '../helpers/database.js';
-import { application, namespace, PASSWORD, user } from '../helpers/directory.js';
-import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
-
-interface SampleService {
-  url: string;
-  close(): Promise<void>;
-}
+import { namespace, PASSWORD, user } from '../helpers/directory.js';
+import { startSample, type SampleService } from '../helpers/sample-service.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const EMAIL = 'mei_ling@agency.gov.sg';
 const PHONE_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
@@ -35,28 +31,9 @@ describe(`browser: TechPass Authenticator web app (${engine})`, { timeout: 120_0
   beforeAll(async () => {
     tp = await startTestServer();
     await namespace(tp, 'demo');
-    const port = await freePort();
-    const sampleUrl = `http://127.0.0.1:${port}`;
-    const app = await application(tp, {
-      namespace: 'demo',
-      name: 'Sample Service',
-      redirectUris: [`${sampleUrl}/callback`],
-      logoutUrl: `${sampleUrl}/`,
-    });
     // No factor yet: the phone below is the account's only authenticator.
     await user(tp, EMAIL, { givenName: 'Mei Ling', phone: false });
-    // @ts-expect-error: the sample is plain JavaScript without type declarations.
-    const mod = (await import('../../examples/sample-service/server.js')) as {
-      startSampleService(o: Record<string, unknown>): Promise<SampleService>;
-    };
-    sample = await mod.startSampleService({
-      issuer: tp.issuer,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-      port,
-      host: '127.0.0.1',
-      publicUrl: sampleUrl,
-    });
+    sample = await startSample(tp, 'demo');
     browser = await launchBrowser();
     phoneContext = await browser.newContext({
       viewport: { width: 390, height: 780 },

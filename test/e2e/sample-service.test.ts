@@ -6,14 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { engine } from '../helpers/database.js';
-import { application, namespace, PASSWORD, user } from '../helpers/directory.js';
+import { namespace, PASSWORD, user } from '../helpers/directory.js';
 import { approveOnPhone, phoneOf } from '../helpers/phone.js';
-import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
-
-interface SampleService {
-  url: string;
-  close(): Promise<void>;
-}
+import { startSample, type SampleService } from '../helpers/sample-service.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe(`browser: sample service (${engine})`, { timeout: 90_000 }, () => {
   let tp: TestServer;
@@ -25,44 +21,14 @@ describe(`browser: sample service (${engine})`, { timeout: 90_000 }, () => {
   beforeAll(async () => {
     tp = await startTestServer();
     await namespace(tp, 'demo');
-    const port = await freePort();
-    const sampleUrl = `http://127.0.0.1:${port}`;
-    const app = await application(tp, {
-      namespace: 'demo',
-      name: 'Sample Service',
-      redirectUris: [`${sampleUrl}/callback`],
-      logoutUrl: `${sampleUrl}/`,
-    });
     await user(tp, 'jane_tan@agency.gov.sg', { givenName: 'Jane' });
     await user(tp, 'ravi@vendor.com.sg', { username: 'ravi_kumar', givenName: 'Ravi' });
-    // @ts-expect-error: the sample is plain JavaScript without type declarations.
-    const mod = (await import('../../examples/sample-service/server.js')) as {
-      startSampleService(o: Record<string, unknown>): Promise<SampleService>;
-    };
-    sample = await mod.startSampleService({
-      issuer: tp.issuer,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-      port,
-      host: '127.0.0.1',
-      publicUrl: sampleUrl,
-    });
+    sample = await startSample(tp, 'demo');
     browser = await launchBrowser();
     context = await browser.newContext();
     page = await context.newPage();
     // A loaded CI machine (both engines' suites at once) can be slow; the test's own timeout still bounds it.
     page.setDefaultTimeout(60_000);
-    if (process.env.DEBUG_BROWSER) {
-      page.on('response', async (r) =>
-        console.log(
-          'RESP',
-          r.request().method(),
-          r.url().slice(0, 90),
-          r.status(),
-          JSON.stringify((await r.allHeaders())['set-cookie'] ?? '').slice(0, 400),
-        ),
-      );
-    }
   });
   afterAll(async () => {
     await browser?.close();
