@@ -57,7 +57,7 @@ export async function runDemo(config: Config, options: { samplePort: number; sam
     `  and open the link (on this machine: the /authenticator app in another browser tab).`,
     '',
     `  Demo application "${demo.namespace}" namespace: client id ${demo.application.clientId}`,
-    `  Mail and SMS go to the local outbox: npx techpass outbox`,
+    `  Mail goes to the local outbox: npx techpass outbox`,
     '',
     '  Stop with Ctrl+C. Data is kept for the next start.',
     '',
