@@ -10,7 +10,7 @@ import { asApplicationId, asNamespaceId, type NamespaceId } from '../../domain/i
 import type { ApplicationRepository, ClientDirectory } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { uniqueViolation } from '../errors.js';
+import { insertUnique } from '../errors.js';
 import type { ApplicationCertificatesTable, ApplicationSecretsTable, ApplicationsTable, Schema } from '../schema.js';
 
 export function toApplication(row: Selectable<ApplicationsTable>): Application {
@@ -79,13 +79,7 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
         created_at: now,
         updated_at: now,
       };
-      try {
-        await db.insertInto('applications').values(row).execute();
-      } catch (error) {
-        if (uniqueViolation(error) === null) throw error;
-        return { ok: false, conflict: 'name' };
-      }
-      return { ok: true, value: toApplication(row) };
+      return insertUnique(db.insertInto('applications').values(row).execute(), toApplication(row), 'name');
     },
 
     async get(id) {
@@ -160,13 +154,7 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
         not_after: certificate.notAfter,
         created_at: clock.now(),
       };
-      try {
-        await db.insertInto('application_certificates').values(row).execute();
-      } catch (error) {
-        if (uniqueViolation(error) === null) throw error;
-        return { ok: false, conflict: 'certificate' };
-      }
-      return { ok: true, value: toCertificate(row) };
+      return insertUnique(db.insertInto('application_certificates').values(row).execute(), toCertificate(row), 'certificate');
     },
 
     async listCertificates(id) {

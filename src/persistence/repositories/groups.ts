@@ -10,7 +10,7 @@ import type { GroupRepository, Linked } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { Engine } from '../database.js';
-import { foreignKeyViolation, uniqueViolation } from '../errors.js';
+import { foreignKeyViolation, insertUnique } from '../errors.js';
 import type { GroupsTable, Schema } from '../schema.js';
 
 export function toGroup(row: Selectable<GroupsTable>): Group {
@@ -60,13 +60,7 @@ export function groupRepository(db: Kysely<Schema>, clock: Clock, namespaceId: N
         .executeTakeFirstOrThrow();
       if (Number(count) >= limit) return { ok: false, conflict: 'limit' };
       const row = { namespace_id: namespaceId, id: newId('grp_'), name: input.name, description: input.description, created_at: clock.now() };
-      try {
-        await db.insertInto('groups').values(row).execute();
-      } catch (error) {
-        if (uniqueViolation(error) === null) throw error;
-        return { ok: false, conflict: 'name' };
-      }
-      return { ok: true, value: toGroup(row) };
+      return insertUnique(db.insertInto('groups').values(row).execute(), toGroup(row), 'name' as const);
     },
 
     get,

@@ -1,12 +1,12 @@
 /** Tenant namespaces: the isolated spaces that own applications, groups and admins. */
 import type { Kysely, Selectable } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import type { Namespace } from '../../domain/directory.js';
 import { asNamespaceId } from '../../domain/ids.js';
 import type { NamespaceRepository } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { randomUUID } from 'node:crypto';
-import { uniqueViolation } from '../errors.js';
+import { insertUnique } from '../errors.js';
 import type { NamespacesTable, Schema } from '../schema.js';
 
 function toNamespace(row: Selectable<NamespacesTable>): Namespace {
@@ -31,13 +31,7 @@ export function namespaceRepository(db: Kysely<Schema>, clock: Clock): Namespace
         directory_id: randomUUID(),
         created_at: clock.now(),
       };
-      try {
-        await db.insertInto('namespaces').values(row).execute();
-      } catch (error) {
-        if (uniqueViolation(error) === null) throw error;
-        return { ok: false, conflict: 'name' };
-      }
-      return { ok: true, value: toNamespace(row) };
+      return insertUnique(db.insertInto('namespaces').values(row).execute(), toNamespace(row), 'name');
     },
     async findByName(name) {
       const row = await db.selectFrom('namespaces').selectAll().where('name', '=', name).executeTakeFirst();

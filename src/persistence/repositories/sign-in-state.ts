@@ -120,7 +120,11 @@ export function rememberedAccounts(db: Kysely<Schema>, clock: Clock): Remembered
       });
     },
     async upgrade(ref, signIn) {
-      await db.updateTable('remembered_accounts').set({ amr: JSON.stringify(signIn.amr), acr: signIn.acr, authenticated_at: clock.now() }).where('ref', '=', ref).execute();
+      await db
+        .updateTable('remembered_accounts')
+        .set({ amr: JSON.stringify(signIn.amr), acr: signIn.acr, authenticated_at: clock.now() })
+        .where('ref', '=', ref)
+        .execute();
     },
     async forget(ref) {
       await db.deleteFrom('remembered_accounts').where('ref', '=', ref).execute();

@@ -1,12 +1,12 @@
 /** Accounts and their MFA factors. */
 import type { Kysely, Selectable } from 'kysely';
-import type { UserRepository } from '../../domain/repositories.js';
 import { asUserId, type UserId } from '../../domain/ids.js';
+import type { UserRepository } from '../../domain/repositories.js';
 import { normaliseEmail, type AccountType, type User, type UserStatus } from '../../domain/users.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { MasterKey } from '../../platform/secrets.js';
-import { uniqueViolation } from '../errors.js';
+import { insertUnique } from '../errors.js';
 import type { Schema, UsersTable } from '../schema.js';
 
 export function toUser(row: Selectable<UsersTable>): User {
@@ -53,14 +53,9 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
         status_changed_at: now,
         last_sign_in_at: null,
       };
-      try {
-        await db.insertInto('users').values(row).execute();
-      } catch (error) {
-        const conflict = uniqueViolation(error);
-        if (conflict === null) throw error;
-        return { ok: false, conflict: /username/.test(conflict) ? 'username' : 'email' };
-      }
-      return { ok: true, value: toUser(row) };
+      return insertUnique(db.insertInto('users').values(row).execute(), toUser(row), (constraint) =>
+        /username/.test(constraint) ? 'username' : 'email',
+      );
     },
 
     async findById(id) {
