@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import * as client from 'openid-client';
+import { Secret, TOTP } from 'otpauth';
 import { testHelper } from './helpers.mjs';
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -68,17 +69,37 @@ export async function closedLoop(once, { concurrency, duration }) {
 }
 
 /**
- * A relying party and its users' browsers: `signIn(login)` runs authorization request
- * → sign-in pages → code → token exchange, and answers the tokens.
+ * A relying party and its users' browsers (and their authenticator apps): `signIn()`
+ * takes a user from `pickLogin()`, runs authorization request → sign-in pages →
+ * password → TOTP → code → token exchange, and answers the tokens.
+ *
+ * Every seeded user has the same TOTP seed; codes are computed here (otpauth). A code
+ * is good once per user and step (the server also takes the next step, as drift), so
+ * each user is signed in at most twice per 30-s step: a user with both steps taken is
+ * passed over for another.
  */
-export async function signInDriver({ issuer, clientId, clientSecret, redirectUri, password }) {
+export async function signInDriver({ issuer, clientId, clientSecret, redirectUri, password, totpSeed, pickLogin }) {
   const { HttpBrowser } = await testHelper('http-browser');
   const { completeSignIn, finishAuthorization } = await testHelper('sign-in');
   const config = await client.discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), {
     execute: [client.allowInsecureRequests],
   });
   const back = (url) => url.startsWith(redirectUri);
-  return async function signIn(login) {
+  const totp = new TOTP({ secret: Secret.fromBase32(totpSeed), algorithm: 'SHA1', digits: 6, period: 30 });
+  const lastStep = new Map();
+  /** A user and a code for a step they have not used yet. */
+  const nextUser = () => {
+    for (;;) {
+      const login = pickLogin();
+      const now = Math.floor(Date.now() / 30_000);
+      const step = Math.max(now, (lastStep.get(login) ?? now - 1) + 1);
+      if (step > now + 1) continue;
+      lastStep.set(login, step);
+      return { login, code: totp.generate({ timestamp: step * 30_000 }) };
+    }
+  };
+  return async function signIn() {
+    const { login, code } = nextUser();
     const browser = new HttpBrowser();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -92,7 +113,9 @@ export async function signInDriver({ issuer, clientId, clientSecret, redirectUri
       nonce,
     });
     const first = await browser.follow(url.toString(), {}, back);
-    const last = first.stopped ? first : await completeSignIn(browser, first, { clientId, clientSecret, redirectUri, login, password });
+    const last = first.stopped
+      ? first
+      : await completeSignIn(browser, first, { clientId, clientSecret, redirectUri, login, password, totp: () => code });
     if (!last.stopped) throw new Error(`sign-in of ${login} stopped at ${last.url} (${last.status})`);
     return finishAuthorization({ config, verifier, state, nonce }, last.url);
   };

@@ -10,8 +10,10 @@
  * Everything else is inserted in batches (multi-row INSERTs, one transaction per 5,000
  * users) through Kysely on the compiled database module. Every user gets the same
  * argon2id hash (one hash, same parameters as src/strategies/password/hash.ts) so seeding
- * does not hash a million times. Every user has accepted the bench application's terms
- * (the sign-in scenario is a returning user's).
+ * does not hash a million times, and the same TOTP seed (MFA is mandatory), sealed per
+ * factor row under the master key as `techpass user create --totp-secret` stores it (the
+ * row id is bound into the seal, so each row has its own). Every user has accepted the
+ * bench application's terms (the sign-in scenario is a returning user's).
  *
  * PostgreSQL: a cluster from scripts/pg-cluster.mjs, moved to <dir>/cluster so it
  * outlives the run (pg-cluster removes the clusters it started when the process exits)
@@ -31,6 +33,8 @@ export const DATA = path.join(ROOT, 'bench', '.data');
 export const PASSWORD = 'Correct-Horse-Battery-9';
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 export const email = (i) => `user${i}@bench.localhost`;
+/** Directories seeded by an older bench lack what the scenarios now need (TOTP factors): seed again. */
+const SEED_VERSION = 2;
 
 const id = (prefix) => prefix + randomBytes(16).toString('base64url');
 
@@ -48,13 +52,15 @@ function cli(args, env) {
 export async function prepareDatabase({ engine, users }, progress) {
   const dir = path.join(DATA, `${engine}-${users}`);
   const metaFile = path.join(dir, 'meta.json');
-  if (existsSync(metaFile)) {
-    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+  const meta = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : null;
+  if (meta?.seedVersion === SEED_VERSION) {
     progress(`reusing the ${engine} directory of ${users.toLocaleString('en')} users in ${path.relative(ROOT, dir)}`);
     if (engine === 'postgres') await pgCtl(meta.clusterDir, 'start');
     return { ...meta, stop: () => (engine === 'postgres' ? pgCtl(meta.clusterDir, 'stop') : Promise.resolve()) };
   }
 
+  if (meta) progress(`the directory in ${path.relative(ROOT, dir)} was seeded by an older bench: seeding again`);
+  if (meta?.clusterDir) await pgCtl(meta.clusterDir, 'stop').catch(() => {});
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let cluster;
@@ -78,14 +84,19 @@ export async function prepareDatabase({ engine, users }, progress) {
 
   const { openDatabase } = await import('../dist/persistence/database.js');
   const { hashPassword } = await import('../dist/strategies/password/hash.js');
+  const { newTotpSeed } = await import('../dist/strategies/totp/totp.js');
+  const { MasterKey } = await import('../dist/platform/secrets.js');
   const passwordHash = await hashPassword(PASSWORD);
+  const totpSeed = newTotpSeed();
+  const masterKey = MasterKey.parse(database.masterKey);
   const handle = openDatabase(engine === 'postgres' ? { engine, url } : { engine, file: url.slice('sqlite:'.length) });
-  await insertDirectory(handle.db, { users, passwordHash, benchNamespace: ns.id, benchApp: app.clientId }, progress);
+  await insertDirectory(handle.db, { users, passwordHash, totpSeed, masterKey, benchNamespace: ns.id, benchApp: app.clientId }, progress);
   progress('ANALYZE');
   await sql`ANALYZE`.execute(handle.db);
   await handle.close();
 
-  const meta = {
+  const seeded = {
+    seedVersion: SEED_VERSION,
     engine,
     users,
     url,
@@ -95,35 +106,47 @@ export async function prepareDatabase({ engine, users }, progress) {
     clientSecret: app.clientSecret,
     certificateKey: cert.privateKey.export({ type: 'pkcs8', format: 'pem' }),
     certificateKid: cert.x5tS256,
+    totpSeed,
   };
   if (cluster) {
     // Out of pg-cluster's reach (it removes its clusters at exit), restarted by later runs.
     await pgCtl(cluster.dir, 'stop');
-    meta.clusterDir = path.join(dir, 'cluster');
-    renameSync(cluster.dir, meta.clusterDir);
+    seeded.clusterDir = path.join(dir, 'cluster');
+    renameSync(cluster.dir, seeded.clusterDir);
     appendFileSync(
-      path.join(meta.clusterDir, 'data', 'postgresql.conf'),
-      `unix_socket_directories = '${meta.clusterDir}'\nshared_buffers = '256MB'\n`,
+      path.join(seeded.clusterDir, 'data', 'postgresql.conf'),
+      `unix_socket_directories = '${seeded.clusterDir}'\nshared_buffers = '256MB'\n`,
     );
-    await pgCtl(meta.clusterDir, 'start');
+    await pgCtl(seeded.clusterDir, 'start');
   }
-  writeFileSync(metaFile, JSON.stringify(meta, null, 2));
-  return { ...meta, stop: () => (cluster ? pgCtl(meta.clusterDir, 'stop') : Promise.resolve()) };
+  writeFileSync(metaFile, JSON.stringify(seeded, null, 2));
+  return { ...seeded, stop: () => (cluster ? pgCtl(seeded.clusterDir, 'stop') : Promise.resolve()) };
 }
 
-async function insertDirectory(db, { users, passwordHash, benchNamespace, benchApp }, progress) {
+async function insertDirectory(db, { users, passwordHash, totpSeed, masterKey, benchNamespace, benchApp }, progress) {
   const scale = users / 1_000_000;
   const namespaceCount = Math.max(2, Math.round(2_000 * scale));
   const now = Date.now();
   const batch = async (trx, table, rows, size) => {
-    for (let i = 0; i < rows.length; i += size) await trx.insertInto(table).values(rows.slice(i, i + size)).execute();
+    for (let i = 0; i < rows.length; i += size)
+      await trx
+        .insertInto(table)
+        .values(rows.slice(i, i + size))
+        .execute();
   };
 
   const namespaces = [];
   const applications = [];
   const groups = [];
   for (let n = 0; n < namespaceCount; n += 1) {
-    const ns = { id: id('ns_'), name: `tenant${n}`, display_name: `Tenant ${n}`, description: '', directory_id: randomBytes(16).toString('hex'), created_at: now };
+    const ns = {
+      id: id('ns_'),
+      name: `tenant${n}`,
+      display_name: `Tenant ${n}`,
+      description: '',
+      directory_id: randomBytes(16).toString('hex'),
+      created_at: now,
+    };
     namespaces.push(ns);
     for (let a = 0; a < 5; a += 1) {
       applications.push({
@@ -145,18 +168,36 @@ async function insertDirectory(db, { users, passwordHash, benchNamespace, benchA
     }
     for (let g = 0; g < 10; g += 1) groups.push({ namespace_id: ns.id, id: id('grp_'), name: `group${g}`, description: '', created_at: now });
   }
-  const benchGroups = Array.from({ length: 10 }, (_, g) => ({ namespace_id: benchNamespace, id: id('grp_'), name: `group${g}`, description: '', created_at: now }));
+  const benchGroups = Array.from({ length: 10 }, (_, g) => ({
+    namespace_id: benchNamespace,
+    id: id('grp_'),
+    name: `group${g}`,
+    description: '',
+    created_at: now,
+  }));
   await db.transaction().execute(async (trx) => {
     await batch(trx, 'namespaces', namespaces, 1000);
     await batch(trx, 'applications', applications, 1000);
     await batch(
       trx,
       'application_secrets',
-      applications.map((a) => ({ namespace_id: a.namespace_id, id: id('sec_'), application_id: a.id, digest: randomBytes(32).toString('base64url'), hint: 'abcd', expires_at: now + 365 * 86_400_000, created_at: now })),
+      applications.map((a) => ({
+        namespace_id: a.namespace_id,
+        id: id('sec_'),
+        application_id: a.id,
+        digest: randomBytes(32).toString('base64url'),
+        hint: 'abcd',
+        expires_at: now + 365 * 86_400_000,
+        created_at: now,
+      })),
       1000,
     );
     await batch(trx, 'groups', [...groups, ...benchGroups], 1000);
-    const assigned = applications.flatMap((a, i) => [groups[(i * 2) % groups.length], groups[(i * 2 + 1) % groups.length]].filter((g) => g.namespace_id === a.namespace_id).map((g) => ({ namespace_id: a.namespace_id, application_id: a.id, group_id: g.id, created_at: now })));
+    const assigned = applications.flatMap((a, i) =>
+      [groups[(i * 2) % groups.length], groups[(i * 2 + 1) % groups.length]]
+        .filter((g) => g.namespace_id === a.namespace_id)
+        .map((g) => ({ namespace_id: a.namespace_id, application_id: a.id, group_id: g.id, created_at: now })),
+    );
     assigned.push(...benchGroups.map((g) => ({ namespace_id: benchNamespace, application_id: benchApp, group_id: g.id, created_at: now })));
     await batch(trx, 'application_group_assignments', assigned, 1000);
   });
@@ -170,6 +211,7 @@ async function insertDirectory(db, { users, passwordHash, benchNamespace, benchA
     const members = [];
     const terms = [];
     const direct = [];
+    const factors = [];
     for (let i = start; i < Math.min(users, start + CHUNK); i += 1) {
       const vendor = i % 7 === 3;
       const userId = id('usr_');
@@ -196,7 +238,8 @@ async function insertDirectory(db, { users, passwordHash, benchNamespace, benchA
       });
       const first = randomInt(groups.length);
       const second = (first + 1 + randomInt(groups.length - 1)) % groups.length;
-      for (const g of [groups[first], groups[second]]) members.push({ namespace_id: g.namespace_id, group_id: g.id, user_id: userId, created_at: now });
+      for (const g of [groups[first], groups[second]])
+        members.push({ namespace_id: g.namespace_id, group_id: g.id, user_id: userId, created_at: now });
       if (i % 10 === 0) {
         const g = benchGroups[randomInt(benchGroups.length)];
         members.push({ namespace_id: benchNamespace, group_id: g.id, user_id: userId, created_at: now });
@@ -206,19 +249,35 @@ async function insertDirectory(db, { users, passwordHash, benchNamespace, benchA
         direct.push({ namespace_id: a.namespace_id, application_id: a.id, user_id: userId, created_at: now });
       }
       terms.push({ namespace_id: benchNamespace, application_id: benchApp, user_id: userId, version: 1, accepted_at: now });
+      const factorId = id('fac_');
+      factors.push({
+        id: factorId,
+        user_id: userId,
+        kind: 'totp',
+        label: 'Authenticator app',
+        secret_sealed: masterKey.seal(totpSeed, `user_factors:${factorId}`),
+        public_key: null,
+        data: '{}',
+        created_at: now,
+        last_used_at: null,
+        last_used_step: null,
+      });
     }
     await db.transaction().execute(async (trx) => {
       await batch(trx, 'users', userRows, 1000);
       await batch(trx, 'group_user_members', members, 2000);
       await batch(trx, 'terms_acceptances', terms, 2000);
       await batch(trx, 'application_user_assignments', direct, 2000);
+      await batch(trx, 'user_factors', factors, 1000);
     });
     const done = Math.min(users, start + CHUNK);
     if (Date.now() - lastReport > 2000 || done === users) {
       lastReport = Date.now();
       const elapsed = (Date.now() - started) / 1000;
       const left = (elapsed / done) * (users - done);
-      progress(`seeding users ${done.toLocaleString('en')}/${users.toLocaleString('en')} (${Math.round((100 * done) / users)}%), ${Math.round(elapsed)} s so far, ~${Math.round(left)} s left`);
+      progress(
+        `seeding users ${done.toLocaleString('en')}/${users.toLocaleString('en')} (${Math.round((100 * done) / users)}%), ${Math.round(elapsed)} s so far, ~${Math.round(left)} s left`,
+      );
     }
   }
 }
