@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
-import { form, HttpBrowser, text } from './helpers/http-browser.js';
+import { form, forms, HttpBrowser, text } from './helpers/http-browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { finishAuthorization, signIn, startAuthorization } from './helpers/sign-in.js';
 
@@ -90,7 +90,12 @@ describe(`TOTP at sign-in (${engine})`, () => {
     let page = await browser.follow(start.url);
     page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login: 'enrol.me@agency.gov.sg' } });
     page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } });
-    expect(text(page)).toContain('Set up a second factor');
+    // The TechPass Authenticator is offered first; an authenticator app and a passkey are the alternatives.
+    expect(text(page)).toContain('Set up the TechPass Authenticator');
+    expect(text(page)).toContain('Every TechPass sign-in needs a second factor');
+    const choose = forms(page).find((f) => f.action.endsWith('/enrol-choose') && f.fields.method === 'otp')!;
+    page = await browser.follow(choose.action, { form: choose.fields });
+    expect(text(page)).toContain('Set up your authenticator app');
     expect(page.html).toContain('<svg');
     const seed = /data-testid="totp-seed">([^<]+)</.exec(page.html)![1]!.replace(/\s/g, '');
     const code = (offset = 0) =>

@@ -12,7 +12,7 @@ import { techpassId } from '../domain/users.js';
 import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
-import { registerAuthenticatorCommands, registerClearRiskCommand } from './commands/authenticator.js';
+import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, CommandError } from './output.js';
 import { openStore } from './open-store.js';
@@ -156,6 +156,7 @@ user
   );
 
 registerClearRiskCommand(user);
+registerResetMfaCommand(user);
 
 const audit = program.command('audit').description('the audit log');
 audit

@@ -2,6 +2,7 @@
  * The composition root: reads nothing itself, wires every layer together and
  * starts the HTTP server, the provider and the background jobs.
  */
+import { relyingPartyFor } from '../strategies/passkey/passkey.js';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -135,6 +136,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     checkAccess,
     factorsOwed: enrolledFactors(store.users, store.push),
     push: pushDeps(store, clock, config),
+    passkeys: store.passkeys,
+    relyingParty: relyingPartyFor(config.PUBLIC_URL),
     sealer: masterKey,
   };
   await registerSignInRoutes(app, {

@@ -34,6 +34,8 @@ export interface UserRepository {
   lock(id: UserId): Promise<void>;
   /** Clears the failure count and records the sign-in time. */
   recordSignIn(id: UserId): Promise<void>;
+  /** Removes the account's factors of these kinds (`totp`, `passkey`); answers how many. */
+  removeFactors(id: UserId, kinds: string[]): Promise<number>;
   /** Sets a new password hash; a new password also unlocks the account. */
   setPassword(id: UserId, passwordHash: string): Promise<void>;
 }
@@ -192,6 +194,10 @@ export interface PushRepository {
   addDevice(userId: UserId, device: { name: string; publicKeyJwk: AuthenticatorDevice['publicKeyJwk'] }): Promise<AuthenticatorDevice>;
   findDevice(id: string): Promise<AuthenticatorDevice | null>;
   devicesOf(userId: UserId): Promise<AuthenticatorDevice[]>;
+  /** Removes every authenticator of the account (and so its pending prompts); answers how many. */
+  removeDevices(userId: UserId): Promise<number>;
+  /** Whether a one-time enrolment link was used (a device was enrolled with it). */
+  enrolmentLinkUsed(id: string): Promise<boolean>;
   touchDevice(id: string): Promise<void>;
   /**
    * Creates a challenge unless the account already has `limit` pending, unexpired
@@ -216,6 +222,34 @@ export interface PushRepository {
   pause(userId: UserId, until: number): Promise<void>;
   /** Records that a sign-in used an approved challenge; false if it was not approved or was already used. */
   consumeApproval(id: string): Promise<boolean>;
+}
+
+/** A registered passkey: the WebAuthn credential and its public key (COSE, base64url); never a secret. */
+export interface Passkey {
+  id: string;
+  userId: UserId;
+  label: string;
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface PasskeyRepository {
+  /** Registers a passkey; `conflict` when its credential id is already registered (to any account). */
+  add(
+    userId: UserId,
+    passkey: { label: string; credentialId: string; publicKey: string; counter: number; transports: string[]; data: Record<string, unknown> },
+  ): Promise<Created<Passkey>>;
+  ofUser(userId: UserId): Promise<Passkey[]>;
+  findByCredential(credentialId: string): Promise<Passkey | null>;
+  /**
+   * Records a verified use: the new signature counter, only if the stored one is
+   * still `seen` (two assertions racing cannot both pass). Answers whether it did.
+   */
+  recordUse(id: string, seen: number, counter: number): Promise<boolean>;
 }
 
 /** Account status changes that must not overwrite a concurrent one: `from` is checked in the update. */

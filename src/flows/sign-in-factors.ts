@@ -8,7 +8,7 @@ import { shouldLock } from '../domain/lockout.js';
 import { techpassId } from '../domain/users.js';
 import { checkTotp, totpUri } from '../strategies/totp/totp.js';
 import { challengeStatus, claimPushApproval, createPushChallenge } from './push.js';
-import { advance, completeLogin, refuse, show, type SignInDeps, type SignInOutcome } from './sign-in-steps.js';
+import { advance, completeLogin, factorVerified, refuse, show, type SignInDeps, type SignInOutcome } from './sign-in-steps.js';
 
 /**
  * A code from the person's authenticator app. A wrong code counts like a wrong
@@ -24,9 +24,7 @@ export async function submitTotp(deps: SignInDeps, flow: SignInFlow, code: strin
   for (const factor of await deps.users.totpFactors(userId)) {
     const check = checkTotp(factor.seed, code, deps.clock.now(), factor.lastUsedStep);
     if (check.ok && (await deps.users.recordTotpUse(factor.id, check.step))) {
-      const next = await advance(deps, flow, { type: 'factor_verified', method: 'otp' });
-      if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-      return next.state === 'completed' ? completeLogin(deps, next, next.context.remembered) : show(next);
+      return factorVerified(deps, flow, 'otp');
     }
     reused ||= check.ok || (!check.ok && check.reason === 'reused');
   }
@@ -59,7 +57,7 @@ export async function totpEnrolment(deps: SignInDeps, flow: SignInFlow): Promise
 
 /** Confirms a new TOTP factor with a code from the app; the factor is saved only then. */
 export async function confirmTotpEnrolment(deps: SignInDeps, flow: SignInFlow, code: string): Promise<SignInOutcome> {
-  if (flow.state !== 'enrol' || !flow.context.enrolment || !flow.userId) return show(flow, 'stale');
+  if (flow.state !== 'enrol' || !flow.context.enrolment?.methods.includes('otp') || !flow.userId) return show(flow, 'stale');
   const seed = deps.sealer.open(flow.context.enrolment.sealedSeed, `flows:${flow.id}`);
   const check = checkTotp(seed, code, deps.clock.now(), null);
   if (!check.ok) return show(flow, 'wrong_code');
@@ -150,9 +148,22 @@ export async function continuePush(deps: SignInDeps, flow: SignInFlow): Promise<
     case 'approved': {
       const claimed = await claimPushApproval(deps.push, flow.context.push.challengeId, { userId: flow.userId, flowId: flow.id });
       if (!claimed.ok) return show(flow, 'push_expired');
-      const next = await advance(deps, flow, { type: 'factor_verified', method: 'swk' });
-      if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-      return completeLogin(deps, next, next.context.remembered);
+      return factorVerified(deps, flow, 'swk');
     }
   }
+}
+
+/**
+ * "I can't use my phone" (or this passkey): the sign-in asks for another enrolled
+ * factor instead; once it is proven, the lost one is removed and a replacement
+ * may be enrolled. With no other factor, the page says who can reset MFA.
+ */
+export async function startRecovery(deps: SignInDeps, flow: SignInFlow): Promise<SignInOutcome> {
+  const lost = currentFactor(flow);
+  if (flow.state !== 'factors' || !lost) return show(flow, 'stale');
+  if ((flow.context.factorsOwed ?? []).length < 2) return show(flow, 'no_other_factor');
+  const next = await advance(deps, flow, { type: 'recovery_started', lost });
+  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+  await deps.audit.append({ actor: 'anonymous', action: 'mfa.recovery_started', targetType: 'user', targetId: flow.userId, data: { lost } });
+  return show(next);
 }

@@ -6,14 +6,32 @@
  */
 import { acrFor, amrFor, assuranceLevel } from '../domain/assurance.js';
 import type { FlowRepository } from '../domain/flows/flow.js';
-import { transition, type Refusal, type SecondFactorStep, type SignInEvent, type SignInFlow } from '../domain/flows/sign-in.js';
+import {
+  requiredLevel,
+  transition,
+  type EnrolmentOffer,
+  type Refusal,
+  type SecondFactorStep,
+  type SignInEvent,
+  type SignInFlow,
+} from '../domain/flows/sign-in.js';
 import type { NamespaceId } from '../domain/ids.js';
 import { type UserId } from '../domain/ids.js';
 import { type LockoutPolicy } from '../domain/lockout.js';
-import type { AuditLog, ClientDirectory, NamespaceScope, RateLimiter, RememberedAccounts, UserRepository } from '../domain/repositories.js';
+import type {
+  AuditLog,
+  ClientDirectory,
+  NamespaceScope,
+  PasskeyRepository,
+  RateLimiter,
+  RememberedAccounts,
+  UserRepository,
+} from '../domain/repositories.js';
 import { type User } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
+import type { RelyingParty } from '../strategies/passkey/passkey.js';
 import { newTotpSeed } from '../strategies/totp/totp.js';
+import { removeLostFactor } from './mfa-recovery.js';
 import { type PushDeps } from './push.js';
 
 /** The facts of a provider interaction that the flow needs. */
@@ -51,6 +69,9 @@ export interface SignInDeps {
   factorsOwed(user: User): Promise<string[]>;
   /** Number matching with the TechPass Authenticator. */
   push: PushDeps;
+  passkeys: PasskeyRepository;
+  /** TechPass as a WebAuthn relying party (its public URL's host and origin). */
+  relyingParty: RelyingParty;
   /** Seals and opens secrets kept in a flow until they are confirmed (TOTP seeds being enrolled). */
   sealer: { seal(value: string, context: string): string; open(sealed: string, context: string): string };
 }
@@ -69,6 +90,10 @@ export type SignInProblem =
   | 'push_wrong_number'
   | 'push_expired'
   | 'push_unavailable'
+  | 'passkey_failed'
+  | 'passkey_taken'
+  | 'authenticator_not_enrolled'
+  | 'no_other_factor'
   | 'expired'
   | 'stale';
 
@@ -89,13 +114,38 @@ export const show = (flow: SignInFlow, problem?: SignInProblem): SignInOutcome =
  * What a person must still do after a first step that gave `amr`. MFA is
  * mandatory: a sign-in completes only at level 2 or more (or what the
  * application asked for with acr_values). An enrolled second factor is asked
- * for; an account without one enrols one first.
+ * for; an account without one enrols one first. When only a passkey reaches the
+ * level asked for and the account has none, an enrolled factor is asked for
+ * first and a passkey enrolled after it.
  */
 export async function secondFactorStep(deps: SignInDeps, flow: SignInFlow, user: User, amr: string[]): Promise<SecondFactorStep> {
-  if (assuranceLevel(amr) >= Math.max(2, flow.requestedAal)) return { kind: 'none' };
+  if (assuranceLevel(amr) >= requiredLevel(flow)) return { kind: 'none' };
   const enrolled = await deps.factorsOwed(user);
+  const strongEnough = enrolled.filter((m) => assuranceLevel([...amr, m]) >= requiredLevel(flow));
+  if (strongEnough.length > 0) return { kind: 'factors', owed: strongEnough };
   if (enrolled.length > 0) return { kind: 'factors', owed: enrolled };
-  return { kind: 'enrol', sealedSeed: deps.sealer.seal(newTotpSeed(), `flows:${flow.id}`) };
+  return { kind: 'enrol', ...enrolmentOffer(deps, flow) };
+}
+
+/** What the enrol step offers: every method, or only a passkey when the level asked for needs one. */
+export function enrolmentOffer(deps: Pick<SignInDeps, 'sealer'>, flow: SignInFlow): EnrolmentOffer {
+  return {
+    sealedSeed: deps.sealer.seal(newTotpSeed(), `flows:${flow.id}`),
+    methods: requiredLevel(flow) >= 3 ? ['hwk'] : ['swk', 'otp', 'hwk'],
+  };
+}
+
+/**
+ * A second factor was proven: completes the sign-in, or goes on to enrol (after
+ * a recovery, whose lost factor is removed now, or when only a passkey reaches
+ * the level asked for).
+ */
+export async function factorVerified(deps: SignInDeps, flow: SignInFlow, method: string): Promise<SignInOutcome> {
+  const lost = flow.context.recovering;
+  const next = await advance(deps, flow, { type: 'factor_verified', method, offer: enrolmentOffer(deps, flow) });
+  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+  if (lost && flow.userId) await removeLostFactor(deps.push, flow.userId, lost, method);
+  return next.state === 'completed' ? completeLogin(deps, next, next.context.remembered) : show(next);
 }
 
 /** Applies an event and saves it; a concurrent change makes this one lose. */

@@ -24,14 +24,20 @@ import {
   type SignInOutcome,
 } from './sign-in-steps.js';
 
+export * from './sign-in-enrolment.js';
 export * from './sign-in-factors.js';
+export * from './sign-in-passkeys.js';
 export * from './sign-in-steps.js';
 
-/** The second factors an account has enrolled, preferred first: the authenticator's push (swk), then TOTP. */
+/**
+ * The second factors an account has enrolled, preferred first: a passkey (hwk,
+ * phishing-resistant), the TechPass Authenticator's push (swk), then TOTP.
+ */
 export function enrolledFactors(users: UserRepository, push: Pick<PushRepository, 'devicesOf'>) {
   return async (user: User): Promise<string[]> => {
-    const [devices, totp] = await Promise.all([push.devicesOf(user.id), users.totpFactors(user.id)]);
-    return [...(devices.length > 0 ? ['swk'] : []), ...(totp.length > 0 ? ['otp'] : [])];
+    const kinds = new Set((await users.listFactors(user.id)).map((f) => f.kind));
+    const devices = await push.devicesOf(user.id);
+    return [...(kinds.has('passkey') ? ['hwk'] : []), ...(devices.length > 0 ? ['swk'] : []), ...(kinds.has('totp') ? ['otp'] : [])];
   };
 }
 

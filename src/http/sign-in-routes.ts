@@ -10,48 +10,42 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
-import { techpassId } from '../domain/users.js';
 import {
   abandon,
   acceptTerms,
-  openSignIn,
-  pickAccount,
-  submitIdentifier,
-  submitPassword,
-  submitTotp,
+  authenticatorEnrolled,
+  chooseEnrolMethod,
   chooseFactor,
+  confirmPasskeyEnrolment,
+  confirmTotpEnrolment,
+  continueAuthenticatorEnrolment,
   continuePush,
   currentFactor,
+  openSignIn,
+  pickAccount,
   pushProgress,
+  skipEnrolment,
   startPush,
-  confirmTotpEnrolment,
-  totpEnrolment,
+  startRecovery,
+  submitIdentifier,
+  submitPassword,
+  submitPasskey,
+  submitTotp,
   useAnotherAccount,
   type InteractionFacts,
   type InteractionResult,
   type RememberedChoice,
   type SignInDeps,
   type SignInOutcome,
-  type SignInProblem,
 } from '../flows/sign-in.js';
 import { readRememberedRefs, writeRememberedRefs } from '../platform/signed-cookie.js';
 import { constantTimeEqual } from '../platform/secrets.js';
 import { renderPage } from '../ui/layout.js';
-import {
-  EnrolTotpPage,
-  ErrorPage,
-  IdentifyPage,
-  PasswordPage,
-  PickerPage,
-  PushPage,
-  RefusedPage,
-  TermsPage,
-  TotpPage,
-  type FormContext,
-} from '../ui/sign-in-pages.js';
-import { qrSvg } from '../ui/qr.js';
+import { ErrorPage, type FormContext } from '../ui/sign-in-pages.js';
 import { TECHPASS_CSS } from '../ui/techpass-css.js';
+import { pageFor } from './sign-in-views.js';
 import { setPageHeaders } from './security-headers.js';
 
 /** What this surface needs from the provider (implemented in src/oidc/interactions.ts). */
@@ -66,20 +60,10 @@ export interface SignInRoutesDeps {
   cookie: { key: Buffer; name: string; secure: boolean; maxAgeSeconds: number };
 }
 
-const sgdsCss = readFileSync(createRequire(import.meta.url).resolve('@govtechsg/sgds/css/sgds.css'), 'utf8');
-
-const PROBLEMS: Record<SignInProblem, string> = {
-  wrong_password: 'The TechPass ID or password is not correct. Check them and try again.',
-  wrong_code: 'That code is not correct. Enter the 6-digit code your authenticator app shows now.',
-  reused_code: 'That code was already used. Wait for the next code in your authenticator app.',
-  expired: 'This sign-in took too long and has expired. Go back to the application and start again.',
-  stale: 'This page was out of date, so nothing was changed. Check the details and try again.',
-  push_pending: 'Not approved yet. Enter the number in the TechPass Authenticator on your phone and tap Yes, then continue.',
-  push_denied: 'The request was denied on your phone. If that was a mistake, send a new request.',
-  push_wrong_number: 'The number entered on your phone did not match. Send a new request and enter the number shown here.',
-  push_expired: 'The request expired before it was approved. Send a new request.',
-  push_unavailable: 'A request cannot be sent to your phone right now (too many requests, or paused after repeated denials). Try again later or use another method.',
-};
+const require = createRequire(import.meta.url);
+const sgdsCss = readFileSync(require.resolve('@govtechsg/sgds/css/sgds.css'), 'utf8');
+// @simplewebauthn/browser's browser bundle (a global SimpleWebAuthnBrowser), for the passkey pages.
+const webauthnJs = readFileSync(path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'), 'utf8');
 
 type Body = Record<string, string | undefined>;
 
@@ -89,6 +73,9 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
 
     scope.get('/login/assets/sgds.css', async (_req, reply) =>
       reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(sgdsCss),
+    );
+    scope.get('/login/assets/webauthn.js', async (_req, reply) =>
+      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(webauthnJs),
     );
     scope.get('/login/assets/techpass.css', async (_req, reply) =>
       reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(TECHPASS_CSS),
@@ -127,59 +114,15 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const { flow, problem } = outcome;
       if (problem === 'expired') return expired(request, reply);
       const f: FormContext = { action: `/login/${flow.interactionUid}`, csrf: flow.csrf, applicationName: flow.context.applicationName };
-      const message = problem ? PROBLEMS[problem] : undefined;
-      const status = problem === 'wrong_password' || problem === 'wrong_code' || problem === 'reused_code' ? 401 : problem && !problem.startsWith('push_') ? 409 : 200;
+      const status =
+        problem === 'wrong_password' || problem === 'wrong_code' || problem === 'reused_code' || problem === 'passkey_failed'
+          ? 401
+          : problem && !problem.startsWith('push_') && problem !== 'authenticator_not_enrolled'
+            ? 409
+            : 200;
       const nonce = randomBytes(16).toString('base64');
-      return page(reply, renderPage(await pageFor(flow, f, message, request, nonce, problem)), status, nonce);
-    };
-
-    const pageFor = async (
-      flow: SignInFlow,
-      f: FormContext,
-      problem: string | undefined,
-      request: FastifyRequest,
-      nonce: string,
-      problemCode?: SignInProblem,
-    ) => {
-      switch (flow.state) {
-        case 'choose_account': {
-          const choices = await remembered(request);
-          const accounts = [];
-          for (const c of choices) {
-            const user = await deps.signIn.users.findById(c.userId);
-            if (user) accounts.push({ ref: c.ref, name: `${user.givenName} ${user.familyName}`, techpassId: techpassId(user), live: c.live });
-          }
-          return PickerPage({ f, accounts, problem });
-        }
-        case 'identify':
-          return IdentifyPage({ f, login: flow.context.login, problem });
-        case 'password':
-          return PasswordPage({ f, login: flow.context.login ?? '', problem });
-        case 'terms': {
-          const client = await deps.signIn.clients.findClient(flow.context.clientId);
-          return TermsPage({ f, version: client?.application.termsVersion ?? 1 });
-        }
-        case 'refused':
-          return RefusedPage({ f, refusal: flow.context.refusal ?? 'refused', correlationId: request.id });
-        case 'factors':
-          return currentFactor(flow) === 'swk'
-            ? PushPage({
-                f,
-                number: flow.context.push?.number ?? null,
-                problem,
-                otherFactors: (flow.context.factorsOwed ?? []).filter((m) => m !== 'swk'),
-                nonce,
-                watching: problemCode === undefined || problemCode === 'push_pending',
-              })
-            : TotpPage({ f, problem });
-        case 'enrol': {
-          const enrolment = await totpEnrolment(deps.signIn, flow);
-          if (!enrolment) return ErrorPage({ error: 'expired', correlationId: request.id });
-          return EnrolTotpPage({ f, qr: await qrSvg(enrolment.uri), seed: enrolment.seed, problem });
-        }
-        case 'completed':
-          return ErrorPage({ error: 'expired', correlationId: request.id });
-      }
+      const element = await pageFor(deps.signIn, flow, f, { request, nonce, problem, remembered: () => remembered(request) });
+      return page(reply, renderPage(element), status, nonce);
     };
 
     scope.get<{ Params: { uid: string } }>('/login/:uid', async (request, reply) => {
@@ -195,6 +138,15 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       reply.header('cache-control', 'no-store');
       if (!flow) return reply.code(404).send({ status: 'none' });
       return reply.send({ status: await pushProgress(deps.signIn, flow) });
+    });
+
+    // Polled by the enrol page's script: has the phone added the account with this sign-in's link?
+    scope.get<{ Params: { uid: string } }>('/login/:uid/enrol-status', async (request, reply) => {
+      const facts = await deps.port.facts(request.raw, reply.raw, request.params.uid);
+      const flow = facts ? ((await deps.signIn.flows.findByInteraction(facts.uid)) as SignInFlow | null) : null;
+      reply.header('cache-control', 'no-store');
+      if (!flow) return reply.code(404).send({ status: 'none' });
+      return reply.send({ status: (await authenticatorEnrolled(deps.signIn, flow)) ? 'enrolled' : 'pending' });
     });
 
     scope.post<{ Params: { uid: string; step: string }; Body: Body }>('/login/:uid/:step', async (request, reply) => {
@@ -224,6 +176,18 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           return render(request, reply, await startPush(deps.signIn, flow, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' }, true));
         case 'choose':
           return render(request, reply, await chooseFactor(deps.signIn, flow, body.method ?? ''));
+        case 'recover':
+          return render(request, reply, await startRecovery(deps.signIn, flow));
+        case 'passkey':
+          return render(request, reply, await submitPasskey(deps.signIn, flow, body.response ?? '', request.ip));
+        case 'enrol-choose':
+          return render(request, reply, await chooseEnrolMethod(deps.signIn, flow, body.method ?? ''));
+        case 'enrol-passkey':
+          return render(request, reply, await confirmPasskeyEnrolment(deps.signIn, flow, body.response ?? '', body.name ?? ''));
+        case 'enrol-authenticator':
+          return render(request, reply, await continueAuthenticatorEnrolment(deps.signIn, flow));
+        case 'enrol-skip':
+          return render(request, reply, await skipEnrolment(deps.signIn, flow));
         case 'totp':
           return render(request, reply, await submitTotp(deps.signIn, flow, body.code ?? '', request.ip));
         case 'another':

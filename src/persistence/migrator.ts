@@ -9,6 +9,7 @@ import { foundation } from './migrations/0001-foundation.js';
 import { signIn } from './migrations/0002-sign-in.js';
 import { applicationCredentials } from './migrations/0003-application-credentials.js';
 import { pushAuthenticator } from './migrations/0004-push-authenticator.js';
+import { passkeys } from './migrations/0005-passkeys.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -16,6 +17,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0002-sign-in': signIn,
     '0003-application-credentials': applicationCredentials,
     '0004-push-authenticator': pushAuthenticator,
+    '0005-passkeys': passkeys,
   };
 }
 

@@ -38,6 +38,8 @@ export interface UserFactorsTable {
   created_at: number;
   last_used_at: number | null;
   last_used_step: number | null;
+  credential_id: string | null;
+  sign_count: number;
 }
 
 export interface NamespacesTable {

@@ -12,6 +12,7 @@ import type {
   ClientDirectory,
   NamespaceRepository,
   NamespaceScope,
+  PasskeyRepository,
   PasswordResets,
   PushRepository,
   RateLimiter,
@@ -37,6 +38,7 @@ import { userRepository } from './repositories/users.js';
 import { flowRepository, passwordResets, rateLimiter, rememberedAccounts } from './repositories/sign-in-state.js';
 import { termsAcceptances } from './repositories/terms.js';
 import { accountStatuses, pushRepository } from './repositories/push.js';
+import { passkeyRepository } from './repositories/passkeys.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -53,6 +55,7 @@ export interface Repositories {
   readonly passwordResets: PasswordResets;
   readonly rateLimits: RateLimiter;
   readonly push: PushRepository;
+  readonly passkeys: PasskeyRepository;
   readonly accountStatuses: AccountStatuses;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
@@ -88,6 +91,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     passwordResets: passwordResets(db, clock),
     rateLimits: rateLimiter(db, clock),
     push: pushRepository(db, clock),
+    passkeys: passkeyRepository(db, clock),
     accountStatuses: accountStatuses(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,

@@ -3,33 +3,10 @@
  * flow with its CSRF token; every error says what happened and what to do.
  */
 import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
+import { Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
 import { Layout, Notice } from './layout.js';
 
-export interface FormContext {
-  /** Base path of the flow's endpoints, e.g. /login/<uid>. */
-  action: string;
-  csrf: string;
-  applicationName: string;
-}
-
-function Hidden({ csrf }: { csrf: string }) {
-  return <input type="hidden" name="csrf" value={csrf} />;
-}
-
-function Problem({ message }: { message?: string | undefined }) {
-  return message ? <Notice variant="danger">{message}</Notice> : null;
-}
-
-function Cancel({ f }: { f: FormContext }) {
-  return (
-    <form method="post" action={`${f.action}/abort`}>
-      <Hidden csrf={f.csrf} />
-      <button type="submit" className="tp-link">
-        Cancel and return to {f.applicationName}
-      </button>
-    </form>
-  );
-}
+export type { FormContext } from './form-parts.js';
 
 export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: string | undefined; problem?: string | undefined }) {
   return (
@@ -88,126 +65,6 @@ export function PasswordPage({ f, login, problem }: { f: FormContext; login: str
         <button type="submit" className="tp-link">
           Sign in with another account
         </button>
-      </form>
-      <Cancel f={f} />
-    </Layout>
-  );
-}
-
-/**
- * Number matching: the number to type on the phone. Without JavaScript the
- * person presses Continue once they approved; with it, the page watches the
- * prompt and moves on by itself (the script runs only with the page's nonce).
- */
-export function PushPage({
-  f,
-  number,
-  problem,
-  otherFactors,
-  nonce,
-  watching,
-}: {
-  f: FormContext;
-  number: number | null;
-  problem?: string | undefined;
-  otherFactors: string[];
-  nonce: string;
-  /** Whether the request is still waiting (the page then watches it by itself). */
-  watching: boolean;
-}) {
-  return (
-    <Layout title="Approve sign-in">
-      <h1>Approve sign-in request</h1>
-      <p className="tp-sub">Open the TechPass Authenticator on your phone, enter the number shown below and tap Yes.</p>
-      <Problem message={problem} />
-      {number !== null ? (
-        <p className="tp-number" data-testid="push-number" aria-live="polite">
-          {number}
-        </p>
-      ) : null}
-      <form method="post" action={`${f.action}/push`} id="tp-push-continue">
-        <Hidden csrf={f.csrf} />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Continue
-          </Button>
-        </div>
-      </form>
-      <form method="post" action={`${f.action}/push-retry`}>
-        <Hidden csrf={f.csrf} />
-        <button type="submit" className="tp-link">
-          Send a new request
-        </button>
-      </form>
-      {otherFactors.includes('otp') ? (
-        <form method="post" action={`${f.action}/choose`}>
-          <Hidden csrf={f.csrf} />
-          <input type="hidden" name="method" value="otp" />
-          <button type="submit" className="tp-link">
-            Use a verification code instead
-          </button>
-        </form>
-      ) : null}
-      <Cancel f={f} />
-      {/* Watches the request only while it waits: after a denial or expiry the page stays put until the person acts. */}
-      {problem === undefined || watching ? (
-        <script
-          nonce={nonce}
-          dangerouslySetInnerHTML={{
-            __html: `(function(){var done=false;function poll(){if(done)return;fetch(${JSON.stringify(`${f.action}/push-status`)},{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(s.status==='pending'){setTimeout(poll,1500)}else if(s.status!=='none'){done=true;document.getElementById('tp-push-continue').submit()}}).catch(function(){setTimeout(poll,3000)})}setTimeout(poll,1000)})();`,
-          }}
-        />
-      ) : null}
-    </Layout>
-  );
-}
-
-export function TotpPage({ f, problem }: { f: FormContext; problem?: string | undefined }) {
-  return (
-    <Layout title="Enter code">
-      <h1>Enter the code</h1>
-      <p className="tp-sub">Open your authenticator app and enter the 6-digit code it shows for TechPass.</p>
-      <Problem message={problem} />
-      <form method="post" action={`${f.action}/totp`}>
-        <Hidden csrf={f.csrf} />
-        <FormLabel htmlFor="code">Verification code</FormLabel>
-        <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Verify
-          </Button>
-        </div>
-      </form>
-      <Cancel f={f} />
-    </Layout>
-  );
-}
-
-export function EnrolTotpPage({ f, qr, seed, problem }: { f: FormContext; qr: string; seed: string; problem?: string | undefined }) {
-  return (
-    <Layout title="Set up your authenticator app" wide>
-      <h1>Set up a second factor</h1>
-      <p className="tp-sub">
-        Every TechPass sign-in needs a second factor, and your account has none yet. Scan this code with an authenticator app (such as Microsoft or
-        Google Authenticator), then enter the 6-digit code it shows.
-      </p>
-      <Problem message={problem} />
-      <div className="tp-qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: qr }} />
-      <p>
-        Cannot scan? Enter this key in the app:{' '}
-        <code className="tp-seed" data-testid="totp-seed">
-          {seed.match(/.{1,4}/g)?.join(' ')}
-        </code>
-      </p>
-      <form method="post" action={`${f.action}/enrol-totp`}>
-        <Hidden csrf={f.csrf} />
-        <FormLabel htmlFor="code">Code from the app</FormLabel>
-        <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Verify and continue
-          </Button>
-        </div>
       </form>
       <Cancel f={f} />
     </Layout>

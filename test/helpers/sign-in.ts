@@ -100,6 +100,10 @@ export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignI
       await o.approvePush(number);
       const f = form(page, '/push');
       page = await browser.follow(f.action, { form: f.fields }, back);
+    } else if (page.html.includes('/enrol-authenticator"') && page.html.includes('name="method" value="otp"')) {
+      // The enrol page offers the TechPass Authenticator first; these tests enrol an authenticator app (oathtool's codes).
+      const f = forms(page).find((x) => x.action.endsWith('/enrol-choose') && x.fields.method === 'otp')!;
+      page = await browser.follow(f.action, { form: f.fields }, back);
     } else if (page.html.includes('/enrol-totp"')) {
       // MFA is mandatory: an account without a second factor enrols an authenticator app, here with oathtool's codes.
       const seed = /data-testid="totp-seed">([^<]+)</.exec(page.html)![1]!.replace(/\s/g, '');

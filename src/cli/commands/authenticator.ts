@@ -2,13 +2,15 @@
  * `techpass authenticator …`: a platform admin's one-time enrolment link, and the
  * headless authenticator (enrol, pending, approve, deny) that speaks the device
  * protocol to a running server with its key in a local file. Also `techpass user
- * clear-risk`, which releases an account a fraud report put on hold.
+ * clear-risk`, which releases an account a fraud report put on hold, and `techpass
+ * user reset-mfa`, which removes every second factor of an account that lost them all.
  */
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { ErrorCodes } from '../../contracts/errors.js';
 import { clearRisk, issueEnrolmentLink } from '../../flows/push.js';
 import { systemClock } from '../../platform/clock.js';
+import { resetMfa } from '../../flows/mfa-recovery.js';
 import { answerPending, enrolHeadless, listPending, readDeviceStore } from '../headless-authenticator.js';
 import { answer, CommandError } from '../output.js';
 import { pushDeps } from '../push-deps.js';
@@ -137,6 +139,28 @@ export function registerClearRiskCommand(user: Command): void {
           Boolean(options.json),
           { user: techpassId, cleared, status },
           cleared ? `${techpassId} is active again and can sign in` : `${techpassId} was not marked high risk (status ${status}); nothing changed`,
+        );
+      }),
+    );
+}
+
+/** `techpass user reset-mfa`: a platform admin removes every second factor of an account (audited, e-mailed). */
+export function registerResetMfaCommand(user: Command): void {
+  user
+    .command('reset-mfa')
+    .description('remove every second factor of an account (after checking who the person is); their next sign-in enrols a new one')
+    .requiredOption('--email <email>', "the user's TechPass ID")
+    .addOption(jsonOption())
+    .action(async (options: { email: string; json?: boolean }) =>
+      withStore(async (store, cfg) => {
+        const result = await resetMfa(pushDeps(store, systemClock, cfg), options.email, cliActor());
+        if (!result.ok) throw CommandError.from(result);
+        const { techpassId, userId, removed } = result.value;
+        answer(
+          Boolean(options.json),
+          { user: techpassId, userId, removed },
+          `${techpassId}: removed ${removed.authenticators} authenticator(s), ${removed.totp} authenticator app(s), ${removed.passkeys} passkey(s); ` +
+            'signed out everywhere and told by e-mail. The next sign-in sets up a new second factor.',
         );
       }),
     );

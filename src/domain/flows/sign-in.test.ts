@@ -49,7 +49,7 @@ describe('sign-in flow transitions', () => {
   it('asks to enrol a factor when the sign-in needs one the account does not have, then completes', () => {
     const enrol = transition(
       flow('password'),
-      { type: 'password_verified', userId: asUserId('u'), next: { kind: 'enrol', sealedSeed: 'sealed' } },
+      { type: 'password_verified', userId: asUserId('u'), next: { kind: 'enrol', sealedSeed: 'sealed', methods: ['swk', 'otp', 'hwk'] } },
       1,
     );
     expect(enrol).toMatchObject({ ok: true, flow: { state: 'enrol', context: { enrolment: { sealedSeed: 'sealed' } } } });
@@ -57,6 +57,72 @@ describe('sign-in flow transitions', () => {
     const done = transition(enrol.flow, { type: 'factor_enrolled', method: 'otp' }, 2);
     expect(done).toMatchObject({ ok: true, flow: { state: 'completed', methodsDone: ['pwd', 'otp'] } });
     if (done.ok) expect(done.flow.context.enrolment).toBeUndefined();
+  });
+
+  it('enrols only a method it offered, and the TechPass Authenticator goes on to a push prompt that proves it', () => {
+    const enrol = flow('enrol', {
+      userId: asUserId('u'),
+      methodsDone: ['pwd'],
+      context: { ...flow('enrol').context, enrolment: { sealedSeed: 's', methods: ['hwk'] } },
+    });
+    expect(transition(enrol, { type: 'factor_enrolled', method: 'otp' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
+    expect(transition(enrol, { type: 'enrol_method_chosen', method: 'swk' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
+    expect(transition(enrol, { type: 'authenticator_enrolled' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
+    expect(transition(enrol, { type: 'enrol_skipped' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
+    expect(transition(enrol, { type: 'factor_enrolled', method: 'hwk' }, 1)).toMatchObject({
+      ok: true,
+      flow: { state: 'completed', methodsDone: ['pwd', 'hwk'] },
+    });
+
+    const any = { ...enrol, context: { ...enrol.context, enrolment: { sealedSeed: 's', methods: ['swk', 'otp', 'hwk'] as const } } } as SignInFlow;
+    expect(transition(any, { type: 'authenticator_enrolled' }, 1)).toMatchObject({
+      ok: true,
+      flow: { state: 'factors', methodsDone: ['pwd'], context: { factorsOwed: ['swk'], factorChoice: 'swk' } },
+    });
+  });
+
+  it('asks for a passkey after another factor when the application asked for level 3 and the account has none', () => {
+    const factors = flow('factors', {
+      userId: asUserId('u'),
+      requestedAal: 3,
+      methodsDone: ['pwd'],
+      context: { ...flow('factors').context, factorsOwed: ['swk'] },
+    });
+    // Without an offer to enrol a passkey, a level-2 factor cannot finish a level-3 sign-in.
+    expect(transition(factors, { type: 'factor_verified', method: 'swk' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
+    const moved = transition(factors, { type: 'factor_verified', method: 'swk', offer: { sealedSeed: 's', methods: ['hwk'] } }, 1);
+    expect(moved).toMatchObject({
+      ok: true,
+      flow: { state: 'enrol', methodsDone: ['pwd', 'swk'], context: { enrolment: { methods: ['hwk'], skippable: false } } },
+    });
+    if (moved.ok) expect(transition(moved.flow, { type: 'enrol_skipped' }, 2)).toEqual({ ok: false, reason: 'not_allowed' });
+  });
+
+  it('recovers from a lost factor with another one, then offers a replacement that may wait', () => {
+    const factors = flow('factors', {
+      userId: asUserId('u'),
+      methodsDone: ['pwd'],
+      context: { ...flow('factors').context, factorsOwed: ['swk', 'otp'] },
+    });
+    const only = { ...factors, context: { ...factors.context, factorsOwed: ['swk'] } };
+    expect(transition(only, { type: 'recovery_started', lost: 'swk' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
+    const recovering = transition(factors, { type: 'recovery_started', lost: 'swk' }, 1);
+    expect(recovering).toMatchObject({ ok: true, flow: { state: 'factors', context: { factorsOwed: ['otp'], recovering: 'swk' } } });
+    if (!recovering.ok) return;
+    // The lost factor no longer counts.
+    expect(transition(recovering.flow, { type: 'factor_verified', method: 'swk' }, 2)).toEqual({ ok: false, reason: 'not_allowed' });
+    const verified = transition(
+      recovering.flow,
+      { type: 'factor_verified', method: 'otp', offer: { sealedSeed: 's', methods: ['swk', 'otp', 'hwk'] } },
+      2,
+    );
+    expect(verified).toMatchObject({ ok: true, flow: { state: 'enrol', context: { enrolment: { skippable: true } } } });
+    if (!verified.ok) return;
+    expect(verified.flow.context.recovering).toBeUndefined();
+    expect(transition(verified.flow, { type: 'enrol_skipped' }, 3)).toMatchObject({
+      ok: true,
+      flow: { state: 'completed', methodsDone: ['pwd', 'otp'] },
+    });
   });
 
   it('refuses an event the state does not accept, so a replayed post cannot skip a step', () => {

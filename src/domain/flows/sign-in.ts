@@ -5,6 +5,7 @@
  * One flow serves one provider interaction: either the `login` prompt (who are
  * you?) or the `consent` prompt (terms of use for this application).
  */
+import { assuranceLevel } from '../assurance.js';
 import type { UserId } from '../ids.js';
 import type { Flow, Transition } from './flow.js';
 
@@ -40,8 +41,12 @@ export interface SignInContext {
   push?: { challengeId: string; number: number; expiresAt: number };
   /** The second factor the person chose when several are enrolled. */
   factorChoice?: string;
-  /** A TOTP seed offered for enrolment, sealed under the master key until confirmed. */
-  enrolment?: { sealedSeed: string };
+  /** What the enrol step offers (see EnrolmentOffer) and what the person picked so far. */
+  enrolment?: Enrolment;
+  /** The WebAuthn challenge of the passkey prompt (sign-in or enrolment) shown now; single use. */
+  webauthn?: { challenge: string };
+  /** "I can't use my phone": the factor the person cannot use; removed once another factor is verified. */
+  recovering?: string;
   amr?: string[];
   /** Set when the browser's remembered account continued with single sign-on. */
   remembered?: string;
@@ -50,13 +55,39 @@ export interface SignInContext {
 
 export type SignInFlow = Flow<SignInState, SignInContext>;
 
+/** Second factors a person can enrol during a sign-in, by strategy id. */
+export type EnrolMethod = 'swk' | 'otp' | 'hwk';
+
+/** What the enrol step offers: a TOTP seed (sealed until confirmed) and the methods allowed. */
+export interface EnrolmentOffer {
+  sealedSeed: string;
+  methods: EnrolMethod[];
+}
+
+export interface Enrolment extends EnrolmentOffer {
+  /** The method the page shows (the first offered until the person picks another). */
+  choice?: EnrolMethod;
+  /** The sign-in may finish without enrolling (after a recovery, the level is already reached). */
+  skippable?: boolean;
+  /** A one-time TechPass Authenticator enrolment link issued for this sign-in (sealed) and its id. */
+  link?: { id: string; sealed: string; expiresAt: number };
+}
+
 export type SignInEvent =
   | { type: 'use_another_account' }
   | { type: 'identified'; login: string; federated: boolean }
   | { type: 'password_failed' }
   | { type: 'password_verified'; userId: UserId; next: SecondFactorStep }
-  | { type: 'factor_verified'; method: string }
+  /** `offer` is what to enrol next when this factor does not finish the sign-in (a recovery, or a level only a passkey reaches). */
+  | { type: 'factor_verified'; method: string; offer?: EnrolmentOffer }
   | { type: 'factor_enrolled'; method: string }
+  | { type: 'enrol_method_chosen'; method: string }
+  | { type: 'enrol_link_issued'; id: string; sealed: string; expiresAt: number }
+  /** The TechPass Authenticator was enrolled: the sign-in then proves it with a push prompt. */
+  | { type: 'authenticator_enrolled' }
+  | { type: 'enrol_skipped' }
+  | { type: 'passkey_challenge'; challenge: string }
+  | { type: 'recovery_started'; lost: string }
   | { type: 'push_started'; challengeId: string; number: number; expiresAt: number }
   | { type: 'factor_chosen'; method: string }
   | { type: 'remembered_session'; userId: UserId; amr: string[]; ref: string; next: SecondFactorStep }
@@ -66,7 +97,10 @@ export type SignInEvent =
   | { type: 'complete' };
 
 /** What a verified first step still needs: nothing, enrolled factors, or enrolling one. */
-export type SecondFactorStep = { kind: 'none' } | { kind: 'factors'; owed: string[] } | { kind: 'enrol'; sealedSeed: string };
+export type SecondFactorStep = { kind: 'none' } | { kind: 'factors'; owed: string[] } | ({ kind: 'enrol' } & EnrolmentOffer);
+
+/** MFA is mandatory: every sign-in reaches level 2, or what the application asked for. */
+export const requiredLevel = (flow: SignInFlow): number => Math.max(2, flow.requestedAal);
 
 type Handler = (flow: SignInFlow, event: SignInEvent) => SignInFlow | null;
 
@@ -107,22 +141,62 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
   factors: {
     push_started: (f, e) =>
       e.type === 'push_started' ? to('factors', f, {}, { push: { challengeId: e.challengeId, number: e.number, expiresAt: e.expiresAt } }) : null,
-    factor_chosen: (f, e) => (e.type === 'factor_chosen' && (f.context.factorsOwed ?? []).includes(e.method) ? to('factors', f, {}, { factorChoice: e.method }) : null),
+    factor_chosen: (f, e) =>
+      e.type === 'factor_chosen' && (f.context.factorsOwed ?? []).includes(e.method)
+        ? to('factors', f, {}, { factorChoice: e.method, webauthn: undefined })
+        : null,
+    passkey_challenge: (f, e) =>
+      e.type === 'passkey_challenge' && (f.context.factorsOwed ?? []).includes('hwk')
+        ? to('factors', f, {}, { webauthn: { challenge: e.challenge } })
+        : null,
+    recovery_started: (f, e) => {
+      if (e.type !== 'recovery_started') return null;
+      const others = (f.context.factorsOwed ?? []).filter((m) => m !== e.lost);
+      if (others.length === (f.context.factorsOwed ?? []).length || others.length === 0) return null;
+      return to('factors', f, {}, { factorsOwed: others, factorChoice: undefined, recovering: e.lost, push: undefined, webauthn: undefined });
+    },
     factor_verified: (f, e) => {
       if (e.type !== 'factor_verified') return null;
       // The owed factors are alternatives: any one of them completes the sign-in.
       if (!(f.context.factorsOwed ?? []).includes(e.method)) return null;
       const done = [...new Set([...f.methodsDone, e.method])];
-      return to('completed', f, { methodsDone: done }, { factorsOwed: [], amr: done, push: undefined });
+      const reached = assuranceLevel(done) >= requiredLevel(f);
+      const cleared = { factorsOwed: [], push: undefined, webauthn: undefined, recovering: undefined, factorChoice: undefined };
+      if (reached && !f.context.recovering) return to('completed', f, { methodsDone: done }, { ...cleared, amr: done });
+      // A recovery goes on to enrol a replacement (or skip); a level only a passkey reaches goes on to enrol one.
+      if (!e.offer) return null;
+      return to('enrol', f, { methodsDone: done }, { ...cleared, amr: done, enrolment: { ...e.offer, skippable: reached } });
     },
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   enrol: {
-    factor_enrolled: (f, e) => {
-      if (e.type !== 'factor_enrolled') return null;
-      const done = [...new Set([...f.methodsDone, e.method])];
-      return to('completed', f, { methodsDone: done }, { amr: done, enrolment: undefined });
+    enrol_method_chosen: (f, e) => {
+      const enrolment = f.context.enrolment;
+      if (e.type !== 'enrol_method_chosen' || !enrolment || !(enrolment.methods as string[]).includes(e.method)) return null;
+      return to('enrol', f, {}, { enrolment: { ...enrolment, choice: e.method as EnrolMethod }, webauthn: undefined });
     },
+    enrol_link_issued: (f, e) =>
+      e.type === 'enrol_link_issued' && f.context.enrolment
+        ? to('enrol', f, {}, { enrolment: { ...f.context.enrolment, link: { id: e.id, sealed: e.sealed, expiresAt: e.expiresAt } } })
+        : null,
+    passkey_challenge: (f, e) =>
+      e.type === 'passkey_challenge' && f.context.enrolment?.methods.includes('hwk')
+        ? to('enrol', f, {}, { webauthn: { challenge: e.challenge } })
+        : null,
+    authenticator_enrolled: (f) =>
+      f.context.enrolment?.methods.includes('swk')
+        ? to('factors', f, {}, { enrolment: undefined, factorsOwed: ['swk'], factorChoice: 'swk', push: undefined, webauthn: undefined })
+        : null,
+    factor_enrolled: (f, e) => {
+      if (e.type !== 'factor_enrolled' || !(f.context.enrolment?.methods as string[] | undefined)?.includes(e.method)) return null;
+      const done = [...new Set([...f.methodsDone, e.method])];
+      if (assuranceLevel(done) < requiredLevel(f)) return null;
+      return to('completed', f, { methodsDone: done }, { amr: done, enrolment: undefined, webauthn: undefined });
+    },
+    enrol_skipped: (f) =>
+      f.context.enrolment?.skippable && assuranceLevel(f.methodsDone) >= requiredLevel(f)
+        ? to('completed', f, {}, { amr: f.methodsDone, enrolment: undefined, webauthn: undefined })
+        : null,
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   terms: {
@@ -142,7 +216,7 @@ function afterFirstStep(f: SignInFlow, userId: UserId, methods: string[], next: 
     case 'factors':
       return to('factors', f, base, { amr: methods, factorsOwed: next.owed });
     case 'enrol':
-      return to('enrol', f, base, { amr: methods, enrolment: { sealedSeed: next.sealedSeed } });
+      return to('enrol', f, base, { amr: methods, enrolment: { sealedSeed: next.sealedSeed, methods: next.methods } });
   }
 }
 

@@ -100,6 +100,25 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
       return rows.map(toDevice);
     },
 
+    async removeDevices(userId) {
+      return inTransaction(async (tx) => {
+        // Prompts waiting for a removed phone can no longer be answered.
+        await tx
+          .updateTable('push_challenges')
+          .set({ status: 'expired', outcome: 'expired' })
+          .where('user_id', '=', userId)
+          .where('status', '=', 'pending')
+          .execute();
+        const result = await tx.deleteFrom('authenticator_devices').where('user_id', '=', userId).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      });
+    },
+
+    async enrolmentLinkUsed(id) {
+      const row = await db.selectFrom('authenticator_enrolments').select('used_at').where('id', '=', id).executeTakeFirst();
+      return row?.used_at != null;
+    },
+
     async touchDevice(id) {
       await db.updateTable('authenticator_devices').set({ last_used_at: clock.now() }).where('id', '=', id).execute();
     },

@@ -92,6 +92,8 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
           created_at: clock.now(),
           last_used_at: null,
           last_used_step: null,
+          credential_id: null,
+          sign_count: 0,
         })
         .execute();
       return factorId;
@@ -149,6 +151,12 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
         .set({ password_hash: passwordHash, password_changed_at: now, failed_sign_ins: 0, locked_at: null, updated_at: now })
         .where('id', '=', id)
         .execute();
+    },
+
+    async removeFactors(id, kinds) {
+      if (kinds.length === 0) return 0;
+      const result = await db.deleteFrom('user_factors').where('user_id', '=', id).where('kind', 'in', kinds).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async listFactors(id) {

@@ -1,0 +1,98 @@
+/**
+ * When a second factor is lost. "I can't use my phone" during a sign-in: the
+ * person proves another enrolled factor, then the lost one is removed (audited,
+ * e-mailed) and they may enrol a replacement. With no other factor left, a
+ * platform admin resets MFA after checking who they are (`techpass user
+ * reset-mfa`): every factor goes, live sessions end, the person is told by
+ * e-mail, and their next sign-in enrols a new factor.
+ */
+import { ErrorCodes } from '../contracts/errors.js';
+import { fail, ok, type Result } from '../contracts/result.js';
+import type { UserId } from '../domain/ids.js';
+import { techpassId, type User } from '../domain/users.js';
+import type { PushDeps, PushRepositories } from './push-deps.js';
+
+/** What each second factor is called to its owner. */
+export const FACTOR_NAMES: Record<string, string> = {
+  swk: 'TechPass Authenticator',
+  otp: 'authenticator app (verification codes)',
+  hwk: 'passkey',
+};
+
+/** Removes the factor of `method` ("I can't use my phone"), after `verifiedWith` was proven in the same sign-in. */
+export async function removeLostFactor(deps: PushDeps, userId: UserId, method: string, verifiedWith: string): Promise<void> {
+  await deps.transaction(async (tx) => {
+    const removed = await removeFactors(tx, userId, [method]);
+    await tx.audit.append({
+      actor: userId,
+      action: 'mfa.factor_removed',
+      targetType: 'user',
+      targetId: userId,
+      data: { method, reason: 'recovery', verifiedWith, removed },
+    });
+    const user = await tx.users.findById(userId);
+    if (user) {
+      await tx.outbox.enqueue({
+        to: user.email,
+        subject: `Your ${FACTOR_NAMES[method] ?? method} was removed from TechPass`,
+        text: [
+          `Hello ${user.givenName},`,
+          '',
+          `You told TechPass you cannot use your ${FACTOR_NAMES[method] ?? method} and signed in with your ${FACTOR_NAMES[verifiedWith] ?? verifiedWith} instead,`,
+          `so it was removed from your account ${techpassId(user)}.`,
+          '',
+          'If this was not you, contact the TechPass team (your agency IT helpdesk) at once and change your password at',
+          `${deps.publicUrl}/login/reset.`,
+        ].join('\n'),
+      });
+    }
+  });
+}
+
+export interface MfaReset {
+  userId: UserId;
+  techpassId: string;
+  removed: { authenticators: number; totp: number; passkeys: number };
+}
+
+/** A platform admin removes every second factor of an account (audited, e-mailed); the next sign-in enrols a new one. */
+export async function resetMfa(deps: PushDeps, email: string, actor: string): Promise<Result<MfaReset>> {
+  const user = await deps.users.findByLogin(email);
+  if (!user) return fail(ErrorCodes.userNotFound, `no account ${email.trim().toLowerCase()}`, 'email');
+  return deps.transaction(async (tx) => {
+    const removed = {
+      authenticators: await removeFactors(tx, user.id, ['swk']),
+      totp: await removeFactors(tx, user.id, ['otp']),
+      passkeys: await removeFactors(tx, user.id, ['hwk']),
+    };
+    // Sessions that an attacker may hold with the old factors end too.
+    await tx.rememberedAccounts.endSessionsOfUser(user.id);
+    await tx.audit.append({ actor, action: 'mfa.reset', targetType: 'user', targetId: user.id, data: { removed } });
+    await tx.outbox.enqueue(resetMail(user, deps.publicUrl));
+    return ok({ userId: user.id, techpassId: techpassId(user), removed });
+  });
+}
+
+async function removeFactors(tx: PushRepositories, userId: UserId, methods: string[]): Promise<number> {
+  let removed = 0;
+  if (methods.includes('swk')) removed += await tx.push.removeDevices(userId);
+  const kinds = [...(methods.includes('otp') ? ['totp'] : []), ...(methods.includes('hwk') ? ['passkey'] : [])];
+  if (kinds.length > 0) removed += await tx.users.removeFactors(userId, kinds);
+  return removed;
+}
+
+function resetMail(user: User, publicUrl: string) {
+  return {
+    to: user.email,
+    subject: 'Your TechPass sign-in methods were reset',
+    text: [
+      `Hello ${user.givenName},`,
+      '',
+      `A TechPass administrator removed every second factor (TechPass Authenticator, authenticator app, passkeys) from your account ${techpassId(user)},`,
+      'and signed you out everywhere. The next time you sign in, TechPass asks you to set up a new one.',
+      '',
+      'If you did not ask for this, contact the TechPass team (your agency IT helpdesk) at once and change your password at',
+      `${publicUrl}/login/reset.`,
+    ].join('\n'),
+  };
+}

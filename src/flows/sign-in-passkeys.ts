@@ -1,0 +1,106 @@
+/**
+ * Passkeys at sign-in: the WebAuthn options a page hands the browser (with a new
+ * challenge kept in the flow, so each prompt is single use), the assertion that
+ * proves the second factor, and the registration that enrols one.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SignInFlow } from '../domain/flows/sign-in.js';
+import { techpassId } from '../domain/users.js';
+import {
+  assertionCredentialId,
+  authenticationOptions,
+  registrationOptions,
+  verifyAssertion,
+  verifyRegistration,
+} from '../strategies/passkey/passkey.js';
+import { advance, completeLogin, factorVerified, show, type SignInDeps, type SignInOutcome } from './sign-in-steps.js';
+
+export type PasskeyPrompt = { mode: 'sign-in' | 'register'; options: unknown };
+
+/** What the passkey page hands navigator.credentials: options with a fresh challenge (saved in the flow first). */
+export async function passkeyPrompt(deps: SignInDeps, flow: SignInFlow): Promise<PasskeyPrompt | null> {
+  if (!flow.userId) return null;
+  const mode = flow.state === 'enrol' ? 'register' : flow.state === 'factors' ? 'sign-in' : null;
+  if (!mode) return null;
+  const [user, existing] = await Promise.all([deps.users.findById(flow.userId), deps.passkeys.ofUser(flow.userId)]);
+  if (!user) return null;
+  const challenge = randomBytes(32).toString('base64url');
+  const saved = await advance(deps, flow, { type: 'passkey_challenge', challenge });
+  if (typeof saved === 'string') return null;
+  const options =
+    mode === 'register'
+      ? await registrationOptions(
+          deps.relyingParty,
+          { id: user.id, techpassId: techpassId(user), displayName: `${user.givenName} ${user.familyName}`.trim() },
+          existing,
+          challenge,
+        )
+      : await authenticationOptions(deps.relyingParty, existing, challenge);
+  return { mode, options };
+}
+
+/** A passkey assertion from the browser (JSON, as @simplewebauthn/browser gives it). */
+export async function submitPasskey(deps: SignInDeps, flow: SignInFlow, responseJson: string, ip: string): Promise<SignInOutcome> {
+  if (flow.state !== 'factors' || !flow.userId || !(flow.context.factorsOwed ?? []).includes('hwk')) return show(flow, 'stale');
+  const challenge = flow.context.webauthn?.challenge;
+  if (!challenge) return show(flow, 'stale');
+  const response = parseJson(responseJson);
+  const credentialId = assertionCredentialId(response);
+  const passkey = credentialId ? await deps.passkeys.findByCredential(credentialId) : null;
+  // Only a passkey of this account counts, checked against this prompt's challenge.
+  const check =
+    passkey && passkey.userId === flow.userId
+      ? await verifyAssertion(deps.relyingParty, response, challenge, passkey)
+      : ({ ok: false, reason: 'unknown_credential' } as const);
+  if (!check.ok || !(await deps.passkeys.recordUse(passkey!.id, passkey!.counter, check.value.counter))) {
+    await deps.audit.append({
+      actor: 'anonymous',
+      action: 'sign_in.passkey_failed',
+      targetType: 'user',
+      targetId: flow.userId,
+      ip,
+      data: { reason: check.ok ? 'counter_race' : check.reason },
+    });
+    return show(flow, 'passkey_failed');
+  }
+  return factorVerified(deps, flow, 'hwk');
+}
+
+/** Registers a passkey made in the browser for this sign-in's account; the sign-in then completes. */
+export async function confirmPasskeyEnrolment(deps: SignInDeps, flow: SignInFlow, responseJson: string, label: string): Promise<SignInOutcome> {
+  if (flow.state !== 'enrol' || !flow.userId || !flow.context.enrolment?.methods.includes('hwk')) return show(flow, 'stale');
+  const challenge = flow.context.webauthn?.challenge;
+  if (!challenge) return show(flow, 'stale');
+  const verified = await verifyRegistration(deps.relyingParty, parseJson(responseJson), challenge);
+  if (!verified.ok) return show(flow, 'passkey_failed');
+  const next = await advance(deps, flow, { type: 'factor_enrolled', method: 'hwk' });
+  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+  const name = label.trim().slice(0, 60) || 'Passkey';
+  const { credentialId, publicKey, counter, transports, aaguid, deviceType, backedUp } = verified.value;
+  const added = await deps.passkeys.add(flow.userId, {
+    label: name,
+    credentialId,
+    publicKey,
+    counter,
+    transports,
+    data: { aaguid, deviceType, backedUp },
+  });
+  if (!added.ok) return show(flow, 'passkey_taken');
+  await deps.audit.append({
+    actor: flow.userId,
+    action: 'mfa.enrolled',
+    targetType: 'user',
+    targetId: flow.userId,
+    data: { method: 'hwk', factorId: added.value.id, name, aaguid, deviceType },
+  });
+  return completeLogin(deps, next, next.context.remembered);
+}
+
+function parseJson(value: string): unknown {
+  if (value.length > 12_000) return null;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return null;
+  }
+}

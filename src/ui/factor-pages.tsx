@@ -1,0 +1,400 @@
+/**
+ * The second-factor pages: number matching, a TOTP code, a passkey, and the
+ * enrol step (TechPass Authenticator, authenticator app, passkey). Scripts run
+ * only with the page's nonce: the push and enrol pages watch for the phone and
+ * move on by themselves, and passkeys need navigator.credentials. Everything
+ * else works without JavaScript.
+ */
+import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
+import type { ReactNode } from 'react';
+import { ASSETS, Layout, Notice } from './layout.js';
+import { Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
+
+const OTHER_METHOD: Record<string, string> = {
+  hwk: 'Use a passkey instead',
+  swk: 'Use the TechPass Authenticator instead',
+  otp: 'Use a verification code instead',
+};
+
+const LOST: Record<string, string> = {
+  hwk: "I can't use my passkey",
+  swk: "I can't use my phone",
+  otp: "I can't use my authenticator app",
+};
+
+export interface FactorChoices {
+  /** The factor this page asks for. */
+  current: string;
+  /** The other enrolled factors the person may use instead. */
+  others: string[];
+  /** The factor being replaced ("I can't use my phone"), when recovering. */
+  recovering?: string | undefined;
+}
+
+/** The other ways to verify, and "I can't use my phone", under every factor page. */
+function OtherMethods({ f, choices }: { f: FormContext; choices: FactorChoices }) {
+  return (
+    <div className="tp-other-methods">
+      {choices.others.map((m) => (
+        <form method="post" action={`${f.action}/choose`} key={m}>
+          <Hidden csrf={f.csrf} />
+          <input type="hidden" name="method" value={m} />
+          <button type="submit" className="tp-link">
+            {OTHER_METHOD[m] ?? m}
+          </button>
+        </form>
+      ))}
+      {choices.recovering ? null : (
+        <form method="post" action={`${f.action}/recover`}>
+          <Hidden csrf={f.csrf} />
+          <button type="submit" className="tp-link">
+            {LOST[choices.current] ?? "I can't use this method"}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function RecoveryNotice({ choices }: { choices: FactorChoices }) {
+  if (!choices.recovering) return null;
+  const lost = { swk: 'phone', otp: 'authenticator app', hwk: 'passkey' }[choices.recovering] ?? 'method';
+  return (
+    <Notice variant="info">Verify with another method. Once you have, your {lost} is removed from your account and you can set up a new one.</Notice>
+  );
+}
+
+/** Polls `statusUrl` while the answer is pending, then submits `formId` (the push prompt, the authenticator enrolment). */
+function Watcher({ nonce, statusUrl, formId, done }: { nonce: string; statusUrl: string; formId: string; done: string[] }) {
+  const script = `(function(){var stop=false;function poll(){if(stop)return;fetch(${JSON.stringify(statusUrl)},{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(${JSON.stringify(done)}.indexOf(s.status)>=0){stop=true;document.getElementById(${JSON.stringify(formId)}).submit()}else{setTimeout(poll,1500)}}).catch(function(){setTimeout(poll,3000)})}setTimeout(poll,1000)})();`;
+  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
+}
+
+/**
+ * Number matching: the number to type on the phone. Without JavaScript the
+ * person presses Continue once they approved; with it, the page watches the
+ * prompt and moves on by itself.
+ */
+export function PushPage({
+  f,
+  number,
+  problem,
+  choices,
+  nonce,
+  watching,
+}: {
+  f: FormContext;
+  number: number | null;
+  problem?: string | undefined;
+  choices: FactorChoices;
+  nonce: string;
+  /** Whether the request is still waiting (the page then watches it by itself). */
+  watching: boolean;
+}) {
+  return (
+    <Layout title="Approve sign-in">
+      <h1>Approve sign-in request</h1>
+      <p className="tp-sub">Open the TechPass Authenticator on your phone, enter the number shown below and tap Yes.</p>
+      <RecoveryNotice choices={choices} />
+      <Problem message={problem} />
+      {number !== null ? (
+        <p className="tp-number" data-testid="push-number" aria-live="polite">
+          {number}
+        </p>
+      ) : null}
+      <form method="post" action={`${f.action}/push`} id="tp-push-continue">
+        <Hidden csrf={f.csrf} />
+        <div className="tp-actions">
+          <Button type="submit" variant="primary">
+            Continue
+          </Button>
+        </div>
+      </form>
+      <form method="post" action={`${f.action}/push-retry`}>
+        <Hidden csrf={f.csrf} />
+        <button type="submit" className="tp-link">
+          Send a new request
+        </button>
+      </form>
+      <OtherMethods f={f} choices={choices} />
+      <Cancel f={f} />
+      {/* Watches the request only while it waits: after a denial or expiry the page stays put until the person acts. */}
+      {problem === undefined || watching ? (
+        <Watcher nonce={nonce} statusUrl={`${f.action}/push-status`} formId="tp-push-continue" done={['approved', 'denied', 'expired', 'reported']} />
+      ) : null}
+    </Layout>
+  );
+}
+
+export function TotpPage({ f, problem, choices }: { f: FormContext; problem?: string | undefined; choices: FactorChoices }) {
+  return (
+    <Layout title="Enter code">
+      <h1>Enter the code</h1>
+      <p className="tp-sub">Open your authenticator app and enter the 6-digit code it shows for TechPass.</p>
+      <RecoveryNotice choices={choices} />
+      <Problem message={problem} />
+      <form method="post" action={`${f.action}/totp`}>
+        <Hidden csrf={f.csrf} />
+        <FormLabel htmlFor="code">Verification code</FormLabel>
+        <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
+        <div className="tp-actions">
+          <Button type="submit" variant="primary">
+            Verify
+          </Button>
+        </div>
+      </form>
+      <OtherMethods f={f} choices={choices} />
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+/**
+ * A passkey prompt: the button hands the options to navigator.credentials (through
+ * @simplewebauthn/browser) and posts what the authenticator answers.
+ */
+function PasskeyForm({
+  f,
+  step,
+  options,
+  mode,
+  nonce,
+  label,
+  children,
+}: {
+  f: FormContext;
+  step: string;
+  options: unknown;
+  mode: 'sign-in' | 'register';
+  nonce: string;
+  label: string;
+  children?: ReactNode;
+}) {
+  const script = `(function(){var form=document.getElementById('tp-passkey-form'),button=document.getElementById('tp-passkey-start'),out=document.getElementById('tp-passkey-error');var options=JSON.parse(form.getAttribute('data-options'));var register=form.getAttribute('data-mode')==='register';button.disabled=false;button.addEventListener('click',function(){out.textContent='';button.disabled=true;var run=register?SimpleWebAuthnBrowser.startRegistration({optionsJSON:options}):SimpleWebAuthnBrowser.startAuthentication({optionsJSON:options});run.then(function(r){form.querySelector('[name=response]').value=JSON.stringify(r);form.submit()}).catch(function(e){button.disabled=false;out.textContent=e&&e.name==='NotAllowedError'?'The passkey request was cancelled or timed out. Try again.':e&&e.name==='InvalidStateError'?'This passkey is already registered. Use another one.':'Your browser could not use a passkey: '+((e&&e.message)||e)})})})();`;
+  return (
+    <>
+      <form method="post" action={`${f.action}/${step}`} id="tp-passkey-form" data-options={JSON.stringify(options)} data-mode={mode}>
+        <Hidden csrf={f.csrf} />
+        <input type="hidden" name="response" value="" />
+        {children}
+      </form>
+      <p className="tp-problem" id="tp-passkey-error" role="alert" aria-live="polite" />
+      <noscript>
+        <Notice variant="warning">Passkeys need JavaScript. Turn it on, or use another method.</Notice>
+      </noscript>
+      <div className="tp-actions">
+        <Button type="button" variant="primary" id="tp-passkey-start" disabled>
+          {label}
+        </Button>
+      </div>
+      <script nonce={nonce} src={`${ASSETS}/webauthn.js`} />
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />
+    </>
+  );
+}
+
+export function PasskeyPage({
+  f,
+  problem,
+  choices,
+  options,
+  nonce,
+}: {
+  f: FormContext;
+  problem?: string | undefined;
+  choices: FactorChoices;
+  options: unknown;
+  nonce: string;
+}) {
+  return (
+    <Layout title="Use your passkey">
+      <h1>Use your passkey</h1>
+      <p className="tp-sub">Confirm it is you with the passkey you set up for TechPass: your fingerprint, face, screen lock or security key.</p>
+      <RecoveryNotice choices={choices} />
+      <Problem message={problem} />
+      <PasskeyForm f={f} step="passkey" options={options} mode="sign-in" nonce={nonce} label="Use passkey" />
+      <OtherMethods f={f} choices={choices} />
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+const ENROL_METHODS: Record<string, string> = {
+  swk: 'Set up the TechPass Authenticator instead',
+  otp: 'Use another authenticator app instead',
+  hwk: 'Use a passkey instead',
+};
+
+export interface EnrolChoices {
+  current: string;
+  methods: string[];
+  /** The sign-in may finish without enrolling ("Not now"). */
+  skippable: boolean;
+}
+
+function EnrolFrame({
+  f,
+  title,
+  lead,
+  problem,
+  choices,
+  children,
+}: {
+  f: FormContext;
+  title: string;
+  lead: string;
+  problem?: string | undefined;
+  choices: EnrolChoices;
+  children: ReactNode;
+}) {
+  return (
+    <Layout title={title} wide>
+      <h1>{title}</h1>
+      <p className="tp-sub">
+        {choices.skippable
+          ? 'Add a new second factor to your account. '
+          : 'Every TechPass sign-in needs a second factor, and your account has none yet. '}
+        {lead}
+      </p>
+      <Problem message={problem} />
+      {children}
+      <div className="tp-other-methods">
+        {choices.methods
+          .filter((m) => m !== choices.current)
+          .map((m) => (
+            <form method="post" action={`${f.action}/enrol-choose`} key={m}>
+              <Hidden csrf={f.csrf} />
+              <input type="hidden" name="method" value={m} />
+              <button type="submit" className="tp-link">
+                {ENROL_METHODS[m] ?? m}
+              </button>
+            </form>
+          ))}
+        {choices.skippable ? (
+          <form method="post" action={`${f.action}/enrol-skip`}>
+            <Hidden csrf={f.csrf} />
+            <button type="submit" className="tp-link">
+              Not now, continue to {f.applicationName}
+            </button>
+          </form>
+        ) : null}
+      </div>
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
+/** Enrolling the TechPass Authenticator: the phone opens the one-time link (QR code), then a push prompt proves it. */
+export function EnrolAuthenticatorPage({
+  f,
+  qr,
+  link,
+  problem,
+  choices,
+  nonce,
+}: {
+  f: FormContext;
+  qr: string;
+  link: string;
+  problem?: string | undefined;
+  choices: EnrolChoices;
+  nonce: string;
+}) {
+  return (
+    <EnrolFrame
+      f={f}
+      title="Set up the TechPass Authenticator"
+      lead="Scan this code with your phone's camera. It opens the TechPass Authenticator, which adds your account to the phone. Then come back here."
+      problem={problem}
+      choices={choices}
+    >
+      <div className="tp-qr" role="img" aria-label="QR code that opens the TechPass Authenticator" dangerouslySetInnerHTML={{ __html: qr }} />
+      <p>
+        Cannot scan? Open this link on your phone (it works once, for 10 minutes):{' '}
+        <a href={link} data-testid="enrolment-link" target="_blank" rel="noopener noreferrer">
+          {link}
+        </a>
+      </p>
+      <form method="post" action={`${f.action}/enrol-authenticator`} id="tp-enrol-continue">
+        <Hidden csrf={f.csrf} />
+        <div className="tp-actions">
+          <Button type="submit" variant="primary">
+            Continue
+          </Button>
+        </div>
+      </form>
+      <Watcher nonce={nonce} statusUrl={`${f.action}/enrol-status`} formId="tp-enrol-continue" done={['enrolled']} />
+    </EnrolFrame>
+  );
+}
+
+export function EnrolTotpPage({
+  f,
+  qr,
+  seed,
+  problem,
+  choices,
+}: {
+  f: FormContext;
+  qr: string;
+  seed: string;
+  problem?: string | undefined;
+  choices: EnrolChoices;
+}) {
+  return (
+    <EnrolFrame
+      f={f}
+      title="Set up your authenticator app"
+      lead="Scan this code with an authenticator app (such as Microsoft or Google Authenticator), then enter the 6-digit code it shows."
+      problem={problem}
+      choices={choices}
+    >
+      <div className="tp-qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: qr }} />
+      <p>
+        Cannot scan? Enter this key in the app:{' '}
+        <code className="tp-seed" data-testid="totp-seed">
+          {seed.match(/.{1,4}/g)?.join(' ')}
+        </code>
+      </p>
+      <form method="post" action={`${f.action}/enrol-totp`}>
+        <Hidden csrf={f.csrf} />
+        <FormLabel htmlFor="code">Code from the app</FormLabel>
+        <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
+        <div className="tp-actions">
+          <Button type="submit" variant="primary">
+            Verify and continue
+          </Button>
+        </div>
+      </form>
+    </EnrolFrame>
+  );
+}
+
+export function EnrolPasskeyPage({
+  f,
+  problem,
+  choices,
+  options,
+  nonce,
+}: {
+  f: FormContext;
+  problem?: string | undefined;
+  choices: EnrolChoices;
+  options: unknown;
+  nonce: string;
+}) {
+  return (
+    <EnrolFrame
+      f={f}
+      title="Create a passkey"
+      lead="A passkey lets you confirm it is you with your fingerprint, face, screen lock or a security key, and cannot be phished."
+      problem={problem}
+      choices={choices}
+    >
+      <PasskeyForm f={f} step="enrol-passkey" options={options} mode="register" nonce={nonce} label="Create passkey">
+        <FormLabel htmlFor="passkey-name">Name this passkey</FormLabel>
+        <FormControl id="passkey-name" name="name" type="text" maxLength={60} defaultValue="Passkey" />
+      </PasskeyForm>
+    </EnrolFrame>
+  );
+}
