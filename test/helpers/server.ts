@@ -42,12 +42,12 @@ export function databaseUrl(target: DatabaseTarget): string {
 }
 
 /** The environment of a TechPass node on `target`: a fresh data dir and master key unless given. */
-export async function nodeEnv(target: DatabaseTarget, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function nodeEnv(target: DatabaseTarget, extra: Record<string, string> = {}, publicHost = '127.0.0.1'): Promise<Record<string, string>> {
   const port = await freePort();
   return {
     PORT: String(port),
     HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PUBLIC_URL: `http://${publicHost}:${port}`,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'techpass-data-')),
     DATABASE_URL: databaseUrl(target),
     MASTER_KEY: randomBytes(32).toString('hex'),
@@ -56,9 +56,15 @@ export async function nodeEnv(target: DatabaseTarget, extra: Record<string, stri
   };
 }
 
-export async function startTestServer(options: { target?: DatabaseTarget; env?: Record<string, string> } = {}): Promise<TestServer> {
+/**
+ * `publicHost` is the host name in PUBLIC_URL: `localhost` where a browser needs
+ * a host name rather than an IP address (WebAuthn's relying party id).
+ */
+export async function startTestServer(
+  options: { target?: DatabaseTarget; env?: Record<string, string>; publicHost?: string } = {},
+): Promise<TestServer> {
   const target = options.target ?? (await freshDatabaseTarget());
-  const env = await nodeEnv(target, options.env);
+  const env = await nodeEnv(target, options.env, options.publicHost);
   const config = loadConfig(env);
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({

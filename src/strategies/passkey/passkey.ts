@@ -62,7 +62,7 @@ export function registrationOptions(
     userID: new TextEncoder().encode(user.id),
     userName: user.techpassId,
     userDisplayName: user.displayName,
-    challenge,
+    challenge: challengeBytes(challenge),
     timeout: TIMEOUT_MS,
     attestationType: 'none',
     excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
@@ -106,7 +106,7 @@ export async function verifyRegistration(rp: RelyingParty, response: unknown, ex
 export function authenticationOptions(rp: RelyingParty, allow: StoredPasskey[], challenge: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID: rp.id,
-    challenge,
+    challenge: challengeBytes(challenge),
     timeout: TIMEOUT_MS,
     userVerification: 'required',
     allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports })),
@@ -146,6 +146,9 @@ export async function verifyAssertion(
     return { ok: false, reason: 'not_verified' };
   }
 }
+
+// The library base64url-encodes a string challenge as text; ours is already base64url, so hand it the bytes.
+const challengeBytes = (challenge: string) => new Uint8Array(Buffer.from(challenge, 'base64url'));
 
 type AuthenticatorTransportFuture = 'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb';
 
