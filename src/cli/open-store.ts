@@ -22,7 +22,8 @@ export async function openStore(config: Config, logger: Logger, clock: Clock = s
   } catch (error) {
     throw new StartupError(`cannot open the ${config.database.engine} database at ${describeTarget(config)}: ${(error as Error).message}`);
   }
-  const store = createStore(database, clock, key);
+  // Application changes made on other nodes are seen as fast as rotated signing keys.
+  const store = createStore(database, clock, key, { directoryRefreshMs: config.KEY_REFRESH_SECONDS * 1000 });
   if (!(await store.ping())) {
     await store.close().catch(() => {});
     throw new StartupError(

@@ -41,13 +41,31 @@ export interface ProviderDeps {
   interactions: InteractionDeps;
 }
 
+/** Whether `digest` is one of the live secrets' digests; every secret is compared, so timing does not reveal which one matched. */
+function liveSecretMatches(secrets: Array<{ digest: string; expiresAt: number }>, digest: string, now: number): boolean {
+  let matched = false;
+  for (const secret of secrets) {
+    if (constantTimeEqual(secret.digest, digest) && secret.expiresAt > now) matched = true;
+  }
+  return matched;
+}
+
 /** The resource (audience) of the TechPass automation API, the default for machine callers. */
 export const apiResource = (config: Config) => `${config.PUBLIC_URL}/iam`;
 
 export function buildProvider(deps: ProviderDeps): Provider {
   const { config, store, masterKey, clock, logger } = deps;
   const secure = config.PUBLIC_URL.startsWith('https://');
-  const marker = (clientId: string) => masterKey.derive(`client-secret-marker:${clientId}`).toString('base64url');
+  // One HMAC per client, not per request: the marker depends on nothing but the client id.
+  const markers = new Map<string, string>();
+  const marker = (clientId: string) => {
+    let value = markers.get(clientId);
+    if (value === undefined) {
+      value = masterKey.derive(`client-secret-marker:${clientId}`).toString('base64url');
+      markers.set(clientId, value);
+    }
+    return value;
+  };
 
   const configuration: Configuration = {
     adapter: adapterFactory(store.oidcModels, store.clients, marker, clock),
@@ -128,17 +146,18 @@ export function buildProvider(deps: ProviderDeps): Provider {
   provider.proxy = config.TRUST_PROXY;
   installClientAuthentication(provider, { models: store.oidcModels, clock });
 
-  // Client secrets are stored as digests; any live one authenticates (rollover).
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: InstanceType<Provider['Client']>, actual: string) {
-    const secrets = (this.metadata()['urn:techpass:secrets'] ?? []) as Array<{ digest: string; expiresAt: number }>;
+  // Client secrets are stored as digests; any live one authenticates (rollover). The
+  // client's metadata may come from this node's cache: a secret that matches none of its
+  // digests is checked once more against the database, so a secret just added on another
+  // node works at once (a secret revoked elsewhere stops working within KEY_REFRESH_SECONDS).
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(
+    this: InstanceType<Provider['Client']> & { 'urn:techpass:secrets'?: Array<{ digest: string; expiresAt: number }> },
+    actual: string,
+  ) {
     const digest = digestSecret(actual);
-    const now = clock.now();
-    let matched = false;
-    for (const secret of secrets) {
-      // Check every secret so timing does not reveal which one matched.
-      if (constantTimeEqual(secret.digest, digest) && secret.expiresAt > now) matched = true;
-    }
-    return Promise.resolve(matched);
+    if (liveSecretMatches(this['urn:techpass:secrets'] ?? [], digest, clock.now())) return true;
+    const fresh = await store.clients.findClient(this.clientId, { fresh: true });
+    return fresh ? liveSecretMatches(fresh.secrets, digest, clock.now()) : false;
   } as never;
 
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));

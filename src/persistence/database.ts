@@ -22,6 +22,11 @@ export interface Database {
   readonly db: Kysely<Schema>;
   /** Answers whether the database answers a trivial query right now. */
   ping(): Promise<boolean>;
+  /**
+   * SQLite only: a counter that moves whenever another connection (another process,
+   * e.g. a CLI command) commits; reading it costs no query (PRAGMA data_version).
+   */
+  externalChanges?: () => number;
   close(): Promise<void>;
 }
 
@@ -41,8 +46,12 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
     connection.pragma('busy_timeout = 5000');
     // NORMAL in WAL mode keeps every committed transaction across a process crash.
     connection.pragma('synchronous = NORMAL');
+    const dataVersion = connection.prepare('PRAGMA data_version').pluck();
     cachePreparedStatements(connection);
-    return database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() }));
+    return {
+      ...database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() })),
+      externalChanges: () => dataVersion.get() as number,
+    };
   }
   const pool = new pg.Pool({
     connectionString: target.url,

@@ -25,7 +25,8 @@ import type { Clock } from '../platform/clock.js';
 import type { MasterKey } from '../platform/secrets.js';
 import type { Database, Engine } from './database.js';
 import { migrate, type MigrationReport } from './migrator.js';
-import { applicationRepository, clientDirectory } from './repositories/applications.js';
+import { directoryCache, type CachedClientDirectory } from './directory-cache.js';
+import { applicationRepository, clientDirectory, directoryFingerprint } from './repositories/applications.js';
 import { assignmentRepository } from './repositories/assignments.js';
 import { groupRepository } from './repositories/groups.js';
 import { auditLog } from './repositories/audit.js';
@@ -62,6 +63,8 @@ export interface Repositories {
 
 export interface Store extends Repositories {
   readonly engine: Engine;
+  /** Outside transactions, client records and namespaces come from a per-node cache (directory-cache.ts). */
+  readonly clients: CachedClientDirectory;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (repositories: Repositories) => Promise<T>): Promise<T>;
   /**
@@ -75,8 +78,14 @@ export interface Store extends Repositories {
   close(): Promise<void>;
 }
 
-export function createStore(database: Database, clock: Clock, masterKey: MasterKey): Store {
+export interface StoreOptions {
+  /** How often this node looks for directory changes made by other nodes (default 5 s). */
+  directoryRefreshMs?: number;
+}
+
+export function createStore(database: Database, clock: Clock, masterKey: MasterKey, options: StoreOptions = {}): Store {
   const { engine } = database;
+  const directoryChanged = () => cache.changed();
   const repositories = (db: Kysely<Schema>) => ({
     users: userRepository(db, clock, masterKey),
     namespaces: namespaceRepository(db, clock),
@@ -95,16 +104,23 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     accountStatuses: accountStatuses(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
-      applications: applicationRepository(db, clock, namespaceId),
+      applications: applicationRepository(db, clock, namespaceId, directoryChanged),
       groups: groupRepository(db, clock, namespaceId, engine),
       assignments: assignmentRepository(db, clock, namespaceId),
       terms: termsAcceptances(db, clock, namespaceId),
     }),
   });
   const db = database.db;
+  const uncached = repositories(db);
+  const cache = directoryCache(
+    { ...uncached, fingerprint: () => directoryFingerprint(db), ...(database.externalChanges ? { externalChanges: database.externalChanges } : {}) },
+    { refreshMs: options.directoryRefreshMs ?? 5000 },
+  );
   return {
     engine,
-    ...repositories(db),
+    ...uncached,
+    clients: cache.clients,
+    namespaces: { ...uncached.namespaces, findById: cache.findNamespace },
     transaction: (fn) => db.transaction().execute((tx) => fn(repositories(tx))),
     withLock: async (name, fn) => {
       if (engine !== 'postgres') return fn();

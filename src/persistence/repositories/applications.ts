@@ -2,11 +2,16 @@
  * Applications (OIDC clients) of one namespace, their secrets and certificates. Every query
  * carries the scope's namespace id, so a caller holding one namespace's scope
  * cannot read or change another namespace's applications.
+ *
+ * Every write also moves the application's `updated_at` strictly forward (a secret or
+ * certificate change is a change of the application) and tells `onChange`: that is what
+ * `directoryFingerprint` and the per-node cache of client records (directory-cache.ts)
+ * rely on to notice a change, on this node at once and on the others within seconds.
  */
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { ApplicationCertificate } from '../../domain/certificates.js';
 import type { Application, ApplicationSecret } from '../../domain/directory.js';
-import { asApplicationId, asNamespaceId, type NamespaceId } from '../../domain/ids.js';
+import { asApplicationId, asNamespaceId, type ApplicationId, type NamespaceId } from '../../domain/ids.js';
 import type { ApplicationRepository, ClientDirectory } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -59,7 +64,36 @@ function toCertificate(row: Selectable<ApplicationCertificatesTable>): Applicati
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
-export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespaceId: NamespaceId): ApplicationRepository {
+/** `now`, or one more than the stored value if that is not earlier (two writes in one millisecond, or a clock behind another node's). */
+const laterThanBefore = (eb: ExpressionBuilder<Schema, 'applications'>, now: number) =>
+  eb
+    .case()
+    .when('updated_at', '<', now)
+    .then(now)
+    .else(eb('updated_at', '+', 1))
+    .end();
+
+export function applicationRepository(
+  db: Kysely<Schema>,
+  clock: Clock,
+  namespaceId: NamespaceId,
+  onChange: () => void = () => {},
+): ApplicationRepository {
+  /** Marks the application changed: a write to its secrets or certificates changes what the provider must see. */
+  const touch = async (id: ApplicationId) => {
+    const now = clock.now();
+    await db
+      .updateTable('applications')
+      .set((eb) => ({ updated_at: laterThanBefore(eb, now) }))
+      .where('namespace_id', '=', namespaceId)
+      .where('id', '=', id)
+      .execute();
+  };
+  const changed = <T>(result: T): T => {
+    onChange();
+    return result;
+  };
+
   return {
     async create(input) {
       const now = clock.now();
@@ -79,7 +113,7 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
         created_at: now,
         updated_at: now,
       };
-      return insertUnique(db.insertInto('applications').values(row).execute(), toApplication(row), 'name');
+      return changed(await insertUnique(db.insertInto('applications').values(row).execute(), toApplication(row), 'name'));
     },
 
     async get(id) {
@@ -93,14 +127,21 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
     },
 
     async update(id, changes) {
-      const set: Updateable<ApplicationsTable> = { updated_at: clock.now() };
+      const set: Updateable<ApplicationsTable> = {};
       if (changes.signInEnabled !== undefined) set.sign_in_enabled = flag(changes.signInEnabled);
       if (changes.assignmentRequired !== undefined) set.assignment_required = flag(changes.assignmentRequired);
       if (changes.implicitGrant !== undefined) set.implicit_grant = flag(changes.implicitGrant);
       if (changes.logoutUrl !== undefined) set.logout_url = changes.logoutUrl;
       if (changes.backchannelLogoutUri !== undefined) set.backchannel_logout_uri = changes.backchannelLogoutUri;
       if (changes.termsVersion !== undefined) set.terms_version = changes.termsVersion;
-      await db.updateTable('applications').set(set).where('namespace_id', '=', namespaceId).where('id', '=', id).execute();
+      const now = clock.now();
+      await db
+        .updateTable('applications')
+        .set((eb) => ({ ...set, updated_at: laterThanBefore(eb, now) }))
+        .where('namespace_id', '=', namespaceId)
+        .where('id', '=', id)
+        .execute();
+      onChange();
       const row = await db.selectFrom('applications').selectAll().where('namespace_id', '=', namespaceId).where('id', '=', id).executeTakeFirst();
       return row ? toApplication(row) : null;
     },
@@ -116,7 +157,8 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
         expires_at: secret.expiresAt,
       };
       await db.insertInto('application_secrets').values(row).execute();
-      return toSecret(row);
+      await touch(id);
+      return changed(toSecret(row));
     },
 
     async listSecrets(id) {
@@ -138,7 +180,8 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
         .where('application_id', '=', id)
         .where('id', '=', secretId)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      await touch(id);
+      return changed(Number(result.numUpdatedRows) === 1);
     },
 
     async addCertificate(id, certificate) {
@@ -154,7 +197,9 @@ export function applicationRepository(db: Kysely<Schema>, clock: Clock, namespac
         not_after: certificate.notAfter,
         created_at: clock.now(),
       };
-      return insertUnique(db.insertInto('application_certificates').values(row).execute(), toCertificate(row), 'certificate');
+      const added = await insertUnique(db.insertInto('application_certificates').values(row).execute(), toCertificate(row), 'certificate');
+      if (added.ok) await touch(id);
+      return changed(added);
     },
 
     async listCertificates(id) {
@@ -198,4 +243,20 @@ export function clientDirectory(db: Kysely<Schema>): ClientDirectory {
       return row ? toApplication(row) : null;
     },
   };
+}
+
+/**
+ * A value that changes with every write to applications, their secrets or
+ * certificates, on any node: a new application adds a row, every other write moves one
+ * row's `updated_at` strictly forward, so the count and the sum change (the sum as
+ * text: it outgrows a double). A scan of the applications table, made every few seconds.
+ */
+export async function directoryFingerprint(db: Kysely<Schema>): Promise<string> {
+  // Across every namespace by design (a cache key, no data leaves), hence no namespace guard.
+  const row = await db
+    .withoutPlugins()
+    .selectFrom('applications')
+    .select([sql<string>`count(*)`.as('n'), sql<string>`cast(coalesce(sum(updated_at), 0) as text)`.as('v')])
+    .executeTakeFirst();
+  return `${row?.n ?? 0}:${row?.v ?? 0}`;
 }
