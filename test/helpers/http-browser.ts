@@ -63,7 +63,7 @@ export interface Page {
   stopped: boolean;
 }
 
-const decode = (s: string) =>
+export const decode = (s: string) =>
   s
     .replace(/&amp;/g, '&')
     .replace(/&quot;/g, '"')

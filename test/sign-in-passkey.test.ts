@@ -1,0 +1,158 @@
+/**
+ * Passkeys at sign-in over HTTP, with a software authenticator that answers
+ * navigator.credentials the way a browser's does (test/helpers/soft-authenticator.ts):
+ * enrol, sign in, and the assertions that must fail (another origin, another
+ * account's passkey, a replayed or stale challenge, a cloned authenticator).
+ * The browser test with Chromium's virtual authenticator is test/e2e/passkey.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engine } from './helpers/database.js';
+import { application, namespace, PASSWORD, user } from './helpers/directory.js';
+import { decode, form, forms, HttpBrowser, text, type Page } from './helpers/http-browser.js';
+import { approveOnPhone, phoneOf } from './helpers/phone.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { finishAuthorization, startAuthorization } from './helpers/sign-in.js';
+import { SoftAuthenticator } from './helpers/soft-authenticator.js';
+
+interface Options {
+  challenge: string;
+  rp: { id: string };
+  rpId: string;
+  user: { id: string };
+  allowCredentials?: Array<{ id: string }>;
+}
+
+describe(`passkeys at sign-in (${engine})`, () => {
+  let tp: TestServer;
+  let app: Awaited<ReturnType<typeof application>>;
+  let origin = '';
+
+  beforeAll(async () => {
+    tp = await startTestServer({ publicHost: 'localhost' });
+    origin = new URL(tp.issuer).origin;
+    await namespace(tp, 'keys');
+    app = await application(tp, { namespace: 'keys', name: 'Key App' });
+  });
+  afterAll(() => tp?.close());
+
+  const back = (u: string) => u.startsWith(app.redirectUri);
+  const optionsOn = (page: Page) => JSON.parse(decode(/data-options="([^"]*)"/.exec(page.html)![1]!)) as Options;
+
+  async function toSecondStep(login: string, acrValues?: string) {
+    const browser = new HttpBrowser();
+    const start = await startAuthorization(tp, { ...app, ...(acrValues ? { acrValues } : {}) });
+    let page = await browser.follow(start.url);
+    page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login } });
+    page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: PASSWORD } });
+    return { browser, start, page };
+  }
+  const post = (browser: HttpBrowser, page: Page, step: string, fields: Record<string, string> = {}) => {
+    const f = forms(page).find((x) => x.action.endsWith(`/${step}`) && (!fields.method || x.fields.method === fields.method));
+    if (!f) throw new Error(`no ${step} form: ${text(page).slice(0, 300)}`);
+    return browser.follow(f.action, { form: { ...f.fields, ...fields } }, back);
+  };
+  const finish = async (browser: HttpBrowser, start: Awaited<ReturnType<typeof startAuthorization>>, page: Page) => {
+    const last = page.stopped ? page : await post(browser, page, 'terms');
+    return finishAuthorization(start, last.url);
+  };
+
+  /** Signs `login` up for a passkey in the enrol step (an account without any factor). */
+  async function enrolPasskey(login: string, authenticator: SoftAuthenticator) {
+    const { browser, start, page } = await toSecondStep(login);
+    const passkeyPage = await post(browser, page, 'enrol-choose', { method: 'hwk' });
+    expect(text(passkeyPage)).toContain('Create a passkey');
+    const done = await post(browser, passkeyPage, 'enrol-passkey', {
+      response: JSON.stringify(authenticator.create(optionsOn(passkeyPage))),
+      name: 'Soft key',
+    });
+    return finish(browser, start, done);
+  }
+
+  it('enrols a passkey (a wrong origin is refused first, and stores nothing), then completes at level 3', async () => {
+    const login = 'soft.key@agency.gov.sg';
+    const u = await user(tp, login, { phone: false });
+    const authenticator = new SoftAuthenticator(origin);
+    const { browser, start, page } = await toSecondStep(login);
+    const passkeyPage = await post(browser, page, 'enrol-choose', { method: 'hwk' });
+    const options = optionsOn(passkeyPage);
+    expect(options).toMatchObject({
+      rp: { id: 'localhost', name: 'TechPass' },
+      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+    });
+    expect(Buffer.from(options.user.id, 'base64url').toString()).toBe(u.id);
+
+    const phished = await post(browser, passkeyPage, 'enrol-passkey', {
+      response: JSON.stringify(authenticator.create(options, { origin: 'https://techpass.evil.example' })),
+    });
+    expect(phished.status).toBe(401);
+    expect(text(phished)).toContain('That passkey could not be verified');
+    expect(await tp.server.store.passkeys.ofUser(u.id)).toEqual([]);
+    const garbage = await post(browser, phished, 'enrol-passkey', { response: '{"id":"x"' });
+    expect(garbage.status).toBe(401);
+
+    const done = await post(browser, garbage, 'enrol-passkey', {
+      response: JSON.stringify(authenticator.create(optionsOn(garbage))),
+      name: 'Soft key',
+    });
+    const tokens = await finish(browser, start, done);
+    expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'hwk', 'mfa'], acr: 'urn:techpass:aal3' });
+    const stored = await tp.server.store.passkeys.ofUser(u.id);
+    expect(stored.map((p) => [p.label, p.credentialId])).toEqual([['Soft key', authenticator.credentials.at(-1)!.id.toString('base64url')]]);
+  });
+
+  it("signs in with the passkey and refuses replays, stale challenges, clones and other accounts' passkeys", async () => {
+    const login = 'key.holder@agency.gov.sg';
+    const other = 'key.other@agency.gov.sg';
+    await user(tp, login, { phone: false });
+    await user(tp, other, { phone: false });
+    const mine = new SoftAuthenticator(origin);
+    const theirs = new SoftAuthenticator(origin);
+    await enrolPasskey(login, mine);
+    await enrolPasskey(other, theirs);
+
+    const { browser, start, page } = await toSecondStep(login);
+    expect(text(page)).toContain('Use your passkey');
+    const options = optionsOn(page);
+    expect(options.allowCredentials?.map((c) => c.id)).toEqual([mine.credentials[0]!.id.toString('base64url')]);
+
+    // Another account's passkey, even signing this page's challenge, does not count.
+    let next = await post(browser, page, 'passkey', { response: JSON.stringify(theirs.get(options)) });
+    expect(next.status).toBe(401);
+    // A reload made a new challenge: an assertion over the old one fails.
+    next = await post(browser, next, 'passkey', { response: JSON.stringify(mine.get(options)) });
+    expect(next.status).toBe(401);
+    const good = mine.get(optionsOn(next), { counter: 10 });
+    const done = await post(browser, next, 'passkey', { response: JSON.stringify(good) });
+    const tokens = await finish(browser, start, done);
+    expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'hwk', 'mfa'], acr: 'urn:techpass:aal3' });
+    const holder = (await tp.server.store.users.findByLogin(login))!;
+    expect((await tp.server.store.passkeys.ofUser(holder.id))[0]!.counter).toBe(10);
+
+    // The same assertion again, in a new sign-in: its challenge is not this one's.
+    const second = await toSecondStep(login);
+    const replayed = await post(second.browser, second.page, 'passkey', { response: JSON.stringify(good) });
+    expect(replayed.status).toBe(401);
+    // A cloned authenticator (its counter behind the one stored) fails.
+    const cloned = await post(second.browser, replayed, 'passkey', { response: JSON.stringify(mine.get(optionsOn(replayed), { counter: 5 })) });
+    expect(cloned.status).toBe(401);
+    expect(text(cloned)).toContain('That passkey could not be verified');
+    expect((await tp.server.store.passkeys.ofUser(holder.id))[0]!.counter).toBe(10);
+    const failures = (await tp.server.store.audit.list({ targetId: holder.id, limit: 50 })).filter((e) => e.action === 'sign_in.passkey_failed');
+    expect(failures).toHaveLength(4);
+  });
+
+  it('asks an account without a passkey for its factor, then to create a passkey, when the application requires level 3', async () => {
+    const login = 'step.up@agency.gov.sg';
+    await user(tp, login); // a phone only
+    const { browser, start, page } = await toSecondStep(login, 'urn:techpass:aal3');
+    expect(text(page)).toContain('Approve sign-in request');
+    await approveOnPhone(phoneOf(tp, login)!, /data-testid="push-number"[^>]*>(\d+)</.exec(page.html)![1]!);
+    const enrol = await post(browser, page, 'push');
+    expect(text(enrol)).toContain('Create a passkey');
+    // Only a passkey reaches level 3: no other method, and no "Not now".
+    expect(forms(enrol).filter((f) => f.action.endsWith('/enrol-choose') || f.action.endsWith('/enrol-skip'))).toEqual([]);
+    const done = await post(browser, enrol, 'enrol-passkey', { response: JSON.stringify(new SoftAuthenticator(origin).create(optionsOn(enrol))) });
+    const tokens = await finish(browser, start, done);
+    expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'swk', 'hwk', 'mfa'], acr: 'urn:techpass:aal3' });
+  });
+});
