@@ -311,7 +311,7 @@ export function EnrolAuthenticatorPage({
       <div className="tp-qr" role="img" aria-label="QR code that opens the TechPass Authenticator" dangerouslySetInnerHTML={{ __html: qr }} />
       <p>
         Cannot scan? Open this link on your phone (it works once, for 10 minutes):{' '}
-        <a href={link} data-testid="enrolment-link" target="_blank" rel="noopener noreferrer">
+        <a href={link} data-testid="enrolment-link" rel="noreferrer">
           {link}
         </a>
       </p>

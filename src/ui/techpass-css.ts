@@ -15,6 +15,10 @@ body { background: #f3f5f8; min-height: 100vh; display: flex; flex-direction: co
 .tp-sub { color: #5d6785; margin-bottom: 1.5rem; }
 .tp-card form + form { margin-top: .75rem; }
 .tp-actions { display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; margin-top: 1.25rem; }
+.tp-other-methods { display: flex; flex-direction: column; align-items: flex-start; gap: .35rem; margin: .5rem 0; }
+.tp-other-methods form { margin: 0; }
+.tp-problem:empty { display: none; }
+.tp-problem { color: #b42318; margin-top: .75rem; }
 .tp-link { background: none; border: 0; padding: 0; color: #5925dc; text-decoration: underline; cursor: pointer; font: inherit; }
 .tp-accounts { list-style: none; padding: 0; margin: 0 0 1rem; }
 .tp-accounts li { display: flex; align-items: center; gap: .5rem; border: 1px solid #d0d5dd; border-radius: .5rem; margin-bottom: .5rem; padding: .25rem .5rem .25rem .25rem; }
