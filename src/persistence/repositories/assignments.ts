@@ -1,9 +1,10 @@
 /**
  * Assignments of users and groups to the applications of one namespace, and the
  * facts the access rules read (domain/application-access.ts). Each fact is one
- * index lookup over at most 50 rows (a namespace holds at most 50 groups).
+ * index lookup over at most 50 rows (a namespace holds at most 50 groups); the three
+ * are read in one statement.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { asGroupId, type NamespaceId } from '../../domain/ids.js';
 import type { AssignmentRepository } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
@@ -44,32 +45,34 @@ export function assignmentRepository(db: Kysely<Schema>, clock: Clock, namespace
     },
 
     async accessFacts(applicationId, userId) {
-      const [user, direct, assigned] = await Promise.all([
-        db
-          .selectFrom('application_user_assignments')
-          .select('user_id')
-          .where('namespace_id', '=', namespaceId)
-          .where('application_id', '=', applicationId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst(),
-        db
-          .selectFrom('group_user_members as m')
-          .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.group_id'))
-          .select(['g.id', 'g.name'])
-          .where('m.namespace_id', '=', namespaceId)
-          .where('m.user_id', '=', userId)
-          .execute(),
-        db
-          .selectFrom('application_group_assignments')
-          .select('group_id')
-          .where('namespace_id', '=', namespaceId)
-          .where('application_id', '=', applicationId)
-          .execute(),
-      ]);
+      // One statement for the three facts (asked at every sign-in and refresh): a row per
+      // direct assignment, per direct group membership, and per group assigned to the application.
+      const rows = await db
+        .selectFrom('application_user_assignments')
+        .select([sql<string>`'user'`.as('fact'), 'user_id as id', sql<string | null>`null`.as('name')])
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', applicationId)
+        .where('user_id', '=', userId)
+        .unionAll(
+          db
+            .selectFrom('group_user_members as m')
+            .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.group_id'))
+            .select([sql<string>`'member'`.as('fact'), 'g.id as id', 'g.name as name'])
+            .where('m.namespace_id', '=', namespaceId)
+            .where('m.user_id', '=', userId),
+        )
+        .unionAll(
+          db
+            .selectFrom('application_group_assignments')
+            .select([sql<string>`'assigned'`.as('fact'), 'group_id as id', sql<string | null>`null`.as('name')])
+            .where('namespace_id', '=', namespaceId)
+            .where('application_id', '=', applicationId),
+        )
+        .execute();
       return {
-        userAssigned: user !== undefined,
-        directGroups: direct.map((g) => ({ id: asGroupId(g.id), name: g.name })),
-        assignedGroupIds: assigned.map((a) => asGroupId(a.group_id)),
+        userAssigned: rows.some((r) => r.fact === 'user'),
+        directGroups: rows.filter((r) => r.fact === 'member').map((r) => ({ id: asGroupId(r.id), name: r.name! })),
+        assignedGroupIds: rows.filter((r) => r.fact === 'assigned').map((r) => asGroupId(r.id)),
       };
     },
   };
