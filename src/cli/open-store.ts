@@ -9,13 +9,16 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
-/** Opens the store described by `config`, refusing to go on when the database does not answer. */
-export async function openStore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Store> {
+/**
+ * Opens the store described by `config`, refusing to go on when the database does not answer.
+ * `serving`: for a node that serves requests (SQLite then checkpoints in the background).
+ */
+export async function openStore(config: Config, logger: Logger, clock: Clock = systemClock, options: { serving?: boolean } = {}): Promise<Store> {
   const { key } = resolveMasterKey(config);
   const target =
     config.database.engine === 'postgres'
       ? { engine: 'postgres' as const, url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
-      : config.database;
+      : { ...config.database, backgroundCheckpoints: options.serving === true };
   let database;
   try {
     database = openDatabase(target, (error) => logger.warn({ err: error }, 'database connection lost'));

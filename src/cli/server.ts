@@ -55,7 +55,7 @@ export interface ServerOptions {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const store = await openStore(config, logger, clock);
+  const store = await openStore(config, logger, clock, { serving: true });
   const { key: masterKey } = resolveMasterKey(config);
 
   try {

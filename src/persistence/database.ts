@@ -8,11 +8,19 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { NamespaceGuardPlugin } from './namespace-guard.js';
+import { checkpointInBackground } from './sqlite-checkpoints.js';
 import type { Schema } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export type DatabaseTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize?: number };
+export type DatabaseTarget =
+  | {
+      engine: 'sqlite';
+      file: string;
+      /** WAL checkpoints in a worker thread instead of inside commits (sqlite-checkpoints.ts): for a serving node. */
+      backgroundCheckpoints?: boolean;
+    }
+  | { engine: 'postgres'; url: string; poolSize?: number };
 
 /** In tests every query on a namespace-owned table must carry a namespace condition. */
 const plugins = () => (process.env.NODE_ENV === 'test' || process.env.TECHPASS_NAMESPACE_GUARD === '1' ? [new NamespaceGuardPlugin()] : []);
@@ -48,9 +56,15 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
     connection.pragma('synchronous = NORMAL');
     const dataVersion = connection.prepare('PRAGMA data_version').pluck();
     cachePreparedStatements(connection);
+    const stopCheckpoints = target.backgroundCheckpoints && target.file !== ':memory:' ? checkpointInBackground(connection, target.file) : null;
+    const opened = database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() }));
     return {
-      ...database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() })),
+      ...opened,
       externalChanges: () => dataVersion.get() as number,
+      close: async () => {
+        await stopCheckpoints?.();
+        await opened.close();
+      },
     };
   }
   const pool = new pg.Pool({
