@@ -46,7 +46,7 @@ function chart(results) {
   const ph = 300;
   const y0 = 50;
   const sizes = [...new Set(results.map((r) => r.users))].sort((a, b) => a - b);
-  const keys = [...new Set(results.flatMap((r) => r.rows.map((row) => row.key)))].filter((k) => k !== 'bare_http');
+  const keys = [...new Set(results.flatMap((r) => r.rows.map((row) => row.key)))].filter((k) => k !== 'bare_http' && k !== 'number_matching');
   const lx = (users) => {
     const lo = Math.log10(Math.min(1_000, ...sizes));
     const hi = Math.log10(Math.max(1_000_000, ...sizes));
@@ -81,14 +81,17 @@ function chart(results) {
         const d = pts.map(([u, row]) => `${X(u).toFixed(1)},${Y(p.value(row)).toFixed(1)}`).join(' ');
         const dash = engine === 'postgres' ? ' stroke-dasharray="5,3"' : '';
         out.push(`<polyline points="${d}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2"${dash}/>`);
-        for (const [u, row] of pts) out.push(`<circle cx="${X(u).toFixed(1)}" cy="${Y(p.value(row)).toFixed(1)}" r="3" fill="${COLORS[i % COLORS.length]}"/>`);
+        for (const [u, row] of pts)
+          out.push(`<circle cx="${X(u).toFixed(1)}" cy="${Y(p.value(row)).toFixed(1)}" r="3" fill="${COLORS[i % COLORS.length]}"/>`);
       });
     }
   }
   keys.forEach((key, i) => {
     const x = 60 + (i % 4) * 230;
     const y = H - 38 + Math.floor(i / 4) * 16;
-    out.push(`<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${COLORS[i % COLORS.length]}" stroke-width="2"/><text x="${x + 24}" y="${y}">${key}</text>`);
+    out.push(
+      `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${COLORS[i % COLORS.length]}" stroke-width="2"/><text x="${x + 24}" y="${y}">${key}</text>`,
+    );
   });
   out.push(`<text x="${W - 10}" y="${H - 4}" text-anchor="end" fill="#666">solid: SQLite, dashed: PostgreSQL</text>`);
   out.push('</svg>');

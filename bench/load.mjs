@@ -39,7 +39,7 @@ export async function hammer(url, spec, { connections, duration, rate }) {
   };
 }
 
-/** `concurrency` virtual clients call `once(i)` back to back for `duration` seconds. */
+/** `concurrency` virtual clients call `once(n, client)` back to back for `duration` seconds (`n` counts calls, `client` is 0…concurrency-1). */
 export async function closedLoop(once, { concurrency, duration }) {
   const started = performance.now();
   const deadline = started + duration * 1000;
@@ -48,11 +48,11 @@ export async function closedLoop(once, { concurrency, duration }) {
   let lastError;
   let n = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, client) => {
       while (performance.now() < deadline) {
         const t = performance.now();
         try {
-          await once(n++);
+          await once(n++, client);
           latencies.push(performance.now() - t);
         } catch (error) {
           failed += 1;
@@ -71,7 +71,8 @@ export async function closedLoop(once, { concurrency, duration }) {
 /**
  * A relying party and its users' browsers (and their authenticator apps): `signIn()`
  * takes a user from `pickLogin()`, runs authorization request → sign-in pages →
- * password → TOTP → code → token exchange, and answers the tokens.
+ * password → TOTP → code → token exchange, and answers the tokens. `signIn({ login,
+ * approvePush })` signs in that user, whose second factor is the push prompt.
  *
  * Every seeded user has the same TOTP seed; codes are computed here (otpauth). A code
  * is good once per user and step (the server also takes the next step, as drift), so
@@ -100,8 +101,8 @@ export async function signInDriver({ issuer, clientId, clientSecret, redirectUri
     }
   };
   /** One attempt; answers null when the code was refused as used (by an earlier bench run within the same minute). */
-  const attempt = async () => {
-    const { login, code } = nextUser();
+  const attempt = async (given) => {
+    const { login, code } = given?.login ? { login: given.login } : nextUser();
     const browser = new HttpBrowser();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -117,7 +118,15 @@ export async function signInDriver({ issuer, clientId, clientSecret, redirectUri
     const first = await browser.follow(url.toString(), {}, back);
     const last = first.stopped
       ? first
-      : await completeSignIn(browser, first, { clientId, clientSecret, redirectUri, login, password, totp: () => code });
+      : await completeSignIn(browser, first, {
+          clientId,
+          clientSecret,
+          redirectUri,
+          login,
+          password,
+          ...(code ? { totp: () => code } : {}),
+          ...(given?.approvePush ? { approvePush: given.approvePush } : {}),
+        });
     if (!last.stopped && last.status === 401 && last.url.endsWith('/totp')) {
       lastStep.set(login, Math.floor(Date.now() / 30_000) + 1);
       return null;
@@ -125,11 +134,12 @@ export async function signInDriver({ issuer, clientId, clientSecret, redirectUri
     if (!last.stopped) throw new Error(`sign-in of ${login} stopped at ${last.url} (${last.status})`);
     return finishAuthorization({ config, verifier, state, nonce }, last.url);
   };
-  return async function signIn() {
+  /** Signs in a user from `pickLogin()` (TOTP), or `given.login` approving the push prompt with `given.approvePush`. */
+  return async function signIn(given) {
     for (let tries = 1; ; tries += 1) {
-      const tokens = await attempt();
+      const tokens = await attempt(given);
       if (tokens) return tokens;
-      if (tries === 5) throw new Error('five users in a row had their TOTP code refused as used');
+      if (tries === 5 || given) throw new Error('TOTP codes refused as used five times in a row');
     }
   };
 }
