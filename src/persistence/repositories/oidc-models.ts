@@ -3,7 +3,7 @@
  * refresh tokens…), one table keyed by (model, id). Follows the provider's adapter
  * contract: payloads expire, can be consumed, and are revoked together by grant id.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { Schema } from '../schema.js';
 
@@ -38,6 +38,36 @@ export interface OidcModelStore {
  */
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
+const MARK = '\u0000param:';
+/** A named placeholder for a statement compiled once (see `precompiled`). */
+const param = (name: string) => `${MARK}${name}`;
+
+/**
+ * A statement built and compiled once, on first use, then run with fresh parameters.
+ * The token endpoint runs these several times per request, and building and compiling
+ * a Kysely query cost about as much as running it on SQLite. `build` receives named
+ * placeholders; each parameter of the compiled SQL must be one of them.
+ */
+function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) => Compilable<Row>) {
+  let compiled: { sql: string; names: string[] } | undefined;
+  return (values: Record<string, unknown>) => {
+    if (!compiled) {
+      const query = build(param).compile();
+      const names = query.parameters.map((value) => {
+        if (typeof value !== 'string' || !value.startsWith(MARK)) throw new Error(`a precompiled statement has an unnamed parameter: ${query.sql}`);
+        return value.slice(MARK.length);
+      });
+      compiled = { sql: query.sql, names };
+    }
+    return db.executeQuery<Row>(
+      CompiledQuery.raw(
+        compiled.sql,
+        compiled.names.map((name) => values[name]),
+      ),
+    );
+  };
+}
+
 export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore {
   const live = (row: { payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
     if (!row) return undefined;
@@ -48,9 +78,48 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
   };
   const columns = ['payload', 'expires_at', 'consumed_at'] as const;
 
+  const byId = precompiled(db, (p) => db.selectFrom('oidc_models').select(columns).where('model', '=', p('model')).where('id', '=', p('id')));
+  const byUid = precompiled(db, (p) => db.selectFrom('oidc_models').select(columns).where('model', '=', p('model')).where('uid', '=', p('uid')));
+  const byUserCode = precompiled(db, (p) =>
+    db.selectFrom('oidc_models').select(columns).where('model', '=', p('model')).where('user_code', '=', p('user_code')),
+  );
+  const upsert = precompiled(db, (p) =>
+    db
+      .insertInto('oidc_models')
+      .values({
+        model: p('model'),
+        id: p('id'),
+        payload: p('payload'),
+        grant_id: p('grant_id'),
+        uid: p('uid'),
+        user_code: p('user_code'),
+        expires_at: p('expires_at') as unknown as number,
+      })
+      .onConflict((oc) =>
+        oc.columns(['model', 'id']).doUpdateSet((eb) => ({
+          payload: eb.ref('excluded.payload'),
+          grant_id: eb.ref('excluded.grant_id'),
+          uid: eb.ref('excluded.uid'),
+          user_code: eb.ref('excluded.user_code'),
+          expires_at: eb.ref('excluded.expires_at'),
+        })),
+      ),
+  );
+  const consume = precompiled(db, (p) =>
+    db
+      .updateTable('oidc_models')
+      .set({ consumed_at: p('now') as unknown as number })
+      .where('model', '=', p('model'))
+      .where('id', '=', p('id'))
+      .where('consumed_at', 'is', null),
+  );
+  const destroy = precompiled(db, (p) => db.deleteFrom('oidc_models').where('model', '=', p('model')).where('id', '=', p('id')));
+  const first = async (rows: Promise<{ rows: Array<{ payload: string; expires_at: number | null; consumed_at: number | null }> }>) =>
+    live((await rows).rows[0]);
+
   return {
     async upsert(model, id, payload, expiresIn) {
-      const row = {
+      await upsert({
         model,
         id,
         payload: JSON.stringify(payload),
@@ -58,42 +127,16 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
         uid: payload.uid ?? null,
         user_code: payload.userCode ?? null,
         expires_at: expiresIn ? clock.now() + expiresIn * 1000 : null,
-        consumed_at: null,
-      };
-      await db
-        .insertInto('oidc_models')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['model', 'id']).doUpdateSet({
-            payload: row.payload,
-            grant_id: row.grant_id,
-            uid: row.uid,
-            user_code: row.user_code,
-            expires_at: row.expires_at,
-          }),
-        )
-        .execute();
+      });
     },
-    async find(model, id) {
-      return live(await db.selectFrom('oidc_models').select(columns).where('model', '=', model).where('id', '=', id).executeTakeFirst());
-    },
-    async findByUid(model, uid) {
-      return live(await db.selectFrom('oidc_models').select(columns).where('model', '=', model).where('uid', '=', uid).executeTakeFirst());
-    },
-    async findByUserCode(model, userCode) {
-      return live(await db.selectFrom('oidc_models').select(columns).where('model', '=', model).where('user_code', '=', userCode).executeTakeFirst());
-    },
+    find: (model, id) => first(byId({ model, id })),
+    findByUid: (model, uid) => first(byUid({ model, uid })),
+    findByUserCode: (model, userCode) => first(byUserCode({ model, user_code: userCode })),
     async consume(model, id) {
-      await db
-        .updateTable('oidc_models')
-        .set({ consumed_at: clock.now() })
-        .where('model', '=', model)
-        .where('id', '=', id)
-        .where('consumed_at', 'is', null)
-        .execute();
+      await consume({ model, id, now: clock.now() });
     },
     async destroy(model, id) {
-      await db.deleteFrom('oidc_models').where('model', '=', model).where('id', '=', id).execute();
+      await destroy({ model, id });
     },
     async revokeByGrantId(grantId) {
       await db.deleteFrom('oidc_models').where('grant_id', '=', grantId).execute();
