@@ -4,12 +4,34 @@
  * are not stored here: the `Client` model reads TechPass applications.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { ClientDirectory } from '../domain/repositories.js';
+import type { ClientDirectory, ClientRecord } from '../domain/repositories.js';
 import type { Clock } from '../platform/clock.js';
 import type { OidcModelStore } from '../persistence/repositories/oidc-models.js';
-import { clientMetadata } from './clients.js';
+import { clientMetadata, type TechpassClientMetadata } from './clients.js';
+
+/** When the metadata of `record` next changes by itself: a certificate or secret starting or ending its validity. */
+function nextChange(record: ClientRecord, now: number): number {
+  const moments = [...record.certificates.flatMap((c) => [c.notBefore, c.notAfter]), ...record.secrets.map((s) => s.expiresAt)].filter(
+    (t) => t > now,
+  );
+  return Math.min(Infinity, ...moments);
+}
 
 export function adapterFactory(models: OidcModelStore, clients: ClientDirectory, clientSecretMarker: (clientId: string) => string, clock: Clock) {
+  // Client records come from a per-node cache; the metadata made of one is kept with it
+  // until a certificate or secret in it starts or stops being live (provider.Client.find
+  // then also finds the Client it built from the same metadata).
+  const built = new WeakMap<ClientRecord, { metadata: TechpassClientMetadata; from: number; until: number }>();
+  const metadataOf = (record: ClientRecord, clientId: string): TechpassClientMetadata => {
+    const now = clock.now();
+    let entry = built.get(record);
+    if (!entry || now < entry.from || now >= entry.until) {
+      entry = { metadata: clientMetadata(record, clientSecretMarker(clientId), now), from: now, until: nextChange(record, now) };
+      built.set(record, entry);
+    }
+    return entry.metadata;
+  };
+
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -21,7 +43,7 @@ export function adapterFactory(models: OidcModelStore, clients: ClientDirectory,
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === 'Client') {
         const found = await clients.findClient(id);
-        return found ? (clientMetadata(found, clientSecretMarker(id), clock.now()) as unknown as AdapterPayload) : undefined;
+        return found ? (metadataOf(found, id) as unknown as AdapterPayload) : undefined;
       }
       return (await models.find(this.model, id)) as AdapterPayload | undefined;
     }
