@@ -3,9 +3,16 @@ import type { PushDeps } from '../flows/push.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Store } from '../persistence/store.js';
+import { webPushSender } from '../platform/web-push.js';
 
-export function pushDeps(store: Store, clock: Clock, config: Pick<Config, 'PUBLIC_URL' | 'PUSH_CHALLENGE_TTL'>): PushDeps {
+export function pushDeps(
+  store: Store,
+  clock: Clock,
+  config: Pick<Config, 'PUBLIC_URL' | 'PUSH_CHALLENGE_TTL' | 'WEB_PUSH_PUBLIC_KEY' | 'WEB_PUSH_PRIVATE_KEY' | 'WEB_PUSH_SUBJECT' | 'MAIL_FROM'>,
+): PushDeps {
+  const { WEB_PUSH_PUBLIC_KEY: publicKey, WEB_PUSH_PRIVATE_KEY: privateKey } = config;
   return {
+    ...(publicKey && privateKey ? { webPush: webPushSender({ publicKey, privateKey, subject: webPushSubject(config) }) } : {}),
     push: store.push,
     users: store.users,
     accountStatuses: store.accountStatuses,
@@ -17,4 +24,12 @@ export function pushDeps(store: Store, clock: Clock, config: Pick<Config, 'PUBLI
     challengeTtlMs: config.PUSH_CHALLENGE_TTL * 1000,
     transaction: (fn) => store.transaction((repositories) => fn(repositories)),
   };
+}
+
+/** Whom push services may contact: WEB_PUSH_SUBJECT, else the https public URL, else the sender address of our mail. */
+function webPushSubject(config: Pick<Config, 'WEB_PUSH_SUBJECT' | 'PUBLIC_URL' | 'MAIL_FROM'>): string {
+  if (config.WEB_PUSH_SUBJECT) return config.WEB_PUSH_SUBJECT;
+  if (config.PUBLIC_URL.startsWith('https://')) return config.PUBLIC_URL;
+  const address = /<([^>]+)>/.exec(config.MAIL_FROM)?.[1] ?? config.MAIL_FROM;
+  return `mailto:${address.trim()}`;
 }

@@ -160,7 +160,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     },
   });
 
-  await registerAuthenticatorApi(app, { push: pushDeps(store, clock, config) });
+  await registerAuthenticatorApi(app, { push: pushDeps(store, clock, config), allowPrivateEndpoints: config.OUTBOUND_ALLOW_PRIVATE });
   await registerAuthenticatorApp(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;

@@ -63,3 +63,27 @@ export interface AnswerChallengeAnswer {
   outcome: 'approved' | 'denied' | 'reported';
   pausedUntil?: number;
 }
+
+/**
+ * A Web Push subscription (the browser's PushSubscription as JSON), registered by
+ * `PUT /devices/me/web-push` so a sign-in request wakes the app. `GET /web-push`
+ * answers the server's VAPID public key (404 when Web Push is not configured).
+ */
+export const WebPushSubscriptionBody = z.object({
+  endpoint: z.url({ protocol: /^https?$/ }).max(2000),
+  keys: z.object({
+    /** The browser's P-256 public key, uncompressed, base64url (65 bytes). */
+    p256dh: z.string().regex(/^[A-Za-z0-9_-]{86,88}$/, 'an uncompressed P-256 public key, base64url'),
+    /** The 16-byte authentication secret, base64url. */
+    auth: z.string().regex(/^[A-Za-z0-9_-]{21,24}$/, 'a 16-byte secret, base64url'),
+  }),
+});
+export type WebPushSubscriptionBody = z.infer<typeof WebPushSubscriptionBody>;
+
+/** What a push message tells the app (never the number: the person reads it on the computer). */
+export interface WebPushMessage {
+  type: 'sign_in_request';
+  challengeId: string;
+  application: string;
+  expiresAt: number;
+}

@@ -26,6 +26,7 @@ export const ErrorCodes = {
   throttled: 'request.throttled',
   flowExpired: 'flow.expired',
   enrolmentLinkInvalid: 'authenticator.enrolment_link_invalid',
+  webPushNotConfigured: 'authenticator.web_push_not_configured',
   deviceKeyInvalid: 'authenticator.device_key_invalid',
   deviceUnauthenticated: 'authenticator.unauthenticated',
   deviceRequestStale: 'authenticator.request_stale',

@@ -38,6 +38,8 @@ export interface AuthenticatorDevice {
   name: string;
   /** The device's public P-256 key as a JWK (kty, crv, x, y). */
   publicKeyJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  /** Where to wake the app (Web Push), when the device subscribed. */
+  webPush: { endpoint: string; keys: { p256dh: string; auth: string } } | null;
   createdAt: number;
   lastUsedAt: number | null;
 }

@@ -194,6 +194,8 @@ export interface PushRepository {
   addDevice(userId: UserId, device: { name: string; publicKeyJwk: AuthenticatorDevice['publicKeyJwk'] }): Promise<AuthenticatorDevice>;
   findDevice(id: string): Promise<AuthenticatorDevice | null>;
   devicesOf(userId: UserId): Promise<AuthenticatorDevice[]>;
+  /** Sets (or, with null, removes) the device's Web Push subscription. */
+  setWebPush(deviceId: string, subscription: AuthenticatorDevice['webPush']): Promise<void>;
   /** Removes every authenticator of the account (and so its pending prompts); answers how many. */
   removeDevices(userId: UserId): Promise<number>;
   /** Whether a one-time enrolment link was used (a device was enrolled with it). */

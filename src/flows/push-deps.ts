@@ -1,6 +1,7 @@
 /** What the TechPass Authenticator's flows need: the repositories, the clock and a few settings. */
 import type { AccountStatuses, AuditLog, MailQueue, PushRepository, RememberedAccounts, UserRepository } from '../domain/repositories.js';
 import type { Clock } from '../platform/clock.js';
+import type { WebPushSender } from '../platform/web-push.js';
 
 export interface PushRepositories {
   push: PushRepository;
@@ -17,6 +18,8 @@ export interface PushDeps extends PushRepositories {
   publicUrl: string;
   /** How long a challenge waits for an answer (PUSH_CHALLENGE_TTL). */
   challengeTtlMs: number;
+  /** Wakes subscribed authenticator apps by Web Push, when VAPID keys are configured. */
+  webPush?: WebPushSender;
   /** Runs writes in one transaction, so a failure half-way leaves nothing behind. */
   transaction<T>(fn: (repositories: PushRepositories) => Promise<T>): Promise<T>;
 }

@@ -18,9 +18,12 @@ import {
   MAX_OUTSTANDING_CHALLENGES,
   PAUSE_MS,
   shouldPause,
+  type AuthenticatorDevice,
+  type PushChallenge,
   type PushChallengeStatus,
   type SignedAnswer,
 } from '../domain/push.js';
+import type { WebPushMessage } from '../contracts/authenticator.js';
 import { verifyDeviceSignature } from '../platform/device-keys.js';
 import { reportFraud } from './account-risk.js';
 import type { PushDeps } from './push-deps.js';
@@ -64,7 +67,8 @@ export async function createPushChallenge(
   if (user.status !== 'active') return refuse('account_inactive');
   const pausedUntil = await deps.push.pausedUntil(userId);
   if (pausedUntil !== null) return refuse('paused', pausedUntil);
-  if ((await deps.push.devicesOf(userId)).length === 0) return refuse('no_device');
+  const devices = await deps.push.devicesOf(userId);
+  if (devices.length === 0) return refuse('no_device');
 
   const created = await deps.push.createChallenge(
     {
@@ -88,7 +92,29 @@ export async function createPushChallenge(
     ip: context.ip ?? null,
     data: { challengeId: challenge.id, application: challenge.applicationName, flowId: challenge.flowId, expiresAt: challenge.expiresAt },
   });
+  // Wakes subscribed phones without holding up the sign-in page.
+  void wakeDevices(deps, devices, challenge);
   return { ok: true, challengeId: challenge.id, number: challenge.number, expiresAt: challenge.expiresAt };
+}
+
+/** Web Push to every subscribed device of the account (when configured); forgets subscriptions the push service says are gone. */
+async function wakeDevices(deps: PushDeps, devices: AuthenticatorDevice[], challenge: PushChallenge): Promise<void> {
+  const sender = deps.webPush;
+  if (!sender) return;
+  const message: WebPushMessage = {
+    type: 'sign_in_request',
+    challengeId: challenge.id,
+    application: challenge.applicationName,
+    expiresAt: challenge.expiresAt,
+  };
+  const ttlSeconds = Math.max(1, Math.ceil((challenge.expiresAt - deps.clock.now()) / 1000));
+  await Promise.all(
+    devices.map(async (device) => {
+      if (!device.webPush) return;
+      const result = await sender.send(device.webPush, JSON.stringify(message), ttlSeconds);
+      if (result === 'gone') await deps.push.setWebPush(device.id, null).catch(() => undefined);
+    }),
+  );
 }
 
 /** What a device is shown of a waiting challenge: everything but the number. */

@@ -17,6 +17,7 @@ import {
   EnrolDeviceBody,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
+  WebPushSubscriptionBody,
   type DeviceChallenge,
 } from '../contracts/authenticator.js';
 import { ErrorCodes, type ErrorCode } from '../contracts/errors.js';
@@ -33,6 +34,7 @@ import {
 } from '../flows/push.js';
 import { bodyDigest } from '../platform/device-keys.js';
 import { describeBrowser } from '../platform/user-agent.js';
+import { endpointAllowed } from '../platform/web-push.js';
 
 export interface AuthenticatorApiDeps {
   push: PushDeps;
@@ -40,6 +42,8 @@ export interface AuthenticatorApiDeps {
   streamPollMs?: number;
   /** How long one stream stays open before the device reconnects (with a fresh signature). */
   streamLifetimeMs?: number;
+  /** Accept Web Push endpoints on loopback and private addresses, and plain http (OUTBOUND_ALLOW_PRIVATE). */
+  allowPrivateEndpoints?: boolean;
 }
 
 const ANSWER_ERRORS: Record<Exclude<AnswerOutcome, 'approved' | 'denied' | 'reported'>, [number, ErrorCode, string]> = {
@@ -180,6 +184,34 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         }
         const [status, error, message] = ANSWER_ERRORS[result.outcome];
         return problem(reply, status, error, message, extra);
+      });
+
+      // Web Push: the key to subscribe with, and the device's subscription.
+      scope.get('/web-push', async (_request, reply) => {
+        if (!deps.push.webPush) return problem(reply, 404, ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
+        return { publicKey: deps.push.webPush.publicKey };
+      });
+
+      scope.put('/devices/me/web-push', async (request, reply) => {
+        const found = await device(request, reply);
+        if (!found) return reply;
+        if (!deps.push.webPush) return problem(reply, 404, ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
+        const parsed = WebPushSubscriptionBody.safeParse(request.body);
+        if (!parsed.success) return invalid(reply, parsed.error.issues);
+        if (!endpointAllowed(parsed.data.endpoint, deps.allowPrivateEndpoints ?? false)) {
+          return problem(reply, 422, ErrorCodes.inputInvalid, 'endpoint: a push service must be reached over https at a public address', {
+            field: 'endpoint',
+          });
+        }
+        await deps.push.push.setWebPush(found.id, parsed.data);
+        return reply.code(204).send();
+      });
+
+      scope.delete('/devices/me/web-push', async (request, reply) => {
+        const found = await device(request, reply);
+        if (!found) return reply;
+        await deps.push.push.setWebPush(found.id, null);
+        return reply.code(204).send();
       });
 
       scope.get('/stream', async (request, reply) => {

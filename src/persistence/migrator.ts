@@ -10,6 +10,7 @@ import { signIn } from './migrations/0002-sign-in.js';
 import { applicationCredentials } from './migrations/0003-application-credentials.js';
 import { pushAuthenticator } from './migrations/0004-push-authenticator.js';
 import { passkeys } from './migrations/0005-passkeys.js';
+import { webPush } from './migrations/0006-web-push.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -18,6 +19,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0003-application-credentials': applicationCredentials,
     '0004-push-authenticator': pushAuthenticator,
     '0005-passkeys': passkeys,
+    '0006-web-push': webPush,
   };
 }
 

@@ -247,6 +247,8 @@ export interface AuthenticatorDevicesTable {
   public_key_jwk: string;
   created_at: number;
   last_used_at: number | null;
+  /** The Web Push subscription as JSON (endpoint, keys), when the device subscribed. */
+  web_push: string | null;
 }
 
 export interface AuthenticatorEnrolmentsTable {

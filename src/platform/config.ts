@@ -45,6 +45,20 @@ const schema = z.object({
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
   /** Seconds a push (number-matching) challenge waits for an answer on the phone. */
   PUSH_CHALLENGE_TTL: seconds(5, 600).default(90),
+  /** Web Push (VAPID) keys, from `techpass authenticator vapid-keys`: wake the authenticator app when a sign-in waits for it. */
+  WEB_PUSH_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{86,88}$/, 'a VAPID public key (base64url; make one with techpass authenticator vapid-keys)')
+    .optional(),
+  WEB_PUSH_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{42,44}$/, 'a VAPID private key (base64url; make one with techpass authenticator vapid-keys)')
+    .optional(),
+  /** Who push services may contact about our messages: a mailto: or https: URL. */
+  WEB_PUSH_SUBJECT: z
+    .string()
+    .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'a mailto: or https:// URL')
+    .optional(),
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
   /** Failed passwords allowed from one address in 15 minutes, across all accounts, before it is slowed down. */
   THROTTLE_FAILURES_PER_IP: z.coerce.number().int().min(3).max(100_000).default(50),
@@ -102,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? 'config');
     const got = merged[key];
-    const shown = key === 'MASTER_KEY' || key === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(got)})`;
+    const shown = key === 'MASTER_KEY' || key === 'DATABASE_URL' || key === 'WEB_PUSH_PRIVATE_KEY' ? '' : ` (got ${JSON.stringify(got)})`;
     throw new ConfigError(`${key}: ${describeIssue(issue)}${shown}`);
   }
   const raw = parsed.data;
@@ -114,6 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { engine: 'sqlite', file: url ? url.slice('sqlite:'.length) : path.join(raw.DATA_DIR, 'techpass.db') };
   if (database.engine === 'postgres' && !raw.MASTER_KEY) {
     throw new ConfigError('MASTER_KEY: required with PostgreSQL, and the same on every node (32 bytes as 64 hex characters)');
+  }
+  if (Boolean(raw.WEB_PUSH_PUBLIC_KEY) !== Boolean(raw.WEB_PUSH_PRIVATE_KEY)) {
+    throw new ConfigError('WEB_PUSH_PUBLIC_KEY: set both WEB_PUSH_PUBLIC_KEY and WEB_PUSH_PRIVATE_KEY, or neither');
   }
   const { PUBLIC_URL: _p, DATABASE_URL: _d, ...rest } = raw;
   return { ...rest, PUBLIC_URL: publicUrl, database };

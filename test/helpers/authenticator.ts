@@ -19,7 +19,7 @@ export const readStoredDevice = (file: string) => JSON.parse(readFileSync(file, 
 export async function deviceFetch(
   base: string,
   device: StoredDevice,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   options: { timestamp?: number; signal?: AbortSignal } = {},

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { ErrorCodes } from '../../contracts/errors.js';
 import { clearRisk, issueEnrolmentLink } from '../../flows/push.js';
 import { systemClock } from '../../platform/clock.js';
+import { generateVapidKeys } from '../../platform/web-push.js';
 import { resetMfa } from '../../flows/mfa-recovery.js';
 import { answerPending, enrolHeadless, listPending, readDeviceStore } from '../headless-authenticator.js';
 import { answer, CommandError } from '../output.js';
@@ -44,6 +45,19 @@ export function registerAuthenticatorCommands(program: Command): void {
         );
       }),
     );
+
+  authenticator
+    .command('vapid-keys')
+    .description('make a VAPID key pair for Web Push (set WEB_PUSH_PUBLIC_KEY and WEB_PUSH_PRIVATE_KEY on every node)')
+    .addOption(jsonOption())
+    .action((options: { json?: boolean }) => {
+      const { publicKey, privateKey } = generateVapidKeys();
+      answer(
+        Boolean(options.json),
+        { publicKey, privateKey },
+        `WEB_PUSH_PUBLIC_KEY=${publicKey}\nWEB_PUSH_PRIVATE_KEY=${privateKey}\n(keep the private key secret, like MASTER_KEY)`,
+      );
+    });
 
   authenticator
     .command('enrol')

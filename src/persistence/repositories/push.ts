@@ -19,6 +19,7 @@ function toDevice(row: Selectable<AuthenticatorDevicesTable>): AuthenticatorDevi
     userId: asUserId(row.user_id),
     name: row.name,
     publicKeyJwk: JSON.parse(row.public_key_jwk) as AuthenticatorDevice['publicKeyJwk'],
+    webPush: row.web_push ? (JSON.parse(row.web_push) as AuthenticatorDevice['webPush']) : null,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
   };
@@ -85,6 +86,7 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
         public_key_jwk: JSON.stringify(device.publicKeyJwk),
         created_at: clock.now(),
         last_used_at: null,
+        web_push: null,
       };
       await db.insertInto('authenticator_devices').values(row).execute();
       return toDevice(row);
@@ -98,6 +100,14 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
     async devicesOf(userId) {
       const rows = await db.selectFrom('authenticator_devices').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
       return rows.map(toDevice);
+    },
+
+    async setWebPush(deviceId, subscription) {
+      await db
+        .updateTable('authenticator_devices')
+        .set({ web_push: subscription ? JSON.stringify({ endpoint: subscription.endpoint, keys: subscription.keys }) : null })
+        .where('id', '=', deviceId)
+        .execute();
     },
 
     async removeDevices(userId) {
