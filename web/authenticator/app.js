@@ -172,6 +172,8 @@ const state = {
   /** device id → 'connecting' | 'live' | 'polling' | 'offline' | 'clock' | 'revoked' */
   links: new Map(),
   notice: null,
+  /** Web Push on this browser: 'on' | 'off' (can be turned on) | 'denied' | 'failed' | 'unavailable' */
+  notifications: 'unavailable',
 };
 
 const sleep = (ms, signal) =>
@@ -725,9 +727,83 @@ function renderHome() {
     h('div', { id: 'requests', class: 'requests', 'aria-live': 'polite' }),
     h('h2', { class: 'section-title' }, 'Accounts on this phone'),
     h('ul', { id: 'accounts', class: 'card accounts' }),
+    h('section', { id: 'notifications', class: 'card notifications', hidden: true }),
   );
   renderRequests();
   renderAccounts();
+  renderNotifications();
+}
+
+// ---------------------------------------------------------------- Web Push (requests reach the phone while the app is closed)
+
+function fromBase64url(text) {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+async function webPushKey() {
+  try {
+    const response = await fetch(`${API}/web-push`, { cache: 'no-store' });
+    return response.ok ? (await response.json()).publicKey : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Subscribes this browser with TechPass's VAPID key and registers the subscription
+ * for every account on it. Asks for permission only when `ask` (a tap).
+ */
+async function enableNotifications(ask) {
+  if (!('serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window)) return 'unavailable';
+  const key = await webPushKey();
+  if (!key || !state.accounts.length) return 'unavailable';
+  if (Notification.permission === 'denied') return 'denied';
+  if (Notification.permission !== 'granted') {
+    if (!ask) return 'off';
+    if ((await Notification.requestPermission()) !== 'granted') return 'denied';
+  }
+  try {
+    const registration = await navigator.serviceWorker.ready;
+    const subscription =
+      (await registration.pushManager.getSubscription()) ||
+      (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64url(key) }));
+    const { endpoint, keys } = subscription.toJSON();
+    for (const account of state.accounts) await json(await signedFetch(deviceOf(account), 'PUT', '/devices/me/web-push', { endpoint, keys }));
+    return 'on';
+  } catch {
+    return 'failed';
+  }
+}
+
+function renderNotifications() {
+  const box = document.getElementById('notifications');
+  if (!box) return;
+  const text = {
+    on: 'Notifications are on: sign-in requests reach this phone even when the app is closed.',
+    off: 'Turn on notifications so sign-in requests reach this phone even when the app is closed.',
+    denied: "Notifications are blocked for this app in the browser's settings. Keep the app open when you sign in.",
+    failed: 'Notifications could not be turned on in this browser. Keep the app open when you sign in.',
+  }[state.notifications];
+  box.hidden = !text;
+  if (!text) return;
+  box.replaceChildren(
+    h('p', { class: 'muted' }, text),
+    state.notifications === 'off'
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-secondary btn-small',
+            onclick: async () => {
+              state.notifications = await enableNotifications(true);
+              renderNotifications();
+            },
+          },
+          'Turn on notifications',
+        )
+      : null,
+  );
 }
 
 // ---------------------------------------------------------------- start
@@ -751,6 +827,11 @@ async function start() {
   renderStatus();
   renderHome();
   followAll();
+  // Keeps the subscription registered for every account (new ones too) once permission was given.
+  enableNotifications(false).then((status) => {
+    state.notifications = status;
+    renderNotifications();
+  });
 }
 
 function boot() {

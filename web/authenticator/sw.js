@@ -1,6 +1,7 @@
 /*
  * The TechPass Authenticator's service worker: keeps the app shell so the app
- * opens without a network. It answers only for the shell's own files; the
+ * opens without a network, and turns a Web Push message (a sign-in waiting for
+ * this phone) into a notification that opens the app. It answers only for the shell's own files; the
  * device API (/api/v1/authenticator/…) lies outside its scope and is never
  * cached. The server fills in the shell's digest, so a new release is a new
  * worker with a new cache.
@@ -44,4 +45,34 @@ self.addEventListener('fetch', (event) => {
   url.search = '';
   if (!shellUrls.has(url.href)) return;
   event.respondWith(caches.match(url.href).then((cached) => cached || fetch(request)));
+});
+
+// A sign-in request while the app is closed: a notification that opens it. The message never holds the number.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = {};
+  }
+  const application = typeof message.application === 'string' ? message.application : 'an application';
+  event.waitUntil(
+    self.registration.showNotification('TechPass sign-in request', {
+      body: `Signing in to ${application}? Open the TechPass Authenticator and type the number shown on your computer.`,
+      tag: typeof message.challengeId === 'string' ? message.challengeId : 'sign-in-request',
+      icon: new URL('icon-192.png', self.registration.scope).href,
+      requireInteraction: true,
+      data: { challengeId: message.challengeId },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => w.url.startsWith(self.registration.scope));
+      return open ? open.focus() : self.clients.openWindow(self.registration.scope);
+    }),
+  );
 });
