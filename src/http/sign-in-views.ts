@@ -16,16 +16,8 @@ import {
   type SignInDeps,
   type SignInProblem,
 } from '../flows/sign-in.js';
-import {
-  EnrolAuthenticatorPage,
-  EnrolPasskeyPage,
-  EnrolTotpPage,
-  PasskeyPage,
-  PushPage,
-  TotpPage,
-  type EnrolChoices,
-  type FactorChoices,
-} from '../ui/factor-pages.js';
+import { EnrolAuthenticatorPage, EnrolPasskeyPage, EnrolTotpPage, type EnrolChoices } from '../ui/enrol-pages.js';
+import { PasskeyPage, PushPage, TotpPage, type FactorChoices } from '../ui/factor-pages.js';
 import type { FormContext } from '../ui/form-parts.js';
 import { qrSvg } from '../ui/qr.js';
 import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, TermsPage } from '../ui/sign-in-pages.js';

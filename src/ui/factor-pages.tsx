@@ -65,7 +65,7 @@ function RecoveryNotice({ choices }: { choices: FactorChoices }) {
 }
 
 /** Polls `statusUrl` while the answer is pending, then submits `formId` (the push prompt, the authenticator enrolment). */
-function Watcher({ nonce, statusUrl, formId, done }: { nonce: string; statusUrl: string; formId: string; done: string[] }) {
+export function Watcher({ nonce, statusUrl, formId, done }: { nonce: string; statusUrl: string; formId: string; done: string[] }) {
   const script = `(function(){var stop=false;function poll(){if(stop)return;fetch(${JSON.stringify(statusUrl)},{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(${JSON.stringify(done)}.indexOf(s.status)>=0){stop=true;document.getElementById(${JSON.stringify(formId)}).submit()}else{setTimeout(poll,1500)}}).catch(function(){setTimeout(poll,3000)})}setTimeout(poll,1000)})();`;
   return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
 }
@@ -153,7 +153,7 @@ export function TotpPage({ f, problem, choices }: { f: FormContext; problem?: st
  * A passkey prompt: the button hands the options to navigator.credentials (through
  * @simplewebauthn/browser) and posts what the authenticator answers.
  */
-function PasskeyForm({
+export function PasskeyForm({
   f,
   step,
   options,
@@ -216,185 +216,5 @@ export function PasskeyPage({
       <OtherMethods f={f} choices={choices} />
       <Cancel f={f} />
     </Layout>
-  );
-}
-
-const ENROL_METHODS: Record<string, string> = {
-  swk: 'Set up the TechPass Authenticator instead',
-  otp: 'Use another authenticator app instead',
-  hwk: 'Use a passkey instead',
-};
-
-export interface EnrolChoices {
-  current: string;
-  methods: string[];
-  /** The sign-in may finish without enrolling ("Not now"). */
-  skippable: boolean;
-}
-
-function EnrolFrame({
-  f,
-  title,
-  lead,
-  problem,
-  choices,
-  children,
-}: {
-  f: FormContext;
-  title: string;
-  lead: string;
-  problem?: string | undefined;
-  choices: EnrolChoices;
-  children: ReactNode;
-}) {
-  return (
-    <Layout title={title} wide>
-      <h1>{title}</h1>
-      <p className="tp-sub">
-        {choices.skippable
-          ? 'Add a new second factor to your account. '
-          : 'Every TechPass sign-in needs a second factor, and your account has none yet. '}
-        {lead}
-      </p>
-      <Problem message={problem} />
-      {children}
-      <div className="tp-other-methods">
-        {choices.methods
-          .filter((m) => m !== choices.current)
-          .map((m) => (
-            <form method="post" action={`${f.action}/enrol-choose`} key={m}>
-              <Hidden csrf={f.csrf} />
-              <input type="hidden" name="method" value={m} />
-              <button type="submit" className="tp-link">
-                {ENROL_METHODS[m] ?? m}
-              </button>
-            </form>
-          ))}
-        {choices.skippable ? (
-          <form method="post" action={`${f.action}/enrol-skip`}>
-            <Hidden csrf={f.csrf} />
-            <button type="submit" className="tp-link">
-              Not now, continue to {f.applicationName}
-            </button>
-          </form>
-        ) : null}
-      </div>
-      <Cancel f={f} />
-    </Layout>
-  );
-}
-
-/** Enrolling the TechPass Authenticator: the phone opens the one-time link (QR code), then a push prompt proves it. */
-export function EnrolAuthenticatorPage({
-  f,
-  qr,
-  link,
-  problem,
-  choices,
-  nonce,
-}: {
-  f: FormContext;
-  qr: string;
-  link: string;
-  problem?: string | undefined;
-  choices: EnrolChoices;
-  nonce: string;
-}) {
-  return (
-    <EnrolFrame
-      f={f}
-      title="Set up the TechPass Authenticator"
-      lead="Scan this code with your phone's camera. It opens the TechPass Authenticator, which adds your account to the phone. Then come back here."
-      problem={problem}
-      choices={choices}
-    >
-      <div className="tp-qr" role="img" aria-label="QR code that opens the TechPass Authenticator" dangerouslySetInnerHTML={{ __html: qr }} />
-      <p>
-        Cannot scan? Open this link on your phone (it works once, for 10 minutes):{' '}
-        <a href={link} data-testid="enrolment-link" rel="noreferrer">
-          {link}
-        </a>
-      </p>
-      <form method="post" action={`${f.action}/enrol-authenticator`} id="tp-enrol-continue">
-        <Hidden csrf={f.csrf} />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Continue
-          </Button>
-        </div>
-      </form>
-      <Watcher nonce={nonce} statusUrl={`${f.action}/enrol-status`} formId="tp-enrol-continue" done={['enrolled']} />
-    </EnrolFrame>
-  );
-}
-
-export function EnrolTotpPage({
-  f,
-  qr,
-  seed,
-  problem,
-  choices,
-}: {
-  f: FormContext;
-  qr: string;
-  seed: string;
-  problem?: string | undefined;
-  choices: EnrolChoices;
-}) {
-  return (
-    <EnrolFrame
-      f={f}
-      title="Set up your authenticator app"
-      lead="Scan this code with an authenticator app (such as Microsoft or Google Authenticator), then enter the 6-digit code it shows."
-      problem={problem}
-      choices={choices}
-    >
-      <div className="tp-qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: qr }} />
-      <p>
-        Cannot scan? Enter this key in the app:{' '}
-        <code className="tp-seed" data-testid="totp-seed">
-          {seed.match(/.{1,4}/g)?.join(' ')}
-        </code>
-      </p>
-      <form method="post" action={`${f.action}/enrol-totp`}>
-        <Hidden csrf={f.csrf} />
-        <FormLabel htmlFor="code">Code from the app</FormLabel>
-        <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Verify and continue
-          </Button>
-        </div>
-      </form>
-    </EnrolFrame>
-  );
-}
-
-export function EnrolPasskeyPage({
-  f,
-  problem,
-  choices,
-  options,
-  nonce,
-}: {
-  f: FormContext;
-  problem?: string | undefined;
-  choices: EnrolChoices;
-  options: unknown;
-  nonce: string;
-}) {
-  return (
-    <EnrolFrame
-      f={f}
-      title="Create a passkey"
-      lead="A passkey lets you confirm it is you with your fingerprint, face, screen lock or a security key, and cannot be phished."
-      problem={problem}
-      choices={choices}
-    >
-      <PasskeyForm f={f} step="enrol-passkey" options={options} mode="register" nonce={nonce} label="Create passkey">
-        <FormLabel htmlFor="passkey-name">Name this passkey</FormLabel>
-        <FormControl id="passkey-name" name="name" type="text" maxLength={60} defaultValue="Passkey" />
-      </PasskeyForm>
-    </EnrolFrame>
   );
 }
