@@ -3,10 +3,10 @@
  * as a QR code, watched until the phone has added the account), an
  * authenticator app (TOTP) or a passkey, with the other methods one tap away.
  */
-import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
+import { FormControl, FormLabel } from '@govtechsg/sgds-react';
 import type { ReactNode } from 'react';
 import { PasskeyForm, Watcher } from './factor-pages.js';
-import { Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
+import { ActionForm, Cancel, LinkForm, Problem, type FormContext } from './form-parts.js';
 import { Layout } from './layout.js';
 
 const ENROL_METHODS: Record<string, string> = {
@@ -52,21 +52,14 @@ function EnrolFrame({
         {choices.methods
           .filter((m) => m !== choices.current)
           .map((m) => (
-            <form method="post" action={`${f.action}/enrol-choose`} key={m}>
-              <Hidden csrf={f.csrf} />
-              <input type="hidden" name="method" value={m} />
-              <button type="submit" className="tp-link">
-                {ENROL_METHODS[m] ?? m}
-              </button>
-            </form>
+            <LinkForm f={f} step="enrol-choose" fields={{ method: m }} key={m}>
+              {ENROL_METHODS[m] ?? m}
+            </LinkForm>
           ))}
         {choices.skippable ? (
-          <form method="post" action={`${f.action}/enrol-skip`}>
-            <Hidden csrf={f.csrf} />
-            <button type="submit" className="tp-link">
-              Not now, continue to {f.applicationName}
-            </button>
-          </form>
+          <LinkForm f={f} step="enrol-skip">
+            Not now, continue to {f.applicationName}
+          </LinkForm>
         ) : null}
       </div>
       <Cancel f={f} />
@@ -105,14 +98,7 @@ export function EnrolAuthenticatorPage({
           {link}
         </a>
       </p>
-      <form method="post" action={`${f.action}/enrol-authenticator`} id="tp-enrol-continue">
-        <Hidden csrf={f.csrf} />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Continue
-          </Button>
-        </div>
-      </form>
+      <ActionForm f={f} step="enrol-authenticator" id="tp-enrol-continue" label="Continue" />
       <Watcher nonce={nonce} statusUrl={`${f.action}/enrol-status`} formId="tp-enrol-continue" done={['enrolled']} />
     </EnrolFrame>
   );
@@ -146,16 +132,10 @@ export function EnrolTotpPage({
           {seed.match(/.{1,4}/g)?.join(' ')}
         </code>
       </p>
-      <form method="post" action={`${f.action}/enrol-totp`}>
-        <Hidden csrf={f.csrf} />
+      <ActionForm f={f} step="enrol-totp" label="Verify and continue">
         <FormLabel htmlFor="code">Code from the app</FormLabel>
         <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Verify and continue
-          </Button>
-        </div>
-      </form>
+      </ActionForm>
     </EnrolFrame>
   );
 }

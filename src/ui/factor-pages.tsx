@@ -8,7 +8,7 @@
 import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
 import type { ReactNode } from 'react';
 import { ASSETS, Layout, Notice } from './layout.js';
-import { Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
+import { ActionForm, Cancel, Hidden, LinkForm, Problem, type FormContext } from './form-parts.js';
 
 const OTHER_METHOD: Record<string, string> = {
   hwk: 'Use a passkey instead',
@@ -36,21 +36,14 @@ function OtherMethods({ f, choices }: { f: FormContext; choices: FactorChoices }
   return (
     <div className="tp-other-methods">
       {choices.others.map((m) => (
-        <form method="post" action={`${f.action}/choose`} key={m}>
-          <Hidden csrf={f.csrf} />
-          <input type="hidden" name="method" value={m} />
-          <button type="submit" className="tp-link">
-            {OTHER_METHOD[m] ?? m}
-          </button>
-        </form>
+        <LinkForm f={f} step="choose" fields={{ method: m }} key={m}>
+          {OTHER_METHOD[m] ?? m}
+        </LinkForm>
       ))}
       {choices.recovering ? null : (
-        <form method="post" action={`${f.action}/recover`}>
-          <Hidden csrf={f.csrf} />
-          <button type="submit" className="tp-link">
-            {LOST[choices.current] ?? "I can't use this method"}
-          </button>
-        </form>
+        <LinkForm f={f} step="recover">
+          {LOST[choices.current] ?? "I can't use this method"}
+        </LinkForm>
       )}
     </div>
   );
@@ -102,20 +95,10 @@ export function PushPage({
           {number}
         </p>
       ) : null}
-      <form method="post" action={`${f.action}/push`} id="tp-push-continue">
-        <Hidden csrf={f.csrf} />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Continue
-          </Button>
-        </div>
-      </form>
-      <form method="post" action={`${f.action}/push-retry`}>
-        <Hidden csrf={f.csrf} />
-        <button type="submit" className="tp-link">
-          Send a new request
-        </button>
-      </form>
+      <ActionForm f={f} step="push" id="tp-push-continue" label="Continue" />
+      <LinkForm f={f} step="push-retry">
+        Send a new request
+      </LinkForm>
       <OtherMethods f={f} choices={choices} />
       <Cancel f={f} />
       {/* Watches the request only while it waits: after a denial or expiry the page stays put until the person acts. */}
@@ -133,16 +116,10 @@ export function TotpPage({ f, problem, choices }: { f: FormContext; problem?: st
       <p className="tp-sub">Open your authenticator app and enter the 6-digit code it shows for TechPass.</p>
       <RecoveryNotice choices={choices} />
       <Problem message={problem} />
-      <form method="post" action={`${f.action}/totp`}>
-        <Hidden csrf={f.csrf} />
+      <ActionForm f={f} step="totp" label="Verify">
         <FormLabel htmlFor="code">Verification code</FormLabel>
         <FormControl id="code" name="code" type="text" inputMode="numeric" pattern="[0-9 ]{6,7}" autoComplete="one-time-code" required autoFocus />
-        <div className="tp-actions">
-          <Button type="submit" variant="primary">
-            Verify
-          </Button>
-        </div>
-      </form>
+      </ActionForm>
       <OtherMethods f={f} choices={choices} />
       <Cancel f={f} />
     </Layout>

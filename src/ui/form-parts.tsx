@@ -1,4 +1,6 @@
 /** Pieces every sign-in form shares: the flow's action and CSRF token, the problem shown, the way out. */
+import { Button } from '@govtechsg/sgds-react';
+import type { ReactNode } from 'react';
 import { Notice } from './layout.js';
 
 export interface FormContext {
@@ -16,13 +18,40 @@ export function Problem({ message }: { message?: string | undefined }) {
   return message ? <Notice variant="danger">{message}</Notice> : null;
 }
 
-export function Cancel({ f }: { f: FormContext }) {
+/** A one-button form that posts `step` of the flow, with `fields` as hidden inputs, shown as a link. */
+export function LinkForm({ f, step, fields = {}, children }: { f: FormContext; step: string; fields?: Record<string, string>; children: ReactNode }) {
   return (
-    <form method="post" action={`${f.action}/abort`}>
+    <form method="post" action={`${f.action}/${step}`}>
       <Hidden csrf={f.csrf} />
+      {Object.entries(fields).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} key={name} />
+      ))}
       <button type="submit" className="tp-link">
-        Cancel and return to {f.applicationName}
+        {children}
       </button>
     </form>
+  );
+}
+
+/** A form that posts `step` of the flow with the page's main button. */
+export function ActionForm({ f, step, id, label, children }: { f: FormContext; step: string; id?: string; label: string; children?: ReactNode }) {
+  return (
+    <form method="post" action={`${f.action}/${step}`} id={id}>
+      <Hidden csrf={f.csrf} />
+      {children}
+      <div className="tp-actions">
+        <Button type="submit" variant="primary">
+          {label}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function Cancel({ f }: { f: FormContext }) {
+  return (
+    <LinkForm f={f} step="abort">
+      Cancel and return to {f.applicationName}
+    </LinkForm>
   );
 }
