@@ -69,6 +69,19 @@ describe(`storage contracts (${engine})`, () => {
       expect(removed).toBeGreaterThanOrEqual(1);
       expect(await store.oidcModels.find('AccessToken', 'long')).toBeDefined();
     });
+
+    it('deletes a backlog of expired rows in batches and lets other work run between them', async () => {
+      for (let i = 0; i < 450; i += 1) await store.oidcModels.upsert('ReplayDetection', `jti-${i}`, {}, 1);
+      clock.advance(2000);
+      let finished = false;
+      let ranMeanwhile = false;
+      const cleaning = expiredRowsCleanup(store.oidcModels)
+        .run()
+        .finally(() => (finished = true));
+      setImmediate(() => (ranMeanwhile = !finished));
+      expect(await cleaning).toBeGreaterThanOrEqual(450);
+      expect(ranMeanwhile).toBe(true);
+    });
   });
 
   describe('flows', () => {
