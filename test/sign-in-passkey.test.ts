@@ -141,6 +141,43 @@ describe(`passkeys at sign-in (${engine})`, () => {
     expect(failures).toHaveLength(4);
   });
 
+  it('signs in with a passkey alone from the identify page (the passkey names the account), and refuses what it must', async () => {
+    const login = 'no.password@agency.gov.sg';
+    const u = await user(tp, login, { phone: false });
+    const authenticator = new SoftAuthenticator(origin);
+    await enrolPasskey(login, authenticator);
+
+    const open = async () => {
+      const browser = new HttpBrowser();
+      const start = await startAuthorization(tp, app);
+      return { browser, start, page: await browser.follow(start.url) };
+    };
+    let { browser, start, page } = await open();
+    expect(text(page)).toContain('Sign in with a passkey');
+    const options = optionsOn(page);
+    // Any discoverable passkey: the browser offers the person theirs.
+    expect(options.allowCredentials ?? []).toEqual([]);
+
+    // A credential TechPass does not know is refused and changes nothing.
+    const stranger = new SoftAuthenticator(origin);
+    stranger.create({ challenge: options.challenge, rp: { id: 'localhost' }, user: { id: 'x' } });
+    const unknown = await post(browser, page, 'passkey-sign-in', { response: JSON.stringify(stranger.get(options)) });
+    expect(unknown.status).toBe(401);
+    expect(text(unknown)).toContain('That passkey could not be verified');
+    expect(text(unknown)).toContain('TechPass ID');
+
+    const done = await post(browser, unknown, 'passkey-sign-in', { response: JSON.stringify(authenticator.get(optionsOn(unknown))) });
+    const tokens = await finish(browser, start, done);
+    expect(tokens.claims()).toMatchObject({ sub: u.id, amr: ['hwk', 'mfa'], acr: 'urn:techpass:aal3' });
+
+    // The account's state still counts: a fraud report blocks a passkey sign-in too.
+    await tp.server.store.accountStatuses.changeStatus(u.id, ['active'], 'high_risk');
+    ({ browser, start, page } = await open());
+    const blocked = await post(browser, page, 'passkey-sign-in', { response: JSON.stringify(authenticator.get(optionsOn(page))) });
+    expect(text(blocked)).toContain('This account is under review');
+    await tp.server.store.accountStatuses.changeStatus(u.id, ['high_risk'], 'active');
+  });
+
   it('asks an account without a passkey for its factor, then to create a passkey, when the application requires level 3', async () => {
     const login = 'step.up@agency.gov.sg';
     await user(tp, login); // a phone only

@@ -205,6 +205,16 @@ describe(`sign-in (${engine})`, () => {
     expect(again.claims()?.sub).toBe(jane.tokens.claims()?.sub);
     expect(again.claims()?.amr).toEqual(['pwd', 'swk', 'mfa']);
 
+    // Signing in again as an account already remembered replaces it: each account once in the picker.
+    const fourth = await startAuthorization(tp, { ...app, prompt: 'select_account' });
+    page = await browser.follow(fourth.url);
+    page = await browser.follow(form(page, '/another').action, { form: form(page, '/another').fields });
+    page = await completeSignIn(browser, page, { ...app, login: 'jane_tan@agency.gov.sg', password: PASSWORD });
+    expect((await finishAuthorization(fourth, page.url)).claims()?.sub).toBe(jane.tokens.claims()?.sub);
+    page = await browser.follow((await startAuthorization(tp, { ...app, prompt: 'select_account' })).url);
+    const listed = page.html.split('<li>').slice(1);
+    expect(listed.map((li) => (li.includes('jane_tan@agency.gov.sg') ? 'jane' : 'ravi')).sort()).toEqual(['jane', 'ravi']);
+
     // The cookie holds opaque references only, no personal data.
     const cookie = decodeURIComponent(browser.cookies.get('techpass_accounts') ?? '');
     expect(cookie).not.toContain('jane');

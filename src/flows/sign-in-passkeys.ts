@@ -13,7 +13,7 @@ import {
   verifyAssertion,
   verifyRegistration,
 } from '../strategies/passkey/passkey.js';
-import { advance, completeLogin, factorVerified, show, type SignInDeps, type SignInOutcome } from './sign-in-steps.js';
+import { advance, completeLogin, factorVerified, firstStepVerified, show, type SignInDeps, type SignInOutcome } from './sign-in-steps.js';
 
 export type PasskeyPrompt = { mode: 'sign-in' | 'register'; options: unknown };
 
@@ -37,6 +37,44 @@ export async function passkeyPrompt(deps: SignInDeps, flow: SignInFlow): Promise
         )
       : await authenticationOptions(deps.relyingParty, existing, challenge);
   return { mode, options };
+}
+
+/**
+ * "Sign in with a passkey" on the identify page: any discoverable passkey for
+ * TechPass, over the flow's challenge (made with the flow, or now).
+ */
+export async function identifyPasskeyOptions(deps: SignInDeps, flow: SignInFlow): Promise<unknown> {
+  if (flow.state !== 'identify') return null;
+  let challenge = flow.context.webauthn?.challenge;
+  if (!challenge) {
+    challenge = randomBytes(32).toString('base64url');
+    if (typeof (await advance(deps, flow, { type: 'passkey_challenge', challenge })) === 'string') return null;
+  }
+  return authenticationOptions(deps.relyingParty, [], challenge);
+}
+
+/** Signs in with a passkey instead of a TechPass ID and password; the passkey names the account. */
+export async function signInWithPasskey(deps: SignInDeps, flow: SignInFlow, responseJson: string, ip: string): Promise<SignInOutcome> {
+  const challenge = flow.context.webauthn?.challenge;
+  if (flow.state !== 'identify' || !challenge) return show(flow, 'stale');
+  const response = parseJson(responseJson);
+  const credentialId = assertionCredentialId(response);
+  const passkey = credentialId ? await deps.passkeys.findByCredential(credentialId) : null;
+  const user = passkey ? await deps.users.findById(passkey.userId) : null;
+  const check =
+    passkey && user ? await verifyAssertion(deps.relyingParty, response, challenge, passkey) : ({ ok: false, reason: 'unknown_credential' } as const);
+  if (!check.ok || !(await deps.passkeys.recordUse(passkey!.id, passkey!.counter, check.value.counter))) {
+    await deps.audit.append({
+      actor: 'anonymous',
+      action: 'sign_in.passkey_failed',
+      targetType: 'user',
+      targetId: user?.id ?? null,
+      ip,
+      data: { reason: check.ok ? 'counter_race' : check.reason, passwordless: true },
+    });
+    return show(flow, 'passkey_failed');
+  }
+  return firstStepVerified(deps, flow, user!, 'hwk', (next) => ({ type: 'passkey_verified', userId: user!.id, login: techpassId(user!), next }));
 }
 
 /** A passkey assertion from the browser (JSON, as @simplewebauthn/browser gives it). */

@@ -185,3 +185,26 @@ export async function completeLogin(deps: SignInDeps, flow: SignInFlow, remember
   });
   return { kind: 'finish', flow, result: { login: { accountId: userId, amr, acr, ts: Math.floor(deps.clock.now() / 1000) }, rememberRef: ref } };
 }
+
+/**
+ * A first step proved who this is (a password, or a passkey from the identify
+ * page): the account must be usable and allowed into the application; then the
+ * second factor it still owes, or completion.
+ */
+export async function firstStepVerified(
+  deps: SignInDeps,
+  flow: SignInFlow,
+  user: User,
+  method: string,
+  event: (next: SecondFactorStep) => SignInEvent,
+): Promise<SignInOutcome> {
+  if (user.lockedAt !== null) return refuse(deps, { ...flow, userId: user.id }, 'locked');
+  if (user.status === 'high_risk') return refuse(deps, { ...flow, userId: user.id }, 'reported');
+  if (user.status !== 'active') return refuse(deps, { ...flow, userId: user.id }, 'account_inactive');
+  // The application's switches are checked before anything completes, so a refusal is shown from here.
+  const decision = await deps.checkAccess(flow.context.clientId, user.id);
+  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
+  const next = await advance(deps, flow, event(await secondFactorStep(deps, flow, user, [method])));
+  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+  return next.state === 'completed' ? completeLogin(deps, next) : show(next);
+}

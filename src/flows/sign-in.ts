@@ -15,6 +15,7 @@ import { verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.
 import {
   advance,
   completeLogin,
+  firstStepVerified,
   refuse,
   secondFactorStep,
   show,
@@ -98,6 +99,8 @@ export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, reme
     flow.state = 'identify';
     if (facts.loginHint) flow.context.login = facts.loginHint;
   }
+  // The identify page offers "Sign in with a passkey": its challenge is bound to this flow, which completes once.
+  flow.context.webauthn = { challenge: randomBytes(32).toString('base64url') };
   await deps.flows.create(flow);
   return show(flow);
 }
@@ -146,15 +149,7 @@ export async function submitPassword(deps: SignInDeps, flow: SignInFlow, passwor
     await advance(deps, flow, { type: 'password_failed' });
     return show({ ...flow, version: flow.version + 1 }, 'wrong_password');
   }
-  if (user.lockedAt !== null) return refuse(deps, { ...flow, userId: user.id }, 'locked');
-  if (user.status === 'high_risk') return refuse(deps, { ...flow, userId: user.id }, 'reported');
-  if (user.status !== 'active') return refuse(deps, { ...flow, userId: user.id }, 'account_inactive');
-  // The application's switches are checked before anything completes, so a refusal is shown from here.
-  const decision = await deps.checkAccess(flow.context.clientId, user.id);
-  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
-  const next = await advance(deps, flow, { type: 'password_verified', userId: user.id, next: await secondFactorStep(deps, flow, user, ['pwd']) });
-  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-  return next.state === 'completed' ? completeLogin(deps, next) : show(next);
+  return firstStepVerified(deps, flow, user, 'pwd', (next) => ({ type: 'password_verified', userId: user.id, next }));
 }
 
 /** The person picked a remembered account: single sign-on if its session is live, else its password. */

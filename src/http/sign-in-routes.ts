@@ -26,6 +26,7 @@ import {
   openSignIn,
   pickAccount,
   pushProgress,
+  signInWithPasskey,
   skipEnrolment,
   startPush,
   startRecovery,
@@ -106,7 +107,11 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       if (outcome.kind === 'finish') {
         const result = outcome.result;
         if ('login' in result && result.rememberRef) {
-          setRememberedCookie(reply, deps, [result.rememberRef, ...refsOf(request).filter((r) => r !== result.rememberRef)]);
+          // One entry per account in the picker: a new sign-in replaces the account's earlier one.
+          const earlier = (await remembered(request)).filter((c) => c.ref !== result.rememberRef && c.userId === result.login.accountId);
+          for (const c of earlier) await deps.signIn.remembered.forget(c.ref);
+          const kept = refsOf(request).filter((r) => r !== result.rememberRef && !earlier.some((c) => c.ref === r));
+          setRememberedCookie(reply, deps, [result.rememberRef, ...kept]);
         }
         const to = await deps.port.finish(request.raw, reply.raw, result);
         return reply.redirect(to, 303);
@@ -180,6 +185,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           return render(request, reply, await startRecovery(deps.signIn, flow));
         case 'passkey':
           return render(request, reply, await submitPasskey(deps.signIn, flow, body.response ?? '', request.ip));
+        case 'passkey-sign-in':
+          return render(request, reply, await signInWithPasskey(deps.signIn, flow, body.response ?? '', request.ip));
         case 'enrol-choose':
           return render(request, reply, await chooseEnrolMethod(deps.signIn, flow, body.method ?? ''));
         case 'enrol-passkey':

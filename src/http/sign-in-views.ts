@@ -10,6 +10,7 @@ import {
   authenticatorEnrolmentLink,
   currentEnrolMethod,
   currentFactor,
+  identifyPasskeyOptions,
   passkeyPrompt,
   totpEnrolment,
   type RememberedChoice,
@@ -61,8 +62,10 @@ export async function pageFor(deps: SignInDeps, flow: SignInFlow, f: FormContext
       }
       return PickerPage({ f, accounts, problem });
     }
-    case 'identify':
-      return IdentifyPage({ f, login: flow.context.login, problem });
+    case 'identify': {
+      const options = await identifyPasskeyOptions(deps, flow);
+      return IdentifyPage({ f, login: flow.context.login, problem, passkey: options ? { options, nonce: view.nonce } : undefined });
+    }
     case 'password':
       return PasswordPage({ f, login: flow.context.login ?? '', problem });
     case 'terms': {

@@ -5,7 +5,8 @@
  */
 import { FormControl, FormLabel } from '@govtechsg/sgds-react';
 import type { ReactNode } from 'react';
-import { PasskeyForm, Watcher } from './factor-pages.js';
+import { Watcher } from './factor-pages.js';
+import { PasskeyForm } from './passkey-form.js';
 import { ActionForm, Cancel, LinkForm, Problem, type FormContext } from './form-parts.js';
 import { Layout } from './layout.js';
 

@@ -5,10 +5,10 @@
  * move on by themselves, and passkeys need navigator.credentials. Everything
  * else works without JavaScript.
  */
-import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
-import type { ReactNode } from 'react';
-import { ASSETS, Layout, Notice } from './layout.js';
-import { ActionForm, Cancel, Hidden, LinkForm, Problem, type FormContext } from './form-parts.js';
+import { FormControl, FormLabel } from '@govtechsg/sgds-react';
+import { Layout, Notice } from './layout.js';
+import { ActionForm, Cancel, LinkForm, Problem, type FormContext } from './form-parts.js';
+import { PasskeyForm } from './passkey-form.js';
 
 const OTHER_METHOD: Record<string, string> = {
   hwk: 'Use a passkey instead',
@@ -123,50 +123,6 @@ export function TotpPage({ f, problem, choices }: { f: FormContext; problem?: st
       <OtherMethods f={f} choices={choices} />
       <Cancel f={f} />
     </Layout>
-  );
-}
-
-/**
- * A passkey prompt: the button hands the options to navigator.credentials (through
- * @simplewebauthn/browser) and posts what the authenticator answers.
- */
-export function PasskeyForm({
-  f,
-  step,
-  options,
-  mode,
-  nonce,
-  label,
-  children,
-}: {
-  f: FormContext;
-  step: string;
-  options: unknown;
-  mode: 'sign-in' | 'register';
-  nonce: string;
-  label: string;
-  children?: ReactNode;
-}) {
-  const script = `(function(){var form=document.getElementById('tp-passkey-form'),button=document.getElementById('tp-passkey-start'),out=document.getElementById('tp-passkey-error');var options=JSON.parse(form.getAttribute('data-options'));var register=form.getAttribute('data-mode')==='register';button.disabled=false;button.addEventListener('click',function(){out.textContent='';button.disabled=true;var run=register?SimpleWebAuthnBrowser.startRegistration({optionsJSON:options}):SimpleWebAuthnBrowser.startAuthentication({optionsJSON:options});run.then(function(r){form.querySelector('[name=response]').value=JSON.stringify(r);form.submit()}).catch(function(e){button.disabled=false;out.textContent=e&&e.name==='NotAllowedError'?'The passkey request was cancelled or timed out. Try again.':e&&e.name==='InvalidStateError'?'This passkey is already registered. Use another one.':'Your browser could not use a passkey: '+((e&&e.message)||e)})})})();`;
-  return (
-    <>
-      <form method="post" action={`${f.action}/${step}`} id="tp-passkey-form" data-options={JSON.stringify(options)} data-mode={mode}>
-        <Hidden csrf={f.csrf} />
-        <input type="hidden" name="response" value="" />
-        {children}
-      </form>
-      <p className="tp-problem" id="tp-passkey-error" role="alert" aria-live="polite" />
-      <noscript>
-        <Notice variant="warning">Passkeys need JavaScript. Turn it on, or use another method.</Notice>
-      </noscript>
-      <div className="tp-actions">
-        <Button type="button" variant="primary" id="tp-passkey-start" disabled>
-          {label}
-        </Button>
-      </div>
-      <script nonce={nonce} src={`${ASSETS}/webauthn.js`} />
-      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />
-    </>
   );
 }
 

@@ -5,10 +5,22 @@
 import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
 import { Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
 import { Layout, Notice } from './layout.js';
+import { PasskeyForm } from './passkey-form.js';
 
 export type { FormContext } from './form-parts.js';
 
-export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: string | undefined; problem?: string | undefined }) {
+export function IdentifyPage({
+  f,
+  login,
+  problem,
+  passkey,
+}: {
+  f: FormContext;
+  login?: string | undefined;
+  problem?: string | undefined;
+  /** "Sign in with a passkey": the WebAuthn options and the page's script nonce. */
+  passkey?: { options: unknown; nonce: string } | undefined;
+}) {
   return (
     <Layout title="Sign in">
       <h1>Sign in</h1>
@@ -33,6 +45,17 @@ export function IdentifyPage({ f, login, problem }: { f: FormContext; login?: st
           </Button>
         </div>
       </form>
+      {passkey ? (
+        <PasskeyForm
+          f={f}
+          step="passkey-sign-in"
+          options={passkey.options}
+          mode="sign-in"
+          nonce={passkey.nonce}
+          label="Sign in with a passkey"
+          variant="outline-primary"
+        />
+      ) : null}
       <p className="tp-meta">
         No TechPass account? Ask your project manager to invite you. <a href="/login/reset">Forgot your password?</a>{' '}
         <a href="/login/change-password">Change your password</a>

@@ -133,4 +133,25 @@ describe(`browser: passkeys with a virtual authenticator (${engine})`, { timeout
     const actions = (await tp.server.store.audit.list({ targetId: account!.id, limit: 50 })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['mfa.enrolled', 'sign_in.succeeded']));
   });
+
+  it('signs in with the passkey alone from the first page, without typing a TechPass ID or password', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    if (
+      await page
+        .getByRole('button', { name: 'Yes, sign me out' })
+        .isVisible()
+        .catch(() => false)
+    ) {
+      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    }
+    await page.goto(sample.url);
+    await page.getByRole('link', { name: 'Login with TechPass' }).click();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+    await screenshot(page, 'passkey-identify');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    const body = await signedInClaims();
+    expect(body).toContain('Signed in as Pat Tester');
+    expect(body).toContain('amrhwk, mfa');
+    expect(body).toContain('urn:techpass:aal3');
+  });
 });

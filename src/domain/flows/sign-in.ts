@@ -78,6 +78,8 @@ export type SignInEvent =
   | { type: 'identified'; login: string; federated: boolean }
   | { type: 'password_failed' }
   | { type: 'password_verified'; userId: UserId; next: SecondFactorStep }
+  /** Signed in with a passkey from the identify page (no password): the passkey proves possession and, verified, the person. */
+  | { type: 'passkey_verified'; userId: UserId; login: string; next: SecondFactorStep }
   /** `offer` is what to enrol next when this factor does not finish the sign-in (a recovery, or a level only a passkey reaches). */
   | { type: 'factor_verified'; method: string; offer?: EnrolmentOffer }
   | { type: 'factor_enrolled'; method: string }
@@ -127,8 +129,13 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
     identified: (f, e) =>
       e.type === 'identified'
         ? e.federated
-          ? to('refused', f, {}, { login: e.login, refusal: 'federation_unavailable' })
-          : to('password', f, {}, { login: e.login })
+          ? to('refused', f, {}, { login: e.login, refusal: 'federation_unavailable', webauthn: undefined })
+          : to('password', f, {}, { login: e.login, webauthn: undefined })
+        : null,
+    passkey_challenge: (f, e) => (e.type === 'passkey_challenge' ? to('identify', f, {}, { webauthn: { challenge: e.challenge } }) : null),
+    passkey_verified: (f, e) =>
+      e.type === 'passkey_verified'
+        ? afterFirstStep({ ...f, context: { ...f.context, login: e.login, webauthn: undefined } }, e.userId, ['hwk'], e.next)
         : null,
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
