@@ -34,7 +34,17 @@ const TYPES: Record<string, string> = {
 };
 
 /** The app shell: every file the service worker caches (sw.js itself aside). */
-const SHELL = ['index.html', 'app.js', 'device.js', 'app.css', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png'];
+const SHELL = [
+  'index.html',
+  'app.js',
+  'device.js',
+  'app.css',
+  'manifest.webmanifest',
+  'icon.svg',
+  'icon-192.png',
+  'icon-512.png',
+  'icon-maskable-512.png',
+];
 
 interface Asset {
   body: Buffer;
