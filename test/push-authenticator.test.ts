@@ -320,4 +320,18 @@ describe(`push number matching with the headless authenticator (${engine})`, () 
     const again = await cli('user', 'clear-risk', '--email', 'cleared@agency.gov.sg', '--json');
     expect(again.json).toMatchObject({ cleared: false, status: 'active' });
   });
+
+  it('forgets a device that removes itself (signed, audited); its key then opens nothing', async () => {
+    const { userId, device } = await enrolled('removing@agency.gov.sg');
+    const unsigned = await fetch(`${tp.url}/api/v1/authenticator/devices/me`, { method: 'DELETE' });
+    expect(unsigned.status).toBe(401);
+    expect(await tp.server.store.push.devicesOf(userId)).toHaveLength(1);
+
+    expect((await deviceFetch(tp.url, device, 'DELETE', '/devices/me')).status).toBe(204);
+    expect(await tp.server.store.push.devicesOf(userId)).toEqual([]);
+    expect(await actions(userId)).toContain('authenticator.device_removed');
+    expect((await deviceFetch(tp.url, device, 'GET', '/challenges')).status).toBe(401);
+    // Without a factor left, the next sign-in sets one up again.
+    expect((await challenge(userId)).ok).toBe(false);
+  });
 });

@@ -196,6 +196,8 @@ export interface PushRepository {
   devicesOf(userId: UserId): Promise<AuthenticatorDevice[]>;
   /** Sets (or, with null, removes) the device's Web Push subscription. */
   setWebPush(deviceId: string, subscription: AuthenticatorDevice['webPush']): Promise<void>;
+  /** Removes one authenticator (the person removed the account from that phone). */
+  removeDevice(deviceId: string): Promise<boolean>;
   /** Removes every authenticator of the account (and so its pending prompts); answers how many. */
   removeDevices(userId: UserId): Promise<number>;
   /** Whether a one-time enrolment link was used (a device was enrolled with it). */

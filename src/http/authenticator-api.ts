@@ -186,6 +186,24 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         return problem(reply, status, error, message, extra);
       });
 
+      // The person removed the account from the phone: TechPass forgets the phone's key too.
+      scope.delete('/devices/me', async (request, reply) => {
+        const found = await device(request, reply);
+        if (!found) return reply;
+        await deps.push.transaction(async (tx) => {
+          await tx.push.removeDevice(found.id);
+          await tx.audit.append({
+            actor: found.userId,
+            action: 'authenticator.device_removed',
+            targetType: 'user',
+            targetId: found.userId,
+            ip: request.ip,
+            data: { deviceId: found.id, name: found.name, by: 'device' },
+          });
+        });
+        return reply.code(204).send();
+      });
+
       // Web Push: the key to subscribe with, and the device's subscription.
       scope.get('/web-push', async (_request, reply) => {
         if (!deps.push.webPush) return problem(reply, 404, ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');

@@ -4,6 +4,7 @@
  * turns a push message into a notification naming the application (delivered
  * through the DevTools Protocol, since a headless browser has no push service;
  * what TechPass sends to a push service is tested in test/push-web-push.test.ts).
+ * Removing the account from the phone unregisters the phone at TechPass too.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +87,14 @@ describe(`browser: authenticator notifications (${engine})`, { timeout: 120_000 
         tag: 'pch_test',
       },
     ]);
+  });
+
+  it('removing the account from the phone removes the phone from the account', async () => {
+    const account = await tp.server.store.users.findByLogin(EMAIL);
+    expect(await tp.server.store.push.devicesOf(account!.id)).toHaveLength(1);
+    phone.once('dialog', (dialog) => void dialog.accept());
+    await phone.getByRole('button', { name: `Remove ${EMAIL} from this phone` }).click();
+    await phone.getByRole('heading', { name: 'Approve sign-ins with this phone' }).waitFor();
+    await expect.poll(() => tp.server.store.push.devicesOf(account!.id)).toEqual([]);
   });
 });

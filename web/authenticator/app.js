@@ -543,6 +543,8 @@ function renderAccounts() {
               'aria-label': `Remove ${account.account} from this phone`,
               onclick: async () => {
                 if (!confirm(`Remove ${account.account} from this phone? You will need a new enrolment link to add it again.`)) return;
+                // TechPass forgets this phone's key too; if it cannot be reached, the phone forgets it anyway.
+                await signedFetch(deviceOf(account), 'DELETE', '/devices/me').catch(() => undefined);
                 await forgetAccount(account.deviceId);
                 await start();
               },

@@ -110,6 +110,11 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
         .execute();
     },
 
+    async removeDevice(deviceId) {
+      const result = await db.deleteFrom('authenticator_devices').where('id', '=', deviceId).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
     async removeDevices(userId) {
       return inTransaction(async (tx) => {
         // Prompts waiting for a removed phone can no longer be answered.
