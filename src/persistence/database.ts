@@ -87,7 +87,12 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
 function cachePreparedStatements(connection: SQLite.Database, limit = 500): void {
   const prepare = connection.prepare.bind(connection);
   const cache = new Map<string, SQLite.Statement>();
-  connection.prepare = ((source: string) => {
+  connection.prepare = ((text: string) => {
+    // Kysely opens transactions with a deferred BEGIN. A transaction that reads and then
+    // writes could then fail at once with SQLITE_BUSY when another process (a CLI command,
+    // a second node) committed in between; BEGIN IMMEDIATE takes the write lock first and
+    // waits for it (busy_timeout) instead. One connection per process, so nothing is lost.
+    const source = text === 'begin' ? 'begin immediate' : text;
     let statement = cache.get(source);
     if (!statement) {
       statement = prepare(source);
