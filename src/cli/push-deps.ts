@@ -1,5 +1,5 @@
 /** Wires the TechPass Authenticator's flows to the store: for the server, the CLI and tests. */
-import type { PushDeps } from '../flows/push.js';
+import type { PushDeps, PushSignals } from '../flows/push.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Store } from '../persistence/store.js';
@@ -9,9 +9,11 @@ export function pushDeps(
   store: Store,
   clock: Clock,
   config: Pick<Config, 'PUBLIC_URL' | 'PUSH_CHALLENGE_TTL' | 'WEB_PUSH_PUBLIC_KEY' | 'WEB_PUSH_PRIVATE_KEY' | 'WEB_PUSH_SUBJECT' | 'MAIL_FROM'>,
+  signals?: PushSignals,
 ): PushDeps {
   const { WEB_PUSH_PUBLIC_KEY: publicKey, WEB_PUSH_PRIVATE_KEY: privateKey } = config;
   return {
+    ...(signals ? { signals } : {}),
     ...(publicKey && privateKey ? { webPush: webPushSender({ publicKey, privateKey, subject: webPushSubject(config) }) } : {}),
     push: store.push,
     users: store.users,

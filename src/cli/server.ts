@@ -23,6 +23,7 @@ import type Provider from 'oidc-provider';
 import type { UserId } from '../domain/ids.js';
 import { DEFAULT_LOCKOUT } from '../domain/lockout.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
+import { pushSignals } from '../flows/push.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerAuthenticatorApp } from '../http/authenticator-app.js';
@@ -50,6 +51,8 @@ export interface RunningServer {
 export interface ServerOptions {
   clock?: Clock;
   logger?: Logger;
+  /** How often device streams look in the database for prompts made on other nodes (default 1 s). */
+  streamPollMs?: number;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -121,6 +124,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     isDatabaseUnavailable: isConnectionError,
   });
   registerOpsRoutes(app, { health, metrics });
+  // Prompts made on this node reach its device streams at once.
+  const signals = pushSignals();
   const signIn: SignInDeps = {
     users: store.users,
     flows: store.flows,
@@ -135,7 +140,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     sessionTtlMs: config.SESSION_TTL * 1000,
     checkAccess,
     factorsOwed: enrolledFactors(store.users, store.push),
-    push: pushDeps(store, clock, config),
+    push: pushDeps(store, clock, config, signals),
     passkeys: store.passkeys,
     relyingParty: relyingPartyFor(config.PUBLIC_URL),
     sealer: masterKey,
@@ -160,7 +165,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     },
   });
 
-  await registerAuthenticatorApi(app, { push: pushDeps(store, clock, config), allowPrivateEndpoints: config.OUTBOUND_ALLOW_PRIVATE });
+  await registerAuthenticatorApi(app, {
+    push: pushDeps(store, clock, config, signals),
+    allowPrivateEndpoints: config.OUTBOUND_ALLOW_PRIVATE,
+    ...(options.streamPollMs ? { streamPollMs: options.streamPollMs } : {}),
+  });
   await registerAuthenticatorApp(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;

@@ -1,4 +1,6 @@
 /** What the TechPass Authenticator's flows need: the repositories, the clock and a few settings. */
+import { EventEmitter } from 'node:events';
+import type { UserId } from '../domain/ids.js';
 import type { AccountStatuses, AuditLog, MailQueue, PushRepository, RememberedAccounts, UserRepository } from '../domain/repositories.js';
 import type { Clock } from '../platform/clock.js';
 import type { WebPushSender } from '../platform/web-push.js';
@@ -18,8 +20,29 @@ export interface PushDeps extends PushRepositories {
   publicUrl: string;
   /** How long a challenge waits for an answer (PUSH_CHALLENGE_TTL). */
   challengeTtlMs: number;
+  /** Tells this node's device streams at once that an account's prompts changed (other nodes' changes are polled). */
+  signals?: PushSignals;
   /** Wakes subscribed authenticator apps by Web Push, when VAPID keys are configured. */
   webPush?: WebPushSender;
   /** Runs writes in one transaction, so a failure half-way leaves nothing behind. */
   transaction<T>(fn: (repositories: PushRepositories) => Promise<T>): Promise<T>;
+}
+
+export interface PushSignals {
+  changed(userId: UserId): void;
+  /** Calls `listener` whenever the account's prompts change on this node; answers the unsubscribe. */
+  subscribe(userId: UserId, listener: () => void): () => void;
+}
+
+export function pushSignals(): PushSignals {
+  const emitter = new EventEmitter();
+  // One listener per open device stream.
+  emitter.setMaxListeners(0);
+  return {
+    changed: (userId) => void emitter.emit(userId),
+    subscribe: (userId, listener) => {
+      emitter.on(userId, listener);
+      return () => void emitter.off(userId, listener);
+    },
+  };
 }

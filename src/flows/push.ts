@@ -28,7 +28,7 @@ import { verifyDeviceSignature } from '../platform/device-keys.js';
 import { reportFraud } from './account-risk.js';
 import type { PushDeps } from './push-deps.js';
 
-export type { PushDeps, PushRepositories } from './push-deps.js';
+export { pushSignals, type PushDeps, type PushRepositories, type PushSignals } from './push-deps.js';
 export {
   authenticateDevice,
   enrolDevice,
@@ -92,7 +92,8 @@ export async function createPushChallenge(
     ip: context.ip ?? null,
     data: { challengeId: challenge.id, application: challenge.applicationName, flowId: challenge.flowId, expiresAt: challenge.expiresAt },
   });
-  // Wakes subscribed phones without holding up the sign-in page.
+  // The account's open device streams on this node hear of it at once; subscribed phones get a Web Push.
+  deps.signals?.changed(userId);
   void wakeDevices(deps, devices, challenge);
   return { ok: true, challengeId: challenge.id, number: challenge.number, expiresAt: challenge.expiresAt };
 }
@@ -219,6 +220,8 @@ export async function answerChallenge(
     return { outcome: judgement.outcome, pausedUntil: until };
   });
   if (result.outcome === 'replayed' || result.outcome === 'expired') return refused(result.outcome, challenge.userId);
+  // Answered: it leaves the lists of the account's other devices at once.
+  deps.signals?.changed(challenge.userId);
   return result;
 }
 

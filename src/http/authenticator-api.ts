@@ -266,13 +266,33 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
           beats += 1;
           if (beats % 15 === 0) raw.write(': keep-alive\n\n');
         };
-        const timer = setInterval(() => {
-          if (!closed) tick().catch((error: unknown) => request.log.warn({ err: error }, 'authenticator stream poll failed'));
-        }, pollMs);
+        // One tick at a time: a wake-up during a tick runs one more after it.
+        let running: Promise<void> | null = null;
+        let again = false;
+        const poll = () => {
+          if (closed) return;
+          if (running) {
+            again = true;
+            return;
+          }
+          running = tick()
+            .catch((error: unknown) => request.log.warn({ err: error }, 'authenticator stream poll failed'))
+            .finally(() => {
+              running = null;
+              if (again) {
+                again = false;
+                poll();
+              }
+            });
+        };
+        const timer = setInterval(poll, pollMs);
+        // Prompts created or answered on this node arrive at once; other nodes' within a poll.
+        const unsubscribe = deps.push.signals?.subscribe(found.userId, poll);
         const finish = () => {
           if (closed) return;
           closed = true;
           clearInterval(timer);
+          unsubscribe?.();
           clearTimeout(limit);
           streams.delete(raw);
           if (!raw.writableEnded) raw.end();

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { startServer, type RunningServer } from '../../src/cli/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/cli/server.js';
 import { freshDatabaseTarget, type DatabaseTarget } from './database.js';
 
 export interface TestServer {
@@ -61,7 +61,7 @@ export async function nodeEnv(target: DatabaseTarget, extra: Record<string, stri
  * a host name rather than an IP address (WebAuthn's relying party id).
  */
 export async function startTestServer(
-  options: { target?: DatabaseTarget; env?: Record<string, string>; publicHost?: string } = {},
+  options: { target?: DatabaseTarget; env?: Record<string, string>; publicHost?: string; server?: Omit<ServerOptions, 'logger'> } = {},
 ): Promise<TestServer> {
   const target = options.target ?? (await freshDatabaseTarget());
   const env = await nodeEnv(target, options.env, options.publicHost);
@@ -73,7 +73,7 @@ export async function startTestServer(
       done();
     },
   });
-  const server = await startServer(config, { logger: createLogger(env.LOG_LEVEL ?? 'info', sink) });
+  const server = await startServer(config, { ...options.server, logger: createLogger(env.LOG_LEVEL ?? 'info', sink) });
   return {
     url: server.url,
     issuer: config.PUBLIC_URL,
