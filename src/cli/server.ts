@@ -124,8 +124,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     isDatabaseUnavailable: isConnectionError,
   });
   registerOpsRoutes(app, { health, metrics });
-  // Prompts made on this node reach its device streams at once.
-  const signals = pushSignals();
+  // Prompts made on this node reach its device streams at once, and other nodes' through the database's notices.
+  const signals = pushSignals(store.notices);
   const signIn: SignInDeps = {
     users: store.users,
     flows: store.flows,

@@ -1,4 +1,5 @@
 /** What the TechPass Authenticator's flows need: the repositories, the clock and a few settings. */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { UserId } from '../domain/ids.js';
 import type { AccountStatuses, AuditLog, MailQueue, PushRepository, RememberedAccounts, UserRepository } from '../domain/repositories.js';
@@ -34,12 +35,32 @@ export interface PushSignals {
   subscribe(userId: UserId, listener: () => void): () => void;
 }
 
-export function pushSignals(): PushSignals {
+/** Notices between nodes, as the store offers them on PostgreSQL (LISTEN/NOTIFY). */
+export interface NodeNotices {
+  publish(channel: string, payload: string): Promise<void>;
+  subscribe(channel: string, listener: (payload: string) => void): () => void;
+}
+
+const CHANNEL = 'techpass_push';
+
+/**
+ * This node's signals, and with `remote` the other nodes' too: a change here is
+ * published as `<node>:<user>`, and one published elsewhere wakes this node's streams.
+ */
+export function pushSignals(remote?: NodeNotices): PushSignals {
   const emitter = new EventEmitter();
   // One listener per open device stream.
   emitter.setMaxListeners(0);
+  const node = randomUUID();
+  remote?.subscribe(CHANNEL, (payload) => {
+    const [from, userId] = payload.split(':');
+    if (from !== node && userId) emitter.emit(userId);
+  });
   return {
-    changed: (userId) => void emitter.emit(userId),
+    changed: (userId) => {
+      emitter.emit(userId);
+      remote?.publish(CHANNEL, `${node}:${userId}`).catch(() => undefined);
+    },
     subscribe: (userId, listener) => {
       emitter.on(userId, listener);
       return () => void emitter.off(userId, listener);

@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { NamespaceGuardPlugin } from './namespace-guard.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
+import { postgresNotices, type Notices } from './notices.js';
 import type { Schema } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -35,6 +36,8 @@ export interface Database {
    * e.g. a CLI command) commits; reading it costs no query (PRAGMA data_version).
    */
   externalChanges?: () => number;
+  /** PostgreSQL only: notices between nodes (LISTEN/NOTIFY). */
+  notices?: Notices;
   close(): Promise<void>;
 }
 
@@ -76,7 +79,22 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
   });
   // An idle client losing its server must not crash the process: the pool replaces it.
   pool.on('error', (error) => onPoolError?.(error));
-  return database('postgres', new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: plugins() }));
+  const opened = database('postgres', new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: plugins() }));
+  const notices = postgresNotices(
+    target.url,
+    async (channel, payload) => {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(opened.db);
+    },
+    (error) => onPoolError?.(error),
+  );
+  return {
+    ...opened,
+    notices,
+    close: async () => {
+      await notices.close();
+      await opened.close();
+    },
+  };
 }
 
 /**

@@ -25,6 +25,7 @@ import type { Clock } from '../platform/clock.js';
 import type { MasterKey } from '../platform/secrets.js';
 import type { Database, Engine } from './database.js';
 import { migrate, type MigrationReport } from './migrator.js';
+import type { Notices } from './notices.js';
 import { directoryCache, type CachedClientDirectory } from './directory-cache.js';
 import { applicationRepository, clientDirectory, directoryFingerprint } from './repositories/applications.js';
 import { assignmentRepository } from './repositories/assignments.js';
@@ -63,6 +64,8 @@ export interface Repositories {
 
 export interface Store extends Repositories {
   readonly engine: Engine;
+  /** Notices between nodes (PostgreSQL's LISTEN/NOTIFY); absent on single-node SQLite. */
+  readonly notices?: Notices;
   /** Outside transactions, client records and namespaces come from a per-node cache (directory-cache.ts). */
   readonly clients: CachedClientDirectory;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
@@ -118,6 +121,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
   );
   return {
     engine,
+    ...(database.notices ? { notices: database.notices } : {}),
     ...uncached,
     clients: cache.clients,
     namespaces: { ...uncached.namespaces, findById: cache.findNamespace },
@@ -140,4 +144,5 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
 }
 
 export { openDatabase, isConnectionError } from './database.js';
+export type { Notices } from './notices.js';
 export type { Database, DatabaseTarget, Engine } from './database.js';
