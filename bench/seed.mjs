@@ -53,6 +53,13 @@ export async function prepareDatabase({ engine, users }, progress) {
   const dir = path.join(DATA, `${engine}-${users}`);
   const metaFile = path.join(dir, 'meta.json');
   const meta = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : null;
+  // The cluster lives beside meta.json: a directory copied or moved from another checkout still works.
+  if (meta?.clusterDir && meta.clusterDir !== path.join(dir, 'cluster') && existsSync(path.join(dir, 'cluster', 'data'))) {
+    meta.clusterDir = path.join(dir, 'cluster');
+    const conf = path.join(meta.clusterDir, 'data', 'postgresql.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^unix_socket_directories = .*$/gm, `unix_socket_directories = '${meta.clusterDir}'`));
+    writeFileSync(metaFile, JSON.stringify(meta, null, 2));
+  }
   if (meta?.seedVersion === SEED_VERSION) {
     progress(`reusing the ${engine} directory of ${users.toLocaleString('en')} users in ${path.relative(ROOT, dir)}`);
     if (engine === 'postgres') await pgCtl(meta.clusterDir, 'start');
