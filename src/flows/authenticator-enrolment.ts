@@ -14,6 +14,7 @@ import { techpassId } from '../domain/users.js';
 import { readDevicePublicJwk, verifyDeviceSignature } from '../platform/device-keys.js';
 import { newSecret } from '../platform/ids.js';
 import { digestSecret } from '../platform/secrets.js';
+import { endpointAllowed } from '../platform/web-push.js';
 import type { PushDeps } from './push-deps.js';
 
 /** The path of the enrolment page; the token follows in the fragment, so it never reaches a server log. */
@@ -118,4 +119,38 @@ export async function authenticateDevice(
   const message = canonicalDeviceRequest(request.method, request.path, request.timestamp, request.bodySha256);
   if (!verifyDeviceSignature(device.publicKeyJwk, message, request.signature)) return { ok: false, reason: 'bad_signature' };
   return { ok: true, device };
+}
+
+/** The person removed the account from the phone: TechPass forgets the device too (audited). */
+export async function removeOwnDevice(deps: PushDeps, device: AuthenticatorDevice, ip: string | null): Promise<void> {
+  await deps.transaction(async (tx) => {
+    await tx.push.removeDevice(device.id);
+    await tx.audit.append({
+      actor: device.userId,
+      action: 'authenticator.device_removed',
+      targetType: 'user',
+      targetId: device.userId,
+      ip,
+      data: { deviceId: device.id, name: device.name, by: 'device' },
+    });
+  });
+}
+
+/**
+ * Keeps the device's Web Push subscription, so a prompt wakes the app. The push
+ * service's URL comes from the device, so TechPass calls only https endpoints at
+ * public addresses (others only with OUTBOUND_ALLOW_PRIVATE).
+ */
+export async function subscribeWebPush(
+  deps: PushDeps,
+  device: AuthenticatorDevice,
+  subscription: NonNullable<AuthenticatorDevice['webPush']>,
+  allowPrivateEndpoints: boolean,
+): Promise<Result<void>> {
+  if (!deps.webPush) return fail(ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
+  if (!endpointAllowed(subscription.endpoint, allowPrivateEndpoints)) {
+    return fail(ErrorCodes.inputInvalid, 'endpoint: a push service must be reached over https at a public address', 'endpoint');
+  }
+  await deps.push.setWebPush(device.id, subscription);
+  return ok(undefined);
 }

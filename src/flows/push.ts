@@ -34,6 +34,8 @@ export {
   enrolDevice,
   enrolmentToken,
   issueEnrolmentLink,
+  removeOwnDevice,
+  subscribeWebPush,
   ENROLMENT_PATH,
   type SignedRequest,
 } from './authenticator-enrolment.js';

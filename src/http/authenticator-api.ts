@@ -27,6 +27,8 @@ import {
   authenticateDevice,
   enrolDevice,
   pendingChallenges,
+  removeOwnDevice,
+  subscribeWebPush,
   type AnswerOutcome,
   type PendingChallenge,
   type PushDeps,
@@ -34,7 +36,6 @@ import {
 } from '../flows/push.js';
 import { bodyDigest } from '../platform/device-keys.js';
 import { describeBrowser } from '../platform/user-agent.js';
-import { endpointAllowed } from '../platform/web-push.js';
 
 export interface AuthenticatorApiDeps {
   push: PushDeps;
@@ -190,17 +191,7 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
       scope.delete('/devices/me', async (request, reply) => {
         const found = await device(request, reply);
         if (!found) return reply;
-        await deps.push.transaction(async (tx) => {
-          await tx.push.removeDevice(found.id);
-          await tx.audit.append({
-            actor: found.userId,
-            action: 'authenticator.device_removed',
-            targetType: 'user',
-            targetId: found.userId,
-            ip: request.ip,
-            data: { deviceId: found.id, name: found.name, by: 'device' },
-          });
-        });
+        await removeOwnDevice(deps.push, found, request.ip);
         return reply.code(204).send();
       });
 
@@ -213,15 +204,13 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
       scope.put('/devices/me/web-push', async (request, reply) => {
         const found = await device(request, reply);
         if (!found) return reply;
-        if (!deps.push.webPush) return problem(reply, 404, ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
         const parsed = WebPushSubscriptionBody.safeParse(request.body);
         if (!parsed.success) return invalid(reply, parsed.error.issues);
-        if (!endpointAllowed(parsed.data.endpoint, deps.allowPrivateEndpoints ?? false)) {
-          return problem(reply, 422, ErrorCodes.inputInvalid, 'endpoint: a push service must be reached over https at a public address', {
-            field: 'endpoint',
-          });
+        const result = await subscribeWebPush(deps.push, found, parsed.data, deps.allowPrivateEndpoints ?? false);
+        if (!result.ok) {
+          const status = result.error === ErrorCodes.webPushNotConfigured ? 404 : 422;
+          return problem(reply, status, result.error, result.message, result.field ? { field: result.field } : {});
         }
-        await deps.push.push.setWebPush(found.id, parsed.data);
         return reply.code(204).send();
       });
 
