@@ -142,7 +142,13 @@ export function enrolmentOffer(deps: Pick<SignInDeps, 'sealer'>, flow: SignInFlo
  */
 export async function factorVerified(deps: SignInDeps, flow: SignInFlow, method: string): Promise<SignInOutcome> {
   const lost = flow.context.recovering;
-  const next = await advance(deps, flow, { type: 'factor_verified', method, offer: enrolmentOffer(deps, flow) });
+  // An enrol offer (a sealed TOTP seed) is made only when the sign-in goes on to enrol.
+  const goesOn = Boolean(lost) || assuranceLevel([...flow.methodsDone, method]) < requiredLevel(flow);
+  const next = await advance(
+    deps,
+    flow,
+    goesOn ? { type: 'factor_verified', method, offer: enrolmentOffer(deps, flow) } : { type: 'factor_verified', method },
+  );
   if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
   if (lost && flow.userId) await removeLostFactor(deps.push, flow.userId, lost, method);
   return next.state === 'completed' ? completeLogin(deps, next, next.context.remembered) : show(next);
