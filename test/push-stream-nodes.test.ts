@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceFetch, signedAnswer } from './helpers/authenticator.js';
+import { deviceFetch, openStream, signedAnswer } from './helpers/authenticator.js';
 import { engine, freshDatabaseTarget } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser } from './helpers/http-browser.js';
@@ -38,21 +38,7 @@ describe.runIf(engine === 'postgres')('device streams across nodes (postgres)', 
     const phone = phoneOf(nodeB, login)!;
     const abort = new AbortController();
     try {
-      const stream = await deviceFetch(nodeA.url, phone, 'GET', '/stream', undefined, { signal: abort.signal });
-      expect(stream.status).toBe(200);
-      const reader = stream.body!.getReader();
-      let received = '';
-      const until = async (needle: string) => {
-        const deadline = Date.now() + 10_000;
-        while (!received.includes(needle)) {
-          const chunk = await Promise.race([
-            reader.read(),
-            new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`stream never said ${needle}: ${received}`)), deadline - Date.now())),
-          ]);
-          if (chunk.done) throw new Error(`stream ended before ${needle}: ${received}`);
-          received += new TextDecoder().decode(chunk.value);
-        }
-      };
+      const { until, received } = await openStream(nodeA.url, phone, abort.signal);
       await until('retry:');
 
       const browser = new HttpBrowser();
@@ -62,7 +48,7 @@ describe.runIf(engine === 'postgres')('device streams across nodes (postgres)', 
       const number = /data-testid="push-number"[^>]*>(\d+)</.exec(page.html)![1]!;
 
       await until('event: challenge');
-      const id = /"id":"([^"]+)"/.exec(received)![1]!;
+      const id = /"id":"([^"]+)"/.exec(received())![1]!;
       const answered = await deviceFetch(nodeB.url, phone, 'POST', `/challenges/${id}`, signedAnswer(phone, id, 'approve', number));
       expect(answered.status).toBe(200);
       await until('event: closed');

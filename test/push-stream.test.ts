@@ -5,7 +5,7 @@
  * here, so only the wake-up can deliver within the test's deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceFetch, signedAnswer } from './helpers/authenticator.js';
+import { deviceFetch, openStream, signedAnswer } from './helpers/authenticator.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser } from './helpers/http-browser.js';
@@ -30,21 +30,7 @@ describe(`device stream wake-up on the same node (${engine})`, () => {
     const phone = phoneOf(tp, login)!;
     const abort = new AbortController();
     try {
-      const stream = await deviceFetch(tp.url, phone, 'GET', '/stream', undefined, { signal: abort.signal });
-      expect(stream.status).toBe(200);
-      const reader = stream.body!.getReader();
-      let received = '';
-      const until = async (needle: string) => {
-        const deadline = Date.now() + 10_000;
-        while (!received.includes(needle)) {
-          const chunk = await Promise.race([
-            reader.read(),
-            new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`stream never said ${needle}: ${received}`)), deadline - Date.now())),
-          ]);
-          if (chunk.done) throw new Error(`stream ended before ${needle}: ${received}`);
-          received += new TextDecoder().decode(chunk.value);
-        }
-      };
+      const { until, received } = await openStream(tp.url, phone, abort.signal);
       await until('retry:');
 
       const browser = new HttpBrowser();
@@ -54,13 +40,13 @@ describe(`device stream wake-up on the same node (${engine})`, () => {
       const number = /data-testid="push-number"[^>]*>(\d+)</.exec(page.html)![1]!;
 
       await until('event: challenge');
-      const id = /"id":"([^"]+)"/.exec(received)![1]!;
-      expect(received).toContain('"application":"Live App"');
+      const id = /"id":"([^"]+)"/.exec(received())![1]!;
+      expect(received()).toContain('"application":"Live App"');
 
       const answered = await deviceFetch(tp.url, phone, 'POST', `/challenges/${id}`, signedAnswer(phone, id, 'approve', number));
       expect(answered.status).toBe(200);
       await until('event: closed');
-      expect(received).toContain(`"id":"${id}"`);
+      expect(received()).toContain(`"id":"${id}"`);
     } finally {
       abort.abort();
     }

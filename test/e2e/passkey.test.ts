@@ -67,6 +67,12 @@ describe(`browser: passkeys with a virtual authenticator (${engine})`, { timeout
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
+  async function signOut() {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const confirm = page.getByRole('button', { name: 'Yes, sign me out' });
+    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  }
+
   async function signedInClaims(): Promise<string> {
     if (
       await page
@@ -106,15 +112,7 @@ describe(`browser: passkeys with a virtual authenticator (${engine})`, { timeout
   });
 
   it('signs in with the passkey: the browser asks the authenticator, which signs the challenge', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    if (
-      await page
-        .getByRole('button', { name: 'Yes, sign me out' })
-        .isVisible()
-        .catch(() => false)
-    ) {
-      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-    }
+    await signOut();
     const account = await tp.server.store.users.findByLogin(EMAIL);
     const [before] = await tp.server.store.passkeys.ofUser(account!.id);
 
@@ -135,15 +133,7 @@ describe(`browser: passkeys with a virtual authenticator (${engine})`, { timeout
   });
 
   it('signs in with the passkey alone from the first page, without typing a TechPass ID or password', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    if (
-      await page
-        .getByRole('button', { name: 'Yes, sign me out' })
-        .isVisible()
-        .catch(() => false)
-    ) {
-      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-    }
+    await signOut();
     await page.goto(sample.url);
     await page.getByRole('link', { name: 'Login with TechPass' }).click();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();

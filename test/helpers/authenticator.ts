@@ -45,3 +45,23 @@ export async function deviceFetch(
 export function signedAnswer(device: StoredDevice, challengeId: string, decision: PushDecision, number: string, timestamp = Date.now()) {
   return { number, decision, timestamp, signature: signAsDevice(device.privateJwk, canonicalAnswer(challengeId, { number, decision, timestamp })) };
 }
+
+/** Opens the device's event stream; `until(text)` reads it until `text` has arrived (10 s at most). */
+export async function openStream(base: string, device: StoredDevice, signal: AbortSignal) {
+  const stream = await deviceFetch(base, device, 'GET', '/stream', undefined, { signal });
+  if (stream.status !== 200) throw new Error(`the stream answered ${stream.status}`);
+  const reader = stream.body!.getReader();
+  let received = '';
+  const until = async (needle: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!received.includes(needle)) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`stream never said ${needle}: ${received}`)), deadline - Date.now())),
+      ]);
+      if (chunk.done) throw new Error(`stream ended before ${needle}: ${received}`);
+      received += new TextDecoder().decode(chunk.value);
+    }
+  };
+  return { until, received: () => received };
+}
