@@ -1,7 +1,7 @@
 /**
  * The chart: TechPass throughput and p99 latency per scenario against directory size
  * (1k, 100k, 1M users), an SVG drawn from the JSON files in bench/results/ (the latest
- * run for each engine and size). Solid lines SQLite, dashed PostgreSQL; log scales.
+ * whole run for each engine and size). Solid lines SQLite, dashed PostgreSQL; log scales.
  *
  *   node bench/chart.mjs [--out docs/performance.svg]
  */
@@ -20,7 +20,10 @@ export function latestResults() {
   } catch {
     return [];
   }
-  const all = files.map((f) => JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8'))).sort((a, b) => (a.date < b.date ? 1 : -1));
+  const all = files
+    .map((f) => JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')))
+    .filter((r) => !r.only) // a partial run (--only) is not a point of the chart
+    .sort((a, b) => (a.date < b.date ? 1 : -1));
   const best = new Map();
   for (const r of all) {
     const key = `${r.engine}-${r.users}`;

@@ -6,6 +6,8 @@
  *   npm run bench -- --quick            1,000 users, 3 s, 1 round (a smoke run, < 3 minutes)
  *   options: --engine sqlite|postgres  --users N  --duration S  --rounds R  --connections C
  *            --cpu-prof (TechPass writes a V8 CPU profile of the whole run to bench/results/)
+ *            --only KEY[,KEY…] (just these scenarios, e.g. --only sign_in --cpu-prof to profile one;
+ *            such a partial run is kept out of the chart and of the 1k-against-1M comparison)
  *
  * Number matching (scenario 6) runs a second TechPass process for the phones: see
  * number-matching.mjs.
@@ -35,6 +37,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string' },
     connections: { type: 'string', default: '16' },
     'cpu-prof': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 if (!['sqlite', 'postgres'].includes(opts.engine)) throw new Error('--engine must be sqlite or postgres');
@@ -44,6 +47,8 @@ const rounds = Number(opts.rounds ?? (opts.quick ? 1 : 3));
 const warmup = opts.quick ? 1 : Math.min(5, duration);
 const connections = Number(opts.connections);
 const SIGN_IN_CLIENTS = 8;
+const only = opts.only ? new Set(opts.only.split(',').map((k) => k.trim())) : null;
+const runs = (key) => !only || only.has(key);
 
 const t0 = Date.now();
 const log = (line) => process.stderr.write(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${line}\n`);
@@ -245,10 +250,11 @@ async function measureEverything() {
     },
   ];
 
+  const chosen = scenarios.filter((sc) => runs(sc.key));
   const totalSeconds =
-    scenarios.reduce((s, sc) => s + (sc.base ? 2 : 1) * (warmup + rounds * duration) + (sc.halfLoad ? duration : 0), 0) +
-    duration +
-    2 * (warmup + rounds * duration);
+    chosen.reduce((s, sc) => s + (sc.base ? 2 : 1) * (warmup + rounds * duration) + (sc.halfLoad ? duration : 0), 0) +
+    (runs('sign_in') ? duration + warmup + rounds * duration : 0) +
+    (runs('number_matching') ? warmup + rounds * duration : 0);
   let spent = 0;
   const step = (what, seconds) => {
     log(`${what}  (~${Math.max(0, Math.round(totalSeconds - spent))} s of measuring left)`);
@@ -265,7 +271,7 @@ async function measureEverything() {
   const http = (server, specFn, data, seconds, rate) => () => hammer(server.url, specFn(data), { connections, duration: seconds, rate });
 
   const rows = [];
-  for (const sc of scenarios) {
+  for (const sc of chosen) {
     const data = sc.prepare ? await sc.prepare() : undefined;
     const sides = [['techpass', sc.run], ...(sc.base ? [['baseline', sc.base]] : [])];
     for (const [, side] of sides) {
@@ -297,61 +303,66 @@ async function measureEverything() {
     );
   }
 
-  step(`argon2id alone on core 0 (${duration} s)`, duration);
-  const argon2 = await argon2Rate(duration);
-  log(`argon2id: ${argon2.toFixed(1)} hashes/s`);
+  let argon2 = NaN;
+  if (runs('sign_in')) {
+    step(`argon2id alone on core 0 (${duration} s)`, duration);
+    argon2 = await argon2Rate(duration);
+    log(`argon2id: ${argon2.toFixed(1)} hashes/s`);
 
-  const signInRounds = [];
-  for (let r = 0; r <= rounds; r += 1) {
-    step(
-      r === 0 ? 'sign-in: warm-up' : `sign-in: round ${r}/${rounds} (${SIGN_IN_CLIENTS} virtual clients, one user each, spread over the directory)`,
-      r ? duration : warmup,
-    );
-    const m = await measure(tp, () => closedLoop(() => signIn(), { concurrency: SIGN_IN_CLIENTS, duration: r ? duration : warmup }));
-    if (m.lastError) log(`sign-in: ${m.failed} failed, e.g. ${m.lastError.message}`);
-    if (r) signInRounds.push(m);
-  }
-  const signInRow = {
-    key: 'sign_in',
-    title: 'full sign-in, password + TOTP (authorize → pages → code → token)',
-    techpass: median(signInRounds),
-    rounds: signInRounds,
-  };
-  signInRow.ratio = signInRow.techpass.rps / argon2;
-  rows.push(signInRow);
-
-  // Number matching: sign-ins on TechPass whose push prompt a phone receives from node B.
-  const nm = await numberMatching({ database, users, core: 1 });
-  const roundTrips = [];
-  const nmRounds = [];
-  try {
+    const signInRounds = [];
     for (let r = 0; r <= rounds; r += 1) {
       step(
-        r === 0 ? 'number matching: warm-up' : `number matching: round ${r}/${rounds} (${nm.logins.length} phones on node B)`,
+        r === 0 ? 'sign-in: warm-up' : `sign-in: round ${r}/${rounds} (${SIGN_IN_CLIENTS} virtual clients, one user each, spread over the directory)`,
         r ? duration : warmup,
       );
-      const record = (ms) => r && roundTrips.push(ms);
-      const m = await measure(tp, () =>
-        closedLoop((_, client) => signIn({ login: nm.logins[client], approvePush: nm.approver(nm.logins[client], record) }), {
-          concurrency: nm.logins.length,
-          duration: r ? duration : warmup,
-        }),
-      );
-      if (m.lastError) log(`number matching: ${m.failed} failed, e.g. ${m.lastError.message}`);
-      if (r) nmRounds.push(m);
+      const m = await measure(tp, () => closedLoop(() => signIn(), { concurrency: SIGN_IN_CLIENTS, duration: r ? duration : warmup }));
+      if (m.lastError) log(`sign-in: ${m.failed} failed, e.g. ${m.lastError.message}`);
+      if (r) signInRounds.push(m);
     }
-  } finally {
-    await nm.stop();
+    const signInRow = {
+      key: 'sign_in',
+      title: 'full sign-in, password + TOTP (authorize → pages → code → token)',
+      techpass: median(signInRounds),
+      rounds: signInRounds,
+    };
+    signInRow.ratio = signInRow.techpass.rps / argon2;
+    rows.push(signInRow);
   }
-  roundTrips.sort((a, b) => a - b);
-  const at = (q) => roundTrips[Math.min(roundTrips.length - 1, Math.floor(q * roundTrips.length))] ?? NaN;
-  rows.push({
-    key: 'number_matching',
-    title: 'number-matching round trip: challenge created on TechPass → received by the phone on node B',
-    techpass: { ...median(nmRounds), p50: at(0.5), p99: at(0.99) },
-    samples: roundTrips.length,
-    rounds: nmRounds,
-  });
+
+  if (runs('number_matching')) {
+    // Number matching: sign-ins on TechPass whose push prompt a phone receives from node B.
+    const nm = await numberMatching({ database, users, core: 1 });
+    const roundTrips = [];
+    const nmRounds = [];
+    try {
+      for (let r = 0; r <= rounds; r += 1) {
+        step(
+          r === 0 ? 'number matching: warm-up' : `number matching: round ${r}/${rounds} (${nm.logins.length} phones on node B)`,
+          r ? duration : warmup,
+        );
+        const record = (ms) => r && roundTrips.push(ms);
+        const m = await measure(tp, () =>
+          closedLoop((_, client) => signIn({ login: nm.logins[client], approvePush: nm.approver(nm.logins[client], record) }), {
+            concurrency: nm.logins.length,
+            duration: r ? duration : warmup,
+          }),
+        );
+        if (m.lastError) log(`number matching: ${m.failed} failed, e.g. ${m.lastError.message}`);
+        if (r) nmRounds.push(m);
+      }
+    } finally {
+      await nm.stop();
+    }
+    roundTrips.sort((a, b) => a - b);
+    const at = (q) => roundTrips[Math.min(roundTrips.length - 1, Math.floor(q * roundTrips.length))] ?? NaN;
+    rows.push({
+      key: 'number_matching',
+      title: 'number-matching round trip: challenge created on TechPass → received by the phone on node B',
+      techpass: { ...median(nmRounds), p50: at(0.5), p99: at(0.99) },
+      samples: roundTrips.length,
+      rounds: nmRounds,
+    });
+  }
 
   const results = {
     date: new Date().toISOString(),
@@ -363,6 +374,7 @@ async function measureEverything() {
     signInClients: SIGN_IN_CLIENTS,
     machine: { cpus: (await import('node:os')).cpus()[0]?.model, node: process.version },
     argon2HashesPerSecond: argon2,
+    ...(only ? { only: [...only] } : {}),
     rows,
   };
   results.targets = evaluateTargets(results);
@@ -409,47 +421,54 @@ function evaluateTargets(results) {
   const cc = row('client_credentials');
   const rt = row('refresh_token');
   const si = row('sign_in');
+  /** A target on one row: not evaluated when the row was not run (--only). */
+  const on = (r, target, check) => (r ? { target, ...check(r) } : { target, met: null, show: 'not run' });
   const targets = [
-    { target: 'client_credentials ≥ 0.8× vanilla oidc-provider', value: cc.ratio, met: cc.ratio >= 0.8, show: `${cc.ratio.toFixed(2)}×` },
-    { target: 'refresh_token ≥ 0.6× vanilla oidc-provider', value: rt.ratio, met: rt.ratio >= 0.6, show: `${rt.ratio.toFixed(2)}×` },
-    {
-      target: 'client_credentials ≥ 1,200/s (10× Keycloak per vCPU)',
-      value: cc.techpass.rps,
-      met: cc.techpass.rps >= 1200,
-      show: `${fmt(cc.techpass.rps)}/s`,
-    },
-    {
-      target: 'refresh_token ≥ 1,200/s (10× Keycloak per vCPU)',
-      value: rt.techpass.rps,
-      met: rt.techpass.rps >= 1200,
-      show: `${fmt(rt.techpass.rps)}/s`,
-    },
-    {
-      target: 'sign-ins/s (password + TOTP) ≥ 0.8× argon2id hashes/s',
-      value: si.ratio,
-      met: si.ratio >= 0.8,
-      show: `${si.techpass.rps.toFixed(1)}/s = ${si.ratio.toFixed(2)}× ${results.argon2HashesPerSecond.toFixed(1)}/s`,
-    },
-    { target: 'sign-ins/s ≥ 15 (Keycloak per vCPU)', value: si.techpass.rps, met: si.techpass.rps >= 15, show: `${si.techpass.rps.toFixed(1)}/s` },
-    ...[cc, rt].map((r) => ({
-      target: `${r.key} p99 at half of peak load < 20 ms`,
-      value: r.halfLoad.p99,
-      met: r.halfLoad.p99 < 20,
-      show: `${r.halfLoad.p99} ms at ${fmt(r.halfLoad.rps)}/s`,
+    on(cc, 'client_credentials ≥ 0.8× vanilla oidc-provider', (r) => ({ value: r.ratio, met: r.ratio >= 0.8, show: `${r.ratio.toFixed(2)}×` })),
+    on(rt, 'refresh_token ≥ 0.6× vanilla oidc-provider', (r) => ({ value: r.ratio, met: r.ratio >= 0.6, show: `${r.ratio.toFixed(2)}×` })),
+    on(cc, 'client_credentials ≥ 1,200/s (10× Keycloak per vCPU)', (r) => ({
+      value: r.techpass.rps,
+      met: r.techpass.rps >= 1200,
+      show: `${fmt(r.techpass.rps)}/s`,
     })),
+    on(rt, 'refresh_token ≥ 1,200/s (10× Keycloak per vCPU)', (r) => ({
+      value: r.techpass.rps,
+      met: r.techpass.rps >= 1200,
+      show: `${fmt(r.techpass.rps)}/s`,
+    })),
+    on(si, 'sign-ins/s (password + TOTP) ≥ 0.8× argon2id hashes/s', (r) => ({
+      value: r.ratio,
+      met: r.ratio >= 0.8,
+      show: `${r.techpass.rps.toFixed(1)}/s = ${r.ratio.toFixed(2)}× ${results.argon2HashesPerSecond.toFixed(1)}/s`,
+    })),
+    on(si, 'sign-ins/s ≥ 15 (Keycloak per vCPU)', (r) => ({
+      value: r.techpass.rps,
+      met: r.techpass.rps >= 15,
+      show: `${r.techpass.rps.toFixed(1)}/s`,
+    })),
+    ...[
+      ['client_credentials', cc],
+      ['refresh_token', rt],
+    ].map(([key, r]) =>
+      on(r, `${key} p99 at half of peak load < 20 ms`, (x) => ({
+        value: x.halfLoad.p99,
+        met: x.halfLoad.p99 < 20,
+        show: `${x.halfLoad.p99} ms at ${fmt(x.halfLoad.rps)}/s`,
+      })),
+    ),
   ];
   const maxRss = Math.max(...results.rows.filter((r) => r.key !== 'bare_http').map((r) => r.techpass.rssMb));
   targets.push(
-    results.users >= 1_000_000
+    results.users >= 1_000_000 && !results.only
       ? { target: 'server RSS < 300 MB at 1,000,000 users', value: maxRss, met: maxRss < 300, show: `${Math.round(maxRss)} MB` }
       : {
           target: 'server RSS < 300 MB at 1,000,000 users',
           met: null,
-          show: `${Math.round(maxRss)} MB at ${fmt(results.users)} users (evaluated at 1M)`,
+          show: `${Math.round(maxRss)} MB at ${fmt(results.users)} users (evaluated on a whole run at 1M)`,
         },
   );
   const small = latestResults().find((r) => r.engine === results.engine && r.users === 1_000 && r.durationSeconds === results.durationSeconds);
-  if (results.users >= 1_000_000 && small) {
+  if (results.users >= 1_000_000 && small && !results.only) {
     const worst = results.rows
       .filter((r) => r.key !== 'bare_http' && r.key !== 'jwks' && r.key !== 'discovery')
       .map((r) => ({ key: r.key, ratio: r.techpass.p50 / small.rows.find((s) => s.key === r.key).techpass.p50 }))
