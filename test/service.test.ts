@@ -64,6 +64,18 @@ describe(`service (${engine})`, () => {
     expect(res.headers.get('x-correlation-id')).toBe(lines[0]!.reqId);
   });
 
+  it('gives pages served by Fastify (not the provider) the same log line and correlation id', async () => {
+    const before = tp.logs.length;
+    const res = await fetch(`${tp.url}/login/assets/techpass.css?secret=secret-query`);
+    await res.text();
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = tp.logs.slice(before).filter((l) => l.msg === 'request');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ method: 'GET', path: '/login/assets/techpass.css', status: 200 });
+    expect(JSON.stringify(tp.logs.slice(before))).not.toContain('secret-query');
+    expect(res.headers.get('x-correlation-id')).toBe(lines[0]!.reqId);
+  });
+
   it('answers 404 in JSON for unknown paths', async () => {
     const res = await fetch(`${tp.url}/no/such/thing`);
     expect(res.status).toBe(404);

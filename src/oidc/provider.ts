@@ -53,6 +53,28 @@ function liveSecretMatches(secrets: Array<{ digest: string; expiresAt: number }>
 /** The resource (audience) of the TechPass automation API, the default for machine callers. */
 export const apiResource = (config: Config) => `${config.PUBLIC_URL}/iam`;
 
+/**
+ * The adapter answers the same metadata object for as long as an application's cached
+ * record stands (adapter.ts), so the Client the provider built from that object is
+ * found again by identity: `Client.find` would otherwise hash the metadata's JSON on
+ * every lookup (every token request looks its client up at least once).
+ */
+function rememberBuiltClients(provider: Provider): void {
+  const Client = provider.Client as typeof provider.Client & { adapter: { find(id: string): Promise<object | undefined> } };
+  const find = Client.find.bind(Client);
+  const built = new WeakMap<object, InstanceType<Provider['Client']>>();
+  Client.find = async (id: string) => {
+    const metadata = typeof id === 'string' && id.length > 0 ? await Client.adapter.find(id) : undefined;
+    if (!metadata) return find(id);
+    let client = built.get(metadata);
+    if (!client) {
+      client = await find(id);
+      if (client) built.set(metadata, client);
+    }
+    return client;
+  };
+}
+
 export function buildProvider(deps: ProviderDeps): Provider {
   const { config, store, masterKey, clock, logger } = deps;
   const secure = config.PUBLIC_URL.startsWith('https://');
@@ -160,6 +182,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     return fresh ? liveSecretMatches(fresh.secrets, digest, clock.now()) : false;
   } as never;
 
+  rememberBuiltClients(provider);
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
   return provider;
 }
