@@ -8,8 +8,37 @@ import { sql, type Kysely } from 'kysely';
 import { asGroupId, type NamespaceId } from '../../domain/ids.js';
 import type { AssignmentRepository } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
+import { precompiledPerDatabase } from '../precompiled.js';
 import type { Schema } from '../schema.js';
 import { insertLink } from './groups.js';
+
+/**
+ * The three facts in one statement (asked at every sign-in and refresh): a row per direct
+ * assignment, per direct group membership, and per group assigned to the application.
+ */
+const accessFactsStatement = precompiledPerDatabase((db, p) =>
+  db
+    .selectFrom('application_user_assignments')
+    .select([sql<string>`'user'`.as('fact'), 'user_id as id', sql<string | null>`null`.as('name')])
+    .where('namespace_id', '=', p('namespace'))
+    .where('application_id', '=', p('application'))
+    .where('user_id', '=', p('user'))
+    .unionAll(
+      db
+        .selectFrom('group_user_members as m')
+        .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.group_id'))
+        .select([sql<string>`'member'`.as('fact'), 'g.id as id', 'g.name as name'])
+        .where('m.namespace_id', '=', p('namespace'))
+        .where('m.user_id', '=', p('user')),
+    )
+    .unionAll(
+      db
+        .selectFrom('application_group_assignments')
+        .select([sql<string>`'assigned'`.as('fact'), 'group_id as id', sql<string | null>`null`.as('name')])
+        .where('namespace_id', '=', p('namespace'))
+        .where('application_id', '=', p('application')),
+    ),
+);
 
 export function assignmentRepository(db: Kysely<Schema>, clock: Clock, namespaceId: NamespaceId): AssignmentRepository {
   const applicationExists = async (id: string) =>
@@ -45,30 +74,7 @@ export function assignmentRepository(db: Kysely<Schema>, clock: Clock, namespace
     },
 
     async accessFacts(applicationId, userId) {
-      // One statement for the three facts (asked at every sign-in and refresh): a row per
-      // direct assignment, per direct group membership, and per group assigned to the application.
-      const rows = await db
-        .selectFrom('application_user_assignments')
-        .select([sql<string>`'user'`.as('fact'), 'user_id as id', sql<string | null>`null`.as('name')])
-        .where('namespace_id', '=', namespaceId)
-        .where('application_id', '=', applicationId)
-        .where('user_id', '=', userId)
-        .unionAll(
-          db
-            .selectFrom('group_user_members as m')
-            .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.group_id'))
-            .select([sql<string>`'member'`.as('fact'), 'g.id as id', 'g.name as name'])
-            .where('m.namespace_id', '=', namespaceId)
-            .where('m.user_id', '=', userId),
-        )
-        .unionAll(
-          db
-            .selectFrom('application_group_assignments')
-            .select([sql<string>`'assigned'`.as('fact'), 'group_id as id', sql<string | null>`null`.as('name')])
-            .where('namespace_id', '=', namespaceId)
-            .where('application_id', '=', applicationId),
-        )
-        .execute();
+      const { rows } = await accessFactsStatement(db)({ namespace: namespaceId, application: applicationId, user: userId });
       return {
         userAssigned: rows.some((r) => r.fact === 'user'),
         directGroups: rows.filter((r) => r.fact === 'member').map((r) => ({ id: asGroupId(r.id), name: r.name! })),

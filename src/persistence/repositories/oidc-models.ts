@@ -3,8 +3,9 @@
  * refresh tokens…), one table keyed by (model, id). Follows the provider's adapter
  * contract: payloads expire, can be consumed, and are revoked together by grant id.
  */
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
+import { precompiled } from '../precompiled.js';
 import type { Schema } from '../schema.js';
 
 export type ModelPayload = Record<string, unknown> & {
@@ -37,36 +38,6 @@ export interface OidcModelStore {
  * interaction in progress for the same application would be lost.
  */
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
-
-const MARK = '\u0000param:';
-/** A named placeholder for a statement compiled once (see `precompiled`). */
-const param = (name: string) => `${MARK}${name}`;
-
-/**
- * A statement built and compiled once, on first use, then run with fresh parameters.
- * The token endpoint runs these several times per request, and building and compiling
- * a Kysely query cost about as much as running it on SQLite. `build` receives named
- * placeholders; each parameter of the compiled SQL must be one of them.
- */
-function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) => Compilable<Row>) {
-  let compiled: { sql: string; names: string[] } | undefined;
-  return (values: Record<string, unknown>) => {
-    if (!compiled) {
-      const query = build(param).compile();
-      const names = query.parameters.map((value) => {
-        if (typeof value !== 'string' || !value.startsWith(MARK)) throw new Error(`a precompiled statement has an unnamed parameter: ${query.sql}`);
-        return value.slice(MARK.length);
-      });
-      compiled = { sql: query.sql, names };
-    }
-    return db.executeQuery<Row>(
-      CompiledQuery.raw(
-        compiled.sql,
-        compiled.names.map((name) => values[name]),
-      ),
-    );
-  };
-}
 
 export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore {
   const live = (row: { payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {

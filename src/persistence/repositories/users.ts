@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { MasterKey } from '../../platform/secrets.js';
 import { insertUnique } from '../errors.js';
+import { precompiled } from '../precompiled.js';
 import type { Schema, UsersTable } from '../schema.js';
 
 export function toUser(row: Selectable<UsersTable>): User {
@@ -29,6 +30,8 @@ export function toUser(row: Selectable<UsersTable>): User {
 }
 
 export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey): UserRepository {
+  // Every token request about a user reads it (the account and its claims).
+  const byId = precompiled(db, (p) => db.selectFrom('users').selectAll().where('id', '=', p('id')));
   return {
     async create(user, { passwordHash }) {
       const now = clock.now();
@@ -59,7 +62,7 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
     },
 
     async findById(id) {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = (await byId({ id })).rows[0];
       return row ? toUser(row) : null;
     },
 
