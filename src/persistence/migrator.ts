@@ -11,6 +11,7 @@ import { applicationCredentials } from './migrations/0003-application-credential
 import { pushAuthenticator } from './migrations/0004-push-authenticator.js';
 import { passkeys } from './migrations/0005-passkeys.js';
 import { webPush } from './migrations/0006-web-push.js';
+import { partialTokenIndexes } from './migrations/0007-partial-token-indexes.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -20,6 +21,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0004-push-authenticator': pushAuthenticator,
     '0005-passkeys': passkeys,
     '0006-web-push': webPush,
+    '0007-partial-token-indexes': partialTokenIndexes,
   };
 }
 
