@@ -137,6 +137,30 @@ describe(`OpenID Connect journey (${engine})`, () => {
     expect((await finishAuthorization(silent, done.url)).claims()?.email).toBe('jane_tan@agency.gov.sg');
   });
 
+  it('answers consent_required to prompt=none until the terms are accepted; a returning user then signs in with one interaction', async () => {
+    const other = await application(tp, { namespace: 'journey', name: 'Second application' });
+    const browser = new HttpBrowser();
+    await signIn(tp, { ...app, login: 'jane_tan@agency.gov.sg', password: PASSWORD, browser });
+
+    // A live session is not enough: the second application's terms of use are not accepted yet.
+    const none = await startAuthorization(tp, { ...other, prompt: 'none' });
+    const refused = await browser.request(none.url);
+    expect(new URL(refused.headers.get('location')!).searchParams.get('error')).toBe('consent_required');
+    await signIn(tp, { ...other, login: 'jane_tan@agency.gov.sg', password: PASSWORD, browser });
+    const silent = await startAuthorization(tp, { ...other, prompt: 'none' });
+    expect((await browser.follow(silent.url, {}, (u) => u.startsWith(other.redirectUri))).stopped).toBe(true);
+
+    // In a new browser: identify, password, second factor, all in the login interaction; the
+    // scopes are granted with it (no second interaction for consent).
+    const fresh = new HttpBrowser();
+    const visited: string[] = [];
+    const request = fresh.request.bind(fresh);
+    fresh.request = (url, init) => (visited.push(new URL(url).pathname), request(url, init));
+    const { tokens } = await signIn(tp, { ...other, login: 'jane_tan@agency.gov.sg', password: PASSWORD, browser: fresh });
+    expect(tokens.claims()?.email).toBe('jane_tan@agency.gov.sg');
+    expect(new Set(visited.filter((p) => p.startsWith('/login/')).map((p) => p.split('/')[2])).size).toBe(1);
+  });
+
   it('fills in the TechPass ID from login_hint', async () => {
     const start = await startAuthorization(tp, app);
     const url = new URL(start.url);

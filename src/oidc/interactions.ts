@@ -62,7 +62,8 @@ export function signInPolicy(deps: InteractionDeps) {
     }),
   );
   policy.get('consent')!.checks.add(
-    new Check('terms_of_use', 'the terms of use of this application are not accepted', async (ctx: KoaContextWithOIDC) => {
+    // Accepting the terms is the consent a person gives: prompt=none learns consent_required.
+    new Check('terms_of_use', 'the terms of use of this application are not accepted', 'consent_required', async (ctx: KoaContextWithOIDC) => {
       const accountId = ctx.oidc.session?.accountId;
       if (!accountId || ctx.oidc.result?.consent) return Check.NO_NEED_TO_PROMPT;
       const found = await deps.store.clients.findClient(ctx.oidc.client!.clientId);
@@ -150,9 +151,45 @@ export function interactionPort(current: () => Provider): InteractionPort {
   };
 }
 
+/**
+ * The grant an authorization request resolves with. TechPass shows no consent screen for
+ * scopes: an application's tenant registered it, and what a person agrees to is the
+ * application's terms of use (the consent prompt's `terms_of_use` check, which still
+ * fires). So the session's grant for the application, or a new one, is given what the
+ * request asks for: exactly what the consent prompt's own checks would find missing
+ * (`op_scopes_missing`, `op_claims_missing`, `rs_scopes_missing`) and the consent
+ * interaction used to add. A returning user's first sign-in to an application then needs
+ * one interaction, not two (a round trip of the provider and a sign-in page saved).
+ */
+export async function grantForRequest(ctx: KoaContextWithOIDC) {
+  const { oidc } = ctx;
+  const client = oidc.client!;
+  const grantId = (oidc.result?.consent as { grantId?: string } | undefined)?.grantId ?? oidc.session!.grantIdFor(client.clientId);
+  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+  const grant = existing ?? new oidc.provider.Grant({ accountId: oidc.account!.accountId, clientId: client.clientId });
+  let changed = !existing;
+  const scopes = new Set(grant.getOIDCScopeEncountered().split(' '));
+  const missingScopes = [...oidc.requestParamOIDCScopes].filter((scope) => !scopes.has(scope));
+  if (missingScopes.length) grant.addOIDCScope(missingScopes.join(' '));
+  const claims = new Set(grant.getOIDCClaimsEncountered());
+  const missingClaims = [...oidc.requestParamClaims].filter((claim) => !claims.has(claim));
+  if (missingClaims.length) grant.addOIDCClaims(missingClaims);
+  changed ||= missingScopes.length > 0 || missingClaims.length > 0;
+  for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
+    const granted = new Set(grant.getResourceScopeEncountered(indicator).split(' '));
+    const available = (server as { scopes: Set<string> }).scopes;
+    const missing = [...oidc.requestParamScopes].filter((scope) => available.has(scope) && !granted.has(scope));
+    if (missing.length) grant.addResourceScope(indicator, missing.join(' '));
+    changed ||= missing.length > 0;
+  }
+  if (changed) await grant.save();
+  return grant;
+}
+
 /** Provider configuration for interactions, errors and sign-out pages. */
 export function interactionConfiguration(deps: InteractionDeps): Partial<Configuration> {
   return {
+    loadExistingGrant: grantForRequest,
     interactions: {
       policy: signInPolicy(deps),
       url: (_ctx: KoaContextWithOIDC, interaction) => `/login/${interaction.uid}`,
