@@ -138,14 +138,18 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async deleteExpired(limit) {
-      const expired = db.selectFrom('oidc_models').select(['model', 'id']).where('expires_at', '<=', clock.now()).limit(limit);
-      const rows = await expired.execute();
-      if (rows.length === 0) return 0;
-      await db
+      // One statement: the expired rows' keys found through the expiry index, deleted by key.
+      const result = await db
         .deleteFrom('oidc_models')
-        .where((eb) => eb.or(rows.map((r) => eb.and([eb('model', '=', r.model), eb('id', '=', r.id)]))))
-        .execute();
-      return rows.length;
+        .where(({ eb, refTuple, selectFrom }) =>
+          eb(
+            refTuple('model', 'id'),
+            'in',
+            selectFrom('oidc_models').select(['model', 'id']).where('expires_at', '<=', clock.now()).limit(limit).$asTuple('model', 'id'),
+          ),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
