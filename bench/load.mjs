@@ -1,11 +1,13 @@
 /**
- * Load generation (runs on the bench's own core). Single-request scenarios go through
- * autocannon (keep-alive connections, optional per-request setup for tokens that change
- * with every call). The sign-in scenario is a closed loop of virtual clients, each walking
+ * Load generation (runs on the bench's own core). Single-request scenarios at peak go
+ * through autocannon (keep-alive connections, optional per-request setup for tokens that
+ * change with every call); at a set rate (half of peak) through `paced`, an open loop. The sign-in scenario is a closed loop of virtual clients, each walking
  * the whole journey with the test suite's HttpBrowser and completeSignIn, so a step added
  * to the flow (TOTP) is walked here too.
  */
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import * as client from 'openid-client';
 import { Secret, TOTP } from 'otpauth';
@@ -37,6 +39,68 @@ export async function hammer(url, spec, { connections, duration, rate }) {
     p50: result.latency.p50,
     p99: result.latency.p99,
   };
+}
+
+/**
+ * An open loop at a steady `rate` requests/s for `duration` seconds: request i is due at
+ * start + i/rate, sent over at most `connections` keep-alive connections (queued by the
+ * agent when all are busy), and its latency counts from when it was due, so a stall also
+ * counts for the requests waiting behind it (no coordinated omission). Takes the same
+ * request shape as `hammer`. (autocannon's overallRate is a budget per second: every
+ * connection sends back to back until the second's share is spent, which is peak load for
+ * part of each second, and it corrects latencies against a 1 ms interval.) `onLatency(at, ms)`
+ * hears of every response: when it was due (ms since the start) and how long it took.
+ */
+export async function paced(url, spec, { rate, duration, connections, onLatency }) {
+  const { setupRequest, onResponse, ...shape } = spec;
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const send = (request) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: target.hostname, port: target.port, agent, method: request.method, path: request.path, headers: request.headers },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(request.body);
+    });
+  const latencies = [];
+  let failed = 0;
+  const total = Math.round(rate * duration);
+  const started = performance.now() + 20;
+  const pending = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const base = { method: 'GET', ...shape };
+    const request = setupRequest ? setupRequest(base) : base;
+    pending.push(
+      send(request).then(
+        ({ status, body }) => {
+          onResponse?.(status, body);
+          const ms = performance.now() - due;
+          onLatency?.(due - started, ms);
+          if (status >= 200 && status < 300) latencies.push(ms);
+          else failed += 1;
+        },
+        () => (failed += 1),
+      ),
+    );
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const round = (ms) => Math.round(ms * 10) / 10;
+  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: round(at(0.5)), p99: round(at(0.99)) };
 }
 
 /** `concurrency` virtual clients call `once(n, client)` back to back for `duration` seconds (`n` counts calls, `client` is 0…concurrency-1). */
