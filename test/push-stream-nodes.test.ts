@@ -1,8 +1,9 @@
 /**
- * On PostgreSQL, a phone listening on one node hears of a prompt made on another
- * at once: the nodes tell each other through LISTEN/NOTIFY. The streams' own
- * database poll is set to a minute here, so only the notice can deliver within
- * the test's deadline. (SQLite is a single node: nothing to cross.)
+ * A phone listening on one node hears of a prompt made on another at once: on
+ * PostgreSQL the nodes tell each other through LISTEN/NOTIFY; on SQLite (two
+ * processes on one file) a node sees the other's commits in the file's commit
+ * counter. The streams' own database poll is set to a minute here, so only those
+ * can deliver within the test's deadline.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { phoneOf } from './helpers/phone.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { startAuthorization } from './helpers/sign-in.js';
 
-describe.runIf(engine === 'postgres')('device streams across nodes (postgres)', () => {
+describe(`device streams across nodes (${engine})`, () => {
   let nodeA: TestServer;
   let nodeB: TestServer;
   let app: Awaited<ReturnType<typeof application>>;

@@ -124,8 +124,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     isDatabaseUnavailable: isConnectionError,
   });
   registerOpsRoutes(app, { health, metrics });
-  // Prompts made on this node reach its device streams at once, and other nodes' through the database's notices.
-  const signals = pushSignals(store.notices);
+  // Prompts made on this node reach its device streams at once; other nodes' through the database (PostgreSQL notices, SQLite commit counter).
+  const signals = pushSignals(store.notices, store.externalChanges);
   const signIn: SignInDeps = {
     users: store.users,
     flows: store.flows,
@@ -200,6 +200,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       transport?.close();
       health.stop();
       clearInterval(keyTimer);
+      signals.stop();
       await app.close();
       await store.close();
     },

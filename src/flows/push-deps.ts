@@ -31,8 +31,10 @@ export interface PushDeps extends PushRepositories {
 
 export interface PushSignals {
   changed(userId: UserId): void;
-  /** Calls `listener` whenever the account's prompts change on this node; answers the unsubscribe. */
+  /** Calls `listener` whenever the account's prompts may have changed; answers the unsubscribe. */
   subscribe(userId: UserId, listener: () => void): () => void;
+  /** Stops watching for other processes' commits. */
+  stop(): void;
 }
 
 /** Notices between nodes, as the store offers them on PostgreSQL (LISTEN/NOTIFY). */
@@ -42,12 +44,19 @@ export interface NodeNotices {
 }
 
 const CHANNEL = 'techpass_push';
+/** Listeners of every account: woken when another process committed to the SQLite file. */
+const ANY = Symbol('any account');
+/** How often a SQLite node looks whether another process committed (a counter read, no query). */
+const EXTERNAL_COMMITS_MS = 50;
 
 /**
- * This node's signals, and with `remote` the other nodes' too: a change here is
- * published as `<node>:<user>`, and one published elsewhere wakes this node's streams.
+ * This node's signals, and the other nodes' too: with `remote` (PostgreSQL), a change here is
+ * published as `<node>:<user>` and one published elsewhere wakes this node's streams for
+ * that user; with `externalChanges` (SQLite, whose nodes share one file), every stream wakes
+ * when another process has committed, which it learns from a counter read every 50 ms, so
+ * a phone on another process hears of a prompt within about that instead of at its poll.
  */
-export function pushSignals(remote?: NodeNotices): PushSignals {
+export function pushSignals(remote?: NodeNotices, externalChanges?: () => number): PushSignals {
   const emitter = new EventEmitter();
   // One listener per open device stream.
   emitter.setMaxListeners(0);
@@ -56,6 +65,17 @@ export function pushSignals(remote?: NodeNotices): PushSignals {
     const [from, userId] = payload.split(':');
     if (from !== node && userId) emitter.emit(userId);
   });
+  let seen = externalChanges?.();
+  const watch = externalChanges
+    ? setInterval(() => {
+        if (emitter.listenerCount(ANY) === 0) return;
+        const now = externalChanges();
+        if (now === seen) return;
+        seen = now;
+        emitter.emit(ANY);
+      }, EXTERNAL_COMMITS_MS)
+    : null;
+  watch?.unref();
   return {
     changed: (userId) => {
       emitter.emit(userId);
@@ -63,7 +83,14 @@ export function pushSignals(remote?: NodeNotices): PushSignals {
     },
     subscribe: (userId, listener) => {
       emitter.on(userId, listener);
-      return () => void emitter.off(userId, listener);
+      if (externalChanges) emitter.on(ANY, listener);
+      return () => {
+        emitter.off(userId, listener);
+        emitter.off(ANY, listener);
+      };
+    },
+    stop: () => {
+      if (watch) clearInterval(watch);
     },
   };
 }

@@ -275,7 +275,7 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
             });
         };
         const timer = setInterval(poll, pollMs);
-        // Prompts created or answered on this node arrive at once; other nodes' within a poll.
+        // Prompts created or answered on this node arrive at once; other nodes' as soon as they are told (push-deps.ts), at the latest within a poll.
         const unsubscribe = deps.push.signals?.subscribe(found.userId, poll);
         const finish = () => {
           if (closed) return;

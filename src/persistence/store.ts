@@ -66,6 +66,11 @@ export interface Store extends Repositories {
   readonly engine: Engine;
   /** Notices between nodes (PostgreSQL's LISTEN/NOTIFY); absent on single-node SQLite. */
   readonly notices?: Notices;
+  /**
+   * SQLite only: a counter that moves whenever another process (a second node on the same
+   * file, a CLI command) commits; reading it costs no query (PRAGMA data_version).
+   */
+  readonly externalChanges?: () => number;
   /** Outside transactions, client records and namespaces come from a per-node cache (directory-cache.ts). */
   readonly clients: CachedClientDirectory;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
@@ -122,6 +127,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
   return {
     engine,
     ...(database.notices ? { notices: database.notices } : {}),
+    ...(database.externalChanges ? { externalChanges: database.externalChanges } : {}),
     ...uncached,
     clients: cache.clients,
     namespaces: { ...uncached.namespaces, findById: cache.findNamespace },
