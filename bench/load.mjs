@@ -38,6 +38,7 @@ export async function hammer(url, spec, { connections, duration, rate }) {
     rps: ok / duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    mean: result.latency.mean,
   };
 }
 
@@ -45,13 +46,14 @@ export async function hammer(url, spec, { connections, duration, rate }) {
  * An open loop at a steady `rate` requests/s for `duration` seconds: request i is due at
  * start + i/rate, sent over at most `connections` keep-alive connections (queued by the
  * agent when all are busy), and its latency counts from when it was due, so a stall also
- * counts for the requests waiting behind it (no coordinated omission). Takes the same
- * request shape as `hammer`. (autocannon's overallRate is a budget per second: every
+ * counts for the requests waiting behind it (no coordinated omission). The first
+ * `warmup` seconds are sent the same way but not recorded (the connections open and the
+ * pace settles). Takes the same request shape as `hammer`. (autocannon's overallRate is a budget per second: every
  * connection sends back to back until the second's share is spent, which is peak load for
  * part of each second, and it corrects latencies against a 1 ms interval.) `onLatency(at, ms)`
  * hears of every response: when it was due (ms since the start) and how long it took.
  */
-export async function paced(url, spec, { rate, duration, connections, onLatency }) {
+export async function paced(url, spec, { rate, duration, connections, warmup = 0, onLatency }) {
   const { setupRequest, onResponse, ...shape } = spec;
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
@@ -72,11 +74,15 @@ export async function paced(url, spec, { rate, duration, connections, onLatency 
     });
   const latencies = [];
   let failed = 0;
-  const total = Math.round(rate * duration);
-  const started = performance.now() + 20;
+  // The first `warmup` seconds run at the same rate over the same connections, unrecorded.
+  const skipped = Math.round(rate * warmup);
+  const total = skipped + Math.round(rate * duration);
+  const begun = performance.now() + 20;
+  const started = begun + warmup * 1000;
   const pending = [];
   for (let i = 0; i < total; i += 1) {
-    const due = started + (i * 1000) / rate;
+    const due = begun + (i * 1000) / rate;
+    const recorded = i >= skipped;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const base = { method: 'GET', ...shape };
@@ -85,12 +91,13 @@ export async function paced(url, spec, { rate, duration, connections, onLatency 
       send(request).then(
         ({ status, body }) => {
           onResponse?.(status, body);
+          if (!recorded) return;
           const ms = performance.now() - due;
           onLatency?.(due - started, ms);
           if (status >= 200 && status < 300) latencies.push(ms);
           else failed += 1;
         },
-        () => (failed += 1),
+        () => recorded && (failed += 1),
       ),
     );
   }
@@ -100,7 +107,8 @@ export async function paced(url, spec, { rate, duration, connections, onLatency 
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const round = (ms) => Math.round(ms * 10) / 10;
-  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: round(at(0.5)), p99: round(at(0.99)) };
+  const mean = latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length;
+  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: round(at(0.5)), p99: round(at(0.99)), mean: round(mean) };
 }
 
 /** `concurrency` virtual clients call `once(n, client)` back to back for `duration` seconds (`n` counts calls, `client` is 0…concurrency-1). */
@@ -129,7 +137,8 @@ export async function closedLoop(once, { concurrency, duration }) {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), lastError };
+  const mean = latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length;
+  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), mean, lastError };
 }
 
 /**

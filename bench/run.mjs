@@ -252,7 +252,7 @@ async function measureEverything() {
 
   const chosen = scenarios.filter((sc) => runs(sc.key));
   const totalSeconds =
-    chosen.reduce((s, sc) => s + (sc.base ? 2 : 1) * (warmup + rounds * duration) + (sc.halfLoad ? 2 * duration : 0), 0) +
+    chosen.reduce((s, sc) => s + (sc.base ? 2 : 1) * (warmup + rounds * duration) + (sc.halfLoad ? 2 * rounds * (warmup + duration) : 0), 0) +
     (runs('sign_in') ? duration + warmup + rounds * duration : 0) +
     (runs('number_matching') ? warmup + rounds * duration : 0);
   let spent = 0;
@@ -269,7 +269,7 @@ async function measureEverything() {
     return { ...r, rssMb: rssMb(server.pid), cpuPer1000: r.ok ? (cpu * 1000) / r.ok : NaN };
   };
   const http = (server, specFn, data, seconds) => () => hammer(server.url, specFn(data), { connections, duration: seconds });
-  const steady = (server, specFn, data, seconds, rate) => () => paced(server.url, specFn(data), { connections, duration: seconds, rate });
+  const steady = (server, specFn, data, seconds, rate) => () => paced(server.url, specFn(data), { connections, duration: seconds, rate, warmup });
 
   const rows = [];
   for (const sc of chosen) {
@@ -294,13 +294,21 @@ async function measureEverything() {
       row.ratio = mid(measured.techpass.map((m, i) => m.rps / measured.baseline[i].rps));
     }
     if (sc.halfLoad) {
-      if (sc.before) await sc.before();
-      step(`${sc.key}: half of peak load (${Math.round(row.techpass.rps / 2)}/s, a steady open loop) on TechPass`, duration);
-      row.halfLoad = await measure(tp, steady(tp, sc.run.spec, data, duration, row.techpass.rps / 2));
-      // The baseline at half of its own peak: what the same load pattern gives vanilla oidc-provider.
-      if (sc.before) await sc.before();
-      step(`${sc.key}: half of peak load (${Math.round(row.baseline.rps / 2)}/s) on ${sc.base.server.name}`, duration);
-      row.baselineHalfLoad = await measure(sc.base.server, steady(sc.base.server, sc.base.spec, data, duration, row.baseline.rps / 2));
+      // Half of each side's own peak, as a steady open loop, `rounds` times alternating; the median.
+      const half = { techpass: [], baseline: [] };
+      const sides = [
+        ['techpass', tp, sc.run.spec, row.techpass.rps / 2],
+        ['baseline', sc.base.server, sc.base.spec, row.baseline.rps / 2],
+      ];
+      for (let r = 1; r <= rounds; r += 1) {
+        for (const [which, server, spec, rate] of sides) {
+          if (sc.before) await sc.before();
+          step(`${sc.key}: half of peak load (${Math.round(rate)}/s, steady) round ${r}/${rounds} on ${server.name}`, warmup + duration);
+          half[which].push(await measure(server, steady(server, spec, data, duration, rate)));
+        }
+      }
+      row.halfLoad = median(half.techpass);
+      row.baselineHalfLoad = median(half.baseline);
     }
     rows.push(row);
     log(
@@ -363,7 +371,7 @@ async function measureEverything() {
     rows.push({
       key: 'number_matching',
       title: 'number-matching round trip: challenge created on TechPass → received by the phone on node B',
-      techpass: { ...median(nmRounds), p50: at(0.5), p99: at(0.99) },
+      techpass: { ...median(nmRounds), p50: at(0.5), p99: at(0.99), mean: roundTrips.reduce((sum, ms) => sum + ms, 0) / roundTrips.length },
       samples: roundTrips.length,
       rounds: nmRounds,
     });
@@ -414,6 +422,7 @@ function median(list) {
     rps: pick((m) => m.rps),
     p50: pick((m) => m.p50),
     p99: pick((m) => m.p99),
+    mean: pick((m) => m.mean),
     rssMb: Math.max(...list.map((m) => m.rssMb)),
     cpuPer1000: pick((m) => m.cpuPer1000),
     failed: list.reduce((s, m) => s + m.failed, 0),
@@ -476,17 +485,22 @@ function evaluateTargets(results) {
   if (results.users >= 1_000_000 && small && !results.only) {
     const worst = results.rows
       .filter((r) => r.key !== 'bare_http' && r.key !== 'jwks' && r.key !== 'discovery')
-      .map((r) => ({ key: r.key, ratio: r.techpass.p50 / small.rows.find((s) => s.key === r.key).techpass.p50 }))
+      .map((r) => {
+        // The mean where both runs have it: autocannon's p50 is in whole milliseconds (6 → 7 ms reads as +17 %).
+        const before = small.rows.find((s) => s.key === r.key).techpass;
+        const stat = Number.isFinite(r.techpass.mean) && Number.isFinite(before.mean) ? 'mean' : 'p50';
+        return { key: r.key, stat, ratio: r.techpass[stat] / before[stat] };
+      })
       .sort((a, b) => b.ratio - a.ratio)[0];
     targets.push({
-      target: 'p50 latency at 1M users within 10% of 1k users',
+      target: 'latency at 1M users within 10% of 1k users',
       value: worst.ratio,
       met: worst.ratio <= 1.1,
-      show: `worst ${worst.key} ${worst.ratio.toFixed(2)}× (1k run of ${small.date.slice(0, 10)})`,
+      show: `worst ${worst.key} ${worst.ratio.toFixed(2)}× (${worst.stat}; 1k run of ${small.date.slice(0, 10)})`,
     });
   } else {
     targets.push({
-      target: 'p50 latency at 1M users within 10% of 1k users',
+      target: 'latency at 1M users within 10% of 1k users',
       met: null,
       show: `needs a 1M run and a 1k run on ${results.engine} with the same --duration`,
     });
