@@ -44,7 +44,7 @@ function routeGroup(path: string): string {
 const DATABASE_UNAVAILABLE = 'TechPass cannot reach its database right now. Try again in a few seconds.';
 
 /** Whether `path` (no query string) belongs to the provider. */
-export function isProviderPath(prefixes: readonly string[], path: string): boolean {
+function isProviderPath(prefixes: readonly string[], path: string): boolean {
   return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
