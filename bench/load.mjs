@@ -42,6 +42,14 @@ export async function hammer(url, spec, { connections, duration, rate }) {
   };
 }
 
+/** p50, p99 and mean of latencies in ms (to 0.1 ms; NaN when there are none). */
+export function latencySummary(latencies) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const round = (ms) => Math.round(ms * 10) / 10;
+  return { p50: round(at(0.5)), p99: round(at(0.99)), mean: round(sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length) };
+}
+
 /**
  * An open loop at a steady `rate` requests/s for `duration` seconds: request i is due at
  * start + i/rate, sent over at most `connections` keep-alive connections (queued by the
@@ -104,11 +112,7 @@ export async function paced(url, spec, { rate, duration, connections, warmup = 0
   await Promise.all(pending);
   agent.destroy();
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const round = (ms) => Math.round(ms * 10) / 10;
-  const mean = latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length;
-  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: round(at(0.5)), p99: round(at(0.99)), mean: round(mean) };
+  return { ok: latencies.length, failed, rps: latencies.length / seconds, ...latencySummary(latencies) };
 }
 
 /** `concurrency` virtual clients call `once(n, client)` back to back for `duration` seconds (`n` counts calls, `client` is 0…concurrency-1). */
@@ -135,10 +139,7 @@ export async function closedLoop(once, { concurrency, duration }) {
   );
   if (failed && !latencies.length) throw lastError;
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const mean = latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length;
-  return { ok: latencies.length, failed, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), mean, lastError };
+  return { ok: latencies.length, failed, rps: latencies.length / seconds, ...latencySummary(latencies), lastError };
 }
 
 /**

@@ -23,7 +23,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeChart, latestResults } from './chart.mjs';
-import { basic, closedLoop, form, FORM, hammer, paced, signInDriver } from './load.mjs';
+import { basic, closedLoop, form, FORM, hammer, latencySummary, paced, signInDriver } from './load.mjs';
 import { numberMatching, PUSH_USERS } from './number-matching.mjs';
 import { email, PASSWORD, prepareDatabase, REDIRECT_URI } from './seed.mjs';
 import { cpuSeconds, freePort, ROOT, rssMb, startPinned, techpassEnv } from './servers.mjs';
@@ -366,12 +366,10 @@ async function measureEverything() {
     } finally {
       await nm.stop();
     }
-    roundTrips.sort((a, b) => a - b);
-    const at = (q) => roundTrips[Math.min(roundTrips.length - 1, Math.floor(q * roundTrips.length))] ?? NaN;
     rows.push({
       key: 'number_matching',
       title: 'number-matching round trip: challenge created on TechPass → received by the phone on node B',
-      techpass: { ...median(nmRounds), p50: at(0.5), p99: at(0.99), mean: roundTrips.reduce((sum, ms) => sum + ms, 0) / roundTrips.length },
+      techpass: { ...median(nmRounds), ...latencySummary(roundTrips) },
       samples: roundTrips.length,
       rounds: nmRounds,
     });

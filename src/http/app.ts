@@ -43,6 +43,9 @@ function routeGroup(path: string): string {
 
 const DATABASE_UNAVAILABLE = 'TechPass cannot reach its database right now. Try again in a few seconds.';
 
+/** A request URL without its query string. */
+const pathOf = (url: string | undefined) => (url ?? '/').split('?')[0] ?? '/';
+
 /** Whether `path` (no query string) belongs to the provider. */
 function isProviderPath(prefixes: readonly string[], path: string): boolean {
   return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
@@ -55,9 +58,8 @@ function isProviderPath(prefixes: readonly string[], path: string): boolean {
  * tokens and hints). Answers false when the database is away and the request must get
  * a 503 instead.
  */
-function observe(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, reqId: string, ip: string | undefined): boolean {
+function observe(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, reqId: string, ip: string | undefined, path: string): boolean {
   const started = process.hrtime.bigint();
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
   res.setHeader('x-correlation-id', reqId);
   res.once('finish', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -79,9 +81,10 @@ function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined
 function providerFastPath(deps: HttpDeps, fastify: (req: IncomingMessage, res: ServerResponse) => void) {
   const prefixes = deps.provider.pathPrefixes;
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (!isProviderPath(prefixes, (req.url ?? '/').split('?')[0] ?? '/')) return fastify(req, res);
+    const path = pathOf(req.url);
+    if (!isProviderPath(prefixes, path)) return fastify(req, res);
     const reqId = randomUUID();
-    if (observe(deps, req, res, reqId, clientIp(req, deps.trustProxy))) return deps.provider.handle(req, res);
+    if (observe(deps, req, res, reqId, clientIp(req, deps.trustProxy), path)) return deps.provider.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
     res.end(JSON.stringify({ error: ErrorCodes.databaseUnavailable, message: DATABASE_UNAVAILABLE, correlationId: reqId }));
   };
@@ -99,7 +102,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!observe(deps, request.raw, reply.raw, request.id, request.ip)) {
+    if (!observe(deps, request.raw, reply.raw, request.id, request.ip, pathOf(request.url))) {
       reply.code(503).header('retry-after', '5').send({
         error: ErrorCodes.databaseUnavailable,
         message: DATABASE_UNAVAILABLE,
