@@ -58,8 +58,10 @@ describe(`browser: passkeys with a virtual authenticator (${engine})`, { timeout
   async function toSecondStep() {
     await page.goto(sample.url);
     await page.getByRole('link', { name: 'Login with TechPass' }).click();
+    // The first page is the identify page, or the password page when the browser remembers the account.
     const identify = page.getByLabel('TechPass ID');
-    if (await identify.isVisible().catch(() => false)) {
+    await identify.or(page.getByLabel('Password')).first().waitFor();
+    if (await identify.isVisible()) {
       await identify.fill(EMAIL);
       await page.getByRole('button', { name: 'Next' }).click();
     }
@@ -70,19 +72,20 @@ describe(`browser: passkeys with a virtual authenticator (${engine})`, { timeout
   async function signOut() {
     await page.getByRole('button', { name: 'Sign out' }).click();
     const confirm = page.getByRole('button', { name: 'Yes, sign me out' });
-    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await confirm
+      .or(page.getByRole('link', { name: 'Login with TechPass' }))
+      .first()
+      .waitFor();
+    if (await confirm.isVisible()) await confirm.click();
   }
 
   async function signedInClaims(): Promise<string> {
-    if (
-      await page
-        .getByRole('heading', { name: 'Terms of use' })
-        .isVisible()
-        .catch(() => false)
-    ) {
-      await page.getByRole('button', { name: 'Accept and continue' }).click();
-    }
-    await page.getByRole('heading', { name: /Signed in as/ }).waitFor();
+    // Wait for the next page to be either: an instant check would race the navigation.
+    const terms = page.getByRole('heading', { name: 'Terms of use' });
+    const signedIn = page.getByRole('heading', { name: /Signed in as/ });
+    await terms.or(signedIn).first().waitFor();
+    if (await terms.isVisible()) await page.getByRole('button', { name: 'Accept and continue' }).click();
+    await signedIn.waitFor();
     return (await page.locator('body').textContent()) ?? '';
   }
 
