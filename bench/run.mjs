@@ -5,7 +5,7 @@
  *   npm run bench                       1,000,000 users, 20 s per scenario, 3 rounds, median
  *   npm run bench -- --quick            1,000 users, 3 s, 1 round (a smoke run, < 3 minutes)
  *   options: --engine sqlite|postgres  --users N  --duration S  --rounds R  --connections C
- *            --cpu-prof (TechPass writes a V8 CPU profile of the whole run to bench/results/)
+ *            --cpu-prof (TechPass and vanilla write V8 CPU profiles of the whole run to bench/results/profiles-<name>/)
  *            --only KEY[,KEY…] (just these scenarios, e.g. --only sign_in --cpu-prof to profile one;
  *            such a partial run is kept out of the chart and of the 1k-against-1M comparison)
  *
@@ -76,8 +76,9 @@ try {
 async function measureEverything() {
   log('starting TechPass, vanilla oidc-provider and bare node:http on core 0');
   const tpPort = await freePort();
-  const profile = opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench', 'results')] : [];
-  const tp = await startPinned('techpass', [...profile, 'bin/techpass.js', 'serve'], techpassEnv(database, tpPort), {
+  // With --cpu-prof TechPass and vanilla each write their profiles (one per thread) to bench/results/profiles-<name>/.
+  const profile = (name) => (opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench', 'results', `profiles-${name}`)] : []);
+  const tp = await startPinned('techpass', [...profile('techpass'), 'bin/techpass.js', 'serve'], techpassEnv(database, tpPort), {
     core: 0,
     url: `http://127.0.0.1:${tpPort}`,
   });
@@ -87,7 +88,7 @@ async function measureEverything() {
   const vaPort = await freePort();
   const va = await startPinned(
     'vanilla oidc-provider',
-    ['bench/baseline-oidc.mjs'],
+    [...profile('vanilla'), 'bench/baseline-oidc.mjs'],
     {
       PORT: String(vaPort),
       NODE_ENV: 'production',
