@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { sql } from 'kysely';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
@@ -14,6 +15,7 @@ import { assignToApplication, updateApplication } from '../src/flows/application
 import { addGroupMember, createGroup } from '../src/flows/groups.js';
 import type { ApplicationChanges } from '../src/domain/directory.js';
 import { systemClock } from '../src/platform/clock.js';
+import { openDatabase } from '../src/persistence/store.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser } from './helpers/http-browser.js';
@@ -164,6 +166,44 @@ describe(`tokens about people (${engine})`, () => {
         await update(wiki, { signInEnabled: true });
       }
       await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).resolves.toHaveProperty('access_token');
+    });
+
+    it('stores a refresh whole or not at all: when its tokens cannot be stored it answers server_error, and the refresh token still works', async () => {
+      const { tokens, config } = await login(portal, 'ken@agency.gov.sg');
+      // A second connection makes the database refuse access tokens for a moment.
+      const second = openDatabase(tp.config.database);
+      const refuse =
+        engine === 'sqlite'
+          ? [
+              sql`create trigger refuse_access_tokens before insert on oidc_models when new.model = 'AccessToken' begin select raise(abort, 'refused by the test'); end`,
+            ]
+          : [
+              sql`create function refuse_access_tokens() returns trigger language plpgsql as $$ begin if new.model = 'AccessToken' then raise exception 'refused by the test'; end if; return new; end $$`,
+              sql`create trigger refuse_access_tokens before insert on oidc_models for each row execute function refuse_access_tokens()`,
+            ];
+      const allow =
+        engine === 'sqlite'
+          ? [sql`drop trigger refuse_access_tokens`]
+          : [sql`drop trigger refuse_access_tokens on oidc_models`, sql`drop function refuse_access_tokens()`];
+      try {
+        for (const statement of refuse) await statement.execute(second.db);
+        const refused = await fetch(`${tp.issuer}/token`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${portal.clientId}:${portal.clientSecret}`).toString('base64')}` },
+          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }),
+        });
+        expect(refused.status).toBe(500);
+        expect(refused.headers.get('cache-control')).toBe('no-store');
+        const body = (await refused.json()) as Record<string, unknown>;
+        expect(body).toEqual({ error: 'server_error', error_description: expect.any(String) });
+      } finally {
+        for (const statement of allow) await statement.execute(second.db);
+        await second.close();
+      }
+      // Nothing of the refused answer was kept: the refresh token was not consumed, so it is not taken for a reuse.
+      const next = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(next.access_token).toBeTruthy();
+      await expect(client.refreshTokenGrant(config, next.refresh_token!)).resolves.toHaveProperty('access_token');
     });
 
     describe('when the application requires assignment', () => {

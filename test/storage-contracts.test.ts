@@ -49,6 +49,35 @@ describe(`storage contracts (${engine})`, () => {
       expect((await store.oidcModels.find('AuthorizationCode', 'c1'))?.consumed).toBe(first?.consumed);
     });
 
+    it('applies a batch of consumes and upserts together, and none of it when one write fails', async () => {
+      await store.oidcModels.upsert('RefreshToken', 'rt-old', { grantId: 'gb', v: 1 }, 60);
+      await store.oidcModels.upsert('AccessToken', 'at-old', { grantId: 'gb', v: 1 }, 60);
+      await store.oidcModels.applyWrites([
+        { op: 'consume', model: 'RefreshToken', id: 'rt-old' },
+        { op: 'upsert', model: 'RefreshToken', id: 'rt-new', payload: { grantId: 'gb', v: 2 }, expiresInSeconds: 60 },
+        { op: 'upsert', model: 'AccessToken', id: 'at-old', payload: { grantId: 'gb', v: 2 }, expiresInSeconds: 60 },
+      ]);
+      expect(await store.oidcModels.find('RefreshToken', 'rt-old')).toMatchObject({ v: 1, consumed: Math.floor(clock.now() / 1000) });
+      expect(await store.oidcModels.find('RefreshToken', 'rt-new')).toMatchObject({ v: 2 });
+      expect((await store.oidcModels.find('RefreshToken', 'rt-new'))?.consumed).toBeUndefined();
+      expect(await store.oidcModels.find('AccessToken', 'at-old')).toMatchObject({ v: 2 });
+      // The new rows die with their grant like any other.
+      await store.oidcModels.revokeByGrantId('gb');
+      expect(await store.oidcModels.find('RefreshToken', 'rt-new')).toBeUndefined();
+
+      // A row the database refuses (no model: NOT NULL) fails the whole batch.
+      await store.oidcModels.upsert('RefreshToken', 'rt-keep', { v: 1 }, 60);
+      await expect(
+        store.oidcModels.applyWrites([
+          { op: 'consume', model: 'RefreshToken', id: 'rt-keep' },
+          { op: 'upsert', model: 'AccessToken', id: 'at-ok', payload: { v: 1 }, expiresInSeconds: 60 },
+          { op: 'upsert', model: null as unknown as string, id: 'at-bad', payload: { v: 1 }, expiresInSeconds: 60 },
+        ]),
+      ).rejects.toThrow();
+      expect((await store.oidcModels.find('RefreshToken', 'rt-keep'))?.consumed).toBeUndefined();
+      expect(await store.oidcModels.find('AccessToken', 'at-ok')).toBeUndefined();
+    });
+
     it('revokes the tokens of a grant but never an interaction or session that mentions it', async () => {
       await store.oidcModels.upsert('AccessToken', 'at', { grantId: 'G' }, 60);
       await store.oidcModels.upsert('RefreshToken', 'rt', { grantId: 'G' }, 60);

@@ -15,7 +15,8 @@ export const param = (name: string) => `${MARK}${name}`;
 
 export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) => Compilable<Row>) {
   let compiled: { sql: string; names: string[] } | undefined;
-  return (values: Record<string, unknown>) => {
+  // `on`: a transaction of `db` to run in instead of `db` itself.
+  return (values: Record<string, unknown>, on: Kysely<Schema> = db) => {
     if (!compiled) {
       const query = build(param).compile();
       const names = query.parameters.map((value) => {
@@ -24,7 +25,7 @@ export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) =>
       });
       compiled = { sql: query.sql, names };
     }
-    return db.executeQuery<Row>(
+    return on.executeQuery<Row>(
       CompiledQuery.raw(
         compiled.sql,
         compiled.names.map((name) => values[name]),

@@ -100,7 +100,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     clients: clientDirectory(db),
     audit: auditLog(db, engine, clock),
     signingKeys: signingKeyRepository(db, clock, masterKey),
-    oidcModels: oidcModelStore(db, clock),
+    oidcModels: oidcModelStore(db, engine, clock),
     leases: jobLeases(db, clock),
     outbox: mailOutbox(db, clock),
     flows: flowRepository(db),

@@ -3,9 +3,10 @@
  * refresh tokens…), one table keyed by (model, id). Follows the provider's adapter
  * contract: payloads expire, can be consumed, and are revoked together by grant id.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
+import type { Engine } from '../database.js';
 import type { Clock } from '../../platform/clock.js';
-import { precompiled } from '../precompiled.js';
+import { precompiled, type param } from '../precompiled.js';
 import type { Schema } from '../schema.js';
 
 export type ModelPayload = Record<string, unknown> & {
@@ -15,6 +16,11 @@ export type ModelPayload = Record<string, unknown> & {
   consumed?: number;
 };
 
+/** A write that `applyWrites` can combine with others. */
+export type ModelWrite =
+  | { op: 'upsert'; model: string; id: string; payload: ModelPayload; expiresInSeconds: number | undefined }
+  | { op: 'consume'; model: string; id: string };
+
 export interface OidcModelStore {
   upsert(model: string, id: string, payload: ModelPayload, expiresInSeconds: number | undefined): Promise<void>;
   find(model: string, id: string): Promise<ModelPayload | undefined>;
@@ -23,6 +29,11 @@ export interface OidcModelStore {
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
+  /**
+   * Applies several upserts and consumes, each of a different (model, id), all or none:
+   * one transaction on SQLite (one commit), one statement on PostgreSQL (one round trip).
+   */
+  applyWrites(writes: readonly ModelWrite[]): Promise<void>;
   /**
    * Stores `id` unless a live row with that id exists, in one statement; answers
    * whether this call stored it. Two nodes racing for the same id: exactly one wins.
@@ -39,7 +50,7 @@ export interface OidcModelStore {
  */
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
-export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore {
+export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock): OidcModelStore {
   const live = (row: { payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= clock.now()) return undefined;
@@ -54,18 +65,21 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
   const byUserCode = precompiled(db, (p) =>
     db.selectFrom('oidc_models').select(columns).where('model', '=', p('model')).where('user_code', '=', p('user_code')),
   );
-  const upsert = precompiled(db, (p) =>
-    db
+  // The upsert of `rows` rows at once (parameters suffixed with the row's index).
+  const upsertRows = (rows: number, p: typeof param, from: QueryCreator<Schema> = db) =>
+    from
       .insertInto('oidc_models')
-      .values({
-        model: p('model'),
-        id: p('id'),
-        payload: p('payload'),
-        grant_id: p('grant_id'),
-        uid: p('uid'),
-        user_code: p('user_code'),
-        expires_at: p('expires_at') as unknown as number,
-      })
+      .values(
+        Array.from({ length: rows }, (_, i) => ({
+          model: p(`model${i}`),
+          id: p(`id${i}`),
+          payload: p(`payload${i}`),
+          grant_id: p(`grant_id${i}`),
+          uid: p(`uid${i}`),
+          user_code: p(`user_code${i}`),
+          expires_at: p(`expires_at${i}`) as unknown as number,
+        })),
+      )
       .onConflict((oc) =>
         oc.columns(['model', 'id']).doUpdateSet((eb) => ({
           payload: eb.ref('excluded.payload'),
@@ -74,37 +88,87 @@ export function oidcModelStore(db: Kysely<Schema>, clock: Clock): OidcModelStore
           user_code: eb.ref('excluded.user_code'),
           expires_at: eb.ref('excluded.expires_at'),
         })),
-      ),
-  );
-  const consume = precompiled(db, (p) =>
-    db
+      );
+  // The consume of `rows` (model, id) pairs at once.
+  const consumeRows = (rows: number, p: typeof param, from: QueryCreator<Schema> = db) =>
+    from
       .updateTable('oidc_models')
       .set({ consumed_at: p('now') as unknown as number })
-      .where('model', '=', p('model'))
-      .where('id', '=', p('id'))
-      .where('consumed_at', 'is', null),
-  );
+      .where((eb) => eb.or(Array.from({ length: rows }, (_, i) => eb.and([eb('model', '=', p(`cmodel${i}`)), eb('id', '=', p(`cid${i}`))]))))
+      .where('consumed_at', 'is', null);
+  const upsert = precompiled(db, (p) => upsertRows(1, p));
+  const consume = precompiled(db, (p) => consumeRows(1, p));
   const destroy = precompiled(db, (p) => db.deleteFrom('oidc_models').where('model', '=', p('model')).where('id', '=', p('id')));
+  /** The statements for a batch of `consumes` consumes and `upserts` upserts, compiled once per shape. */
+  const batches = new Map<string, Array<ReturnType<typeof precompiled>>>();
+  const batchStatements = (consumes: number, upserts: number) => {
+    const shape = `${consumes}:${upserts}`;
+    let statements = batches.get(shape);
+    if (!statements) {
+      if (engine === 'postgres' && consumes > 0 && upserts > 0) {
+        // One statement: the consume as a data-modifying CTE in front of the upsert.
+        statements = [
+          precompiled(db, (p) => {
+            const consumed = db.with('consumed', (qc) => consumeRows(consumes, p, qc).returning('id'));
+            return upsertRows(upserts, p, consumed as unknown as QueryCreator<Schema>);
+          }),
+        ];
+      } else {
+        statements = [
+          ...(consumes > 0 ? [precompiled(db, (p) => consumeRows(consumes, p))] : []),
+          ...(upserts > 0 ? [precompiled(db, (p) => upsertRows(upserts, p))] : []),
+        ];
+      }
+      batches.set(shape, statements);
+    }
+    return statements;
+  };
+  const rowValues = (i: number, model: string, id: string, payload: ModelPayload, expiresIn: number | undefined) => ({
+    [`model${i}`]: model,
+    [`id${i}`]: id,
+    [`payload${i}`]: JSON.stringify(payload),
+    [`grant_id${i}`]: GRANTABLE.has(model) ? (payload.grantId ?? null) : null,
+    [`uid${i}`]: payload.uid ?? null,
+    [`user_code${i}`]: payload.userCode ?? null,
+    [`expires_at${i}`]: expiresIn ? clock.now() + expiresIn * 1000 : null,
+  });
+
   const first = async (rows: Promise<{ rows: Array<{ payload: string; expires_at: number | null; consumed_at: number | null }> }>) =>
     live((await rows).rows[0]);
 
   return {
     async upsert(model, id, payload, expiresIn) {
-      await upsert({
-        model,
-        id,
-        payload: JSON.stringify(payload),
-        grant_id: GRANTABLE.has(model) ? (payload.grantId ?? null) : null,
-        uid: payload.uid ?? null,
-        user_code: payload.userCode ?? null,
-        expires_at: expiresIn ? clock.now() + expiresIn * 1000 : null,
+      await upsert(rowValues(0, model, id, payload, expiresIn));
+    },
+    async applyWrites(writes) {
+      const values: Record<string, unknown> = { now: clock.now() };
+      let consumes = 0;
+      let upserts = 0;
+      for (const write of writes) {
+        if (write.op === 'consume') {
+          values[`cmodel${consumes}`] = write.model;
+          values[`cid${consumes}`] = write.id;
+          consumes += 1;
+        } else {
+          Object.assign(values, rowValues(upserts, write.model, write.id, write.payload, write.expiresInSeconds));
+          upserts += 1;
+        }
+      }
+      const statements = batchStatements(consumes, upserts);
+      if (statements.length === 0) return;
+      if (statements.length === 1) {
+        await statements[0]!(values);
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        for (const statement of statements) await statement(values, trx);
       });
     },
     find: (model, id) => first(byId({ model, id })),
     findByUid: (model, uid) => first(byUid({ model, uid })),
     findByUserCode: (model, userCode) => first(byUserCode({ model, user_code: userCode })),
     async consume(model, id) {
-      await consume({ model, id, now: clock.now() });
+      await consume({ cmodel0: model, cid0: id, now: clock.now() });
     },
     async destroy(model, id) {
       await destroy({ model, id });
