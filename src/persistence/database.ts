@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { NamespaceGuardPlugin } from './namespace-guard.js';
+import { registerSqliteConnection } from './precompiled.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
 import { postgresNotices, type Notices } from './notices.js';
 import type { Schema } from './schema.js';
@@ -61,6 +62,7 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
     cachePreparedStatements(connection);
     const stopCheckpoints = target.backgroundCheckpoints && target.file !== ':memory:' ? checkpointInBackground(connection, target.file) : null;
     const opened = database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() }));
+    registerSqliteConnection(opened.db, connection);
     return {
       ...opened,
       externalChanges: () => dataVersion.get() as number,

@@ -6,17 +6,41 @@
  * compiled SQL must be one of them. Compiling applies the database's plugins (the
  * test-mode namespace guard sees the statement once, with its placeholders).
  */
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import type { Schema } from './schema.js';
+
+/** The better-sqlite3 connection behind a SQLite Kysely instance (database.ts registers it). */
+const sqliteConnections = new WeakMap<Kysely<Schema>, SQLite.Database>();
+export const registerSqliteConnection = (db: Kysely<Schema>, connection: SQLite.Database) => sqliteConnections.set(db, connection);
+
+/**
+ * What Kysely's SQLite driver does for one query, without the connection mutex and the
+ * promises around it: better-sqlite3 runs a statement synchronously, so outside a
+ * transaction nothing can interleave with it.
+ */
+function runOn(connection: SQLite.Database, sql: string, parameters: unknown[]): QueryResult<never> {
+  const statement = connection.prepare(sql);
+  if (statement.reader) return { rows: statement.all(parameters) as never[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}
 
 const MARK = '\u0000param:';
 /** A named placeholder for a precompiled statement. */
 export const param = (name: string) => `${MARK}${name}`;
 
-export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) => Compilable<Row>) {
+export interface Precompiled<Row> {
+  /** Runs the statement with `values` (by placeholder name), in `on` (a transaction of the database) when given. */
+  (values: Record<string, unknown>, on?: Kysely<Schema>): Promise<QueryResult<Row>>;
+  /** The SQL and its parameters for `values`. */
+  bind(values: Record<string, unknown>): { sql: string; parameters: unknown[] };
+}
+
+export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) => Compilable<Row>): Precompiled<Row> {
   let compiled: { sql: string; names: string[] } | undefined;
-  // `on`: a transaction of `db` to run in instead of `db` itself.
-  return (values: Record<string, unknown>, on: Kysely<Schema> = db) => {
+  const connection = sqliteConnections.get(db);
+  const bind = (values: Record<string, unknown>) => {
     if (!compiled) {
       const query = build(param).compile();
       const names = query.parameters.map((value) => {
@@ -25,18 +49,48 @@ export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) =>
       });
       compiled = { sql: query.sql, names };
     }
-    return on.executeQuery<Row>(
-      CompiledQuery.raw(
-        compiled.sql,
-        compiled.names.map((name) => values[name]),
-      ),
-    );
+    return { sql: compiled.sql, parameters: compiled.names.map((name) => values[name]) };
   };
+  const statement = (values: Record<string, unknown>, on: Kysely<Schema> = db): Promise<QueryResult<Row>> => {
+    const { sql, parameters } = bind(values);
+    // A transaction in progress (Kysely holds the connection across its awaits) gets its turn first.
+    if (connection && on === db && !connection.inTransaction) {
+      try {
+        return Promise.resolve(runOn(connection, sql, parameters));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return on.executeQuery<Row>(CompiledQuery.raw(sql, parameters));
+  };
+  return Object.assign(statement, { bind });
+}
+
+/**
+ * Runs precompiled statements of `db` in one transaction, all or none. On SQLite, when no
+ * other transaction holds the connection, synchronously (BEGIN IMMEDIATE … COMMIT).
+ */
+export async function inOneTransaction(db: Kysely<Schema>, runs: Array<[Precompiled<unknown>, Record<string, unknown>]>): Promise<void> {
+  const connection = sqliteConnections.get(db);
+  if (connection && !connection.inTransaction) {
+    connection
+      .transaction(() => {
+        for (const [statement, values] of runs) {
+          const { sql, parameters } = statement.bind(values);
+          runOn(connection, sql, parameters);
+        }
+      })
+      .immediate();
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    for (const [statement, values] of runs) await statement(values, trx);
+  });
 }
 
 /** One precompiled statement per database (for repositories made per namespace or per call). */
 export function precompiledPerDatabase<Row>(build: (db: Kysely<Schema>, p: typeof param) => Compilable<Row>) {
-  const statements = new WeakMap<Kysely<Schema>, ReturnType<typeof precompiled<Row>>>();
+  const statements = new WeakMap<Kysely<Schema>, Precompiled<Row>>();
   return (db: Kysely<Schema>) => {
     let statement = statements.get(db);
     if (!statement) {

@@ -6,7 +6,7 @@
 import type { Kysely, QueryCreator } from 'kysely';
 import type { Engine } from '../database.js';
 import type { Clock } from '../../platform/clock.js';
-import { precompiled, type param } from '../precompiled.js';
+import { inOneTransaction, precompiled, type param, type Precompiled } from '../precompiled.js';
 import type { Schema } from '../schema.js';
 
 export type ModelPayload = Record<string, unknown> & {
@@ -100,7 +100,7 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
   const consume = precompiled(db, (p) => consumeRows(1, p));
   const destroy = precompiled(db, (p) => db.deleteFrom('oidc_models').where('model', '=', p('model')).where('id', '=', p('id')));
   /** The statements for a batch of `consumes` consumes and `upserts` upserts, compiled once per shape. */
-  const batches = new Map<string, Array<ReturnType<typeof precompiled>>>();
+  const batches = new Map<string, Array<Precompiled<unknown>>>();
   const batchStatements = (consumes: number, upserts: number) => {
     const shape = `${consumes}:${upserts}`;
     let statements = batches.get(shape);
@@ -160,9 +160,10 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
         await statements[0]!(values);
         return;
       }
-      await db.transaction().execute(async (trx) => {
-        for (const statement of statements) await statement(values, trx);
-      });
+      await inOneTransaction(
+        db,
+        statements.map((statement) => [statement, values]),
+      );
     },
     find: (model, id) => first(byId({ model, id })),
     findByUid: (model, uid) => first(byUid({ model, uid })),
