@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/clock.js';
 import { MasterKey } from '../src/platform/secrets.js';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import { accessFactsStatement } from '../src/persistence/repositories/assignments.js';
 import { createStore, openDatabase, type Database, type Store } from '../src/persistence/store.js';
 import { expiredRowsCleanup } from '../src/jobs/cleanup.js';
 import { asUserId } from '../src/domain/ids.js';
@@ -161,6 +162,16 @@ describe(`storage contracts (${engine})`, () => {
       expect(await store.leases.acquire('job', 'node-a', 10_000)).toBe(true);
       clock.advance(10_001);
       expect(await store.leases.acquire('job', 'node-b', 10_000)).toBe(true);
+    });
+  });
+
+  // SQLite plans without statistics (TechPass never runs ANALYZE); PostgreSQL plans from its own, so this is SQLite's.
+  describe.runIf(engine === 'sqlite')('query plans without statistics (SQLite)', () => {
+    it("reads a user's group memberships through the index by user, not every membership of the namespace", async () => {
+      const { sql: text, parameters } = accessFactsStatement(database.db).bind({ namespace: 'ns_x', application: 'app_x', user: 'usr_x' });
+      const { rows } = await database.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, parameters));
+      const memberships = rows.map((r) => r.detail).filter((d) => / m USING /.test(d));
+      expect(memberships).toEqual(['SEARCH m USING COVERING INDEX group_user_members_by_user (user_id=? AND namespace_id=?)']);
     });
   });
 

@@ -12,6 +12,7 @@ import { pushAuthenticator } from './migrations/0004-push-authenticator.js';
 import { passkeys } from './migrations/0005-passkeys.js';
 import { webPush } from './migrations/0006-web-push.js';
 import { partialTokenIndexes } from './migrations/0007-partial-token-indexes.js';
+import { membershipByUserCovering } from './migrations/0008-membership-by-user-covering.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -22,6 +23,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0005-passkeys': passkeys,
     '0006-web-push': webPush,
     '0007-partial-token-indexes': partialTokenIndexes,
+    '0008-membership-by-user-covering': membershipByUserCovering,
   };
 }
 

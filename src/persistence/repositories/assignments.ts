@@ -16,7 +16,7 @@ import { insertLink } from './groups.js';
  * The three facts in one statement (asked at every sign-in and refresh): a row per direct
  * assignment, per direct group membership, and per group assigned to the application.
  */
-const accessFactsStatement = precompiledPerDatabase((db, p) =>
+export const accessFactsStatement = precompiledPerDatabase((db, p) =>
   db
     .selectFrom('application_user_assignments')
     .select([sql<string>`'user'`.as('fact'), 'user_id as id', sql<string | null>`null`.as('name')])
