@@ -7,6 +7,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory, ClientRecord } from '../domain/repositories.js';
 import type { Clock } from '../platform/clock.js';
 import type { OidcModelStore } from '../persistence/repositories/oidc-models.js';
+import { fastSpreadable } from './accounts.js';
 import { clientMetadata, type TechpassClientMetadata } from './clients.js';
 
 /** When the metadata of `record` next changes by itself: a certificate or secret starting or ending its validity. */
@@ -45,7 +46,10 @@ export function adapterFactory(models: OidcModelStore, clients: ClientDirectory,
         const found = await clients.findClient(id);
         return found ? (metadataOf(found, id) as unknown as AdapterPayload) : undefined;
       }
-      return (await models.find(this.model, id)) as AdapterPayload | undefined;
+      const payload = await models.find(this.model, id);
+      // An opaque token's extra claims go into its introspection answer by spreading (accounts.ts).
+      if (payload && typeof payload.extra === 'object' && payload.extra !== null) fastSpreadable(payload.extra);
+      return payload as AdapterPayload | undefined;
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
