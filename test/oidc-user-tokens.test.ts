@@ -168,6 +168,14 @@ describe(`tokens about people (${engine})`, () => {
       await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).resolves.toHaveProperty('access_token');
     });
 
+    it('refuses to refresh once the person signed out of TechPass', async () => {
+      const { tokens, browser, config } = await login(portal, 'ken@agency.gov.sg');
+      const next = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      const done = await signOut(tp, browser, tokens.id_token!, 'https://app.example.gov.sg/');
+      expect(done.stopped).toBe(true);
+      expect(await failure(client.refreshTokenGrant(config, next.refresh_token!))).toMatchObject({ error: 'invalid_grant' });
+    });
+
     it('stores a refresh whole or not at all: when its tokens cannot be stored it answers server_error, and the refresh token still works', async () => {
       const { tokens, config } = await login(portal, 'ken@agency.gov.sg');
       // A second connection makes the database refuse access tokens for a moment.

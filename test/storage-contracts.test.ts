@@ -79,6 +79,25 @@ describe(`storage contracts (${engine})`, () => {
       expect(await store.oidcModels.find('AccessToken', 'at-ok')).toBeUndefined();
     });
 
+    it('finds a token with its grant and the session it is bound to, each only while it lives', async () => {
+      await store.oidcModels.upsert('Grant', 'gw', { accountId: 'a', kind: 'Grant' }, 120);
+      await store.oidcModels.upsert('Session', 'sw', { uid: 'uw', accountId: 'a' }, 60);
+      await store.oidcModels.upsert('RefreshToken', 'rtw', { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' }, 600);
+      await store.oidcModels.upsert('RefreshToken', 'rtx', { grantId: 'gone', kind: 'RefreshToken' }, 600);
+      expect(await store.oidcModels.findWithGrant('RefreshToken', 'rtw')).toEqual({
+        token: { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' },
+        grant: { accountId: 'a', kind: 'Grant' },
+        session: { uid: 'uw', accountId: 'a' },
+      });
+      expect(await store.oidcModels.findWithGrant('RefreshToken', 'rtx')).toEqual({ token: { grantId: 'gone', kind: 'RefreshToken' } });
+      expect(await store.oidcModels.findWithGrant('RefreshToken', 'nope')).toEqual({});
+      clock.advance(61_000);
+      expect(await store.oidcModels.findWithGrant('RefreshToken', 'rtw')).toEqual({
+        token: { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' },
+        grant: { accountId: 'a', kind: 'Grant' },
+      });
+    });
+
     it('revokes the tokens of a grant but never an interaction or session that mentions it', async () => {
       await store.oidcModels.upsert('AccessToken', 'at', { grantId: 'G' }, 60);
       await store.oidcModels.upsert('RefreshToken', 'rt', { grantId: 'G' }, 60);

@@ -15,7 +15,7 @@ import { adapterFactory } from './adapter.js';
 import { assertCertificateHeader, CLIENT_AUTH_METHODS, installClientAuthentication } from './client-authentication.js';
 import { TECHPASS_CLIENT_PROPERTIES } from './clients.js';
 import { outboundFetch } from './outbound-fetch.js';
-import { batchTokenWrites } from './token-writes.js';
+import { tokenRequestStorage } from './token-requests.js';
 import { endRememberedSessionsOnSignOut, interactionConfiguration, type InteractionDeps } from './interactions.js';
 
 /** Paths the provider answers; everything else belongs to the HTTP layer. */
@@ -90,12 +90,12 @@ export function buildProvider(deps: ProviderDeps): Provider {
     return value;
   };
 
-  const tokenWrites = batchTokenWrites(store.oidcModels, {
+  const tokenRequests = tokenRequestStorage(store.oidcModels, {
     tokenPath: PROVIDER_ROUTES.token,
     onError: (error) => logger.error({ err: error }, 'the token response could not be stored'),
   });
   const configuration: Configuration = {
-    adapter: adapterFactory(tokenWrites.models, store.clients, marker, clock),
+    adapter: adapterFactory(tokenRequests.models, store.clients, marker, clock),
     jwks: deps.jwks as Configuration['jwks'],
     findAccount: accountFinder(store.users, store),
     claims: CLAIMS,
@@ -170,7 +170,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     features: { ...configuration.features, ...interactionConfig.features } as Configuration['features'],
   });
   endRememberedSessionsOnSignOut(provider, deps.interactions);
-  provider.use(tokenWrites.middleware);
+  provider.use(tokenRequests.middleware);
   provider.proxy = config.TRUST_PROXY;
   installClientAuthentication(provider, { models: store.oidcModels, clock });
 

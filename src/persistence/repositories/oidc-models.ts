@@ -3,7 +3,7 @@
  * refresh tokens…), one table keyed by (model, id). Follows the provider's adapter
  * contract: payloads expire, can be consumed, and are revoked together by grant id.
  */
-import type { Kysely, QueryCreator } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Engine } from '../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { inOneTransaction, precompiled, type param, type Precompiled } from '../precompiled.js';
@@ -26,6 +26,11 @@ export interface OidcModelStore {
   find(model: string, id: string): Promise<ModelPayload | undefined>;
   findByUid(model: string, uid: string): Promise<ModelPayload | undefined>;
   findByUserCode(model: string, userCode: string): Promise<ModelPayload | undefined>;
+  /**
+   * A token with, in the same statement, the grant it belongs to (its `grantId`) and the
+   * session it is bound to (its `sessionUid`): what the token endpoint reads next.
+   */
+  findWithGrant(model: string, id: string): Promise<{ token?: ModelPayload; grant?: ModelPayload; session?: ModelPayload }>;
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
@@ -64,6 +69,19 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
   const byUid = precompiled(db, (p) => db.selectFrom('oidc_models').select(columns).where('model', '=', p('model')).where('uid', '=', p('uid')));
   const byUserCode = precompiled(db, (p) =>
     db.selectFrom('oidc_models').select(columns).where('model', '=', p('model')).where('user_code', '=', p('user_code')),
+  );
+  // The session a token is bound to is named in its payload only.
+  const sessionUidOf = engine === 'sqlite' ? sql<string>`json_extract(t.payload, '$.sessionUid')` : sql<string>`(t.payload::json ->> 'sessionUid')`;
+  const withGrant = precompiled(db, (p) =>
+    db
+      .selectFrom('oidc_models as t')
+      .leftJoin('oidc_models as g', (join) => join.on('g.model', '=', p('grant_model')).onRef('g.id', '=', 't.grant_id'))
+      .leftJoin('oidc_models as s', (join) => join.on('s.model', '=', p('session_model')).on('s.uid', '=', sessionUidOf))
+      .select(['t.payload', 't.expires_at', 't.consumed_at'])
+      .select(['g.payload as g_payload', 'g.expires_at as g_expires_at', 'g.consumed_at as g_consumed_at'])
+      .select(['s.payload as s_payload', 's.expires_at as s_expires_at', 's.consumed_at as s_consumed_at'])
+      .where('t.model', '=', p('model'))
+      .where('t.id', '=', p('id')),
   );
   // The upsert of `rows` rows at once (parameters suffixed with the row's index).
   const upsertRows = (rows: number, p: typeof param, from: QueryCreator<Schema> = db) =>
@@ -168,6 +186,17 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
     find: (model, id) => first(byId({ model, id })),
     findByUid: (model, uid) => first(byUid({ model, uid })),
     findByUserCode: (model, userCode) => first(byUserCode({ model, user_code: userCode })),
+    async findWithGrant(model, id) {
+      const row = (await withGrant({ model, id, grant_model: 'Grant', session_model: 'Session' })).rows[0];
+      if (!row) return {};
+      const part = (payload: string | null, expires_at: number | null, consumed_at: number | null) =>
+        payload === null ? undefined : live({ payload, expires_at, consumed_at });
+      return {
+        token: live(row),
+        grant: part(row.g_payload, row.g_expires_at, row.g_consumed_at),
+        session: part(row.s_payload, row.s_expires_at, row.s_consumed_at),
+      };
+    },
     async consume(model, id) {
       await consume({ cmodel0: model, cid0: id, now: clock.now() });
     },
