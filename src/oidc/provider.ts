@@ -91,7 +91,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   };
 
   const tokenRequests = tokenRequestStorage(store.oidcModels, {
-    tokenPath: PROVIDER_ROUTES.token,
+    paths: [PROVIDER_ROUTES.token, PROVIDER_ROUTES.userinfo, PROVIDER_ROUTES.introspection],
     onError: (error) => logger.error({ err: error }, 'the token response could not be stored'),
   });
   const configuration: Configuration = {

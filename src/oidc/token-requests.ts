@@ -1,14 +1,15 @@
 /**
- * How the token endpoint reads and writes the provider's models: as few statements
- * as the answer needs. Answering `POST /token` for a refresh token (or a code) reads
- * the token, then the session it is bound to, then its grant; and writes up to three
- * rows: the presented token consumed, the next refresh token, the access token. Each
- * is a statement of its own (a commit on SQLite, a round trip on PostgreSQL).
+ * How the token endpoint, UserInfo and introspection read and write the provider's
+ * models: as few statements as the answer needs. A refresh reads the token, then the
+ * session it is bound to, then its grant (UserInfo and introspection read a token the
+ * same way); and it writes three rows: the presented token consumed, the next refresh
+ * token, the access token. Each is a statement of its own (a commit on SQLite, a round
+ * trip on PostgreSQL).
  *
- * While the provider answers `POST /token`:
+ * While the provider answers one of those requests:
  *
- * - finding a refresh token or a code also reads its grant and its session, in the
- *   same statement (`OidcModelStore.findWithGrant`); the request's next lookup of
+ * - finding a token or a code also reads its grant and its session, in the same
+ *   statement (`OidcModelStore.findWithGrant`); the request's next lookup of
  *   either is answered from that read;
  * - the adapter's upserts and consumes are held for the request and applied together
  *   (`OidcModelStore.applyWrites`: one transaction, one statement on PostgreSQL) once
@@ -23,8 +24,8 @@
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { ModelPayload, ModelWrite, OidcModelStore } from '../persistence/repositories/oidc-models.js';
 
-/** Tokens whose grant and session the token endpoint reads right after them. */
-const READ_WITH_GRANT = new Set(['RefreshToken', 'AuthorizationCode']);
+/** Tokens whose grant and session these endpoints read right after them. */
+const READ_WITH_GRANT = new Set(['RefreshToken', 'AuthorizationCode', 'AccessToken']);
 
 interface TokenRequest {
   /** Held writes, by model and id. */
@@ -35,7 +36,7 @@ interface TokenRequest {
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
-export function tokenRequestStorage(models: OidcModelStore, options: { tokenPath: string; onError: (error: unknown) => void }) {
+export function tokenRequestStorage(models: OidcModelStore, options: { paths: readonly string[]; onError: (error: unknown) => void }) {
   const requests = new WeakMap<object, TokenRequest>();
   const current = (): TokenRequest | undefined => {
     const ctx = Provider.ctx;
@@ -105,7 +106,7 @@ export function tokenRequestStorage(models: OidcModelStore, options: { tokenPath
 
   /** Provider middleware: a token request's state, and its held writes applied before the answer goes out. */
   const middleware = async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
-    if (ctx.method !== 'POST' || ctx.path !== options.tokenPath) return next();
+    if (!options.paths.includes(ctx.path)) return next();
     const request: TokenRequest = { writes: new Map(), readAhead: new Map() };
     requests.set(ctx, request);
     try {
