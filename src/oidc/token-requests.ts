@@ -66,9 +66,9 @@ export function tokenRequestStorage(models: OidcModelStore, options: { paths: re
       await apply(current());
       return operation(...args);
     };
-  /** A row read ahead for this request, once; `found: false` when none was. */
+  /** A row read ahead for this request, once; `found: false` when none was (every write forgets them all). */
   const readAhead = (request: TokenRequest | undefined, name: string) => {
-    if (!request?.readAhead.has(name) || request.writes.size > 0) return { found: false as const };
+    if (!request?.readAhead.has(name)) return { found: false as const };
     const payload = request.readAhead.get(name);
     request.readAhead.delete(name);
     return { found: true as const, payload };
