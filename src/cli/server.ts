@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
+import { signEcdsaInline } from '../platform/inline-ecdsa.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { buildHttpApp, type ProviderHandler } from '../http/app.js';
 import { DatabaseHealth } from '../http/database-health.js';
@@ -58,6 +59,8 @@ export interface ServerOptions {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  // ES256 tokens are signed on the request's thread, not handed to the thread pool (see inline-ecdsa.ts).
+  signEcdsaInline();
   const store = await openStore(config, logger, clock, { serving: true });
   const { key: masterKey } = resolveMasterKey(config);
 
