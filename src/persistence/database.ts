@@ -6,8 +6,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { NamespaceGuardPlugin } from './namespace-guard.js';
+import { loadPg } from './pg-driver.js';
 import { registerSqliteConnection } from './precompiled.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
 import { postgresNotices, type Notices } from './notices.js';
@@ -44,10 +45,10 @@ export interface Database {
 
 // BIGINT columns hold millisecond timestamps and counters, well inside 2^53.
 const INT8_OID = 20;
-const pgTypes = {
+const pgTypes = (driver: typeof pg) => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+    oid === INT8_OID ? (value: string) => Number(value) : driver.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+});
 
 export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error) => void): Database {
   if (target.engine === 'sqlite') {
@@ -72,12 +73,13 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
       },
     };
   }
-  const pool = new pg.Pool({
+  const driver = loadPg();
+  const pool = new driver.Pool({
     connectionString: target.url,
     max: target.poolSize ?? 10,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
-    types: pgTypes,
+    types: pgTypes(driver),
   });
   // An idle client losing its server must not crash the process: the pool replaces it.
   pool.on('error', (error) => onPoolError?.(error));

@@ -5,7 +5,8 @@
  * listens and comes back by itself after the database does; while it is away
  * the pollers still deliver, only later. SQLite is a single node: no notices.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './pg-driver.js';
 
 export interface Notices {
   publish(channel: string, payload: string): Promise<void>;
@@ -44,7 +45,7 @@ export function postgresNotices(url: string, publish: (channel: string, payload:
   const connect = (): Promise<void> => {
     if (client || closed) return Promise.resolve();
     connecting ??= (async () => {
-      const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+      const c = new (loadPg().Client)({ connectionString: url, connectionTimeoutMillis: 3000 });
       c.on('error', (error) => lost(error));
       c.on('end', () => client === c && lost());
       c.on('notification', (message) => {

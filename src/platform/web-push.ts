@@ -6,8 +6,13 @@
  * be https on a public address (loopback and private addresses, and plain http,
  * only with OUTBOUND_ALLOW_PRIVATE, for development and tests).
  */
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import webpush from 'web-push';
+import type webpushModule from 'web-push';
+
+/** web-push and its crypto dependencies are loaded by the first push or key pair, not at start. */
+let loaded: typeof webpushModule | undefined;
+const webpush = (): typeof webpushModule => (loaded ??= createRequire(import.meta.url)('web-push') as typeof webpushModule);
 
 export interface WebPushSubscription {
   endpoint: string;
@@ -29,7 +34,7 @@ export interface VapidKeys {
 }
 
 export function generateVapidKeys(): VapidKeys {
-  return webpush.generateVAPIDKeys();
+  return webpush().generateVAPIDKeys();
 }
 
 const PRIVATE_V4 = [
@@ -65,7 +70,7 @@ export function webPushSender(options: VapidKeys & { subject: string; timeoutMs?
     publicKey: options.publicKey,
     async send(subscription, payload, ttlSeconds) {
       try {
-        const request = webpush.generateRequestDetails(subscription, payload, {
+        const request = webpush().generateRequestDetails(subscription, payload, {
           vapidDetails,
           TTL: ttlSeconds,
           urgency: 'high',

@@ -6,16 +6,15 @@
  * is also two factors. Challenges are made here and kept server-side by the
  * caller (in the sign-in flow), single use.
  */
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+
+/** @simplewebauthn/server (and its ASN.1 and COSE parsers) is loaded by the first passkey ceremony, not at start. */
+const webauthn = () => import('@simplewebauthn/server');
 
 /** The relying party: TechPass itself, at its public URL. WebAuthn needs a host name (localhost or a domain), not an IP address. */
 export interface RelyingParty {
@@ -49,12 +48,13 @@ const TIMEOUT_MS = 120_000;
 // ES256 first (every platform authenticator), RS256 for Windows Hello.
 const ALGORITHMS = [-7, -257];
 
-export function registrationOptions(
+export async function registrationOptions(
   rp: RelyingParty,
   user: { id: string; techpassId: string; displayName: string },
   existing: StoredPasskey[],
   challenge: string,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await webauthn();
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -73,6 +73,7 @@ export function registrationOptions(
 
 export async function verifyRegistration(rp: RelyingParty, response: unknown, expectedChallenge: string): Promise<PasskeyCheck<NewPasskey>> {
   if (!isCredentialJson(response)) return { ok: false, reason: 'malformed' };
+  const { verifyRegistrationResponse } = await webauthn();
   try {
     const verified = await verifyRegistrationResponse({
       response: response as unknown as RegistrationResponseJSON,
@@ -103,7 +104,12 @@ export async function verifyRegistration(rp: RelyingParty, response: unknown, ex
 }
 
 /** Options for a sign-in: `allow` lists the account's passkeys (empty lets the browser offer any discoverable one). */
-export function authenticationOptions(rp: RelyingParty, allow: StoredPasskey[], challenge: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function authenticationOptions(
+  rp: RelyingParty,
+  allow: StoredPasskey[],
+  challenge: string,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await webauthn();
   return generateAuthenticationOptions({
     rpID: rp.id,
     challenge: challengeBytes(challenge),
@@ -127,6 +133,7 @@ export async function verifyAssertion(
 ): Promise<PasskeyCheck<{ counter: number }>> {
   if (!isCredentialJson(response)) return { ok: false, reason: 'malformed' };
   if (response.id !== passkey.credentialId) return { ok: false, reason: 'unknown_credential' };
+  const { verifyAuthenticationResponse } = await webauthn();
   try {
     const verified = await verifyAuthenticationResponse({
       response: response as unknown as AuthenticationResponseJSON,

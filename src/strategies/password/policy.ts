@@ -3,12 +3,20 @@
  * ~49,000 most common passwords (the dictionary shipped by @zxcvbn-ts/language-common;
  * no network look-ups), nor the account's own identifiers.
  */
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
-const common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+let common: Set<string> | undefined;
+/** The common passwords, read from @zxcvbn-ts/language-common at the first check rather than at start (the dictionaries are ≈ 4 MB of heap). */
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+  }
+  return common;
+}
 
 export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'matches_identifier';
 
@@ -16,7 +24,7 @@ export function checkPassword(password: string, identifiers: Array<string | null
   if ([...password].length < MIN_PASSWORD_LENGTH) return 'too_short';
   if (password.length > MAX_PASSWORD_LENGTH) return 'too_long';
   const lower = password.toLowerCase();
-  if (common.has(lower)) return 'common';
+  if (commonPasswords().has(lower)) return 'common';
   for (const id of identifiers) {
     if (!id) continue;
     const value = id.toLowerCase();
