@@ -8,8 +8,9 @@
  * - on one core, 75 µs a signature through the pool against 28 µs inline;
  * - with a second core free, the main thread still spends about as long queueing and
  *   settling a pooled signature as it would signing it.
- * With one signature per client_credentials grant and two per refresh, inline signing saved
- * 10–17 % of a grant's CPU (npm run bench; docs/performance.md).
+ * A client_credentials grant signs one token (its JWT access token), a refresh one (its ID
+ * token): inline signing saved 5–26 % of a client_credentials grant's CPU in three A/B
+ * pairs (docs/performance.md).
  *
  * `signEcdsaInline()` therefore answers `crypto.subtle.sign` and `crypto.subtle.verify` for
  * ECDSA P-256 / SHA-256 keys with node:crypto, giving what WebCrypto gives: an IEEE P1363
