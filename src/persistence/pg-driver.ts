@@ -2,12 +2,7 @@
  * The PostgreSQL driver, loaded by the first PostgreSQL connection rather than at start:
  * a node on SQLite never holds it (pg and its parsers are about 3 MB of heap).
  */
-import { createRequire } from 'node:module';
 import type pg from 'pg';
+import { onFirstUse } from '../platform/lazy-require.js';
 
-let driver: typeof pg | undefined;
-
-export function loadPg(): typeof pg {
-  driver ??= createRequire(import.meta.url)('pg') as typeof pg;
-  return driver;
-}
+export const loadPg = onFirstUse<typeof pg>('pg');

@@ -6,13 +6,12 @@
  * be https on a public address (loopback and private addresses, and plain http,
  * only with OUTBOUND_ALLOW_PRIVATE, for development and tests).
  */
-import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import type webpushModule from 'web-push';
+import { onFirstUse } from './lazy-require.js';
 
 /** web-push and its crypto dependencies are loaded by the first push or key pair, not at start. */
-let loaded: typeof webpushModule | undefined;
-const webpush = (): typeof webpushModule => (loaded ??= createRequire(import.meta.url)('web-push') as typeof webpushModule);
+const webpush = onFirstUse<typeof webpushModule>('web-push');
 
 export interface WebPushSubscription {
   endpoint: string;

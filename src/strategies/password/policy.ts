@@ -3,18 +3,16 @@
  * ~49,000 most common passwords (the dictionary shipped by @zxcvbn-ts/language-common;
  * no network look-ups), nor the account's own identifiers.
  */
-import { createRequire } from 'node:module';
+import { onFirstUse } from '../../platform/lazy-require.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
-let common: Set<string> | undefined;
 /** The common passwords, read from @zxcvbn-ts/language-common at the first check rather than at start (the dictionaries are ≈ 4 MB of heap). */
+const languageCommon = onFirstUse<typeof import('@zxcvbn-ts/language-common')>('@zxcvbn-ts/language-common');
+let common: Set<string> | undefined;
 function commonPasswords(): Set<string> {
-  if (!common) {
-    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
-    common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
-  }
+  common ??= new Set((languageCommon().dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
   return common;
 }
 
