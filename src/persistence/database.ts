@@ -9,7 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { NamespaceGuardPlugin } from './namespace-guard.js';
 import { loadPg } from './pg-driver.js';
-import { registerSqliteConnection } from './precompiled.js';
+import { registerPgPool, registerSqliteConnection } from './precompiled.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
 import { postgresNotices, type Notices } from './notices.js';
 import type { Schema } from './schema.js';
@@ -84,6 +84,7 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
   // An idle client losing its server must not crash the process: the pool replaces it.
   pool.on('error', (error) => onPoolError?.(error));
   const opened = database('postgres', new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: plugins() }));
+  registerPgPool(opened.db, pool);
   const notices = postgresNotices(
     target.url,
     async (channel, payload) => {

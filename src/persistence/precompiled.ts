@@ -8,11 +8,15 @@
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import type { Schema } from './schema.js';
 
 /** The better-sqlite3 connection behind a SQLite Kysely instance (database.ts registers it). */
 const sqliteConnections = new WeakMap<Kysely<Schema>, SQLite.Database>();
 export const registerSqliteConnection = (db: Kysely<Schema>, connection: SQLite.Database) => sqliteConnections.set(db, connection);
+/** The pg pool behind a PostgreSQL Kysely instance (database.ts registers it). */
+const pgPools = new WeakMap<Kysely<Schema>, pg.Pool>();
+export const registerPgPool = (db: Kysely<Schema>, pool: pg.Pool) => pgPools.set(db, pool);
 
 /**
  * What Kysely's SQLite driver does for one query, without the connection mutex and the
@@ -25,6 +29,26 @@ function runOn(connection: SQLite.Database, sql: string, parameters: unknown[]):
   const { changes, lastInsertRowid } = statement.run(parameters);
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
+
+/**
+ * What Kysely's PostgreSQL driver does for one query (a pooled client, the query, the
+ * client released), with the query as a named prepared statement: each pooled connection
+ * has the server parse and plan it once, then sends only its parameters. (Not
+ * `pool.query`: it discards the connection after any error, a unique violation too.)
+ */
+async function runOnPool(pool: pg.Pool, name: string, sql: string, parameters: unknown[]): Promise<QueryResult<never>> {
+  const client = await pool.connect();
+  try {
+    const { command, rowCount, rows } = await client.query({ name, text: sql, values: parameters });
+    const counts = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
+    return { numAffectedRows: counts ? BigInt(rowCount ?? 0) : undefined, rows: (rows ?? []) as never[] };
+  } finally {
+    client.release();
+  }
+}
+
+/** Names of PostgreSQL prepared statements: one per compiled text, the same on every connection. */
+let statementsNamed = 0;
 
 const MARK = '\u0000param:';
 /** A named placeholder for a precompiled statement. */
@@ -40,6 +64,8 @@ export interface Precompiled<Row> {
 export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) => Compilable<Row>): Precompiled<Row> {
   let compiled: { sql: string; names: string[] } | undefined;
   const connection = sqliteConnections.get(db);
+  const pool = pgPools.get(db);
+  const name = pool ? `techpass_${(statementsNamed += 1)}` : '';
   const bind = (values: Record<string, unknown>) => {
     if (!compiled) {
       const query = build(param).compile();
@@ -61,6 +87,7 @@ export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) =>
         return Promise.reject(error);
       }
     }
+    if (pool && on === db) return runOnPool(pool, name, sql, parameters);
     return on.executeQuery<Row>(CompiledQuery.raw(sql, parameters));
   };
   return Object.assign(statement, { bind });

@@ -1,0 +1,87 @@
+/**
+ * Precompiled statements (src/persistence/precompiled.ts) run outside Kysely's driver on
+ * both engines: synchronously on SQLite, as named prepared statements on PostgreSQL. What
+ * a caller sees must be what Kysely would answer: rows, affected-row counts, errors, and
+ * a connection that is free again after each statement, failed ones included.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/platform/clock.js';
+import { MasterKey } from '../src/platform/secrets.js';
+import { param, precompiled } from '../src/persistence/precompiled.js';
+import { createStore, openDatabase, type Database, type Store } from '../src/persistence/store.js';
+import { engine, freshDatabaseTarget } from './helpers/database.js';
+
+describe(`precompiled statements (${engine})`, () => {
+  let store: Store;
+  let database: Database;
+  beforeAll(async () => {
+    const target = await freshDatabaseTarget();
+    // One pooled connection on PostgreSQL: every statement below shares it, so a statement
+    // that did not give it back would stall the next one.
+    database = openDatabase(target.engine === 'postgres' ? { ...target, poolSize: 1 } : target);
+    store = createStore(database, new ManualClock(Date.UTC(2026, 11, 2)), MasterKey.generate());
+    await store.migrate();
+  });
+  afterAll(() => store?.close());
+
+  // Every value of a precompiled statement is a named placeholder; these tests fill in `model` with 'Probe'.
+  const inserting = (p: typeof param) => ({ model: p('model'), id: p('id'), payload: p('payload') });
+  const probe = { model: 'Probe' };
+
+  it('answers rows and affected-row counts as Kysely does', async () => {
+    const db = database.db;
+    const insert = precompiled(db, (p) => db.insertInto('oidc_models').values(inserting(p)));
+    const read = precompiled(db, (p) =>
+      db.selectFrom('oidc_models').select(['id', 'payload']).where('model', '=', p('model')).where('id', '=', p('id')),
+    );
+    const touch = precompiled(db, (p) =>
+      db
+        .updateTable('oidc_models')
+        .set({ payload: p('payload') })
+        .where('model', '=', p('model')),
+    );
+
+    await insert({ ...probe, id: 'a', payload: '1' });
+    await insert({ ...probe, id: 'b', payload: '2' });
+    expect((await read({ ...probe, id: 'a' })).rows).toEqual([{ id: 'a', payload: '1' }]);
+    expect((await read({ ...probe, id: 'nothing' })).rows).toEqual([]);
+    const updated = await touch({ ...probe, payload: '3' });
+    expect(updated.numAffectedRows).toBe(2n);
+    expect((await read({ ...probe, id: 'b' })).rows).toEqual([{ id: 'b', payload: '3' }]);
+    // The same answers through Kysely itself.
+    expect(await db.selectFrom('oidc_models').select(['id', 'payload']).where('model', '=', 'Probe').orderBy('id').execute()).toEqual([
+      { id: 'a', payload: '3' },
+      { id: 'b', payload: '3' },
+    ]);
+  });
+
+  it('rejects a failing statement with the engine error, and the next statement still runs', async () => {
+    const db = database.db;
+    const insert = precompiled(db, (p) => db.insertInto('oidc_models').values(inserting(p)));
+    const backend = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]?.pid;
+    await insert({ ...probe, id: 'dup', payload: '1' });
+    const before = engine === 'postgres' ? await backend() : undefined;
+    const failure = await insert({ ...probe, id: 'dup', payload: '2' }).then(
+      () => null,
+      (error: unknown) => error as { code?: string },
+    );
+    expect(failure?.code).toBe(engine === 'postgres' ? '23505' : 'SQLITE_CONSTRAINT_PRIMARYKEY');
+    // Nothing changed, and the (only) connection is free.
+    const read = precompiled(db, (p) => db.selectFrom('oidc_models').select('payload').where('model', '=', p('model')).where('id', '=', p('id')));
+    expect((await read({ ...probe, id: 'dup' })).rows).toEqual([{ payload: '1' }]);
+    // A refused statement is an answer, not a broken connection: the pool keeps it.
+    if (engine === 'postgres') expect(await backend()).toBe(before);
+  });
+
+  it.runIf(engine === 'postgres')('is a named prepared statement on PostgreSQL, parsed once per connection', async () => {
+    const db = database.db;
+    const read = precompiled(db, (p) => db.selectFrom('oidc_models').select('id').where('model', '=', p('model')).where('id', '=', p('id')));
+    for (let i = 0; i < 3; i += 1) await read({ ...probe, id: 'a' });
+    // pg_prepared_statements lists the statements of this session: the pool's only connection.
+    const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db);
+    const mine = rows.filter((r) => r.statement === read.bind({ id: 'a' }).sql);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.name).toMatch(/^techpass_\d+$/);
+  });
+});
