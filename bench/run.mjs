@@ -4,10 +4,9 @@
  *
  *   npm run bench                       1,000,000 users, 20 s per scenario, 3 rounds, median
  *   npm run bench -- --quick            1,000 users, 3 s, 1 round (a smoke run, < 3 minutes)
- *   options: --engine sqlite|postgres  --users N  --duration S  --rounds R  --connections C
- *            --cpu-prof (TechPass and vanilla write V8 CPU profiles of the whole run to bench/results/profiles-<name>/)
- *            --only KEY[,KEY…] (just these scenarios, e.g. --only sign_in --cpu-prof to profile one;
- *            such a partial run is kept out of the chart and of the 1k-against-1M comparison)
+ *   npm run bench -- --help             every option (bench/options.mjs), e.g. --engine postgres,
+ *                                       --only sign_in --cpu-prof to profile one scenario (a run
+ *                                       with --only is kept out of the chart and of the 1k-against-1M comparison)
  *
  * Number matching (scenario 6) runs a second TechPass process for the phones: see
  * number-matching.mjs.
@@ -21,44 +20,26 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes, randomInt, sign } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeChart } from './chart.mjs';
 import { basic, closedLoop, form, FORM, hammer, latencySummary, paced, signInDriver } from './load.mjs';
 import { numberMatching, PUSH_USERS } from './number-matching.mjs';
+import { benchOptions, SCENARIOS } from './options.mjs';
 import { evaluateTargets, fmt, median, mid, table } from './report.mjs';
 import { email, PASSWORD, prepareDatabase, REDIRECT_URI } from './seed.mjs';
 import { cpuSeconds, freePort, ROOT, rssMb, startPinned, techpassEnv } from './servers.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    engine: { type: 'string', default: 'sqlite' },
-    users: { type: 'string' },
-    duration: { type: 'string' },
-    rounds: { type: 'string' },
-    connections: { type: 'string', default: '16' },
-    'cpu-prof': { type: 'boolean', default: false },
-    only: { type: 'string' },
-  },
-});
-if (!['sqlite', 'postgres'].includes(opts.engine)) throw new Error('--engine must be sqlite or postgres');
-const users = Number(opts.users ?? (opts.quick ? 1_000 : 1_000_000));
-const duration = Number(opts.duration ?? (opts.quick ? 3 : 20));
-const rounds = Number(opts.rounds ?? (opts.quick ? 1 : 3));
-const warmup = opts.quick ? 1 : Math.min(5, duration);
-const connections = Number(opts.connections);
+const { engine, users, duration, rounds, warmup, connections, cpuProf, only, runs } = benchOptions();
 const SIGN_IN_CLIENTS = 8;
-const only = opts.only ? new Set(opts.only.split(',').map((k) => k.trim())) : null;
-const runs = (key) => !only || only.has(key);
 
 const t0 = Date.now();
 const log = (line) => process.stderr.write(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${line}\n`);
 
 // The load generator (this process, all its threads) on core 1; servers go on core 0.
 // PostgreSQL, started by prepareDatabase after this, inherits core 1: core 0 holds TechPass alone.
+// PostgreSQL, started by prepareDatabase after this, inherits core 1: core 0 holds TechPass alone.
 spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
-const database = await prepareDatabase({ engine: opts.engine, users }, log);
+const database = await prepareDatabase({ engine, users }, log);
 const processes = [];
 const stopAll = () => Promise.all(processes.map((p) => p.stop())).then(() => database.stop());
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
@@ -79,7 +60,7 @@ async function measureEverything() {
   log('starting TechPass, vanilla oidc-provider and bare node:http on core 0');
   const tpPort = await freePort();
   // With --cpu-prof TechPass and vanilla each write their profiles (one per thread) to bench/results/profiles-<name>/.
-  const profile = (name) => (opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench', 'results', `profiles-${name}`)] : []);
+  const profile = (name) => (cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench', 'results', `profiles-${name}`)] : []);
   const tp = await startPinned('techpass', [...profile('techpass'), 'bin/techpass.js', 'serve'], techpassEnv(database, tpPort), {
     core: 0,
     url: `http://127.0.0.1:${tpPort}`,
@@ -253,6 +234,8 @@ async function measureEverything() {
     },
   ];
 
+  const missing = scenarios.find((sc) => !SCENARIOS.includes(sc.key));
+  if (missing) throw new Error(`scenario ${missing.key} is not listed in SCENARIOS (--only could not pick it)`);
   const chosen = scenarios.filter((sc) => runs(sc.key));
   const totalSeconds =
     chosen.reduce((s, sc) => s + (sc.base ? 2 : 1) * (warmup + rounds * duration) + (sc.halfLoad ? 2 * rounds * (warmup + duration) : 0), 0) +
@@ -380,7 +363,7 @@ async function measureEverything() {
 
   const results = {
     date: new Date().toISOString(),
-    engine: opts.engine,
+    engine,
     users,
     durationSeconds: duration,
     rounds,
