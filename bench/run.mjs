@@ -36,7 +36,6 @@ const log = (line) => process.stderr.write(`[bench ${String(Math.round((Date.now
 
 // The load generator (this process, all its threads) on core 1; servers go on core 0.
 // PostgreSQL, started by prepareDatabase after this, inherits core 1: core 0 holds TechPass alone.
-// PostgreSQL, started by prepareDatabase after this, inherits core 1: core 0 holds TechPass alone.
 spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
 const database = await prepareDatabase({ engine, users }, log);

@@ -47,7 +47,7 @@ async function runOnPool(pool: pg.Pool, name: string, sql: string, parameters: u
   }
 }
 
-/** Names of PostgreSQL prepared statements: one per compiled text, the same on every connection. */
+/** Names of PostgreSQL prepared statements: one per precompiled statement, the same on every connection. */
 let statementsNamed = 0;
 
 const MARK = '\u0000param:';
