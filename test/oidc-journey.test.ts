@@ -43,6 +43,13 @@ describe(`OpenID Connect journey (${engine})`, () => {
 
     const active = await client.tokenIntrospection(config, refreshed.access_token);
     expect(active).toMatchObject({ active: true, sub: claims.sub, client_id: app.clientId, token_type: 'Bearer' });
+    // The same lookup finds a refresh token too (introspection reads every token model at once).
+    expect(await client.tokenIntrospection(config, refreshed.refresh_token!)).toMatchObject({
+      active: true,
+      sub: claims.sub,
+      client_id: app.clientId,
+    });
+    expect(await client.tokenIntrospection(config, 'not-a-token-of-this-provider')).toEqual({ active: false });
 
     await client.tokenRevocation(config, refreshed.refresh_token!);
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });

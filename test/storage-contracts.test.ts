@@ -79,22 +79,35 @@ describe(`storage contracts (${engine})`, () => {
       expect(await store.oidcModels.find('AccessToken', 'at-ok')).toBeUndefined();
     });
 
-    it('finds a token with its grant and the session it is bound to, each only while it lives', async () => {
+    it('finds a token with its grant and the session it is bound to, each only while it lives, as any token model', async () => {
       await store.oidcModels.upsert('Grant', 'gw', { accountId: 'a', kind: 'Grant' }, 120);
       await store.oidcModels.upsert('Session', 'sw', { uid: 'uw', accountId: 'a' }, 60);
       await store.oidcModels.upsert('RefreshToken', 'rtw', { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' }, 600);
       await store.oidcModels.upsert('RefreshToken', 'rtx', { grantId: 'gone', kind: 'RefreshToken' }, 600);
-      expect(await store.oidcModels.findWithGrant('RefreshToken', 'rtw')).toEqual({
-        token: { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' },
-        grant: { accountId: 'a', kind: 'Grant' },
-        session: { uid: 'uw', accountId: 'a' },
+      const tokens = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
+      const found = (id: string, models = tokens) => store.oidcModels.findWithGrant(models, id).then((rows) => Object.fromEntries(rows));
+      expect(await found('rtw')).toEqual({
+        RefreshToken: {
+          token: { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' },
+          grant: { accountId: 'a', kind: 'Grant' },
+          session: { uid: 'uw', accountId: 'a' },
+        },
       });
-      expect(await store.oidcModels.findWithGrant('RefreshToken', 'rtx')).toEqual({ token: { grantId: 'gone', kind: 'RefreshToken' } });
-      expect(await store.oidcModels.findWithGrant('RefreshToken', 'nope')).toEqual({});
+      expect(await found('rtx')).toEqual({ RefreshToken: { token: { grantId: 'gone', kind: 'RefreshToken' } } });
+      expect(await found('nope')).toEqual({});
+      // One value looked up as every token model at once; a row of another model (a grant, a session) is not a token.
+      await store.oidcModels.upsert('AccessToken', 'both', { grantId: 'gw', kind: 'AccessToken' }, 600);
+      await store.oidcModels.upsert('ClientCredentials', 'both', { kind: 'ClientCredentials' }, 600);
+      await store.oidcModels.upsert('Interaction', 'both', { kind: 'Interaction' }, 600);
+      expect(await found('both')).toEqual({
+        AccessToken: { token: { grantId: 'gw', kind: 'AccessToken' }, grant: { accountId: 'a', kind: 'Grant' } },
+        ClientCredentials: { token: { kind: 'ClientCredentials' } },
+      });
+      expect(await found('gw')).toEqual({});
+      expect(await found('both', ['ClientCredentials'])).toEqual({ ClientCredentials: { token: { kind: 'ClientCredentials' } } });
       clock.advance(61_000);
-      expect(await store.oidcModels.findWithGrant('RefreshToken', 'rtw')).toEqual({
-        token: { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' },
-        grant: { accountId: 'a', kind: 'Grant' },
+      expect(await found('rtw')).toEqual({
+        RefreshToken: { token: { grantId: 'gw', sessionUid: 'uw', kind: 'RefreshToken' }, grant: { accountId: 'a', kind: 'Grant' } },
       });
     });
 

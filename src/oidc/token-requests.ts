@@ -9,8 +9,10 @@
  * While the provider answers one of those requests:
  *
  * - finding a token or a code also reads its grant and its session, in the same
- *   statement (`OidcModelStore.findWithGrant`); the request's next lookup of
- *   either is answered from that read;
+ *   statement (`OidcModelStore.findWithGrant`), and the rows of the other token models
+ *   with the same id: introspection looks one value up as an access token, a
+ *   client-credentials token and a refresh token at once, which is then one statement,
+ *   not three. The request's next lookup of any of them is answered from that read;
  * - the adapter's upserts and consumes are held for the request and applied together
  *   (`OidcModelStore.applyWrites`: one transaction, one statement on PostgreSQL) once
  *   the answer is ready and before it is sent. A client never holds a token that was
@@ -22,41 +24,64 @@
  *   was read ahead, so the request sees its own writes in order, as without all this.
  */
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
-import type { ModelPayload, ModelWrite, OidcModelStore } from '../persistence/repositories/oidc-models.js';
+import type { ModelPayload, ModelWrite, OidcModelStore, TokenWithGrant } from '../persistence/repositories/oidc-models.js';
 
-/** Tokens whose grant and session these endpoints read right after them. */
-const READ_WITH_GRANT = new Set(['RefreshToken', 'AuthorizationCode', 'AccessToken']);
+/** The models a presented token value may be: one lookup of any of them reads all of them. */
+const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'ClientCredentials', 'RefreshToken'] as const;
+type TokenModel = (typeof TOKEN_MODELS)[number];
+const isTokenModel = (model: string): model is TokenModel => (TOKEN_MODELS as readonly string[]).includes(model);
+
+type Found = ModelPayload | undefined;
 
 interface TokenRequest {
   /** Held writes, by model and id. */
   writes: Map<string, ModelWrite>;
-  /** Rows read ahead: `Grant <id>` and `Session uid <uid>`; a missing row is held as undefined. */
-  readAhead: Map<string, ModelPayload | undefined>;
+  /**
+   * Rows read ahead: `Grant <id>`, `Session uid <uid>`, and the other token models' rows
+   * with a token's id (still being read while a promise); a missing row is held as undefined.
+   */
+  readAhead: Map<string, Found | Promise<Found>>;
+  /** Bumped whenever what was read ahead is forgotten, so a read that was under way then keeps nothing. */
+  generation: number;
 }
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
-export function tokenRequestStorage(models: OidcModelStore, options: { paths: readonly string[]; onError: (error: unknown) => void }) {
+export interface TokenRequestOptions {
+  /** Paths of the requests whose model writes are held and applied together. */
+  paths: readonly string[];
+  onError: (error: unknown) => void;
+  /** The request being answered (the provider's, by default). */
+  context?: () => object | undefined;
+}
+
+export function tokenRequestStorage(models: OidcModelStore, options: TokenRequestOptions) {
   const requests = new WeakMap<object, TokenRequest>();
+  const context = options.context ?? (() => Provider.ctx);
   const current = (): TokenRequest | undefined => {
-    const ctx = Provider.ctx;
+    const ctx = context();
     return ctx ? requests.get(ctx) : undefined;
   };
-  const apply = async (request: TokenRequest | undefined) => {
-    if (!request) return;
+  const forget = (request: TokenRequest) => {
     request.readAhead.clear();
-    if (request.writes.size === 0) return;
+    request.generation += 1;
+  };
+  /** Forgets what was read ahead and applies the held writes (synchronously taken, so no other call sees them held). */
+  const apply = (request: TokenRequest | undefined): Promise<void> | undefined => {
+    if (!request) return undefined;
+    forget(request);
+    if (request.writes.size === 0) return undefined;
     const batch = [...request.writes.values()];
     request.writes.clear();
-    await models.applyWrites(batch);
+    return models.applyWrites(batch);
   };
-  /** Holds `write` when the current request is a token request; else applies it at once. */
+  /** Holds `next` when the current request is a token request; else applies it at once. */
   const write = async (next: ModelWrite) => {
     const request = current();
     if (!request) return models.applyWrites([next]);
     const held = key(next.model, next.id);
     if (request.writes.has(held)) await apply(request);
-    request.readAhead.clear();
+    forget(request);
     request.writes.set(held, next);
   };
   /** Runs `operation` after whatever the current request holds. */
@@ -66,12 +91,38 @@ export function tokenRequestStorage(models: OidcModelStore, options: { paths: re
       await apply(current());
       return operation(...args);
     };
-  /** A row read ahead for this request, once; `found: false` when none was (every write forgets them all). */
+  /** A row read ahead for this request, once; `found: false` when none was. */
   const readAhead = (request: TokenRequest | undefined, name: string) => {
     if (!request?.readAhead.has(name)) return { found: false as const };
     const payload = request.readAhead.get(name);
     request.readAhead.delete(name);
     return { found: true as const, payload };
+  };
+  /**
+   * Reads the tokens with id `id` of every token model, with their grants and sessions, in
+   * one statement; the other models' answers (pending until the read ends) and the grants
+   * and sessions are held for the request's next lookups, unless a write comes first.
+   */
+  const readTokens = (request: TokenRequest, model: TokenModel, id: string): Promise<Map<string, TokenWithGrant>> => {
+    const held = apply(request);
+    const generation = request.generation;
+    const read = held ? held.then(() => models.findWithGrant(TOKEN_MODELS, id)) : models.findWithGrant(TOKEN_MODELS, id);
+    const kept = read.then((found) => {
+      if (request.generation !== generation) return found;
+      for (const { token, grant, session } of found.values()) {
+        if (typeof token?.grantId === 'string') request.readAhead.set(key('Grant', token.grantId), grant);
+        if (typeof token?.sessionUid === 'string') request.readAhead.set(key('Session uid', token.sessionUid), session);
+      }
+      return found;
+    });
+    for (const other of TOKEN_MODELS) {
+      if (other === model) continue;
+      const answer = kept.then((found) => found.get(other)?.token);
+      // Its caller, if any, sees the failure; an answer nobody asks for must not be an unhandled rejection.
+      answer.catch(() => undefined);
+      request.readAhead.set(key(other, id), answer);
+    }
+    return kept;
   };
 
   const batched: OidcModelStore = {
@@ -81,12 +132,9 @@ export function tokenRequestStorage(models: OidcModelStore, options: { paths: re
       const request = current();
       const ahead = readAhead(request, key(model, id));
       if (ahead.found) return ahead.payload;
+      if (request && isTokenModel(model)) return (await readTokens(request, model, id)).get(model)?.token;
       await apply(request);
-      if (!request || !READ_WITH_GRANT.has(model)) return models.find(model, id);
-      const { token, grant, session } = await models.findWithGrant(model, id);
-      if (typeof token?.grantId === 'string') request.readAhead.set(key('Grant', token.grantId), grant);
-      if (typeof token?.sessionUid === 'string') request.readAhead.set(key('Session uid', token.sessionUid), session);
-      return token;
+      return models.find(model, id);
     },
     async findByUid(model, uid) {
       const request = current();
@@ -107,7 +155,7 @@ export function tokenRequestStorage(models: OidcModelStore, options: { paths: re
   /** Provider middleware: a token request's state, and its held writes applied before the answer goes out. */
   const middleware = async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
     if (!options.paths.includes(ctx.path)) return next();
-    const request: TokenRequest = { writes: new Map(), readAhead: new Map() };
+    const request: TokenRequest = { writes: new Map(), readAhead: new Map(), generation: 0 };
     requests.set(ctx, request);
     try {
       await next();

@@ -16,6 +16,13 @@ export type ModelPayload = Record<string, unknown> & {
   consumed?: number;
 };
 
+/** A token as `findWithGrant` finds it. */
+export interface TokenWithGrant {
+  token?: ModelPayload;
+  grant?: ModelPayload;
+  session?: ModelPayload;
+}
+
 /** A write that `applyWrites` can combine with others. */
 export type ModelWrite =
   | { op: 'upsert'; model: string; id: string; payload: ModelPayload; expiresInSeconds: number | undefined }
@@ -27,10 +34,13 @@ export interface OidcModelStore {
   findByUid(model: string, uid: string): Promise<ModelPayload | undefined>;
   findByUserCode(model: string, userCode: string): Promise<ModelPayload | undefined>;
   /**
-   * A token with, in the same statement, the grant it belongs to (its `grantId`) and the
-   * session it is bound to (its `sessionUid`): what the token endpoint reads next.
+   * The row `id` of each of `models` that has one (by model), each with, in the same
+   * statement, the grant it belongs to (its `grantId`) and the session it is bound to (its
+   * `sessionUid`): what the token endpoint reads next. Several models at once, because the
+   * provider looks one value up as several (introspection asks for an access token, a
+   * client-credentials token and a refresh token together).
    */
-  findWithGrant(model: string, id: string): Promise<{ token?: ModelPayload; grant?: ModelPayload; session?: ModelPayload }>;
+  findWithGrant(models: readonly string[], id: string): Promise<Map<string, TokenWithGrant>>;
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
@@ -72,17 +82,24 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
   );
   // The session a token is bound to is named in its payload only.
   const sessionUidOf = engine === 'sqlite' ? sql<string>`json_extract(t.payload, '$.sessionUid')` : sql<string>`(t.payload::json ->> 'sessionUid')`;
-  const withGrant = precompiled(db, (p) =>
-    db
-      .selectFrom('oidc_models as t')
-      .leftJoin('oidc_models as g', (join) => join.on('g.model', '=', p('grant_model')).onRef('g.id', '=', 't.grant_id'))
-      .leftJoin('oidc_models as s', (join) => join.on('s.model', '=', p('session_model')).on('s.uid', '=', sessionUidOf))
-      .select(['t.payload', 't.expires_at', 't.consumed_at'])
-      .select(['g.payload as g_payload', 'g.expires_at as g_expires_at', 'g.consumed_at as g_consumed_at'])
-      .select(['s.payload as s_payload', 's.expires_at as s_expires_at', 's.consumed_at as s_consumed_at'])
-      .where('t.model', '=', p('model'))
-      .where('t.id', '=', p('id')),
-  );
+  // A token of one of `models` models (by count: parameters model0…) with its grant and session.
+  const withGrant = (models: number) =>
+    precompiled(db, (p) =>
+      db
+        .selectFrom('oidc_models as t')
+        .leftJoin('oidc_models as g', (join) => join.on('g.model', '=', p('grant_model')).onRef('g.id', '=', 't.grant_id'))
+        .leftJoin('oidc_models as s', (join) => join.on('s.model', '=', p('session_model')).on('s.uid', '=', sessionUidOf))
+        .select(['t.model', 't.payload', 't.expires_at', 't.consumed_at'])
+        .select(['g.payload as g_payload', 'g.expires_at as g_expires_at', 'g.consumed_at as g_consumed_at'])
+        .select(['s.payload as s_payload', 's.expires_at as s_expires_at', 's.consumed_at as s_consumed_at'])
+        .where(
+          't.model',
+          'in',
+          Array.from({ length: models }, (_, i) => p(`model${i}`)),
+        )
+        .where('t.id', '=', p('id')),
+    );
+  const withGrantStatements = new Map<number, ReturnType<typeof withGrant>>();
   // The upsert of `rows` rows at once (parameters suffixed with the row's index).
   const upsertRows = (rows: number, p: typeof param, from: QueryCreator<Schema> = db) =>
     from
@@ -186,16 +203,26 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
     find: (model, id) => first(byId({ model, id })),
     findByUid: (model, uid) => first(byUid({ model, uid })),
     findByUserCode: (model, userCode) => first(byUserCode({ model, user_code: userCode })),
-    async findWithGrant(model, id) {
-      const row = (await withGrant({ model, id, grant_model: 'Grant', session_model: 'Session' })).rows[0];
-      if (!row) return {};
+    async findWithGrant(models, id) {
+      let statement = withGrantStatements.get(models.length);
+      if (!statement) {
+        statement = withGrant(models.length);
+        withGrantStatements.set(models.length, statement);
+      }
+      const values: Record<string, unknown> = { id, grant_model: 'Grant', session_model: 'Session' };
+      models.forEach((model, i) => (values[`model${i}`] = model));
+      const { rows } = await statement(values);
       const part = (payload: string | null, expires_at: number | null, consumed_at: number | null) =>
         payload === null ? undefined : live({ payload, expires_at, consumed_at });
-      return {
-        token: live(row),
-        grant: part(row.g_payload, row.g_expires_at, row.g_consumed_at),
-        session: part(row.s_payload, row.s_expires_at, row.s_consumed_at),
-      };
+      const found = new Map<string, TokenWithGrant>();
+      for (const row of rows) {
+        found.set(row.model, {
+          token: live(row),
+          grant: part(row.g_payload, row.g_expires_at, row.g_consumed_at),
+          session: part(row.s_payload, row.s_expires_at, row.s_consumed_at),
+        });
+      }
+      return found;
     },
     async consume(model, id) {
       await consume({ cmodel0: model, cid0: id, now: clock.now() });
