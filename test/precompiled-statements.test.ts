@@ -4,7 +4,7 @@
  * a caller sees must be what Kysely would answer: rows, affected-row counts, errors, and
  * a connection that is free again after each statement, failed ones included.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/clock.js';
 import { MasterKey } from '../src/platform/secrets.js';
@@ -54,6 +54,28 @@ describe(`precompiled statements (${engine})`, () => {
       { id: 'a', payload: '3' },
       { id: 'b', payload: '3' },
     ]);
+  });
+
+  it('answers each column as Kysely does: numbers, nulls, and the columns of a JOIN under their own names', async () => {
+    const db = database.db;
+    await db
+      .insertInto('oidc_models')
+      .values({ model: 'Probe', id: 'typed', payload: '{}', expires_at: 1_790_000_000_000, consumed_at: null })
+      .execute();
+    const read = precompiled(db, (p) =>
+      db
+        .selectFrom('oidc_models as t')
+        .leftJoin('oidc_models as other', (join) => join.on('other.model', '=', p('model')).on('other.id', '=', p('none')))
+        .select(['t.id', 't.expires_at', 't.consumed_at', 'other.payload as other_payload'])
+        .where('t.model', '=', p('model'))
+        .where('t.id', '=', p('id')),
+    );
+    const values = { ...probe, id: 'typed', none: 'no-such-row' };
+    const expected = [{ id: 'typed', expires_at: 1_790_000_000_000, consumed_at: null, other_payload: null }];
+    // Twice: the second answer is built from the shape the first one kept (PostgreSQL).
+    expect((await read(values)).rows).toEqual(expected);
+    expect((await read(values)).rows).toEqual(expected);
+    expect(await db.executeQuery(CompiledQuery.raw(read.bind(values).sql, read.bind(values).parameters))).toMatchObject({ rows: expected });
   });
 
   it('rejects a failing statement with the engine error, and the next statement still runs', async () => {

@@ -9,6 +9,7 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
+import { runPrepared } from './pg-prepared.js';
 import type { Schema } from './schema.js';
 
 /** The better-sqlite3 connection behind a SQLite Kysely instance (database.ts registers it). */
@@ -28,23 +29,6 @@ function runOn(connection: SQLite.Database, sql: string, parameters: unknown[]):
   if (statement.reader) return { rows: statement.all(parameters) as never[] };
   const { changes, lastInsertRowid } = statement.run(parameters);
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
-}
-
-/**
- * What Kysely's PostgreSQL driver does for one query (a pooled client, the query, the
- * client released), with the query as a named prepared statement: each pooled connection
- * has the server parse and plan it once, then sends only its parameters. (Not
- * `pool.query`: it discards the connection after any error, a unique violation too.)
- */
-async function runOnPool(pool: pg.Pool, name: string, sql: string, parameters: unknown[]): Promise<QueryResult<never>> {
-  const client = await pool.connect();
-  try {
-    const { command, rowCount, rows } = await client.query({ name, text: sql, values: parameters });
-    const counts = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
-    return { numAffectedRows: counts ? BigInt(rowCount ?? 0) : undefined, rows: (rows ?? []) as never[] };
-  } finally {
-    client.release();
-  }
 }
 
 /** Names of PostgreSQL prepared statements: one per precompiled statement, the same on every connection. */
@@ -87,7 +71,7 @@ export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) =>
         return Promise.reject(error);
       }
     }
-    if (pool && on === db) return runOnPool(pool, name, sql, parameters);
+    if (pool && on === db) return runPrepared(pool, name, sql, parameters);
     return on.executeQuery<Row>(CompiledQuery.raw(sql, parameters));
   };
   return Object.assign(statement, { bind });
