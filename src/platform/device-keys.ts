@@ -4,7 +4,8 @@
  * 'SHA-256' })` produces (raw r||s, 64 bytes), carried as base64url, so the
  * installable web app and the headless CLI authenticator sign the same way.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { generateKeyObjects } from './jwk.js';
 
 /** A public P-256 key as a JWK: only the fields that define it. */
 export interface DevicePublicJwk {
@@ -35,7 +36,7 @@ export function readDevicePublicJwk(value: unknown): DevicePublicJwk | null {
 
 /** A new device key pair (for the headless authenticator; the web app uses WebCrypto). */
 export function generateDeviceKey(): { privateJwk: Record<string, unknown>; publicJwk: DevicePublicJwk } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey, publicKey } = generateKeyObjects('ES256');
   const publicJwk = readDevicePublicJwk(publicKey.export({ format: 'jwk' }));
   if (!publicJwk) throw new Error('generated device key is not a P-256 key');
   return { privateJwk: privateKey.export({ format: 'jwk' }) as Record<string, unknown>, publicJwk };

@@ -4,7 +4,8 @@
  * few lines of CBOR, so HTTP tests can create passkeys and sign assertions the
  * way a browser's authenticator does, including the wrong ones.
  */
-import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createSign, randomBytes, type KeyObject } from 'node:crypto';
+import { generateKeyObjects } from '../../src/platform/jwk.js';
 
 const b64url = (b: Buffer) => b.toString('base64url');
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest();
@@ -40,7 +41,7 @@ export class SoftAuthenticator {
 
   /** Answers navigator.credentials.create() for `options` (PublicKeyCredentialCreationOptionsJSON). */
   create(options: { challenge: string; rp: { id: string }; user: { id: string } }, overrides: { origin?: string } = {}) {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey, publicKey } = generateKeyObjects('ES256');
     const jwk = publicKey.export({ format: 'jwk' });
     const cose = cbor(
       new Map<number, unknown>([

@@ -4,7 +4,8 @@
  * openssl). Enough of RFC 5280 for a v3 certificate with a CN, a validity window
  * and an EC P-256 or RSA key, signed with SHA-256.
  */
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyObjects } from '../../src/platform/jwk.js';
 
 const der = (tag: number, content: Buffer): Buffer => {
   const n = content.length;
@@ -63,8 +64,7 @@ export interface TestCertificate {
 
 export function selfSignedCertificate(options: { commonName?: string; keyType?: 'ec' | 'rsa'; notBefore?: Date; notAfter: Date }): TestCertificate {
   const keyType = options.keyType ?? 'ec';
-  const { privateKey, publicKey } =
-    keyType === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = generateKeyObjects(keyType === 'ec' ? 'ES256' : 'RS256');
   const signatureAlgorithm = keyType === 'ec' ? sequence(oid('1.2.840.10045.4.3.2')) : sequence(oid('1.2.840.113549.1.1.11'), nullValue());
   const subject = name(options.commonName ?? 'techpass test client');
   const tbs = sequence(
