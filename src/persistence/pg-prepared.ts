@@ -1,6 +1,9 @@
 /**
- * Named prepared statements on a pg pool, for the precompiled statements (precompiled.ts),
- * at less CPU per statement than `client.query({ name, text, values })`:
+ * Named prepared statements on a pg pool, for the precompiled statements (precompiled.ts):
+ * each pooled connection has the server parse and plan a statement once, then sends only
+ * its parameters. A pooled client runs it and goes back to the pool, as in Kysely's
+ * driver (not `pool.query`, which discards the connection after any error, a unique
+ * violation too). At less CPU per statement than `client.query({ name, text, values })`:
  *
  * - the query is a `pg.Query` made from its text (pg copies a config object's property
  *   descriptors one by one, about 14 µs a query on this machine type; a string is taken
