@@ -32,15 +32,19 @@ type TokenModel = (typeof TOKEN_MODELS)[number];
 const isTokenModel = (model: string): model is TokenModel => (TOKEN_MODELS as readonly string[]).includes(model);
 
 type Found = ModelPayload | undefined;
+/** The tokens of every token model with one id, being read (see readTokens). */
+class PendingTokens {
+  constructor(readonly pending: Promise<Map<string, TokenWithGrant>>) {}
+}
 
 interface TokenRequest {
   /** Held writes, by model and id. */
   writes: Map<string, ModelWrite>;
   /**
    * Rows read ahead: `Grant <id>`, `Session uid <uid>`, and the other token models' rows
-   * with a token's id (still being read while a promise); a missing row is held as undefined.
+   * with a token's id (the read of them all, while it runs); a missing row is held as undefined.
    */
-  readAhead: Map<string, Found | Promise<Found>>;
+  readAhead: Map<string, Found | PendingTokens>;
   /** Bumped whenever what was read ahead is forgotten, so a read that was under way then keeps nothing. */
   generation: number;
 }
@@ -115,13 +119,9 @@ export function tokenRequestStorage(models: OidcModelStore, options: TokenReques
       }
       return found;
     });
-    for (const other of TOKEN_MODELS) {
-      if (other === model) continue;
-      const answer = kept.then((found) => found.get(other)?.token);
-      // Its caller, if any, sees the failure; an answer nobody asks for must not be an unhandled rejection.
-      answer.catch(() => undefined);
-      request.readAhead.set(key(other, id), answer);
-    }
+    // The other models' lookups wait for the same read. Its first caller awaits it, so a failure is never unhandled.
+    const shared = new PendingTokens(kept);
+    for (const other of TOKEN_MODELS) if (other !== model) request.readAhead.set(key(other, id), shared);
     return kept;
   };
 
@@ -131,7 +131,7 @@ export function tokenRequestStorage(models: OidcModelStore, options: TokenReques
     async find(model, id) {
       const request = current();
       const ahead = readAhead(request, key(model, id));
-      if (ahead.found) return ahead.payload;
+      if (ahead.found) return ahead.payload instanceof PendingTokens ? (await ahead.payload.pending).get(model)?.token : ahead.payload;
       if (request && isTokenModel(model)) return (await readTokens(request, model, id)).get(model)?.token;
       await apply(request);
       return models.find(model, id);
@@ -139,7 +139,8 @@ export function tokenRequestStorage(models: OidcModelStore, options: TokenReques
     async findByUid(model, uid) {
       const request = current();
       const ahead = model === 'Session' ? readAhead(request, key('Session uid', uid)) : { found: false as const };
-      if (ahead.found) return ahead.payload;
+      // Only token lookups leave a read under way; a session's entry is its row.
+      if (ahead.found && !(ahead.payload instanceof PendingTokens)) return ahead.payload;
       await apply(request);
       return models.findByUid(model, uid);
     },

@@ -9,7 +9,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
  * itself for ever (seen once in CI: the main thread in `~KeyGenJob` under `ExportJWKRsaKey`).
  * A key imported from DER has a mutex of its own.
  */
-export function generateDerKeyPair(alg: 'ES256' | 'RS256'): { privateKey: Buffer; publicKey: Buffer } {
+function generateDerKeyPair(alg: 'ES256' | 'RS256'): { privateKey: Buffer; publicKey: Buffer } {
   const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
   const privateKeyEncoding = { type: 'pkcs8', format: 'der' } as const;
   return alg === 'ES256'
