@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine } from './helpers/database.js';
 import { user } from './helpers/directory.js';
 import { form, HttpBrowser } from './helpers/http-browser.js';
+import { waitForMail } from './helpers/mail.js';
 import { freePort, startTestServer, type TestServer } from './helpers/server.js';
 
 interface Received {
@@ -51,6 +52,7 @@ describe(`mail delivery over SMTP (${engine})`, () => {
     const f = form(page, '/login/reset');
     page = await browser.follow(f.action, { form: { ...f.fields, login: 'mail.me@agency.gov.sg' } });
     expect(page.status).toBe(200);
+    await waitForMail(tp, 'mail.me@agency.gov.sg', 'Reset your TechPass password');
     expect(await tp.server.scheduler.runOnce('mail.delivery')).toBe(true);
     expect(received).toHaveLength(1);
     expect(received[0]!.from).toBe('no-reply@techpass.test');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, forms, HttpBrowser, text } from './helpers/http-browser.js';
+import { waitForMail } from './helpers/mail.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { completeSignIn, finishAuthorization, signIn, startAuthorization } from './helpers/sign-in.js';
 
@@ -93,9 +94,25 @@ describe(`sign-in (${engine})`, () => {
     for (let i = 0; i < 3; i += 1) {
       page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password: `Wrong-Password-${i}xx` } });
     }
-    expect(text(page)).toContain('Your account is locked');
     const locked = await tp.server.store.users.findByLogin('lock.me@agency.gov.sg');
     expect(locked?.lockedAt).not.toBeNull();
+    // The page says what it says of an unknown account: ten wrong passwords do not reveal that the account exists.
+    const unknown = new HttpBrowser();
+    let other = await unknown.follow((await startAuthorization(tp, app)).url);
+    other = await unknown.follow(form(other, '/identify').action, { form: { ...form(other, '/identify').fields, login: 'no.such.one@agency.gov.sg' } });
+    for (let i = 0; i < 3; i += 1) {
+      other = await unknown.follow(form(other, '/password').action, { form: { ...form(other, '/password').fields, password: `Wrong-Password-${i}xx` } });
+    }
+    for (const password of ['Wrong-Password-9xx', PASSWORD]) {
+      page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password } });
+      other = await unknown.follow(form(other, '/password').action, { form: { ...form(other, '/password').fields, password } });
+      expect(page.status).toBe(401);
+      expect(other.status).toBe(401);
+      const problem = (p: typeof page) => /<div[^>]*alert[^>]*>([\s\S]*?)<\/div>/.exec(p.html)?.[1];
+      expect(problem(page)).toBeTruthy();
+      expect(problem(page)).toBe(problem(other));
+    }
+    expect(text(page)).toContain('The TechPass ID or password is not correct');
 
     // Even the right password does not get in now.
     const retry = await signIn(tp, { ...app, login: 'lock.me@agency.gov.sg', password: PASSWORD }).catch((e: Error) => e);
@@ -108,8 +125,7 @@ describe(`sign-in (${engine})`, () => {
       form: { ...form(reset, '/login/reset').fields, login: 'lock.me@agency.gov.sg' },
     });
     expect(text(reset)).toContain('Check your e-mail');
-    const [mail] = await tp.server.store.outbox.recent(1, 'lock.me@agency.gov.sg');
-    expect(mail?.subject).toBe('Reset your TechPass password');
+    const mail = await waitForMail(tp, 'lock.me@agency.gov.sg', 'Reset your TechPass password');
     const link = /https?:\/\/\S+\/login\/reset\/\S+/.exec(mail!.text)![0];
     expect(link.startsWith(tp.issuer)).toBe(true);
     const path = new URL(link).pathname;
@@ -135,7 +151,7 @@ describe(`sign-in (${engine})`, () => {
     expect(actions).toEqual(expect.arrayContaining(['user.locked', 'password.reset_requested', 'password.reset', 'sign_in.succeeded']));
   });
 
-  it('changes a password knowing the current one, refusing a wrong current password and a weak new one', async () => {
+  it('changes a password knowing the current one, from a browser signed in with a second factor, refusing a wrong current password and a weak new one', async () => {
     await user(tp, 'change.me@agency.gov.sg');
     const browser = new HttpBrowser();
     let page = await browser.follow(`${tp.url}/login/change-password`);
@@ -144,6 +160,17 @@ describe(`sign-in (${engine})`, () => {
       page = await browser.follow(f.action, { form: { ...f.fields, login: 'change.me@agency.gov.sg', ...fields } });
       return page;
     };
+    // Not signed in: the password alone does not change the password, right or wrong, and nothing is counted.
+    expect((await send({ current: PASSWORD, password: 'Another-Long-Pass-77', confirm: 'Another-Long-Pass-77' })).status).toBe(401);
+    const refusal = text(page);
+    expect(refusal).toContain('Sign in to TechPass in this browser with your second factor first');
+    expect((await send({ current: 'Not-The-Password-1', password: 'Another-Long-Pass-77', confirm: 'Another-Long-Pass-77' })).status).toBe(401);
+    expect(text(page)).toBe(refusal);
+    expect((await tp.server.store.users.findByLogin('change.me@agency.gov.sg'))?.failedSignIns).toBe(0);
+
+    // Signed in (password and the phone) in this browser: now it can.
+    await signIn(tp, { ...app, login: 'change.me@agency.gov.sg', password: PASSWORD, browser });
+    page = await browser.follow(`${tp.url}/login/change-password`);
     expect((await send({ current: 'Not-The-Password-1', password: 'Another-Long-Pass-77', confirm: 'Another-Long-Pass-77' })).status).toBe(401);
     expect(text(page)).toContain('current password is not correct');
     expect((await send({ current: PASSWORD, password: 'password1234', confirm: 'password1234' })).status).toBe(400);

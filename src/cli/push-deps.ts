@@ -4,11 +4,12 @@ import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Store } from '../persistence/store.js';
 import { webPushSender } from '../platform/web-push.js';
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from '../domain/lockout.js';
 
 export function pushDeps(
   store: Store,
   clock: Clock,
-  config: Pick<Config, 'PUBLIC_URL' | 'PUSH_CHALLENGE_TTL' | 'WEB_PUSH_PUBLIC_KEY' | 'WEB_PUSH_PRIVATE_KEY' | 'WEB_PUSH_SUBJECT' | 'MAIL_FROM'>,
+  config: Pick<Config, 'LOCKOUT_THRESHOLD' | 'THROTTLE_FAILURES_PER_IP' | 'PUBLIC_URL' | 'PUSH_CHALLENGE_TTL' | 'WEB_PUSH_PUBLIC_KEY' | 'WEB_PUSH_PRIVATE_KEY' | 'WEB_PUSH_SUBJECT' | 'MAIL_FROM'>,
   signals?: PushSignals,
 ): PushDeps {
   const { WEB_PUSH_PUBLIC_KEY: publicKey, WEB_PUSH_PRIVATE_KEY: privateKey } = config;
@@ -18,12 +19,14 @@ export function pushDeps(
     push: store.push,
     users: store.users,
     accountStatuses: store.accountStatuses,
-    rememberedAccounts: store.rememberedAccounts,
+    accountSessions: store.accountSessions,
+    rateLimits: store.rateLimits,
     audit: store.audit,
     outbox: store.outbox,
     clock,
     publicUrl: config.PUBLIC_URL,
     challengeTtlMs: config.PUSH_CHALLENGE_TTL * 1000,
+    lockout: lockoutPolicy(config),
     transaction: (fn) => store.transaction((repositories) => fn(repositories)),
   };
 }
@@ -34,4 +37,9 @@ function webPushSubject(config: Pick<Config, 'WEB_PUSH_SUBJECT' | 'PUBLIC_URL' |
   if (config.PUBLIC_URL.startsWith('https://')) return config.PUBLIC_URL;
   const address = /<([^>]+)>/.exec(config.MAIL_FROM)?.[1] ?? config.MAIL_FROM;
   return `mailto:${address.trim()}`;
+}
+
+/** The lockout the configuration sets (one policy for passwords, codes and push numbers). */
+export function lockoutPolicy(config: Pick<Config, 'LOCKOUT_THRESHOLD' | 'THROTTLE_FAILURES_PER_IP'>): LockoutPolicy {
+  return { ...DEFAULT_LOCKOUT, threshold: config.LOCKOUT_THRESHOLD, perAddress: config.THROTTLE_FAILURES_PER_IP };
 }

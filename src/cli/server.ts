@@ -22,7 +22,6 @@ import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
 import { isConnectionError, type Store } from '../persistence/store.js';
 import type Provider from 'oidc-provider';
 import type { UserId } from '../domain/ids.js';
-import { DEFAULT_LOCKOUT } from '../domain/lockout.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
 import { pushSignals } from '../flows/push.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
@@ -34,7 +33,11 @@ import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
 import { providerPages } from '../ui/provider-pages.js';
 import { resolveMasterKey } from './master-key.js';
 import { openStore } from './open-store.js';
-import { pushDeps } from './push-deps.js';
+import { lockoutPolicy, pushDeps } from './push-deps.js';
+import type { PasswordDeps } from '../flows/passwords.js';
+import { passwordResetMail, PASSWORD_RESET_MAIL_JOB } from '../jobs/password-reset-mail.js';
+import { backchannelLogout } from '../jobs/backchannel-logout.js';
+import { backchannelLogoutSender } from '../oidc/backchannel-logout.js';
 
 export { StartupError } from './open-store.js';
 
@@ -130,15 +133,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // Prompts made on this node reach its device streams at once; other nodes' through the database (PostgreSQL notices, SQLite commit counter).
   const signals = pushSignals(store.notices, store.externalChanges);
   const signIn: SignInDeps = {
+    transaction: (fn) => store.transaction(fn),
     users: store.users,
     flows: store.flows,
     remembered: store.rememberedAccounts,
+    accountSessions: store.accountSessions,
     rateLimits: store.rateLimits,
     audit: store.audit,
     clients: store.clients,
     forNamespace: (id) => store.forNamespace(id),
     clock,
-    lockout: { ...DEFAULT_LOCKOUT, threshold: config.LOCKOUT_THRESHOLD, perAddress: config.THROTTLE_FAILURES_PER_IP },
+    lockout: lockoutPolicy(config),
     federatedDomains: config.FEDERATED_DOMAINS,
     sessionTtlMs: config.SESSION_TTL * 1000,
     checkAccess,
@@ -153,20 +158,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     signIn,
     cookie: { key: cookieKey, name: cookieName, secure, maxAgeSeconds: 400 * 86_400 },
   });
-  await registerAccountRoutes(app, {
-    secure,
-    reset: {
-      users: store.users,
-      resets: store.passwordResets,
-      remembered: store.rememberedAccounts,
-      outbox: store.outbox,
-      audit: store.audit,
-      clock,
-      publicUrl: config.PUBLIC_URL,
-      rateLimits: store.rateLimits,
-      lockout: signIn.lockout,
-    },
-  });
+  let scheduler: Scheduler | undefined;
+  const passwords: PasswordDeps = {
+    users: store.users,
+    passwordResets: store.passwordResets,
+    passwordResetRequests: store.passwordResetRequests,
+    accountSessions: store.accountSessions,
+    outbox: store.outbox,
+    audit: store.audit,
+    rateLimits: store.rateLimits,
+    clock,
+    publicUrl: config.PUBLIC_URL,
+    lockout: signIn.lockout,
+    transaction: (fn) => store.transaction(fn),
+    // Sent by the job, after the answer has gone out (see flows/passwords.ts).
+    resetRequested: () => setImmediate(() => void scheduler?.runOnce(PASSWORD_RESET_MAIL_JOB).catch(() => undefined)),
+  };
+  await registerAccountRoutes(app, { secure, passwords, remembered: store.rememberedAccounts, cookie: { key: cookieKey, name: cookieName } });
 
   await registerAuthenticatorApi(app, {
     push: pushDeps(store, clock, config, signals),
@@ -176,8 +184,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await registerAuthenticatorApp(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
-  const jobs = [expiredRowsCleanup(store.oidcModels), ...(transport ? [mailDelivery(store.outbox, transport, clock)] : [])];
-  const scheduler = startScheduler(jobs, {
+  const jobs = [
+    expiredRowsCleanup(store.oidcModels),
+    passwordResetMail(passwords),
+    backchannelLogout(store.backchannelLogouts, backchannelLogoutSender(() => current!), clock),
+    ...(transport ? [mailDelivery(store.outbox, transport, clock)] : []),
+  ];
+  scheduler = startScheduler(jobs, {
     leases: store.leases,
     logger,
     onRun: (job, outcome) => metrics.jobRuns.inc({ job, outcome }),
@@ -194,12 +207,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     port,
     store,
     app,
-    scheduler,
+    scheduler: scheduler as Scheduler,
     refreshKeys,
     async close() {
       if (closed) return;
       closed = true;
-      scheduler.stop();
+      scheduler?.stop();
       transport?.close();
       health.stop();
       clearInterval(keyTimer);

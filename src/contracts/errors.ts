@@ -22,6 +22,7 @@ export const ErrorCodes = {
   resetLinkInvalid: 'password.reset_link_invalid',
   csrfInvalid: 'csrf.invalid',
   credentialsInvalid: 'credentials.invalid',
+  signInRequired: 'session.sign_in_required',
   accountLocked: 'account.locked',
   throttled: 'request.throttled',
   flowExpired: 'flow.expired',

@@ -29,10 +29,18 @@ export interface UserRepository {
   totpFactors(id: UserId): Promise<Array<{ id: string; seed: string; lastUsedStep: number | null }>>;
   /** Records the step of a code just accepted; false if that step (or a later one) was already used. */
   recordTotpUse(factorId: string, step: number): Promise<boolean>;
-  /** Counts one more consecutive failed password; answers the new count. */
-  recordFailedSignIn(id: UserId): Promise<number>;
-  lock(id: UserId): Promise<void>;
-  /** Clears the failure count and records the sign-in time. */
+  /**
+   * Takes one attempt at a credential (password, TOTP code, push number) before it is
+   * checked: counts it as a failure and answers the new count, or null when the account is
+   * locked or has no attempt left below `threshold`. Of requests racing, at most
+   * `threshold` get one. A right credential gives its attempt back (`releaseAttempt`).
+   */
+  reserveAttempt(id: UserId, threshold: number): Promise<number | null>;
+  /** Gives back an attempt whose credential was right (never below zero, never on a locked account). */
+  releaseAttempt(id: UserId): Promise<void>;
+  /** Locks the account; answers whether this call locked it (false if it already was). */
+  lock(id: UserId): Promise<boolean>;
+  /** Records the sign-in time and clears the failure count, unless the account is locked. */
   recordSignIn(id: UserId): Promise<void>;
   /** Removes the account's factors of these kinds (`totp`, `passkey`); answers how many. */
   removeFactors(id: UserId, kinds: string[]): Promise<number>;
@@ -60,6 +68,14 @@ export interface PasswordResets {
   consume(id: string, digest: string): Promise<UserId | null>;
   /** Looks without consuming (to render the form). */
   peek(id: string, digest: string): Promise<UserId | null>;
+}
+
+/** "Forgot your password?" requests, queued as typed and answered by a job (see flows/passwords.ts). */
+export interface PasswordResetRequests {
+  /** Queues a request for a TechPass ID as typed; it may name no account. */
+  add(login: string, ip: string | null): Promise<void>;
+  /** Takes up to `limit` queued requests, oldest first; each is taken once (the job runs under a lease). */
+  take(limit: number): Promise<Array<{ id: string; login: string; ip: string | null }>>;
 }
 
 export interface RateLimiter {
@@ -259,4 +275,29 @@ export interface PasskeyRepository {
 /** Account status changes that must not overwrite a concurrent one: `from` is checked in the update. */
 export interface AccountStatuses {
   changeStatus(id: UserId, from: readonly UserStatus[], to: UserStatus): Promise<boolean>;
+}
+
+/**
+ * Everything that keeps an account signed in. `endAll` is called, in the same transaction,
+ * by every change of an account's credentials or standing: a password reset or change, an
+ * MFA reset, a lost factor removed, a fraud report, a lock, a status that forbids signing in.
+ */
+export interface AccountSessions {
+  /**
+   * Ends the account picker's live sessions in every browser, deletes the provider's
+   * sessions and every grant of the account with its tokens (refresh tokens are refused,
+   * access tokens inactive at UserInfo and introspection, `prompt=none` gets
+   * login_required), and queues a back-channel logout for each application each ended
+   * session signed in to. Answers how many of each.
+   */
+  endAll(userId: UserId): Promise<{ sessions: number; grants: number; logouts: number }>;
+}
+
+/** Back-channel logout tokens owed to applications, sent by a job with retries. */
+export interface BackchannelLogoutQueue {
+  due(limit: number): Promise<Array<{ id: string; clientId: string; accountId: string; sid: string; attempts: number }>>;
+  /** Done: sent, or nothing to send (`note` says why, e.g. the application registered no URI). */
+  markSent(id: string, note?: string): Promise<void>;
+  /** Failed: tried again at `retryAt`, or given up when it is null. */
+  markFailed(id: string, error: string, retryAt: number | null): Promise<void>;
 }

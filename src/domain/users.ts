@@ -72,3 +72,18 @@ export function checkNewUser(user: NewUser): NewUserProblem | null {
 export function techpassId(user: Pick<User, 'email' | 'username'>): string {
   return user.username ?? user.email;
 }
+
+/** Why an account may not sign in now, whatever credential it shows. */
+export type StandingRefusal = 'locked' | 'reported' | 'account_inactive';
+
+/**
+ * Checked at every step of a sign-in (each factor, and once more when it completes), not
+ * only at the password: a lock, a fraud report or a status change made meanwhile stops
+ * flows that were already open.
+ */
+export function standingRefusal(user: Pick<User, 'status' | 'lockedAt'>): StandingRefusal | null {
+  if (user.lockedAt !== null) return 'locked';
+  if (user.status === 'high_risk') return 'reported';
+  if (user.status !== 'active') return 'account_inactive';
+  return null;
+}

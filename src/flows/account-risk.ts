@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import type { PushChallenge } from '../domain/push.js';
 import { techpassId, type User, type UserStatus } from '../domain/users.js';
+import { endAccountSessions } from './account-sessions.js';
 import type { PushDeps, PushRepositories } from './push-deps.js';
 
 /** The statuses a fraud report moves to high risk (disabled or terminated accounts stay as they are). */
@@ -35,7 +36,7 @@ export async function reportFraud(
   const user = await tx.users.findById(userId);
   const marked = await tx.accountStatuses.changeStatus(userId, REPORTABLE, 'high_risk');
   const expired = await tx.push.expirePending(userId);
-  await tx.rememberedAccounts.endSessionsOfUser(userId);
+  await endAccountSessions(tx, userId, 'fraud_reported', userId);
   const details = {
     challengeId: challenge.id,
     deviceId,

@@ -10,6 +10,7 @@ import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import { techpassId, type User } from '../domain/users.js';
+import { endAccountSessions } from './account-sessions.js';
 import type { PushDeps, PushRepositories } from './push-deps.js';
 
 /** What each second factor is called to its owner. */
@@ -30,6 +31,8 @@ export async function removeLostFactor(deps: PushDeps, userId: UserId, method: s
       targetId: userId,
       data: { method, reason: 'recovery', verifiedWith, removed },
     });
+    // Whoever holds the lost factor may hold a session made with it.
+    await endAccountSessions(tx, userId, 'factor_removed', userId);
     const user = await tx.users.findById(userId);
     if (user) {
       await tx.outbox.enqueue({
@@ -66,7 +69,7 @@ export async function resetMfa(deps: PushDeps, email: string, actor: string): Pr
       passkeys: await removeFactors(tx, user.id, ['hwk']),
     };
     // Sessions that an attacker may hold with the old factors end too.
-    await tx.rememberedAccounts.endSessionsOfUser(user.id);
+    await endAccountSessions(tx, user.id, 'mfa_reset', actor);
     await tx.audit.append({ actor, action: 'mfa.reset', targetType: 'user', targetId: user.id, data: { removed } });
     await tx.outbox.enqueue(resetMail(user, deps.publicUrl));
     return ok({ userId: user.id, techpassId: techpassId(user), removed });

@@ -1,40 +1,97 @@
 /**
- * Passwords outside a sign-in: reset by e-mailed link (single use, valid 30
- * minutes, answered the same whether or not the account exists; it unlocks the
- * account) and change knowing the current one. Both end the account's remembered
- * sessions and tell the person by e-mail.
+ * Passwords outside a sign-in.
+ *
+ * Reset by e-mailed link (single use, valid 30 minutes; it unlocks the account). The
+ * request only queues what was typed: a job looks the account up and sends the mail, so
+ * the request does the same work, in the same time, whether or not the account exists.
+ * Mail is limited per account and per address, so the form cannot be used to flood a
+ * mailbox.
+ *
+ * Change, knowing the current password, from a browser signed in to that account with a
+ * second factor: the password alone is not enough to replace itself.
+ *
+ * Both end the account's sessions everywhere and tell the person by e-mail, in the same
+ * transaction as the new password.
  */
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
-import type { AuditLog, MailQueue, PasswordResets, RateLimiter, RememberedAccounts, UserRepository } from '../domain/repositories.js';
-import { shouldLock, type LockoutPolicy } from '../domain/lockout.js';
-import { techpassId } from '../domain/users.js';
+import { assuranceLevel } from '../domain/assurance.js';
+import type { UserId } from '../domain/ids.js';
+import type { LockoutPolicy } from '../domain/lockout.js';
+import type {
+  AccountSessions,
+  AuditLog,
+  MailQueue,
+  PasswordResetRequests,
+  PasswordResets,
+  RateLimiter,
+  UserRepository,
+} from '../domain/repositories.js';
+import { techpassId, type User } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { digestSecret } from '../platform/secrets.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
 import { checkPassword, describePasswordProblem } from '../strategies/password/policy.js';
+import { endAccountSessions } from './account-sessions.js';
+import { addressThrottled, attemptCredential, type LockoutRepositories } from './credential-attempts.js';
 
 export const RESET_LINK_TTL_MS = 30 * 60 * 1000;
+/** Reset mails one account may receive per hour; more requests are recorded and dropped. */
+export const RESET_MAILS_PER_ACCOUNT_PER_HOUR = 3;
+/** Reset requests one address may make per hour (for any accounts); more are dropped. */
+export const RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 20;
+const HOUR_MS = 60 * 60 * 1000;
 
-export interface PasswordResetDeps {
+export interface PasswordRepositories extends LockoutRepositories {
   users: UserRepository;
-  resets: PasswordResets;
-  remembered: RememberedAccounts;
+  passwordResets: PasswordResets;
+  passwordResetRequests: PasswordResetRequests;
   outbox: MailQueue;
-  audit: AuditLog;
-  clock: Clock;
-  publicUrl: string;
+  rateLimits: RateLimiter;
 }
 
-/** Sends a reset link when the account exists and has a password; says nothing either way. */
-export async function requestPasswordReset(deps: PasswordResetDeps, login: string, ip: string): Promise<void> {
-  const user = await deps.users.findByLogin(login);
-  if (!user || !user.hasPassword) return;
-  const secret = randomBytes(32).toString('base64url');
-  const id = await deps.resets.create(user.id, digestSecret(secret), deps.clock.now() + RESET_LINK_TTL_MS);
-  const link = `${deps.publicUrl}/login/reset/${id}.${secret}`;
-  await deps.outbox.enqueue({
+export interface PasswordDeps extends PasswordRepositories {
+  clock: Clock;
+  publicUrl: string;
+  lockout: LockoutPolicy;
+  transaction<T>(fn: (tx: PasswordRepositories) => Promise<T>): Promise<T>;
+  /** Asks this node to send queued reset mail soon (the job runs every second anyway). */
+  resetRequested?(): void;
+}
+
+/** "Forgot your password?": queues the request; answers nothing either way. */
+export async function requestPasswordReset(deps: PasswordDeps, login: string, ip: string): Promise<void> {
+  const requests = await deps.rateLimits.hit(`reset-requests:${ip}`, HOUR_MS);
+  if (requests > RESET_REQUESTS_PER_ADDRESS_PER_HOUR) return;
+  await deps.passwordResetRequests.add(login.trim().toLowerCase().slice(0, 320), ip);
+  deps.resetRequested?.();
+}
+
+/** The job's work: a reset link for each queued request that names an account, within the per-account limit. */
+export async function sendQueuedResetMails(deps: PasswordDeps, limit = 50): Promise<number> {
+  let sent = 0;
+  for (const request of await deps.passwordResetRequests.take(limit)) {
+    const user = await deps.users.findByLogin(request.login);
+    // Disabled and terminated accounts get no link; an account without a password gets one to set it.
+    if (!user || user.status === 'disabled' || user.status === 'terminated') continue;
+    if ((await deps.rateLimits.hit(`reset-mails:${user.id}`, HOUR_MS)) > RESET_MAILS_PER_ACCOUNT_PER_HOUR) {
+      await deps.audit.append({ actor: 'anonymous', action: 'password.reset_limited', targetType: 'user', targetId: user.id, ip: request.ip });
+      continue;
+    }
+    await deps.transaction(async (tx) => {
+      const secret = randomBytes(32).toString('base64url');
+      const id = await tx.passwordResets.create(user.id, digestSecret(secret), deps.clock.now() + RESET_LINK_TTL_MS);
+      await tx.outbox.enqueue(resetMail(user, `${deps.publicUrl}/login/reset/${id}.${secret}`));
+      await tx.audit.append({ actor: 'anonymous', action: 'password.reset_requested', targetType: 'user', targetId: user.id, ip: request.ip });
+    });
+    sent += 1;
+  }
+  return sent;
+}
+
+function resetMail(user: User, link: string) {
+  return {
     to: user.email,
     subject: 'Reset your TechPass password',
     text: [
@@ -47,8 +104,20 @@ export async function requestPasswordReset(deps: PasswordResetDeps, login: strin
       '',
       'If you did not ask for this, ignore this e-mail: your password stays as it is.',
     ].join('\n'),
-  });
-  await deps.audit.append({ actor: 'anonymous', action: 'password.reset_requested', targetType: 'user', targetId: user.id, ip });
+  };
+}
+
+function changedMail(user: User, publicUrl: string) {
+  return {
+    to: user.email,
+    subject: 'Your TechPass password was changed',
+    text: [
+      `Hello ${user.givenName},`,
+      '',
+      `The password of your TechPass account ${techpassId(user)} was just changed, and you were signed out everywhere.`,
+      `If this was not you, reset it now at ${publicUrl}/login/reset and contact the TechPass team.`,
+    ].join('\n'),
+  };
 }
 
 function splitToken(token: string): { id: string; secret: string } | null {
@@ -56,93 +125,84 @@ function splitToken(token: string): { id: string; secret: string } | null {
   return id && secret ? { id, secret } : null;
 }
 
-export async function resetLinkIsLive(deps: PasswordResetDeps, token: string): Promise<boolean> {
+export async function resetLinkIsLive(deps: Pick<PasswordDeps, 'passwordResets'>, token: string): Promise<boolean> {
   const parts = splitToken(token);
-  return parts ? (await deps.resets.peek(parts.id, digestSecret(parts.secret))) !== null : false;
+  return parts ? (await deps.passwordResets.peek(parts.id, digestSecret(parts.secret))) !== null : false;
 }
 
+const LINK_INVALID = 'this reset link has expired or was already used';
+
 export async function completePasswordReset(
-  deps: PasswordResetDeps,
+  deps: PasswordDeps,
   token: string,
   password: string,
   confirm: string,
   ip: string,
 ): Promise<Result<'reset'>> {
   const parts = splitToken(token);
-  const peeked = parts ? await deps.resets.peek(parts.id, digestSecret(parts.secret)) : null;
-  if (!parts || !peeked) return fail(ErrorCodes.resetLinkInvalid, 'this reset link has expired or was already used');
+  const peeked = parts ? await deps.passwordResets.peek(parts.id, digestSecret(parts.secret)) : null;
+  if (!parts || !peeked) return fail(ErrorCodes.resetLinkInvalid, LINK_INVALID);
   if (password !== confirm) return fail(ErrorCodes.inputInvalid, 'the two passwords are not the same', 'confirm');
   const user = await deps.users.findById(peeked);
-  if (!user) return fail(ErrorCodes.resetLinkInvalid, 'this reset link has expired or was already used');
+  if (!user) return fail(ErrorCodes.resetLinkInvalid, LINK_INVALID);
   const weak = checkPassword(password, [user.email, user.username]);
   if (weak) return fail(ErrorCodes.passwordTooWeak, `the password ${describePasswordProblem(weak)}`, 'password');
   const hash = await hashPassword(password);
-  // Consumed only now, so a weak password does not burn the link; a race still lets one request win.
-  if ((await deps.resets.consume(parts.id, digestSecret(parts.secret))) === null) {
-    return fail(ErrorCodes.resetLinkInvalid, 'this reset link has expired or was already used');
-  }
-  await deps.users.setPassword(user.id, hash);
-  await deps.remembered.endSessionsOfUser(user.id);
-  await deps.audit.append({
-    actor: user.id,
-    action: 'password.reset',
-    targetType: 'user',
-    targetId: user.id,
-    ip,
-    data: { unlocked: user.lockedAt !== null },
+  return deps.transaction(async (tx) => {
+    // Consumed only now, so a weak password does not burn the link; of two requests racing, one wins.
+    if ((await tx.passwordResets.consume(parts.id, digestSecret(parts.secret))) === null) return fail(ErrorCodes.resetLinkInvalid, LINK_INVALID);
+    await tx.users.setPassword(user.id, hash);
+    await endAccountSessions(tx, user.id, 'password_reset', user.id);
+    await tx.audit.append({ actor: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip, data: { unlocked: user.lockedAt !== null } });
+    await tx.outbox.enqueue(changedMail(user, deps.publicUrl));
+    return ok('reset' as const);
   });
-  await deps.outbox.enqueue({
-    to: user.email,
-    subject: 'Your TechPass password was changed',
-    text: `Hello ${user.givenName},\n\nThe password of your TechPass account ${techpassId(user)} was just changed. If this was not you, contact the TechPass team now.`,
-  });
-  return ok('reset');
 }
 
-export interface PasswordChangeDeps extends PasswordResetDeps {
-  rateLimits: RateLimiter;
-  lockout: LockoutPolicy;
+/** A sign-in this browser holds (the account picker's record of it). */
+export interface BrowserSession {
+  userId: UserId;
+  amr: string[];
+  sessionExpiresAt: number | null;
 }
+
+const SIGN_IN_FIRST = 'sign in to TechPass in this browser with your second factor first, then change your password';
 
 /**
- * Changes a password knowing the current one. A wrong current password counts
- * towards the lockout like a failed sign-in, and unknown accounts take as long.
+ * Changes a password knowing the current one. The browser must hold a live sign-in of
+ * that account that passed a second factor; a wrong current password counts in the
+ * lockout. An unknown account, an account without such a sign-in, a locked account and a
+ * wrong password answer alike, so the page tells an attacker nothing.
  */
 export async function changePassword(
-  deps: PasswordChangeDeps,
+  deps: PasswordDeps,
   input: { login: string; current: string; password: string; confirm: string },
+  sessions: BrowserSession[],
   ip: string,
 ): Promise<Result<'changed'>> {
-  const addressKey = `password-failures:${ip}`;
-  if ((await deps.rateLimits.count(addressKey, deps.lockout.windowMs)) >= deps.lockout.perAddress) {
-    return fail(ErrorCodes.throttled, 'there were too many failed attempts from your network; wait 15 minutes');
-  }
+  if (await addressThrottled(deps, ip)) return fail(ErrorCodes.throttled, 'there were too many failed attempts from your network; wait 15 minutes');
   const user = await deps.users.findByLogin(input.login);
-  const hash = user ? await deps.users.passwordHash(user.id) : null;
-  const verified = hash ? await verifyPassword(hash, input.current) : await verifyAgainstDummy(input.current);
-  if (!user || !verified) {
-    await deps.rateLimits.hit(addressKey, deps.lockout.windowMs);
-    if (user) {
-      const failures = await deps.users.recordFailedSignIn(user.id);
-      if (shouldLock(failures, deps.lockout) && user.lockedAt === null) {
-        await deps.users.lock(user.id);
-        await deps.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: user.id, ip, data: { failures } });
-      }
-    }
-    return fail(ErrorCodes.credentialsInvalid, 'the TechPass ID or current password is not correct', 'current');
+  const now = deps.clock.now();
+  const signedIn = sessions.some(
+    (s) => s.userId === user?.id && s.sessionExpiresAt !== null && s.sessionExpiresAt > now && assuranceLevel(s.amr) >= 2,
+  );
+  if (!user || !signedIn) return fail(ErrorCodes.signInRequired, SIGN_IN_FIRST, 'login');
+  const hash = await deps.users.passwordHash(user.id);
+  const outcome = hash ? await attemptCredential(deps, user.id, 'password', ip, () => verifyPassword(hash, input.current)) : 'locked';
+  if (outcome !== 'ok') {
+    if (outcome === 'locked') await verifyAgainstDummy(input.current);
+    return fail(ErrorCodes.credentialsInvalid, 'the current password is not correct', 'current');
   }
-  if (user.lockedAt !== null) return fail(ErrorCodes.accountLocked, 'your account is locked; reset your password by e-mail to unlock it');
   if (input.password !== input.confirm) return fail(ErrorCodes.inputInvalid, 'the two new passwords are not the same', 'confirm');
   if (input.password === input.current) return fail(ErrorCodes.passwordTooWeak, 'the new password must differ from the current one', 'password');
   const weak = checkPassword(input.password, [user.email, user.username]);
   if (weak) return fail(ErrorCodes.passwordTooWeak, `the new password ${describePasswordProblem(weak)}`, 'password');
-  await deps.users.setPassword(user.id, await hashPassword(input.password));
-  await deps.remembered.endSessionsOfUser(user.id);
-  await deps.audit.append({ actor: user.id, action: 'password.changed', targetType: 'user', targetId: user.id, ip });
-  await deps.outbox.enqueue({
-    to: user.email,
-    subject: 'Your TechPass password was changed',
-    text: `Hello ${user.givenName},\n\nThe password of your TechPass account ${techpassId(user)} was just changed. If this was not you, reset it now and contact the TechPass team.`,
+  const newHash = await hashPassword(input.password);
+  await deps.transaction(async (tx) => {
+    await tx.users.setPassword(user.id, newHash);
+    await endAccountSessions(tx, user.id, 'password_changed', user.id);
+    await tx.audit.append({ actor: user.id, action: 'password.changed', targetType: 'user', targetId: user.id, ip });
+    await tx.outbox.enqueue(changedMail(user, deps.publicUrl));
   });
   return ok('changed');
 }

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { UserId } from '../domain/ids.js';
-import type { AccountStatuses, AuditLog, MailQueue, PushRepository, RememberedAccounts, UserRepository } from '../domain/repositories.js';
+import type { AccountSessions, AccountStatuses, AuditLog, MailQueue, PushRepository, RateLimiter, UserRepository } from '../domain/repositories.js';
+import type { LockoutPolicy } from '../domain/lockout.js';
 import type { Clock } from '../platform/clock.js';
 import type { WebPushSender } from '../platform/web-push.js';
 
@@ -10,7 +11,8 @@ export interface PushRepositories {
   push: PushRepository;
   users: UserRepository;
   accountStatuses: AccountStatuses;
-  rememberedAccounts: RememberedAccounts;
+  accountSessions: AccountSessions;
+  rateLimits: RateLimiter;
   audit: AuditLog;
   outbox: MailQueue;
 }
@@ -19,6 +21,8 @@ export interface PushDeps extends PushRepositories {
   clock: Clock;
   /** Where people reach TechPass (enrolment links and e-mails point here). */
   publicUrl: string;
+  /** The one lockout: a wrong number counts like a wrong password or code. */
+  lockout: LockoutPolicy;
   /** How long a challenge waits for an answer (PUSH_CHALLENGE_TTL). */
   challengeTtlMs: number;
   /** Tells this node's device streams at once that an account's prompts changed (other nodes' changes are polled). */

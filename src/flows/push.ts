@@ -26,7 +26,8 @@ import {
 import type { WebPushMessage } from '../contracts/authenticator.js';
 import { verifyDeviceSignature } from '../platform/device-keys.js';
 import { reportFraud } from './account-risk.js';
-import type { PushDeps } from './push-deps.js';
+import { attemptCredential } from './credential-attempts.js';
+import type { PushDeps, PushRepositories } from './push-deps.js';
 
 export { pushSignals, type PushDeps, type PushRepositories, type PushSignals } from './push-deps.js';
 export {
@@ -206,6 +207,7 @@ export async function answerChallenge(
       data: { challengeId: challenge.id, deviceId, application: challenge.applicationName, flowId: challenge.flowId },
     });
     if (judgement.outcome === 'approved') return { outcome: 'approved' };
+    if (judgement.outcome === 'wrong_number') await countWrongNumber(tx, deps, challenge.userId);
     const failures = await tx.push.failuresSince(challenge.userId, now - FAILURE_WINDOW_MS);
     if (!shouldPause(failures) || (await tx.push.pausedUntil(challenge.userId)) !== null) return { outcome: judgement.outcome };
     const until = now + PAUSE_MS;
@@ -225,6 +227,16 @@ export async function answerChallenge(
   // Answered: it leaves the lists of the account's other devices at once.
   deps.signals?.changed(challenge.userId);
   return result;
+}
+
+/**
+ * A wrong number counts in the one lockout, like a wrong password or code (it is already
+ * inside the answer's transaction). The phone's address is not the sign-in's, so it is not
+ * counted against an address.
+ */
+async function countWrongNumber(tx: PushRepositories, deps: PushDeps, userId: UserId): Promise<void> {
+  const inThisTransaction = { ...tx, lockout: deps.lockout, transaction: <T>(fn: (t: typeof tx) => Promise<T>) => fn(tx) };
+  await attemptCredential(inThisTransaction, userId, 'push_number', null, async () => false);
 }
 
 /** What the sign-in page polls. */

@@ -4,11 +4,21 @@
  * TechPass Authenticator (push). Any one enrolled factor completes the sign-in.
  */
 import { type SignInFlow } from '../domain/flows/sign-in.js';
-import { shouldLock } from '../domain/lockout.js';
 import { techpassId } from '../domain/users.js';
 import { checkTotp, totpUri } from '../strategies/totp/totp.js';
 import { challengeStatus, claimPushApproval, createPushChallenge } from './push.js';
-import { advance, completeLogin, factorVerified, refuse, show, type SignInDeps, type SignInOutcome } from './sign-in-steps.js';
+import { addressThrottled, attemptCredential } from './credential-attempts.js';
+import {
+  advance,
+  advanceWith,
+  completeLogin,
+  factorVerified,
+  refuse,
+  refuseUnlessInGoodStanding,
+  show,
+  type SignInDeps,
+  type SignInOutcome,
+} from './sign-in-steps.js';
 
 /**
  * A code from the person's authenticator app. A wrong code counts like a wrong
@@ -17,32 +27,28 @@ import { advance, completeLogin, factorVerified, refuse, show, type SignInDeps, 
 export async function submitTotp(deps: SignInDeps, flow: SignInFlow, code: string, ip: string): Promise<SignInOutcome> {
   if (flow.state !== 'factors' || !flow.userId || !(flow.context.factorsOwed ?? []).includes('otp')) return show(flow, 'stale');
   if (flow.expiresAt <= deps.clock.now()) return show(flow, 'expired');
-  const addressKey = `password-failures:${ip}`;
-  if ((await deps.rateLimits.count(addressKey, deps.lockout.windowMs)) >= deps.lockout.perAddress) return refuse(deps, flow, 'throttled');
+  if (await addressThrottled(deps, ip)) return refuse(deps, flow, 'throttled');
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
   const userId = flow.userId;
   let reused = false;
-  for (const factor of await deps.users.totpFactors(userId)) {
-    const check = checkTotp(factor.seed, code, deps.clock.now(), factor.lastUsedStep);
-    if (check.ok && (await deps.users.recordTotpUse(factor.id, check.step))) {
-      return factorVerified(deps, flow, 'otp');
-    }
-    reused ||= check.ok || (!check.ok && check.reason === 'reused');
-  }
-  await deps.rateLimits.hit(addressKey, deps.lockout.windowMs);
-  const failures = await deps.users.recordFailedSignIn(userId);
-  await deps.audit.append({
-    actor: 'anonymous',
-    action: 'sign_in.totp_failed',
-    targetType: 'user',
-    targetId: userId,
+  const outcome = await attemptCredential(
+    deps,
+    userId,
+    'totp',
     ip,
-    data: { failures, reused },
-  });
-  if (shouldLock(failures, deps.lockout)) {
-    await deps.users.lock(userId);
-    await deps.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: userId, ip, data: { failures } });
-    return refuse(deps, flow, 'locked');
-  }
+    async () => {
+      for (const factor of await deps.users.totpFactors(userId)) {
+        const check = checkTotp(factor.seed, code, deps.clock.now(), factor.lastUsedStep);
+        if (check.ok && (await deps.users.recordTotpUse(factor.id, check.step))) return true;
+        reused ||= check.ok || (!check.ok && check.reason === 'reused');
+      }
+      return false;
+    },
+    () => ({ reused }),
+  );
+  if (outcome === 'ok') return factorVerified(deps, flow, 'otp');
+  if (outcome === 'locked' || outcome === 'locked_now') return refuse(deps, flow, 'locked');
   return show(flow, reused ? 'reused_code' : 'wrong_code');
 }
 
@@ -61,19 +67,18 @@ export async function confirmTotpEnrolment(deps: SignInDeps, flow: SignInFlow, c
   const seed = deps.sealer.open(flow.context.enrolment.sealedSeed, `flows:${flow.id}`);
   const check = checkTotp(seed, code, deps.clock.now(), null);
   if (!check.ok) return show(flow, 'wrong_code');
-  const next = await advance(deps, flow, { type: 'factor_enrolled', method: 'otp' });
-  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-  const factorId = await deps.users.addTotpFactor(flow.userId, 'Authenticator app', seed);
-  // The confirming code is spent: it cannot complete another sign-in.
-  await deps.users.recordTotpUse(factorId, check.step);
-  await deps.audit.append({
-    actor: flow.userId,
-    action: 'mfa.enrolled',
-    targetType: 'user',
-    targetId: flow.userId,
-    data: { method: 'otp', factorId },
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
+  const userId = flow.userId;
+  const enrolled = await advanceWith(deps, flow, { type: 'factor_enrolled', method: 'otp' }, async (tx) => {
+    const factorId = await tx.users.addTotpFactor(userId, 'Authenticator app', seed);
+    // The confirming code is spent: it cannot complete another sign-in.
+    await tx.users.recordTotpUse(factorId, check.step);
+    await tx.audit.append({ actor: userId, action: 'mfa.enrolled', targetType: 'user', targetId: userId, data: { method: 'otp', factorId } });
+    return { ok: true, value: factorId };
   });
-  return completeLogin(deps, next, next.context.remembered);
+  if (!enrolled.ok) return show(flow, enrolled.problem);
+  return completeLogin(deps, enrolled.flow, enrolled.flow.context.remembered);
 }
 
 /** The factor the sign-in page asks for now: the one chosen, else the preferred one. */
@@ -98,6 +103,8 @@ export async function startPush(
   renew = false,
 ): Promise<SignInOutcome> {
   if (flow.state !== 'factors' || currentFactor(flow) !== 'swk' || !flow.userId) return show(flow);
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
   const existing = flow.context.push;
   if (existing && !renew) {
     const status = await challengeStatus(deps.push, existing.challengeId);
@@ -134,6 +141,8 @@ export async function pushProgress(deps: SignInDeps, flow: SignInFlow): Promise<
 /** "Continue": completes the sign-in once the phone approved, or says why not yet. */
 export async function continuePush(deps: SignInDeps, flow: SignInFlow): Promise<SignInOutcome> {
   if (flow.state !== 'factors' || !flow.userId || !flow.context.push) return show(flow, 'stale');
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
   const status = await challengeStatus(deps.push, flow.context.push.challengeId);
   if (!status.found) return show(flow, 'push_expired');
   switch (status.status) {

@@ -13,7 +13,17 @@ import {
   verifyAssertion,
   verifyRegistration,
 } from '../strategies/passkey/passkey.js';
-import { advance, completeLogin, factorVerified, firstStepVerified, show, type SignInDeps, type SignInOutcome } from './sign-in-steps.js';
+import {
+  advance,
+  advanceWith,
+  completeLogin,
+  factorVerified,
+  firstStepVerified,
+  refuseUnlessInGoodStanding,
+  show,
+  type SignInDeps,
+  type SignInOutcome,
+} from './sign-in-steps.js';
 
 export type PasskeyPrompt = { mode: 'sign-in' | 'register'; options: unknown };
 
@@ -82,6 +92,8 @@ export async function submitPasskey(deps: SignInDeps, flow: SignInFlow, response
   if (flow.state !== 'factors' || !flow.userId || !(flow.context.factorsOwed ?? []).includes('hwk')) return show(flow, 'stale');
   const challenge = flow.context.webauthn?.challenge;
   if (!challenge) return show(flow, 'stale');
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
   const response = parseJson(responseJson);
   const credentialId = assertionCredentialId(response);
   const passkey = credentialId ? await deps.passkeys.findByCredential(credentialId) : null;
@@ -111,27 +123,26 @@ export async function confirmPasskeyEnrolment(deps: SignInDeps, flow: SignInFlow
   if (!challenge) return show(flow, 'stale');
   const verified = await verifyRegistration(deps.relyingParty, parseJson(responseJson), challenge);
   if (!verified.ok) return show(flow, 'passkey_failed');
-  const next = await advance(deps, flow, { type: 'factor_enrolled', method: 'hwk' });
-  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
+  const userId = flow.userId;
   const name = label.trim().slice(0, 60) || 'Passkey';
   const { credentialId, publicKey, counter, transports, aaguid, deviceType, backedUp } = verified.value;
-  const added = await deps.passkeys.add(flow.userId, {
-    label: name,
-    credentialId,
-    publicKey,
-    counter,
-    transports,
-    data: { aaguid, deviceType, backedUp },
+  const enrolled = await advanceWith(deps, flow, { type: 'factor_enrolled', method: 'hwk' }, async (tx) => {
+    const added = await tx.passkeys.add(userId, { label: name, credentialId, publicKey, counter, transports, data: { aaguid, deviceType, backedUp } });
+    // Taken by an account already: the flow stays where it is, so another passkey can be made.
+    if (!added.ok) return { ok: false, problem: 'passkey_taken' };
+    await tx.audit.append({
+      actor: userId,
+      action: 'mfa.enrolled',
+      targetType: 'user',
+      targetId: userId,
+      data: { method: 'hwk', factorId: added.value.id, name, aaguid, deviceType },
+    });
+    return { ok: true, value: added.value.id };
   });
-  if (!added.ok) return show(flow, 'passkey_taken');
-  await deps.audit.append({
-    actor: flow.userId,
-    action: 'mfa.enrolled',
-    targetType: 'user',
-    targetId: flow.userId,
-    data: { method: 'hwk', factorId: added.value.id, name, aaguid, deviceType },
-  });
-  return completeLogin(deps, next, next.context.remembered);
+  if (!enrolled.ok) return show(flow, enrolled.problem);
+  return completeLogin(deps, enrolled.flow, enrolled.flow.context.remembered);
 }
 
 function parseJson(value: string): unknown {

@@ -27,10 +27,11 @@ import type {
   RememberedAccounts,
   UserRepository,
 } from '../domain/repositories.js';
-import { type User } from '../domain/users.js';
+import { standingRefusal, type User } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import type { RelyingParty } from '../strategies/passkey/passkey.js';
 import { newTotpSeed } from '../strategies/totp/totp.js';
+import { type AttemptDeps, type LockoutRepositories } from './credential-attempts.js';
 import { removeLostFactor } from './mfa-recovery.js';
 import { type PushDeps } from './push.js';
 
@@ -50,7 +51,16 @@ export interface InteractionFacts {
 
 export type AccessDecision = { ok: true } | { ok: false; reason: 'sign_in_disabled' | 'not_assigned' };
 
-export interface SignInDeps {
+/** The repositories a sign-in step writes in one transaction. */
+export interface SignInRepositories extends LockoutRepositories {
+  users: UserRepository;
+  flows: FlowRepository;
+  passkeys: PasskeyRepository;
+}
+
+export interface SignInDeps extends AttemptDeps {
+  /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (tx: SignInRepositories) => Promise<T>): Promise<T>;
   users: UserRepository;
   flows: FlowRepository;
   remembered: RememberedAccounts;
@@ -155,11 +165,44 @@ export async function factorVerified(deps: SignInDeps, flow: SignInFlow, method:
 }
 
 /** Applies an event and saves it; a concurrent change makes this one lose. */
-export async function advance(deps: SignInDeps, flow: SignInFlow, event: SignInEvent): Promise<SignInFlow | 'expired' | 'not_allowed' | 'stale'> {
+export async function advance(deps: Pick<SignInDeps, 'flows' | 'clock'>, flow: SignInFlow, event: SignInEvent): Promise<SignInFlow | 'expired' | 'not_allowed' | 'stale'> {
   const moved = transition(flow, event, deps.clock.now());
   if (!moved.ok) return moved.reason;
   if (!(await deps.flows.save(moved.flow))) return 'stale';
   return { ...moved.flow, version: moved.flow.version + 1 };
+}
+
+/** Thrown inside a step's transaction to roll it back with the problem to show. */
+class Undo extends Error {
+  constructor(readonly problem: SignInProblem) {
+    super(problem);
+  }
+}
+
+/**
+ * A step that writes rows besides the flow: `writes` runs first and the flow's move is
+ * saved last, in one transaction. When `writes` answers a problem, or the flow cannot move
+ * (it expired, or another request moved it first), nothing is kept and the problem is
+ * answered, so a flow is never marked done without what it did (a factor, a passkey).
+ */
+export async function advanceWith<T>(
+  deps: SignInDeps,
+  flow: SignInFlow,
+  event: SignInEvent,
+  writes: (tx: SignInRepositories) => Promise<{ ok: true; value: T } | { ok: false; problem: SignInProblem }>,
+): Promise<{ ok: true; flow: SignInFlow; value: T } | { ok: false; problem: SignInProblem }> {
+  try {
+    return await deps.transaction(async (tx) => {
+      const done = await writes(tx);
+      if (!done.ok) throw new Undo(done.problem);
+      const next = await advance({ ...deps, flows: tx.flows }, flow, event);
+      if (typeof next === 'string') throw new Undo(next === 'expired' ? 'expired' : 'stale');
+      return { ok: true as const, flow: next, value: done.value };
+    });
+  } catch (error) {
+    if (error instanceof Undo) return { ok: false, problem: error.problem };
+    throw error;
+  }
 }
 
 export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal): Promise<SignInOutcome> {
@@ -174,9 +217,24 @@ export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusa
   return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
 }
 
+/**
+ * The account's standing, read again now: a refusal (and the flow refused) when it was
+ * locked, reported or disabled since the flow opened; null when it may go on. Every factor
+ * step calls this before looking at what was sent, and completion calls it once more.
+ */
+export async function refuseUnlessInGoodStanding(deps: SignInDeps, flow: SignInFlow): Promise<SignInOutcome | null> {
+  if (!flow.userId) return null;
+  const user = await deps.users.findById(flow.userId);
+  const standing = user ? standingRefusal(user) : 'account_inactive';
+  return standing ? refuse(deps, flow, standing) : null;
+}
+
 /** Completes a login (the application's switches were checked before): the result for the provider. */
 export async function completeLogin(deps: SignInDeps, flow: SignInFlow, rememberRef?: string): Promise<SignInOutcome> {
   const userId = flow.userId!;
+  // Checked once more at the end: a lock or report made while this flow was open stops it here.
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
   const amr = amrFor(flow.context.amr ?? flow.methodsDone);
   const acr = acrFor(amr);
   await deps.users.recordSignIn(userId);
@@ -204,9 +262,8 @@ export async function firstStepVerified(
   method: string,
   event: (next: SecondFactorStep) => SignInEvent,
 ): Promise<SignInOutcome> {
-  if (user.lockedAt !== null) return refuse(deps, { ...flow, userId: user.id }, 'locked');
-  if (user.status === 'high_risk') return refuse(deps, { ...flow, userId: user.id }, 'reported');
-  if (user.status !== 'active') return refuse(deps, { ...flow, userId: user.id }, 'account_inactive');
+  const standing = standingRefusal(user);
+  if (standing) return refuse(deps, { ...flow, userId: user.id }, standing);
   // The application's switches are checked before anything completes, so a refusal is shown from here.
   const decision = await deps.checkAccess(flow.context.clientId, user.id);
   if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);

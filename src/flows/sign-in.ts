@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { SIGN_IN_FLOW_TTL_MS, type SignInFlow } from '../domain/flows/sign-in.js';
 import { asApplicationId, asNamespaceId, type UserId } from '../domain/ids.js';
-import { shouldLock } from '../domain/lockout.js';
 import type { PushRepository, UserRepository } from '../domain/repositories.js';
 import { techpassId, type User } from '../domain/users.js';
 import { newId } from '../platform/ids.js';
 import { verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
+import { addressThrottled, attemptCredential, countAddressFailure } from './credential-attempts.js';
 import {
   advance,
   completeLogin,
@@ -120,36 +120,20 @@ export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login
 
 export async function submitPassword(deps: SignInDeps, flow: SignInFlow, password: string, ip: string): Promise<SignInOutcome> {
   if (flow.state !== 'password' || flow.expiresAt <= deps.clock.now()) return show(flow, flow.expiresAt <= deps.clock.now() ? 'expired' : 'stale');
-  const addressKey = `password-failures:${ip}`;
-  if ((await deps.rateLimits.count(addressKey, deps.lockout.windowMs)) >= deps.lockout.perAddress) return refuse(deps, flow, 'throttled');
+  if (await addressThrottled(deps, ip)) return refuse(deps, flow, 'throttled');
 
   const user = flow.context.login ? await deps.users.findByLogin(flow.context.login) : null;
   const hash = user ? await deps.users.passwordHash(user.id) : null;
-  // Unknown accounts spend the same time as known ones, so timing reveals nothing.
-  const verified = hash ? await verifyPassword(hash, password) : await verifyAgainstDummy(password);
-  if (!user || !verified) {
-    await deps.rateLimits.hit(addressKey, deps.lockout.windowMs);
-    if (user) {
-      const failures = await deps.users.recordFailedSignIn(user.id);
-      await deps.audit.append({
-        actor: 'anonymous',
-        action: 'sign_in.password_failed',
-        targetType: 'user',
-        targetId: user.id,
-        ip,
-        data: { failures },
-      });
-      if (shouldLock(failures, deps.lockout) && user.lockedAt === null) {
-        await deps.users.lock(user.id);
-        await deps.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: user.id, ip, data: { failures } });
-        return refuse(deps, flow, 'locked');
-      }
-    }
-    if (user?.lockedAt) return refuse(deps, flow, 'locked');
+  // An unknown account, an account without a password and a locked one answer as a wrong
+  // password does, after the same work (one argon2 verification): nothing tells them apart.
+  const outcome = user && hash ? await attemptCredential(deps, user.id, 'password', ip, () => verifyPassword(hash, password)) : null;
+  if (outcome !== 'ok') {
+    if (outcome === null || outcome === 'locked') await verifyAgainstDummy(password);
+    if (outcome === null) await countAddressFailure(deps, ip);
     await advance(deps, flow, { type: 'password_failed' });
     return show({ ...flow, version: flow.version + 1 }, 'wrong_password');
   }
-  return firstStepVerified(deps, flow, user, 'pwd', (next) => ({ type: 'password_verified', userId: user.id, next }));
+  return firstStepVerified(deps, flow, user!, 'pwd', (next) => ({ type: 'password_verified', userId: user!.id, next }));
 }
 
 /** The person picked a remembered account: single sign-on if its session is live, else its password. */

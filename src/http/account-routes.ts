@@ -1,12 +1,17 @@
 /**
  * Account pages outside a sign-in: password reset by e-mailed link and password
- * change. Forms carry a
- * double-submit CSRF token (a cookie and a field that must match).
+ * change (for a browser signed in with a second factor: the account picker's cookie
+ * names its sign-ins). Forms carry a double-submit CSRF token (a cookie and a field
+ * that must match).
  */
 import formbody from '@fastify/formbody';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { changePassword, completePasswordReset, requestPasswordReset, resetLinkIsLive, type PasswordChangeDeps } from '../flows/passwords.js';
+import { ErrorCodes, type ErrorCode } from '../contracts/errors.js';
+import type { RememberedAccounts } from '../domain/repositories.js';
+import { changePassword, completePasswordReset, requestPasswordReset, resetLinkIsLive, type PasswordDeps } from '../flows/passwords.js';
+import { readRememberedRefs } from '../platform/signed-cookie.js';
+import { cookieValue } from './request-cookies.js';
 import { constantTimeEqual } from '../platform/secrets.js';
 import {
   ChangePasswordPage,
@@ -22,7 +27,22 @@ import { setPageHeaders } from './security-headers.js';
 
 type Body = Record<string, string | undefined>;
 
-export async function registerAccountRoutes(app: FastifyInstance, deps: { reset: PasswordChangeDeps; secure: boolean }): Promise<void> {
+export interface AccountRoutesDeps {
+  passwords: PasswordDeps;
+  remembered: Pick<RememberedAccounts, 'find'>;
+  /** The account picker's cookie: the sign-ins this browser holds. */
+  cookie: { key: Buffer; name: string };
+  secure: boolean;
+}
+
+/** The status each refusal of the password pages answers with. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCodes.credentialsInvalid]: 401,
+  [ErrorCodes.signInRequired]: 401,
+  [ErrorCodes.throttled]: 429,
+};
+
+export async function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): Promise<void> {
   const cookieName = deps.secure ? '__Host-techpass_csrf' : 'techpass_csrf';
 
   const issueCsrf = (reply: FastifyReply): string => {
@@ -31,9 +51,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
     return token;
   };
   const csrfOk = (request: FastifyRequest): boolean => {
-    const cookie = /(?:^|;\s*)([^=;]+)=([^;]*)/g;
-    let sent: string | undefined;
-    for (const m of (request.headers.cookie ?? '').matchAll(cookie)) if (m[1] === cookieName) sent = m[2];
+    const sent = cookieValue(request, cookieName);
     const field = ((request.body ?? {}) as Body).csrf;
     return Boolean(sent && field && constantTimeEqual(sent, field));
   };
@@ -54,12 +72,12 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
         return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'The form expired. Please send it again.' })), 403);
       const login = request.body?.login?.trim();
       if (!login) return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'Enter your TechPass ID.' })), 400);
-      await requestPasswordReset(deps.reset, login, request.ip);
+      await requestPasswordReset(deps.passwords, login, request.ip);
       return page(reply, renderPage(ResetSentPage()));
     });
 
     scope.get<{ Params: { token: string } }>('/login/reset/:token', async (request, reply) => {
-      if (!(await resetLinkIsLive(deps.reset, request.params.token))) return page(reply, renderPage(ResetInvalidPage()), 410);
+      if (!(await resetLinkIsLive(deps.passwords, request.params.token))) return page(reply, renderPage(ResetInvalidPage()), 410);
       return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action: `/login/reset/${request.params.token}` })));
     });
 
@@ -68,7 +86,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
       if (!csrfOk(request))
         return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: 'The form expired. Please send it again.' })), 403);
       const result = await completePasswordReset(
-        deps.reset,
+        deps.passwords,
         request.params.token,
         request.body?.password ?? '',
         request.body?.confirm ?? '',
@@ -92,15 +110,16 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: { reset:
           renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: 'The form expired. Please send it again.' })),
           403,
         );
+      const sessions = await deps.remembered.find(readRememberedRefs(deps.cookie.key, cookieValue(request, deps.cookie.name)));
       const result = await changePassword(
-        deps.reset,
+        deps.passwords,
         { login: body.login?.trim() ?? '', current: body.current ?? '', password: body.password ?? '', confirm: body.confirm ?? '' },
+        sessions,
         request.ip,
       );
       if (result.ok) return page(reply, renderPage(PasswordChangedPage()));
       const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
-      const status =
-        result.error === 'credentials.invalid' ? 401 : result.error === 'request.throttled' ? 429 : result.error === 'account.locked' ? 423 : 400;
+      const status = STATUS[result.error] ?? 400;
       return page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: message })), status);
     });
   });

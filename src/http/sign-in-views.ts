@@ -24,7 +24,9 @@ import { qrSvg } from '../ui/qr.js';
 import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, TermsPage } from '../ui/sign-in-pages.js';
 
 export const PROBLEMS: Record<SignInProblem, string> = {
-  wrong_password: 'The TechPass ID or password is not correct. Check them and try again.',
+  // The same words for an unknown account and a locked one: the page must not say which accounts exist.
+  wrong_password:
+    'The TechPass ID or password is not correct. Check them and try again. After too many wrong attempts an account is locked: Forgot your password? unlocks it.',
   wrong_code: 'That code is not correct. Enter the 6-digit code your authenticator app shows now.',
   reused_code: 'That code was already used. Wait for the next code in your authenticator app.',
   expired: 'This sign-in took too long and has expired. Go back to the application and start again.',

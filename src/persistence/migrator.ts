@@ -13,6 +13,7 @@ import { passkeys } from './migrations/0005-passkeys.js';
 import { webPush } from './migrations/0006-web-push.js';
 import { partialTokenIndexes } from './migrations/0007-partial-token-indexes.js';
 import { membershipByUserCovering } from './migrations/0008-membership-by-user-covering.js';
+import { accountSessions } from './migrations/0009-account-sessions.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -24,6 +25,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0006-web-push': webPush,
     '0007-partial-token-indexes': partialTokenIndexes,
     '0008-membership-by-user-covering': membershipByUserCovering,
+    '0009-account-sessions': accountSessions(database.engine),
   };
 }
 

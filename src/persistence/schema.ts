@@ -169,6 +169,28 @@ export interface OidcModelsTable {
   user_code: string | null;
   expires_at: number | null;
   consumed_at: number | null;
+  /** The account of a Session or Grant row (null for every other model). */
+  account_id: string | null;
+}
+
+export interface BackchannelLogoutsTable {
+  id: string;
+  client_id: string;
+  account_id: string;
+  sid: string;
+  created_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+export interface PasswordResetRequestsTable {
+  id: string;
+  /** The TechPass ID as typed (normalised); it may name no account. */
+  login: string;
+  ip: string | null;
+  created_at: number;
 }
 
 export interface JobLeasesTable {
@@ -305,6 +327,8 @@ export interface Schema {
   audit_events: AuditEventsTable;
   signing_keys: SigningKeysTable;
   oidc_models: OidcModelsTable;
+  backchannel_logouts: BackchannelLogoutsTable;
+  password_reset_requests: PasswordResetRequestsTable;
   job_leases: JobLeasesTable;
   mail_outbox: MailOutboxTable;
   authenticator_devices: AuthenticatorDevicesTable;

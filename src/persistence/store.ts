@@ -7,7 +7,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import type { FlowRepository } from '../domain/flows/flow.js';
 import type {
+  AccountSessions,
   AccountStatuses,
+  BackchannelLogoutQueue,
+  PasswordResetRequests,
   AuditLog,
   ClientDirectory,
   NamespaceRepository,
@@ -41,6 +44,8 @@ import { flowRepository, passwordResets, rateLimiter, rememberedAccounts } from 
 import { termsAcceptances } from './repositories/terms.js';
 import { accountStatuses, pushRepository } from './repositories/push.js';
 import { passkeyRepository } from './repositories/passkeys.js';
+import { accountSessions, backchannelLogoutQueue } from './repositories/account-sessions.js';
+import { passwordResetRequests } from './repositories/password-reset-requests.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -55,10 +60,13 @@ export interface Repositories {
   readonly flows: FlowRepository;
   readonly rememberedAccounts: RememberedAccounts;
   readonly passwordResets: PasswordResets;
+  readonly passwordResetRequests: PasswordResetRequests;
   readonly rateLimits: RateLimiter;
   readonly push: PushRepository;
   readonly passkeys: PasskeyRepository;
   readonly accountStatuses: AccountStatuses;
+  readonly accountSessions: AccountSessions;
+  readonly backchannelLogouts: BackchannelLogoutQueue;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -106,10 +114,13 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     flows: flowRepository(db),
     rememberedAccounts: rememberedAccounts(db, clock),
     passwordResets: passwordResets(db, clock),
+    passwordResetRequests: passwordResetRequests(db, clock),
     rateLimits: rateLimiter(db, clock),
     push: pushRepository(db, clock),
     passkeys: passkeyRepository(db, clock),
     accountStatuses: accountStatuses(db, clock),
+    accountSessions: accountSessions(db, clock),
+    backchannelLogouts: backchannelLogoutQueue(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),

@@ -91,7 +91,10 @@ export function ChangePasswordPage({ csrf, login, problem }: { csrf: string; log
   return (
     <Layout title="Change your password">
       <h1>Change your password</h1>
-      <p className="tp-sub">At least 12 characters. Avoid common passwords and your own name or e-mail.</p>
+      <p className="tp-sub">
+        Sign in to TechPass in this browser first (with your second factor). The new password needs at least 12 characters; avoid common
+        passwords and your own name or e-mail. You are then signed out everywhere.
+      </p>
       {problem ? <Notice variant="danger">{problem}</Notice> : null}
       <form method="post" action="/login/change-password">
         <input type="hidden" name="csrf" value={csrf} />
@@ -117,7 +120,7 @@ export function PasswordChangedPage() {
   return (
     <Layout title="Password changed">
       <h1>Your password is changed</h1>
-      <p>Use your new password the next time you sign in. Other browsers where you were signed in will ask for it too.</p>
+      <p>You were signed out everywhere, this browser too. Sign in again with your new password.</p>
     </Layout>
   );
 }

@@ -212,7 +212,11 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
     refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   refused: {},
-  completed: {},
+  // The account's standing is read once more as a sign-in completes (a lock or a report made
+  // while the flow was open); a completed flow whose result was not handed back yet may still be refused.
+  completed: {
+    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+  },
 };
 
 function afterFirstStep(f: SignInFlow, userId: UserId, methods: string[], next: SecondFactorStep): SignInFlow {

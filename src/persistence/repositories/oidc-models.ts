@@ -65,6 +65,9 @@ export interface OidcModelStore {
  */
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
+/** Models found by account when its sessions end everywhere (see AccountSessions). */
+const OF_ACCOUNT = new Set(['Session', 'Grant']);
+
 export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock): OidcModelStore {
   const live = (row: { payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
     if (!row) return undefined;
@@ -113,6 +116,7 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
           uid: p(`uid${i}`),
           user_code: p(`user_code${i}`),
           expires_at: p(`expires_at${i}`) as unknown as number,
+          account_id: p(`account_id${i}`),
         })),
       )
       .onConflict((oc) =>
@@ -122,6 +126,7 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
           uid: eb.ref('excluded.uid'),
           user_code: eb.ref('excluded.user_code'),
           expires_at: eb.ref('excluded.expires_at'),
+          account_id: eb.ref('excluded.account_id'),
         })),
       );
   // The consume of `rows` (model, id) pairs at once.
@@ -166,6 +171,7 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
     [`uid${i}`]: payload.uid ?? null,
     [`user_code${i}`]: payload.userCode ?? null,
     [`expires_at${i}`]: expiresIn ? clock.now() + expiresIn * 1000 : null,
+    [`account_id${i}`]: OF_ACCOUNT.has(model) && typeof payload.accountId === 'string' ? payload.accountId : null,
   });
 
   const first = async (rows: Promise<{ rows: Array<{ payload: string; expires_at: number | null; consumed_at: number | null }> }>) =>
@@ -244,6 +250,7 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
         user_code: null,
         expires_at: now + expiresIn * 1000,
         consumed_at: null,
+        account_id: null,
       };
       const result = await db
         .insertInto('oidc_models')

@@ -123,28 +123,51 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async recordFailedSignIn(id) {
+    async reserveAttempt(id, threshold) {
+      // One conditional update: of requests racing, at most `threshold` get an attempt.
       const row = await db
         .updateTable('users')
         .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), updated_at: clock.now() }))
         .where('id', '=', id)
+        .where('locked_at', 'is', null)
+        .where('failed_sign_ins', '<', threshold)
         .returning('failed_sign_ins')
         .executeTakeFirst();
-      return row?.failed_sign_ins ?? 0;
+      return row?.failed_sign_ins ?? null;
+    },
+
+    async releaseAttempt(id) {
+      await db
+        .updateTable('users')
+        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '-', 1) }))
+        .where('id', '=', id)
+        .where('locked_at', 'is', null)
+        .where('failed_sign_ins', '>', 0)
+        .execute();
     },
 
     async lock(id) {
-      await db
+      const result = await db
         .updateTable('users')
         .set({ locked_at: clock.now(), updated_at: clock.now() })
         .where('id', '=', id)
         .where('locked_at', 'is', null)
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async recordSignIn(id) {
       const now = clock.now();
-      await db.updateTable('users').set({ failed_sign_ins: 0, last_sign_in_at: now, updated_at: now }).where('id', '=', id).execute();
+      // A lock is never cleared by a sign-in (only a new password clears it), nor its count.
+      await db
+        .updateTable('users')
+        .set((eb) => ({
+          failed_sign_ins: eb.case().when('locked_at', 'is', null).then(0).else(eb.ref('failed_sign_ins')).end(),
+          last_sign_in_at: now,
+          updated_at: now,
+        }))
+        .where('id', '=', id)
+        .execute();
     },
 
     async setPassword(id, passwordHash) {
