@@ -22,7 +22,7 @@ describe(`TOTP at sign-in (${engine})`, () => {
     tp = await startTestServer({ env: { LOCKOUT_THRESHOLD: '4' } });
     await namespace(tp, 'otp');
     app = await application(tp, { namespace: 'otp', name: 'Second Factor' });
-    for (const email of ['otp.user@agency.gov.sg', 'otp.guess@agency.gov.sg']) {
+    for (const email of ['otp.user@agency.gov.sg', 'otp.guess@agency.gov.sg', 'otp.flows@agency.gov.sg']) {
       const res = await runCli(
         [
           'user',
@@ -134,5 +134,33 @@ describe(`TOTP at sign-in (${engine})`, () => {
     }
     expect(text(page)).toContain('Your account is locked');
     expect((await tp.server.store.users.findByLogin('otp.guess@agency.gov.sg'))?.lockedAt).not.toBeNull();
+  });
+
+  it('counts guesses of every open flow in one lockout: the total stays at the threshold, and the right code after the lock neither signs in nor unlocks', async () => {
+    const login = 'otp.flows@agency.gov.sg';
+    // Seven flows opened at the code page before any guess (the attacker knows the password).
+    const flows = [];
+    for (let i = 0; i < 7; i += 1) flows.push(await toCodePage(login));
+    const wrong = () => (oathtool() === '000000' ? '111111' : '000000');
+    const guess = async (flow: (typeof flows)[number], code: string) => {
+      const f = form(flow.page, '/totp');
+      flow.page = await flow.browser.follow(f.action, { form: { ...f.fields, code } }, (u) => u.startsWith(app.redirectUri));
+      return flow.page;
+    };
+    // One wrong guess in each of four flows reaches the threshold (LOCKOUT_THRESHOLD=4).
+    for (const flow of flows.slice(0, 3)) expect(text(await guess(flow, wrong()))).toContain('That code is not correct');
+    expect(text(await guess(flows[3]!, wrong()))).toContain('Your account is locked');
+    // The other open flows are refused without their guess being looked at, the right code included.
+    expect(text(await guess(flows[4]!, wrong()))).toContain('Your account is locked');
+    const right = await guess(flows[5]!, oathtool());
+    expect(right.stopped).toBe(false);
+    expect(text(right)).toContain('Your account is locked');
+
+    const me = await tp.server.store.users.findByLogin(login);
+    expect(me).toMatchObject({ failedSignIns: 4, lockedAt: expect.any(Number) });
+    const events = await tp.server.store.audit.list({ targetId: me!.id, limit: 100 });
+    expect(events.filter((e) => e.action === 'sign_in.totp_failed')).toHaveLength(4);
+    expect(events.filter((e) => e.action === 'user.locked')).toHaveLength(1);
+    expect(events.some((e) => e.action === 'sign_in.succeeded')).toBe(false);
   });
 });
