@@ -192,4 +192,26 @@ describe(`passkeys at sign-in (${engine})`, () => {
     const tokens = await finish(browser, start, done);
     expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'swk', 'hwk', 'mfa'], acr: 'urn:techpass:aal3' });
   });
+
+  it('says a passkey is already registered and keeps the sign-in at the enrol step, where a new passkey completes it', async () => {
+    const first = new SoftAuthenticator(origin);
+    await user(tp, 'first.key@agency.gov.sg', { phone: false });
+    await enrolPasskey('first.key@agency.gov.sg', first);
+    const login = 'second.key@agency.gov.sg';
+    const u = await user(tp, login, { phone: false });
+    const { browser, start, page } = await toSecondStep(login);
+    const passkeyPage = await post(browser, page, 'enrol-choose', { method: 'hwk' });
+    // The same credential id as the first account's passkey (a cloned or reused authenticator).
+    const clash = new SoftAuthenticator(origin).create(optionsOn(passkeyPage), { credentialId: first.credentials[0]!.id });
+    const taken = await post(browser, passkeyPage, 'enrol-passkey', { response: JSON.stringify(clash), name: 'Clash' });
+    expect(taken.status).not.toBe(500);
+    expect(text(taken)).toContain('already registered to a TechPass account');
+    expect(await tp.server.store.passkeys.ofUser(u.id)).toEqual([]);
+    // Not a dead end: the same sign-in enrols a new passkey and completes.
+    const fresh = new SoftAuthenticator(origin);
+    const done = await post(browser, taken, 'enrol-passkey', { response: JSON.stringify(fresh.create(optionsOn(taken))), name: 'New key' });
+    const tokens = await finish(browser, start, done);
+    expect(tokens.claims()).toMatchObject({ amr: expect.arrayContaining(['pwd', 'hwk']) });
+    expect(await tp.server.store.passkeys.ofUser(u.id)).toHaveLength(1);
+  });
 });

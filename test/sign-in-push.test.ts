@@ -79,6 +79,11 @@ describe(`number matching at sign-in (${engine})`, () => {
     const after = await pressContinue(browser, page);
     expect(after.stopped).toBe(false);
     expect(text(after)).toContain('did not match');
+    // A wrong number counts in the one lockout, as a wrong password or code does.
+    const me = await tp.server.store.users.findByLogin('phone.user@agency.gov.sg');
+    expect(me?.failedSignIns).toBe(1);
+    const failed = (await tp.server.store.audit.list({ targetId: me!.id, limit: 100 })).filter((e) => e.action === 'sign_in.push_number_failed');
+    expect(failed).toHaveLength(1);
     const retry = form(after, '/push-retry');
     const fresh = await browser.follow(retry.action, { form: retry.fields });
     expect(numberOn(fresh)).toMatch(/^\d\d$/);

@@ -139,12 +139,12 @@ describe(`TOTP at sign-in (${engine})`, () => {
   it('counts guesses of every open flow in one lockout: the total stays at the threshold, and the right code after the lock neither signs in nor unlocks', async () => {
     const login = 'otp.flows@agency.gov.sg';
     // Seven flows opened at the code page before any guess (the attacker knows the password).
-    const flows = [];
+    const flows: Array<Awaited<ReturnType<typeof toCodePage>>> = [];
     for (let i = 0; i < 7; i += 1) flows.push(await toCodePage(login));
     const wrong = () => (oathtool() === '000000' ? '111111' : '000000');
     const guess = async (flow: (typeof flows)[number], code: string) => {
       const f = form(flow.page, '/totp');
-      flow.page = await flow.browser.follow(f.action, { form: { ...f.fields, code } }, (u) => u.startsWith(app.redirectUri));
+      flow.page = await flow.browser.follow(f.action, { form: { ...f.fields, code } }, (u: string) => u.startsWith(app.redirectUri));
       return flow.page;
     };
     // One wrong guess in each of four flows reaches the threshold (LOCKOUT_THRESHOLD=4).

@@ -55,8 +55,8 @@ export interface RememberedAccounts {
     refs: string[],
   ): Promise<Array<{ ref: string; userId: UserId; amr: string[]; acr: string; authenticatedAt: number; sessionExpiresAt: number | null }>>;
   forget(ref: string): Promise<void>;
-  /** Records a stronger sign-in (a step-up) on a remembered account. */
-  upgrade(ref: string, signIn: { amr: string[]; acr: string }): Promise<void>;
+  /** Records a stronger sign-in (a step-up) on a remembered account: its session is live again until `sessionExpiresAt`. */
+  upgrade(ref: string, signIn: { amr: string[]; acr: string; sessionExpiresAt: number }): Promise<void>;
   /** Ends the live sessions behind `refs` (they stay remembered, but need a sign-in again). */
   endSessions(refs: string[]): Promise<void>;
   endSessionsOfUser(userId: UserId): Promise<void>;

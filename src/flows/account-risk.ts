@@ -9,7 +9,7 @@ import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import type { PushChallenge } from '../domain/push.js';
 import { techpassId, type User, type UserStatus } from '../domain/users.js';
-import { endAccountSessions } from './account-sessions.js';
+import { changeAccountStatus, endAccountSessions } from './account-sessions.js';
 import type { PushDeps, PushRepositories } from './push-deps.js';
 
 /** The statuses a fraud report moves to high risk (disabled or terminated accounts stay as they are). */
@@ -34,9 +34,10 @@ export async function reportFraud(
 ): Promise<void> {
   const userId = challenge.userId;
   const user = await tx.users.findById(userId);
-  const marked = await tx.accountStatuses.changeStatus(userId, REPORTABLE, 'high_risk');
+  const marked = await changeAccountStatus(tx, userId, { from: REPORTABLE, to: 'high_risk', reason: 'fraud_reported' }, userId);
+  // An account already disabled or terminated keeps its status, and its sessions end all the same.
+  if (!marked) await endAccountSessions(tx, userId, 'fraud_reported', userId);
   const expired = await tx.push.expirePending(userId);
-  await endAccountSessions(tx, userId, 'fraud_reported', userId);
   const details = {
     challengeId: challenge.id,
     deviceId,

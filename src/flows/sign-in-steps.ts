@@ -238,8 +238,10 @@ export async function completeLogin(deps: SignInDeps, flow: SignInFlow, remember
   const amr = amrFor(flow.context.amr ?? flow.methodsDone);
   const acr = acrFor(amr);
   await deps.users.recordSignIn(userId);
-  const ref = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt: deps.clock.now() + deps.sessionTtlMs }));
-  if (rememberRef && flow.methodsDone.length > 1) await deps.remembered.upgrade(rememberRef, { amr, acr });
+  const sessionExpiresAt = deps.clock.now() + deps.sessionTtlMs;
+  const ref = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt }));
+  // A step-up (or a recovery, which ended the account's other sessions) makes the remembered session live again.
+  if (rememberRef && flow.methodsDone.length > 1) await deps.remembered.upgrade(rememberRef, { amr, acr, sessionExpiresAt });
   await deps.audit.append({
     actor: userId,
     action: 'sign_in.succeeded',

@@ -40,7 +40,7 @@ export class SoftAuthenticator {
   constructor(private readonly origin: string) {}
 
   /** Answers navigator.credentials.create() for `options` (PublicKeyCredentialCreationOptionsJSON). */
-  create(options: { challenge: string; rp: { id: string }; user: { id: string } }, overrides: { origin?: string } = {}) {
+  create(options: { challenge: string; rp: { id: string }; user: { id: string } }, overrides: { origin?: string; credentialId?: Buffer } = {}) {
     const { privateKey, publicKey } = generateKeyObjects('ES256');
     const jwk = publicKey.export({ format: 'jwk' });
     const cose = cbor(
@@ -52,7 +52,7 @@ export class SoftAuthenticator {
         [-3, Buffer.from(jwk.y!, 'base64url')],
       ]),
     );
-    const credential: SoftCredential = { id: randomBytes(32), key: privateKey, counter: 0, userHandle: options.user.id };
+    const credential: SoftCredential = { id: overrides.credentialId ?? randomBytes(32), key: privateKey, counter: 0, userHandle: options.user.id };
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(credential.id.length);
     // rpIdHash, flags (UP | UV | AT), counter, attested credential data (zero AAGUID, id, COSE key).

@@ -122,7 +122,7 @@ export function rememberedAccounts(db: Kysely<Schema>, clock: Clock): Remembered
     async upgrade(ref, signIn) {
       await db
         .updateTable('remembered_accounts')
-        .set({ amr: JSON.stringify(signIn.amr), acr: signIn.acr, authenticated_at: clock.now() })
+        .set({ amr: JSON.stringify(signIn.amr), acr: signIn.acr, authenticated_at: clock.now(), session_expires_at: signIn.sessionExpiresAt })
         .where('ref', '=', ref)
         .execute();
     },
