@@ -228,6 +228,7 @@ async function insertDirectory(db, { users, passwordHash, totpSeed, masterKey, b
     const terms = [];
     const direct = [];
     const factors = [];
+    const identifiers = [];
     for (let i = start; i < Math.min(users, start + CHUNK); i += 1) {
       const vendor = i % 7 === 3;
       const userId = id('usr_');
@@ -252,6 +253,9 @@ async function insertDirectory(db, { users, passwordHash, totpSeed, masterKey, b
         status_changed_at: now,
         last_sign_in_at: null,
       });
+      // As the repository writes them: every e-mail and username is one row of user_identifiers.
+      identifiers.push({ identifier: email(i), user_id: userId, kind: 'email' });
+      if (vendor) identifiers.push({ identifier: `vendor${i}`, user_id: userId, kind: 'username' });
       const first = randomInt(groups.length);
       const second = (first + 1 + randomInt(groups.length - 1)) % groups.length;
       for (const g of [groups[first], groups[second]])
@@ -281,6 +285,7 @@ async function insertDirectory(db, { users, passwordHash, totpSeed, masterKey, b
     }
     await db.transaction().execute(async (trx) => {
       await batch(trx, 'users', userRows, 1000);
+      await batch(trx, 'user_identifiers', identifiers, 2000);
       await batch(trx, 'group_user_members', members, 2000);
       await batch(trx, 'terms_acceptances', terms, 2000);
       await batch(trx, 'application_user_assignments', direct, 2000);

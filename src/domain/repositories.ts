@@ -16,7 +16,11 @@ import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js'
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
 export interface UserRepository {
-  /** Creates an account; `conflict` names the identifier already taken (`email` or `username`). */
+  /**
+   * Creates an account; `conflict` names the identifier already taken (`email` or `username`).
+   * Every identifier is unique across both kinds (a username never equals another account's
+   * e-mail), enforced by the database, so two creations at once cannot both take one.
+   */
   create(user: NewUser, secrets: { passwordHash: string | null }): Promise<Created<User>>;
   findById(id: UserId): Promise<User | null>;
   /** Finds by TechPass ID: the e-mail or the local username, case-insensitively. */

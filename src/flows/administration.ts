@@ -163,7 +163,9 @@ export async function createUser(deps: AdministrationDeps, actor: string, input:
   return deps.transaction(async (tx) => {
     const created = await tx.users.create(newUser, { passwordHash });
     if (!created.ok) {
-      return fail(ErrorCodes.userExists, `an account with this ${created.conflict} already exists`, created.conflict);
+      const taken = created.conflict === 'username' ? newUser.username : newUser.email;
+      // One identifier, one account: a username may not be another account's e-mail, nor the reverse.
+      return fail(ErrorCodes.userExists, `${taken} is already the e-mail or username of an account`, created.conflict);
     }
     if (seed) await tx.users.addTotpFactor(created.value.id, 'Authenticator app', seed);
     await tx.audit.append({

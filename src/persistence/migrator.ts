@@ -14,6 +14,7 @@ import { webPush } from './migrations/0006-web-push.js';
 import { partialTokenIndexes } from './migrations/0007-partial-token-indexes.js';
 import { membershipByUserCovering } from './migrations/0008-membership-by-user-covering.js';
 import { accountSessions } from './migrations/0009-account-sessions.js';
+import { userIdentifiers } from './migrations/0010-user-identifiers.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -26,6 +27,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0007-partial-token-indexes': partialTokenIndexes,
     '0008-membership-by-user-covering': membershipByUserCovering,
     '0009-account-sessions': accountSessions(database.engine),
+    '0010-user-identifiers': userIdentifiers,
   };
 }
 
@@ -45,4 +47,14 @@ export async function migrate(database: Database): Promise<MigrationReport> {
   }
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   return { applied, total: Object.keys(migrationsFor(database)).length };
+}
+
+/**
+ * Applies the migrations up to and including `name`, and no further: the schema of an
+ * earlier release, on which upgrade tests put the data that a later migration carries over.
+ */
+export async function migrateTo(database: Database, name: string): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(database) };
+  const { error } = await new Migrator({ db: database.db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -27,6 +27,13 @@ export interface UsersTable {
   last_sign_in_at: number | null;
 }
 
+/** One row per identifier (an e-mail or a username): the primary key keeps each to one account. */
+export interface UserIdentifiersTable {
+  identifier: string;
+  user_id: string;
+  kind: 'email' | 'username';
+}
+
 export interface UserFactorsTable {
   id: string;
   user_id: string;
@@ -313,6 +320,7 @@ export interface Schema {
   password_resets: PasswordResetsTable;
   rate_limits: RateLimitsTable;
   users: UsersTable;
+  user_identifiers: UserIdentifiersTable;
   user_factors: UserFactorsTable;
   namespaces: NamespacesTable;
   namespace_admins: NamespaceAdminsTable;

@@ -1,5 +1,5 @@
 /** Accounts and their MFA factors. */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { asUserId, type UserId } from '../../domain/ids.js';
 import type { UserRepository } from '../../domain/repositories.js';
 import { normaliseEmail, type AccountType, type User, type UserStatus } from '../../domain/users.js';
@@ -29,6 +29,24 @@ export function toUser(row: Selectable<UsersTable>): User {
   };
 }
 
+/**
+ * Runs `fn` as one unit: in a transaction of its own, or, inside the caller's, under a
+ * savepoint that is rolled back when `fn` throws. A caller that answers a conflict and
+ * then commits must not keep the half of an account (SQLite goes on after a failed
+ * statement; PostgreSQL would refuse every later statement of the transaction).
+ */
+async function atomically(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promise<void>): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute(fn);
+  await sql`savepoint user_create`.execute(db);
+  try {
+    await fn(db);
+  } catch (error) {
+    await sql`rollback to savepoint user_create`.execute(db);
+    throw error;
+  }
+  await sql`release savepoint user_create`.execute(db);
+}
+
 export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey): UserRepository {
   // Every token request about a user reads it (the account and its claims).
   const byId = precompiled(db, (p) => db.selectFrom('users').selectAll().where('id', '=', p('id')));
@@ -56,8 +74,21 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
         status_changed_at: now,
         last_sign_in_at: null,
       };
-      return insertUnique(db.insertInto('users').values(row).execute(), toUser(row), (constraint) =>
-        /username/.test(constraint) ? 'username' : 'email',
+      // The account and its identifiers commit together; a taken identifier is answered as a conflict.
+      const identifiers = [
+        { identifier: row.email, kind: 'email' as const },
+        ...(row.username !== null && row.username !== row.email ? [{ identifier: row.username, kind: 'username' as const }] : []),
+      ];
+      const inserting = { kind: 'email' as 'email' | 'username' };
+      const insert = atomically(db, async (tx) => {
+        await tx.insertInto('users').values(row).execute();
+        for (const { identifier, kind } of identifiers) {
+          inserting.kind = kind;
+          await tx.insertInto('user_identifiers').values({ identifier, user_id: row.id, kind }).execute();
+        }
+      });
+      return insertUnique(insert, toUser(row), (constraint) =>
+        /user_identifiers/.test(constraint) ? inserting.kind : /username/.test(constraint) ? 'username' : 'email',
       );
     },
 
