@@ -132,7 +132,10 @@ describe(`account identifiers of an earlier release (${engine})`, () => {
     const after = openDatabase(target);
     try {
       // Sorted here: PostgreSQL's collation may order punctuation differently.
-      const byText = <T>(key: (row: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : 1);
+      const byText =
+        <T>(key: (row: T) => string) =>
+        (a: T, b: T) =>
+          key(a) < key(b) ? -1 : 1;
       const users = await after.db.selectFrom('users').select(['id', 'username']).execute();
       expect(users.sort(byText((r) => r.id))).toEqual([
         { id: 'usr_owner', username: null },

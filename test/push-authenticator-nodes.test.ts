@@ -65,7 +65,8 @@ describe(`push challenges across time and processes (${engine})`, () => {
   it('streams a challenge from one node and accepts its approval through another node sharing the database', async () => {
     const target = await freshDatabaseTarget();
     const envA = await nodeEnv(target);
-    const envB = await nodeEnv(target, { MASTER_KEY: envA.MASTER_KEY! });
+    // Nodes of one deployment share the issuer (behind a load balancer); the test reaches each by its port.
+    const envB = await nodeEnv(target, { MASTER_KEY: envA.MASTER_KEY!, PUBLIC_URL: envA.PUBLIC_URL! });
     const urlA = `http://127.0.0.1:${envA.PORT}`;
     const urlB = `http://127.0.0.1:${envB.PORT}`;
     const nodeA = await spawnNode(['serve'], envA, urlA);

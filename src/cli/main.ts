@@ -10,7 +10,7 @@ import { createNamespace, createUser } from '../flows/administration.js';
 import { rotateSigningKeys } from '../oidc/keys.js';
 import { techpassId } from '../domain/users.js';
 import { registerAppCommands } from './commands/app.js';
-import { cliActor, config, jsonOption as newJsonOption, withStore } from './commands/context.js';
+import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndIssuer } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
@@ -134,7 +134,7 @@ user
       platformAdmin: boolean;
       json?: boolean;
     }) =>
-      withStore(async (store) => {
+      withStoreAndIssuer(async (store) => {
         const result = await createUser(administrationDeps(store, systemClock), cliActor(), options);
         if (!result.ok) throw CommandError.from(result);
         const u = result.value;

@@ -70,6 +70,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     await store.migrate();
     await store.withLock('signing-keys', () => ensureSigningKeys(store.signingKeys));
+    // CLI commands make their links with the URL the server answers at (src/cli/server-issuer.ts).
+    const previous = await store.deployment.recordPublicUrl(config.PUBLIC_URL);
+    if (previous !== null && previous !== config.PUBLIC_URL) {
+      logger.warn(
+        { previous, publicUrl: config.PUBLIC_URL },
+        'PUBLIC_URL differs from the one recorded by the last server to start; recorded the new one',
+      );
+    }
   } catch (error) {
     await store.close().catch(() => {});
     throw error;

@@ -4,6 +4,7 @@
  */
 export const ErrorCodes = {
   configInvalid: 'config.invalid',
+  publicUrlMismatch: 'config.public_url_mismatch',
   databaseUnavailable: 'database.unavailable',
   inputInvalid: 'input.invalid',
   namespaceExists: 'namespace.exists',

@@ -82,6 +82,17 @@ export interface PasswordResetRequests {
   take(limit: number): Promise<Array<{ id: string; login: string; ip: string | null }>>;
 }
 
+/**
+ * What every process on one database must agree on. A server records the public URL
+ * (its issuer) at each start; CLI commands read it to make links that point at it.
+ */
+export interface DeploymentSettings {
+  /** The public URL the last server to start runs with, or null if no server has started. */
+  publicUrl(): Promise<string | null>;
+  /** Records `url` as the public URL; answers the one recorded before (null if none). */
+  recordPublicUrl(url: string): Promise<string | null>;
+}
+
 export interface RateLimiter {
   /** Counts a hit on `key` in a fixed window; answers the count in the current window. */
   hit(key: string, windowMs: number): Promise<number>;

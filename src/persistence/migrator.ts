@@ -15,6 +15,7 @@ import { partialTokenIndexes } from './migrations/0007-partial-token-indexes.js'
 import { membershipByUserCovering } from './migrations/0008-membership-by-user-covering.js';
 import { accountSessions } from './migrations/0009-account-sessions.js';
 import { userIdentifiers } from './migrations/0010-user-identifiers.js';
+import { deploymentSettings } from './migrations/0011-deployment-settings.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -28,6 +29,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0008-membership-by-user-covering': membershipByUserCovering,
     '0009-account-sessions': accountSessions(database.engine),
     '0010-user-identifiers': userIdentifiers,
+    '0011-deployment-settings': deploymentSettings,
   };
 }
 

@@ -313,6 +313,13 @@ export interface PushPausesTable {
   created_at: number;
 }
 
+/** Facts every process on the database agrees on, by name (e.g. `public_url`). */
+export interface DeploymentSettingsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Schema {
   flows: FlowsTable;
   remembered_accounts: RememberedAccountsTable;
@@ -343,6 +350,7 @@ export interface Schema {
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
   push_challenges: PushChallengesTable;
   push_pauses: PushPausesTable;
+  deployment_settings: DeploymentSettingsTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

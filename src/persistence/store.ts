@@ -13,6 +13,7 @@ import type {
   PasswordResetRequests,
   AuditLog,
   ClientDirectory,
+  DeploymentSettings,
   NamespaceRepository,
   NamespaceScope,
   PasskeyRepository,
@@ -46,6 +47,7 @@ import { accountStatuses, pushRepository } from './repositories/push.js';
 import { passkeyRepository } from './repositories/passkeys.js';
 import { accountSessions, backchannelLogoutQueue } from './repositories/account-sessions.js';
 import { passwordResetRequests } from './repositories/password-reset-requests.js';
+import { deploymentSettings } from './repositories/deployment-settings.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -67,6 +69,7 @@ export interface Repositories {
   readonly accountStatuses: AccountStatuses;
   readonly accountSessions: AccountSessions;
   readonly backchannelLogouts: BackchannelLogoutQueue;
+  readonly deployment: DeploymentSettings;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -121,6 +124,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     accountStatuses: accountStatuses(db, clock),
     accountSessions: accountSessions(db, clock),
     backchannelLogouts: backchannelLogoutQueue(db, clock),
+    deployment: deploymentSettings(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),

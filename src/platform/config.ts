@@ -80,6 +80,8 @@ export type RawConfig = z.infer<typeof schema>;
 export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'DATABASE_URL'> {
   FEDERATED_DOMAINS: string[];
   PUBLIC_URL: string;
+  /** Whether PUBLIC_URL was given (environment or file) rather than derived from PORT. */
+  publicUrlExplicit: boolean;
   database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
 }
 
@@ -133,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('WEB_PUSH_PUBLIC_KEY: set both WEB_PUSH_PUBLIC_KEY and WEB_PUSH_PRIVATE_KEY, or neither');
   }
   const { PUBLIC_URL: _p, DATABASE_URL: _d, ...rest } = raw;
-  return { ...rest, PUBLIC_URL: publicUrl, database };
+  return { ...rest, PUBLIC_URL: publicUrl, publicUrlExplicit: raw.PUBLIC_URL !== undefined, database };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -11,7 +11,7 @@ import { addApplicationCertificate, addApplicationSecret, assignToApplication, u
 import { systemClock } from '../../platform/clock.js';
 import { administrationDeps } from '../demo.js';
 import { answer, CommandError } from '../output.js';
-import { cliActor, exactlyOne, jsonOption, parseSwitch, parseWholeNumber, withStore } from './context.js';
+import { cliActor, exactlyOne, jsonOption, parseSwitch, parseWholeNumber, withStore, withStoreAndIssuer } from './context.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -53,7 +53,7 @@ export function registerAppCommands(program: Command): void {
         homepageUrl?: string;
         json?: boolean;
       }) =>
-        withStore(async (store, cfg) => {
+        withStoreAndIssuer(async (store, cfg) => {
           const result = await createApplication(administrationDeps(store, systemClock), cliActor(), {
             namespace: options.namespace,
             name: options.name,

@@ -15,7 +15,7 @@ import { resetMfa } from '../../flows/mfa-recovery.js';
 import { answerPending, enrolHeadless, listPending, readDeviceStore } from '../headless-authenticator.js';
 import { answer, CommandError } from '../output.js';
 import { pushDeps } from '../push-deps.js';
-import { cliActor, jsonOption, withStore } from './context.js';
+import { cliActor, jsonOption, withStoreAndIssuer } from './context.js';
 
 const when = (ms: number) =>
   new Date(ms)
@@ -32,7 +32,7 @@ export function registerAuthenticatorCommands(program: Command): void {
     .requiredOption('--user <email>', "the user's TechPass ID (e-mail or local username)")
     .addOption(jsonOption())
     .action(async (options: { user: string; json?: boolean }) =>
-      withStore(async (store, cfg) => {
+      withStoreAndIssuer(async (store, cfg) => {
         const user = await store.users.findByLogin(options.user);
         if (!user) throw new CommandError(`no account ${options.user.trim().toLowerCase()}`, ErrorCodes.userNotFound, 'user');
         const result = await issueEnrolmentLink(pushDeps(store, systemClock, cfg), user.id, cliActor());
@@ -145,7 +145,7 @@ export function registerClearRiskCommand(user: Command): void {
     .requiredOption('--email <email>', "the user's TechPass ID")
     .addOption(jsonOption())
     .action(async (options: { email: string; json?: boolean }) =>
-      withStore(async (store, cfg) => {
+      withStoreAndIssuer(async (store, cfg) => {
         const result = await clearRisk(pushDeps(store, systemClock, cfg), options.email, cliActor());
         if (!result.ok) throw CommandError.from(result);
         const { techpassId, cleared, status } = result.value;
@@ -166,7 +166,7 @@ export function registerResetMfaCommand(user: Command): void {
     .requiredOption('--email <email>', "the user's TechPass ID")
     .addOption(jsonOption())
     .action(async (options: { email: string; json?: boolean }) =>
-      withStore(async (store, cfg) => {
+      withStoreAndIssuer(async (store, cfg) => {
         const result = await resetMfa(pushDeps(store, systemClock, cfg), options.email, cliActor());
         if (!result.ok) throw CommandError.from(result);
         const { techpassId, userId, removed } = result.value;

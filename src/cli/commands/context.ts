@@ -10,6 +10,7 @@ import { createLogger } from '../../platform/logger.js';
 import type { Store } from '../../persistence/store.js';
 import { openStore } from '../open-store.js';
 import { CommandError } from '../output.js';
+import { withServerIssuer } from '../server-issuer.js';
 
 export const jsonOption = () => new Option('--json', 'answer JSON on stdout');
 
@@ -27,6 +28,14 @@ export async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `withStore` for commands that make links or print the issuer: `cfg.PUBLIC_URL` is the
+ * one the server runs with, and an explicit PUBLIC_URL that differs is refused (server-issuer.ts).
+ */
+export function withStoreAndIssuer<T>(fn: (store: Store, cfg: Config) => Promise<T>): Promise<T> {
+  return withStore(async (store, cfg) => fn(store, withServerIssuer(cfg, await store.deployment.publicUrl())));
 }
 
 export const cliActor = () => `cli:${process.env.USER ?? 'operator'}`;
