@@ -8,6 +8,7 @@ import { systemClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
 import { createNamespace, createUser } from '../flows/administration.js';
 import { rotateSigningKeys } from '../oidc/keys.js';
+import { sendSetPasswordLink } from '../flows/set-password-link.js';
 import { techpassId } from '../domain/users.js';
 import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndIssuer } from './commands/context.js';
@@ -117,7 +118,10 @@ user
   .option('--username <name>', 'local TechPass ID, for people without an integrated identity provider')
   .requiredOption('--given-name <name>', 'first name')
   .requiredOption('--family-name <name>', 'last name')
-  .option('--password <password>', 'initial password (at least 12 characters, not a common one)')
+  .option(
+    '--password <password>',
+    'initial password (at least 12 characters, not a common one); without it, the person is e-mailed a link to set one',
+  )
   .addOption(new Option('--type <type>', 'account type').choices(['officer', 'vendor', 'temp', 'product', 'other']).default('officer'))
   .option('--totp-secret <base32>', 'pre-enrol a TOTP factor with this base32 seed')
   .option('--platform-admin', 'make the account a platform administrator', false)
@@ -134,10 +138,18 @@ user
       platformAdmin: boolean;
       json?: boolean;
     }) =>
-      withStoreAndIssuer(async (store) => {
+      withStoreAndIssuer(async (store, cfg) => {
         const result = await createUser(administrationDeps(store, systemClock), cliActor(), options);
         if (!result.ok) throw CommandError.from(result);
         const u = result.value;
+        // Without a password the account could never sign in: the person chooses one by e-mailed link.
+        const link = u.hasPassword
+          ? null
+          : await sendSetPasswordLink(
+              { resets: store.passwordResets, outbox: store.outbox, audit: store.audit, clock: systemClock, publicUrl: cfg.PUBLIC_URL },
+              u,
+              cliActor(),
+            );
         answer(
           Boolean(options.json),
           {
@@ -149,8 +161,13 @@ user
             status: u.status,
             totp: Boolean(options.totpSecret),
             platformAdmin: u.platformRole === 'admin',
+            setPasswordLinkSent: link !== null,
+            ...(link ? { setPasswordLinkExpiresAt: new Date(link.expiresAt).toISOString() } : {}),
           },
-          `created ${u.accountType} account ${techpassId(u)} (${u.id})`,
+          [
+            `created ${u.accountType} account ${techpassId(u)} (${u.id})`,
+            ...(link ? [`e-mailed ${u.email} a link to set the password (works once, until ${new Date(link.expiresAt).toISOString()})`] : []),
+          ].join('\n'),
         );
       }),
   );

@@ -138,7 +138,7 @@ export async function completePasswordReset(
   password: string,
   confirm: string,
   ip: string,
-): Promise<Result<'reset'>> {
+): Promise<Result<'reset' | 'first-password'>> {
   const parts = splitToken(token);
   const peeked = parts ? await deps.passwordResets.peek(parts.id, digestSecret(parts.secret)) : null;
   if (!parts || !peeked) return fail(ErrorCodes.resetLinkInvalid, LINK_INVALID);
@@ -155,7 +155,8 @@ export async function completePasswordReset(
     await endAccountSessions(tx, user.id, 'password_reset', user.id);
     await tx.audit.append({ actor: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip, data: { unlocked: user.lockedAt !== null } });
     await tx.outbox.enqueue(changedMail(user, deps.publicUrl));
-    return ok('reset' as const);
+    // A set-password link (set-password-link.ts) completes here too: the account had no password.
+    return ok(user.hasPassword ? ('reset' as const) : ('first-password' as const));
   });
 }
 

@@ -92,7 +92,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         request.body?.confirm ?? '',
         request.ip,
       );
-      if (result.ok) return page(reply, renderPage(ResetDonePage()));
+      if (result.ok) return page(reply, renderPage(ResetDonePage({ firstPassword: result.value === 'first-password' })));
       if (result.error === 'password.reset_link_invalid') return page(reply, renderPage(ResetInvalidPage()), 410);
       const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
       return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: message })), 400);

@@ -66,7 +66,18 @@ export function ResetFormPage({ csrf, action, problem }: { csrf: string; action:
   );
 }
 
-export function ResetDonePage() {
+export function ResetDonePage({ firstPassword = false }: { firstPassword?: boolean } = {}) {
+  if (firstPassword) {
+    return (
+      <Layout title="Password set">
+        <h1>Your password is set</h1>
+        <p>
+          Go back to the application you were using and sign in with your TechPass ID and this password. The first sign-in also sets up a second
+          factor.
+        </p>
+      </Layout>
+    );
+  }
   return (
     <Layout title="Password changed">
       <h1>Your password is changed</h1>
