@@ -145,10 +145,12 @@ user
         // Without a password the account could never sign in: the person chooses one by e-mailed link.
         const link = u.hasPassword
           ? null
-          : await sendSetPasswordLink(
-              { resets: store.passwordResets, outbox: store.outbox, audit: store.audit, clock: systemClock, publicUrl: cfg.PUBLIC_URL },
-              u,
-              cliActor(),
+          : await store.transaction((tx) =>
+              sendSetPasswordLink(
+                { resets: tx.passwordResets, outbox: tx.outbox, audit: tx.audit, clock: systemClock, publicUrl: cfg.PUBLIC_URL },
+                u,
+                cliActor(),
+              ),
             );
         answer(
           Boolean(options.json),

@@ -23,7 +23,7 @@ export interface SetPasswordLinkDeps {
   publicUrl: string;
 }
 
-/** Mails `user` a single-use link to choose a password; answers when it stops working. */
+/** Mails `user` a single-use link to choose a password; answers when it stops working. Run it in one transaction. */
 export async function sendSetPasswordLink(deps: SetPasswordLinkDeps, user: User, actor: string): Promise<{ expiresAt: number }> {
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = deps.clock.now() + SET_PASSWORD_LINK_TTL_MS;
