@@ -61,6 +61,8 @@ describe(`set-password link for an account made without a password (${engine})`,
     expect(page.status).toBe(200);
     expect(text(page)).toContain('Your password is set');
     expect(text(page)).not.toContain('unlocked');
+    const [confirmation] = await tp.server.store.outbox.recent(1, 'new.joiner@agency.gov.sg');
+    expect(confirmation?.subject).toBe('Your TechPass password is set');
 
     // The link works once.
     expect((await browser.follow(`${tp.url}${path}`)).status).toBe(410);

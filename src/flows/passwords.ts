@@ -120,6 +120,19 @@ function changedMail(user: User, publicUrl: string) {
   };
 }
 
+function setMail(user: User, publicUrl: string) {
+  return {
+    to: user.email,
+    subject: 'Your TechPass password is set',
+    text: [
+      `Hello ${user.givenName},`,
+      '',
+      `The password of your TechPass account ${techpassId(user)} is now set. Sign in with it at any application that offers Login with TechPass.`,
+      `If this was not you, reset it now at ${publicUrl}/login/reset and contact the TechPass team.`,
+    ].join('\n'),
+  };
+}
+
 function splitToken(token: string): { id: string; secret: string } | null {
   const [id, secret] = token.split('.');
   return id && secret ? { id, secret } : null;
@@ -154,8 +167,8 @@ export async function completePasswordReset(
     await tx.users.setPassword(user.id, hash);
     await endAccountSessions(tx, user.id, 'password_reset', user.id);
     await tx.audit.append({ actor: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip, data: { unlocked: user.lockedAt !== null } });
-    await tx.outbox.enqueue(changedMail(user, deps.publicUrl));
     // A set-password link (set-password-link.ts) completes here too: the account had no password.
+    await tx.outbox.enqueue(user.hasPassword ? changedMail(user, deps.publicUrl) : setMail(user, deps.publicUrl));
     return ok(user.hasPassword ? ('reset' as const) : ('first-password' as const));
   });
 }
