@@ -15,7 +15,7 @@ export function resolveMasterKey(config: Config): { key: MasterKey; source: 'env
     if (mode & 0o077) throw new Error(`${file} must be readable by its owner only (chmod 600 ${file})`);
     return { key: MasterKey.parse(readFileSync(file, 'utf8')), source: 'file' };
   }
-  mkdirSync(config.DATA_DIR, { recursive: true });
+  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
   const key = MasterKey.generate();
   writeFileSync(file, `${key.toString()}\n`, { mode: 0o600, flag: 'wx' });
   return { key, source: 'created' };

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { createStore, openDatabase, type Store } from '../persistence/store.js';
+import { tightenDataDir } from './data-dir.js';
 import { resolveMasterKey } from './master-key.js';
 
 export class StartupError extends Error {
@@ -14,6 +15,7 @@ export class StartupError extends Error {
  * `serving`: for a node that serves requests (SQLite then checkpoints in the background).
  */
 export async function openStore(config: Config, logger: Logger, clock: Clock = systemClock, options: { serving?: boolean } = {}): Promise<Store> {
+  tightenDataDir(config.DATA_DIR);
   const { key } = resolveMasterKey(config);
   const target =
     config.database.engine === 'postgres'

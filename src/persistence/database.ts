@@ -2,8 +2,6 @@
  * Opens the database: embedded SQLite (a file, WAL mode, foreign keys on) or
  * PostgreSQL (a pool). Both speak through one Kysely instance over one schema.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
@@ -11,6 +9,7 @@ import { NamespaceGuardPlugin } from './namespace-guard.js';
 import { loadPg } from './pg-driver.js';
 import { registerPgPool, registerSqliteConnection } from './precompiled.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
+import { prepareOwnerOnlyDatabaseFile } from './sqlite-file-modes.js';
 import { postgresNotices, type Notices } from './notices.js';
 import type { Schema } from './schema.js';
 
@@ -52,7 +51,7 @@ const pgTypes = (driver: typeof pg) => ({
 
 export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error) => void): Database {
   if (target.engine === 'sqlite') {
-    if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    if (target.file !== ':memory:') prepareOwnerOnlyDatabaseFile(target.file);
     const connection = new SQLite(target.file);
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
