@@ -135,6 +135,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     health,
     provider: providerHandler,
     trustProxy: config.TRUST_PROXY,
+    publicUrl: config.PUBLIC_URL,
     isDatabaseUnavailable: isConnectionError,
   });
   registerOpsRoutes(app, { health, metrics });

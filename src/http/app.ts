@@ -12,7 +12,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ErrorCodes } from '../contracts/errors.js';
+import type { TrustProxy } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
+import { clientAddress, pinRequestOrigin, proxyTrust, type ProxyTrust } from './client-address.js';
 import type { DatabaseHealth } from './database-health.js';
 import type { Metrics } from './metrics.js';
 
@@ -27,7 +29,10 @@ export interface HttpDeps {
   metrics: Metrics;
   health: DatabaseHealth;
   provider: ProviderHandler;
-  trustProxy: boolean;
+  /** TRUST_PROXY: who may name the client in X-Forwarded-For (client-address.ts). */
+  trustProxy: TrustProxy;
+  /** PUBLIC_URL: the scheme and host the provider's URLs are made of, whatever the request's Host says. */
+  publicUrl: string;
   /** Whether an error means the database is unreachable (answered with 503, not 500). */
   isDatabaseUnavailable(error: unknown): boolean;
 }
@@ -70,35 +75,37 @@ function observe(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, reqI
   return deps.health.up || ALWAYS_AVAILABLE.has(path);
 }
 
-/** The client address as Fastify's `request.ip` gives it: behind a trusted proxy, the first X-Forwarded-For entry. */
-function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress;
-}
-
-/** The provider's paths, answered before Fastify sees them. */
-function providerFastPath(deps: HttpDeps, fastify: (req: IncomingMessage, res: ServerResponse) => void) {
+/**
+ * The front of the server, for every request: the client address is computed once
+ * (client-address.ts) and the origin the provider sees is pinned to PUBLIC_URL; then
+ * the provider's paths are answered here and every other path goes to Fastify.
+ */
+function frontHandler(deps: HttpDeps, trust: ProxyTrust | false, fastify: (req: IncomingMessage, res: ServerResponse) => void) {
   const prefixes = deps.provider.pathPrefixes;
+  const publicUrl = new URL(deps.publicUrl);
   return (req: IncomingMessage, res: ServerResponse) => {
+    const ip = clientAddress(req, trust);
+    pinRequestOrigin(req, publicUrl, ip);
     const path = pathOf(req.url);
     if (!isProviderPath(prefixes, path)) return fastify(req, res);
     const reqId = randomUUID();
-    if (observe(deps, req, res, reqId, clientIp(req, deps.trustProxy), path)) return deps.provider.handle(req, res);
+    if (observe(deps, req, res, reqId, ip, path)) return deps.provider.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
     res.end(JSON.stringify({ error: ErrorCodes.databaseUnavailable, message: DATABASE_UNAVAILABLE, correlationId: reqId }));
   };
 }
 
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const trust = proxyTrust(deps.trustProxy);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by our one (see observe).
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: deps.trustProxy,
+    // The same trust function: request.ip is clientAddress(request.raw, trust).
+    trustProxy: trust,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    serverFactory: (handler) => createServer(providerFastPath(deps, handler)),
+    serverFactory: (handler) => createServer(frontHandler(deps, trust, handler)),
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -7,6 +7,7 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
+import { CLIENT_ADDRESS_HEADER } from '../platform/request-origin.js';
 import { constantTimeEqual, digestSecret, type MasterKey } from '../platform/secrets.js';
 import type { Clock } from '../platform/clock.js';
 import type { Store } from '../persistence/store.js';
@@ -171,7 +172,10 @@ export function buildProvider(deps: ProviderDeps): Provider {
   });
   endRememberedSessionsOnSignOut(provider, deps.interactions);
   provider.use(tokenRequests.middleware);
-  provider.proxy = config.TRUST_PROXY;
+  // Koa reads the request's scheme, host and address from headers the HTTP layer pins
+  // on every request (platform/request-origin.ts), never from what the client sent.
+  provider.proxy = true;
+  provider.proxyIpHeader = CLIENT_ADDRESS_HEADER;
   installClientAuthentication(provider, { models: store.oidcModels, clock });
 
   // Client secrets are stored as digests; any live one authenticates (rollover). The

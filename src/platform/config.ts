@@ -4,10 +4,54 @@
  * A wrong value stops start-up with one line naming the setting and what it expects.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * TRUST_PROXY: `false` (nobody: the client is the connection's peer), a hop count
+ * (the number of proxies in front of TechPass, each adding one X-Forwarded-For
+ * entry), or the proxies' addresses and CIDR ranges, comma-separated (`loopback`,
+ * `linklocal` and `uniquelocal` name the usual ranges). The client is then the
+ * rightmost address that is not a trusted proxy. `true` is refused: it would believe
+ * whatever a client writes there, and the address feeds the per-address throttle,
+ * the phone's prompt and the audit log.
+ */
+export type TrustProxy = false | { hops: number } | { proxies: string[] };
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const TRUST_PROXY_EXPECTED =
+  'false, the number of proxies in front of TechPass (e.g. 1), or their addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,loopback)';
+
+function trustProxySetting(value: string, ctx: z.core.$RefinementCtx): TrustProxy {
+  const text = value.trim();
+  if (text === 'false' || text === '0') return false;
+  if (text === 'true') {
+    ctx.addIssue({ code: 'custom', message: `true would believe any client's X-Forwarded-For; write ${TRUST_PROXY_EXPECTED}` });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops <= 32) return { hops };
+  } else {
+    const proxies = text.split(',').map((entry) => entry.trim());
+    if (proxies.every(isProxyAddress)) return { proxies };
+  }
+  ctx.addIssue({ code: 'custom', message: `must be ${TRUST_PROXY_EXPECTED}` });
+  return z.NEVER;
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,10 +77,8 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('TechPass <no-reply@techpass.localhost>'),
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  /** Who may say, in X-Forwarded-For, which address a request came from: see trustProxySetting. */
+  TRUST_PROXY: z.string().default('false').transform(trustProxySetting),
   /** Lets outbound calls (back-channel logout, webhooks) reach loopback and private addresses: development and tests only. */
   OUTBOUND_ALLOW_PRIVATE: z
     .enum(['true', 'false', '1', '0'])

@@ -6,6 +6,9 @@
 export class HttpBrowser {
   readonly cookies = new Map<string, string>();
 
+  /** `headers` go with every request (e.g. the X-Forwarded-For a proxy adds). */
+  constructor(readonly headers: Record<string, string> = {}) {}
+
   private remember(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';');
@@ -27,6 +30,7 @@ export class HttpBrowser {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       redirect: 'manual',
       headers: {
+        ...this.headers,
         cookie: this.header(),
         ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
