@@ -25,9 +25,7 @@ describe(`file modes (${engine})`, () => {
     const url = `http://127.0.0.1:${port}`;
     const previous = process.umask(0o022);
     // No DATABASE_URL and no MASTER_KEY: the embedded database and the key file in DATA_DIR, as `npm start` uses them.
-    const node = await spawnNode(['serve'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir }, url).finally(() =>
-      process.umask(previous),
-    );
+    const node = await spawnNode(['serve'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir }, url).finally(() => process.umask(previous));
     try {
       expect((await fetch(`${url}/.well-known/openid-configuration`)).status).toBe(200);
       expect(modeOf(dataDir)).toBe('700');

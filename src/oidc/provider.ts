@@ -171,6 +171,12 @@ export function buildProvider(deps: ProviderDeps): Provider {
     features: { ...configuration.features, ...interactionConfig.features } as Configuration['features'],
   });
   endRememberedSessionsOnSignOut(provider, deps.interactions);
+  // Discovery is the same for every request (its URLs come from PUBLIC_URL, never from
+  // the request's Host), so a cache may keep it a while; key rotation does not change it.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path === '/.well-known/openid-configuration' && ctx.status === 200) ctx.set('cache-control', 'public, max-age=300');
+  });
   provider.use(tokenRequests.middleware);
   // Koa reads the request's scheme, host and address from headers the HTTP layer pins
   // on every request (platform/request-origin.ts), never from what the client sent.
