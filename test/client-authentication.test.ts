@@ -56,16 +56,26 @@ describe(`client authentication (${engine})`, () => {
     return { status: res.status, json: (await res.json()) as Record<string, string> };
   };
 
-  const assertion = (clientId: string, key: KeyObject, header: Record<string, string>, jti: string = randomUUID()) =>
-    new SignJWT({})
+  /** An assertion valid for `lifetime` (60 s) from `issuedAt` (now; null: no iat claim). */
+  const assertion = (
+    clientId: string,
+    key: KeyObject,
+    header: Record<string, string>,
+    jti: string = randomUUID(),
+    validity: { lifetime?: number; issuedAt?: number | null } = {},
+  ) => {
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = validity.issuedAt === undefined ? now : validity.issuedAt;
+    const jwt = new SignJWT({})
       .setProtectedHeader({ alg: header.alg ?? 'ES256', ...header })
       .setIssuer(clientId)
       .setSubject(clientId)
       .setAudience(tp.issuer)
       .setJti(jti)
-      .setIssuedAt()
-      .setExpirationTime('60s')
-      .sign(key);
+      .setExpirationTime((issuedAt ?? now) + (validity.lifetime ?? 60));
+    if (issuedAt !== null) jwt.setIssuedAt(issuedAt);
+    return jwt.sign(key);
+  };
 
   const withAssertion = (clientId: string, jwt: string) =>
     tokenRequest({ client_id: clientId, client_assertion_type: ASSERTION_TYPE, client_assertion: jwt });
@@ -211,6 +221,25 @@ describe(`client authentication (${engine})`, () => {
     const other = await createApp('Secrets only');
     const res = await withAssertion(other.clientId, await assertion(other.clientId, ecCert.privateKey, {}));
     expect(res).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
+  });
+
+  it('refuses an assertion valid for longer than five minutes from its iat (CLIENT_ASSERTION_MAX_LIFETIME), with or without iat', async () => {
+    const key = ecCert.privateKey;
+    const longLived = await withAssertion(app.clientId, await assertion(app.clientId, key, {}, randomUUID(), { lifetime: 24 * 3600 }));
+    expect(longLived).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
+    const justOver = await withAssertion(app.clientId, await assertion(app.clientId, key, {}, randomUUID(), { lifetime: 301 }));
+    expect(justOver).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
+    // Without iat, the lifetime counts from now.
+    const noIat = await withAssertion(app.clientId, await assertion(app.clientId, key, {}, randomUUID(), { lifetime: 3600, issuedAt: null }));
+    expect(noIat).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
+    // An iat set in the past does not stretch it either: an hour-old assertion valid for another hour.
+    const backdated = Math.floor(Date.now() / 1000) - 3600;
+    const old = await withAssertion(app.clientId, await assertion(app.clientId, key, {}, randomUUID(), { lifetime: 7200, issuedAt: backdated }));
+    expect(old).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
+    expect((await withAssertion(app.clientId, await assertion(app.clientId, key, {}, randomUUID(), { lifetime: 300 }))).status).toBe(200);
+    expect((await withAssertion(app.clientId, await assertion(app.clientId, key, {}, randomUUID(), { lifetime: 120, issuedAt: null }))).status).toBe(
+      200,
+    );
   });
 
   it('refuses an assertion issued for another application', async () => {

@@ -16,8 +16,11 @@
  * else changes: oidc-provider still verifies the assertion (signature against the
  * certificate keys in the client's `jwks`, iss, sub, aud, exp, jti), and then:
  *
- * - `assertCertificateHeader` insists that a certificate named in the header
- *   (`kid` = `x5t#S256`, `x5t`, or `x5t#S256`) is one of the live certificates;
+ * - `assertClientAssertion` insists that a certificate named in the header
+ *   (`kid` = `x5t#S256`, `x5t`, or `x5t#S256`) is one of the live certificates, and
+ *   that the assertion is valid for at most CLIENT_ASSERTION_MAX_LIFETIME seconds
+ *   from its `iat` (from now when it has none): a long-lived assertion is a bearer
+ *   credential that outlives the moment it was made for;
  * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT), so the same
  *   `jti` cannot be used twice even by two requests racing on two nodes.
  */
@@ -58,10 +61,24 @@ const NAMING_HEADERS = ['kid', 'x5t', 'x5t#S256'] as const;
 
 /**
  * `assertJwtClientAuthClaimsAndHeader`: runs after the assertion's signature verified
- * against one of the live certificates. A header that names a certificate must name
- * one of those; a header naming none is fine (some clients send only `alg`).
+ * against one of the live certificates (and its exp, aud, iss and sub were checked).
  */
-export function assertCertificateHeader(_ctx: KoaContextWithOIDC, _claims: unknown, header: Record<string, unknown>, client: Client): void {
+export function assertClientAssertion(deps: { maxLifetimeSeconds: number; clock: Clock }) {
+  return (_ctx: KoaContextWithOIDC, claims: { iat?: unknown; exp?: unknown }, header: Record<string, unknown>, client: Client): void => {
+    assertLifetime(claims, deps.maxLifetimeSeconds, Math.floor(deps.clock.now() / 1000));
+    assertCertificateHeader(header, client);
+  };
+}
+
+function assertLifetime(claims: { iat?: unknown; exp?: unknown }, maxLifetimeSeconds: number, now: number): void {
+  const from = typeof claims.iat === 'number' ? claims.iat : now;
+  if (typeof claims.exp !== 'number' || claims.exp - from > maxLifetimeSeconds) {
+    throw new errors.InvalidClientAuth(`client assertions must expire at most ${maxLifetimeSeconds} seconds after they are issued (iat)`);
+  }
+}
+
+/** A header that names a certificate must name one of the live ones; a header naming none is fine (some clients send only `alg`). */
+function assertCertificateHeader(header: Record<string, unknown>, client: Client): void {
   const named = NAMING_HEADERS.filter((name) => header[name] !== undefined);
   if (named.length === 0) return;
   const keys = (client.jwks?.keys ?? []) as unknown as CertificateJwk[];

@@ -13,8 +13,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Store } from '../persistence/store.js';
 import { accountFinder, CLAIMS, tokenClaims } from './accounts.js';
 import { adapterFactory } from './adapter.js';
-import { assertCertificateHeader, CLIENT_AUTH_METHODS, installClientAuthentication } from './client-authentication.js';
+import { assertClientAssertion, CLIENT_AUTH_METHODS, installClientAuthentication } from './client-authentication.js';
 import { TECHPASS_CLIENT_PROPERTIES } from './clients.js';
+import { introspectionAllowed } from './introspection-policy.js';
 import { outboundFetch } from './outbound-fetch.js';
 import { tokenRequestStorage } from './token-requests.js';
 import { endRememberedSessionsOnSignOut, interactionConfiguration, type InteractionDeps } from './interactions.js';
@@ -103,7 +104,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     extraTokenClaims: tokenClaims(store),
     // One application may use secrets (basic or post) and certificates (private_key_jwt): see client-authentication.ts.
     clientAuthMethods: CLIENT_AUTH_METHODS,
-    assertJwtClientAuthClaimsAndHeader: assertCertificateHeader,
+    assertJwtClientAuthClaimsAndHeader: assertClientAssertion({ maxLifetimeSeconds: config.CLIENT_ASSERTION_MAX_LIFETIME, clock }),
     fetch: outboundFetch(config.OUTBOUND_ALLOW_PRIVATE),
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     routes: PROVIDER_ROUTES,
@@ -137,7 +138,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },

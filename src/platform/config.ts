@@ -85,6 +85,8 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
+  /** Longest validity (exp - iat) of a private_key_jwt client assertion the token endpoints accept. */
+  CLIENT_ASSERTION_MAX_LIFETIME: seconds(10, 3600).default(300),
   /** Seconds a push (number-matching) challenge waits for an answer on the phone. */
   PUSH_CHALLENGE_TTL: seconds(5, 600).default(90),
   /** Web Push (VAPID) keys, from `techpass authenticator vapid-keys`: wake the authenticator app when a sign-in waits for it. */
