@@ -39,17 +39,11 @@ describe(`service (${engine})`, () => {
     for (const key of keys) expect(key).not.toHaveProperty('d');
   });
 
-  it('answers health, readiness and Prometheus metrics', async () => {
+  it('answers health and readiness (metrics: test/metrics.test.ts)', async () => {
     expect(await (await fetch(`${tp.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${tp.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: 'up' });
-    const metrics = await fetch(`${tp.url}/metrics`);
-    expect(metrics.headers.get('content-type')).toContain('text/plain');
-    const text = await metrics.text();
-    expect(text).toContain('techpass_http_request_duration_seconds_bucket');
-    expect(text).toContain('techpass_database_up 1');
-    expect(text).toContain('techpass_process_resident_memory_bytes');
   });
 
   it('writes one JSON log line per request, without the query string', async () => {

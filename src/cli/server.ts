@@ -4,7 +4,7 @@
  */
 import { relyingPartyFor } from '../strategies/passkey/passkey.js';
 import type { FastifyInstance } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { signEcdsaInline } from '../platform/inline-ecdsa.js';
@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../platform/logger.js';
 import { buildHttpApp, type ProviderHandler } from '../http/app.js';
 import { DatabaseHealth } from '../http/database-health.js';
 import { createMetrics } from '../http/metrics.js';
-import { registerOpsRoutes } from '../http/ops-routes.js';
+import { metricsListener, registerOpsRoutes } from '../http/ops-routes.js';
 import { expiredRowsCleanup } from '../jobs/cleanup.js';
 import { mailDelivery } from '../jobs/mail-delivery.js';
 import { smtpTransport } from '../platform/mail.js';
@@ -39,7 +39,9 @@ import { passwordResetMail, PASSWORD_RESET_MAIL_JOB } from '../jobs/password-res
 import { backchannelLogout } from '../jobs/backchannel-logout.js';
 import { backchannelLogoutSender } from '../oidc/backchannel-logout.js';
 
-export { StartupError } from './open-store.js';
+import { StartupError } from './open-store.js';
+
+export { StartupError };
 
 export interface RunningServer {
   url: string;
@@ -47,6 +49,8 @@ export interface RunningServer {
   store: Store;
   app: FastifyInstance;
   scheduler: Scheduler;
+  /** The metrics listener's URL, when METRICS_PORT gives /metrics a listener of its own. */
+  metricsUrl?: string;
   /** Reloads signing keys now instead of waiting for the next refresh tick. */
   refreshKeys(): Promise<boolean>;
   close(): Promise<void>;
@@ -138,7 +142,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     publicUrl: config.PUBLIC_URL,
     isDatabaseUnavailable: isConnectionError,
   });
-  registerOpsRoutes(app, { health, metrics });
+  registerOpsRoutes(app, {
+    health,
+    metrics,
+    access: { ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}), separateListener: config.METRICS_PORT !== undefined },
+  });
   // Prompts made on this node reach its device streams at once; other nodes' through the database (PostgreSQL notices, SQLite commit counter).
   const signals = pushSignals(store.notices, store.externalChanges);
   const signIn: SignInDeps = {
@@ -206,6 +214,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  let metricsServer: Server | null = null;
+  if (config.METRICS_PORT !== undefined) {
+    try {
+      metricsServer = await metricsListener(
+        { health, metrics, ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}) },
+        { host: config.METRICS_HOST, port: config.METRICS_PORT },
+      );
+    } catch (error) {
+      scheduler.stop();
+      health.stop();
+      clearInterval(keyTimer);
+      signals.stop();
+      await app.close();
+      await store.close();
+      throw new StartupError(`METRICS_PORT: cannot listen on ${config.METRICS_HOST}:${config.METRICS_PORT} (${(error as Error).message})`);
+    }
+  }
+  const metricsAddress = metricsServer?.address();
+  const metricsPort = typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : undefined;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, publicUrl: config.PUBLIC_URL, engine: store.engine }, 'TechPass is listening');
@@ -217,6 +244,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     store,
     app,
     scheduler: scheduler as Scheduler,
+    ...(metricsPort !== undefined
+      ? { metricsUrl: `http://${config.METRICS_HOST.includes(':') ? `[${config.METRICS_HOST}]` : config.METRICS_HOST}:${metricsPort}` }
+      : {}),
     refreshKeys,
     async close() {
       if (closed) return;
@@ -226,6 +256,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       health.stop();
       clearInterval(keyTimer);
       signals.stop();
+      if (metricsServer) {
+        metricsServer.closeAllConnections();
+        await new Promise((resolve) => metricsServer!.close(resolve));
+      }
       await app.close();
       await store.close();
     },

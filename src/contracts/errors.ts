@@ -46,6 +46,8 @@ export const ErrorCodes = {
   pushForeignDevice: 'push.foreign_device',
   pushBadSignature: 'push.bad_signature',
   pushAnswerStale: 'push.answer_stale',
+  metricsUnauthorized: 'metrics.unauthorized',
+  metricsNotServed: 'metrics.not_served',
   internal: 'internal.error',
 } as const;
 

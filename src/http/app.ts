@@ -16,7 +16,7 @@ import type { TrustProxy } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { clientAddress, pinRequestOrigin, proxyTrust, type ProxyTrust } from './client-address.js';
 import type { DatabaseHealth } from './database-health.js';
-import type { Metrics } from './metrics.js';
+import { UNMATCHED_ROUTE, type Metrics } from './metrics.js';
 
 /** The provider's request handler; swapped (e.g. when signing keys change) without a restart. */
 export interface ProviderHandler {
@@ -39,11 +39,14 @@ export interface HttpDeps {
 
 const ALWAYS_AVAILABLE = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** A coarse route label for metrics: never the raw path (unbounded cardinality). */
-function routeGroup(path: string): string {
-  if (path.startsWith('/.well-known/')) return path;
-  const first = `/${path.split('/')[1] ?? ''}`;
-  return first.length > 24 ? 'other' : first;
+/**
+ * The metrics label of a provider path: the provider's route (`/authorize`), or the
+ * route with `/*` for what lies under it (`/authorize/:uid` resumes, `/logout/confirm`).
+ */
+function providerRoute(prefixes: readonly string[], path: string): string {
+  const prefix = prefixes.find((p) => path === p || path.startsWith(`${p}/`));
+  if (!prefix) return UNMATCHED_ROUTE;
+  return path === prefix ? prefix : `${prefix}/*`;
 }
 
 const DATABASE_UNAVAILABLE = 'TechPass cannot reach its database right now. Try again in a few seconds.';
@@ -59,17 +62,25 @@ function isProviderPath(prefixes: readonly string[], path: string): boolean {
 /**
  * What every request gets, whoever answers it: the correlation id header (on the raw
  * response, so pages the provider writes carry it too), one log line and one metrics
- * sample when it completes (only the path is logged: query strings carry codes,
- * tokens and hints). Answers false when the database is away and the request must get
+ * sample when it completes, labelled with `route()` (a route pattern, never the raw
+ * path; only the path is logged: query strings carry codes, tokens and hints). Answers false when the database is away and the request must get
  * a 503 instead.
  */
-function observe(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, reqId: string, ip: string | undefined, path: string): boolean {
+function observe(
+  deps: HttpDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  reqId: string,
+  ip: string | undefined,
+  path: string,
+  route: () => string,
+): boolean {
   const started = process.hrtime.bigint();
   res.setHeader('x-correlation-id', reqId);
   res.once('finish', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = res.statusCode;
-    deps.metrics.requestDuration.observe({ method: req.method ?? 'GET', route: routeGroup(path), status: String(status) }, seconds);
+    deps.metrics.requestDuration.observe({ method: req.method ?? 'GET', route: route(), status: String(status) }, seconds);
     deps.logger.info({ reqId, method: req.method, path, status, ms: Math.round(seconds * 1e5) / 100, ip }, 'request');
   });
   return deps.health.up || ALWAYS_AVAILABLE.has(path);
@@ -89,7 +100,7 @@ function frontHandler(deps: HttpDeps, trust: ProxyTrust | false, fastify: (req: 
     const path = pathOf(req.url);
     if (!isProviderPath(prefixes, path)) return fastify(req, res);
     const reqId = randomUUID();
-    if (observe(deps, req, res, reqId, ip, path)) return deps.provider.handle(req, res);
+    if (observe(deps, req, res, reqId, ip, path, () => providerRoute(prefixes, path))) return deps.provider.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
     res.end(JSON.stringify({ error: ErrorCodes.databaseUnavailable, message: DATABASE_UNAVAILABLE, correlationId: reqId }));
   };
@@ -109,7 +120,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!observe(deps, request.raw, reply.raw, request.id, request.ip, pathOf(request.url))) {
+    // The route's pattern (`/login/:uid`); a request no route matched has none.
+    const route = () => request.routeOptions.url ?? UNMATCHED_ROUTE;
+    if (!observe(deps, request.raw, reply.raw, request.id, request.ip, pathOf(request.url), route)) {
       reply.code(503).header('retry-after', '5').send({
         error: ErrorCodes.databaseUnavailable,
         message: DATABASE_UNAVAILABLE,

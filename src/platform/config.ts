@@ -84,6 +84,11 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** A bearer token Prometheus presents to read /metrics on the main port; unset: /metrics is not served there. */
+  METRICS_TOKEN: z.string().min(32, 'a token of at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  /** A separate listener for /metrics only (no token), e.g. on a port only the monitoring network reaches. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
   /** Longest validity (exp - iat) of a private_key_jwt client assertion the token endpoints accept. */
   CLIENT_ASSERTION_MAX_LIFETIME: seconds(10, 3600).default(300),
@@ -162,7 +167,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? 'config');
     const got = merged[key];
-    const shown = key === 'MASTER_KEY' || key === 'DATABASE_URL' || key === 'WEB_PUSH_PRIVATE_KEY' ? '' : ` (got ${JSON.stringify(got)})`;
+    const shown =
+      key === 'MASTER_KEY' || key === 'DATABASE_URL' || key === 'WEB_PUSH_PRIVATE_KEY' || key === 'METRICS_TOKEN'
+        ? ''
+        : ` (got ${JSON.stringify(got)})`;
     throw new ConfigError(`${key}: ${describeIssue(issue)}${shown}`);
   }
   const raw = parsed.data;
