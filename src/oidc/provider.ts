@@ -17,6 +17,7 @@ import { assertClientAssertion, CLIENT_AUTH_METHODS, installClientAuthentication
 import { TECHPASS_CLIENT_PROPERTIES } from './clients.js';
 import { introspectionAllowed } from './introspection-policy.js';
 import { outboundFetch } from './outbound-fetch.js';
+import { installPageHeaders } from './page-headers.js';
 import { tokenRequestStorage } from './token-requests.js';
 import { endRememberedSessionsOnSignOut, interactionConfiguration, type InteractionDeps } from './interactions.js';
 
@@ -171,6 +172,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     ...interactionConfig,
     features: { ...configuration.features, ...interactionConfig.features } as Configuration['features'],
   });
+  installPageHeaders(provider, { secure });
   endRememberedSessionsOnSignOut(provider, deps.interactions);
   // Discovery is the same for every request (its URLs come from PUBLIC_URL, never from
   // the request's Host), so a cache may keep it a while; key rotation does not change it.

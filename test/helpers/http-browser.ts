@@ -52,11 +52,11 @@ export class HttpBrowser {
       if (hops > 20) throw new Error(`too many redirects from ${url}`);
       const next = new URL(res.headers.get('location')!, current).toString();
       await res.arrayBuffer();
-      if (stop(next)) return { url: next, status: res.status, html: '', stopped: true };
+      if (stop(next)) return { url: next, status: res.status, html: '', stopped: true, headers: res.headers };
       current = next;
       res = await this.request(current);
     }
-    return { url: current, status: res.status, html: await res.text(), stopped: false };
+    return { url: current, status: res.status, html: await res.text(), stopped: false, headers: res.headers };
   }
 }
 
@@ -65,6 +65,8 @@ export interface Page {
   status: number;
   html: string;
   stopped: boolean;
+  /** The headers of the response the page came from. */
+  headers?: Headers;
 }
 
 export const decode = (s: string) =>
