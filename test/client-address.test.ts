@@ -5,10 +5,12 @@
  * per-address throttle, not to put a forged address in the request log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceFetch } from './helpers/authenticator.js';
 import { runCli } from './helpers/cli.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser, text } from './helpers/http-browser.js';
+import { phoneOf } from './helpers/phone.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { startAuthorization } from './helpers/sign-in.js';
 
@@ -18,7 +20,7 @@ async function setUp(trustProxy?: string): Promise<{ tp: TestServer; app: App }>
   const tp = await startTestServer({ env: { THROTTLE_FAILURES_PER_IP: '3', ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}) } });
   await namespace(tp, 'proxied');
   const app = await application(tp, { namespace: 'proxied', name: 'Proxied' });
-  for (const n of [1, 2, 3, 4, 5]) await user(tp, `person${n}@agency.gov.sg`);
+  for (const n of [1, 2, 3, 4, 5, 6]) await user(tp, `person${n}@agency.gov.sg`);
   return { tp, app };
 }
 
@@ -83,6 +85,14 @@ describe(`client address behind trusted proxies given by address (${engine})`, (
     // Another client behind the same proxy is another address, not throttled.
     const other = await tryPassword(tp, app, 'person5@agency.gov.sg', PASSWORD, '203.0.113.8');
     expect(text(other)).not.toContain('Too many attempts');
+  });
+
+  it("shows the phone the client's address, not one the client wrote to its left", async () => {
+    const page = await tryPassword(tp, app, 'person6@agency.gov.sg', PASSWORD, '6.6.6.6, 203.0.113.20, 10.1.2.3');
+    expect(page.html).toContain('data-testid="push-number"');
+    const phone = phoneOf(tp, 'person6@agency.gov.sg')!;
+    const { challenges } = (await (await deviceFetch(phone.server, phone, 'GET', '/challenges')).json()) as { challenges: Array<{ ip: string }> };
+    expect(challenges.map((c) => c.ip)).toEqual(['203.0.113.20']);
   });
 
   it('skips trusted hops and stops at the first untrusted one, on the provider path and on the pages', async () => {
