@@ -19,6 +19,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://h/db' })).toThrow(/^MASTER_KEY: required with PostgreSQL/);
   });
 
+  it('reads TRUST_PROXY as nobody, a hop count, or proxy addresses and ranges, and refuses true', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, fd00::/8,loopback, 192.0.2.7' }).TRUST_PROXY).toEqual({
+      proxies: ['10.0.0.0/8', 'fd00::/8', 'loopback', '192.0.2.7'],
+    });
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      /^TRUST_PROXY: true would believe any client's X-Forwarded-For; write false, the number of proxies/,
+    );
+    for (const bad of ['10.0.0.0/33', 'proxy.example', '10.0.0.0/8,', '::1/129', '33']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/^TRUST_PROXY: must be false, the number of proxies/);
+    }
+  });
+
   it('never echoes a secret setting', () => {
     try {
       loadConfig({ MASTER_KEY: 'short-secret' });
@@ -27,5 +42,7 @@ describe('configuration', () => {
       expect((error as Error).message).toMatch(/^MASTER_KEY:/);
       expect((error as Error).message).not.toContain('short-secret');
     }
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(/^METRICS_TOKEN: /);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).not.toThrow(/short-token/);
   });
 });
