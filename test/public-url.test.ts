@@ -6,9 +6,10 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine } from './helpers/database.js';
-import { application, namespace } from './helpers/directory.js';
+import { application, namespace, PASSWORD, user } from './helpers/directory.js';
+import { HttpBrowser } from './helpers/http-browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { startAuthorization } from './helpers/sign-in.js';
+import { signIn, startAuthorization } from './helpers/sign-in.js';
 
 const FORGED = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
 
@@ -34,6 +35,7 @@ for (const trustProxy of [undefined, 'loopback']) {
       tp = await startTestServer(trustProxy ? { env: { TRUST_PROXY: trustProxy } } : {});
       await namespace(tp, 'origin');
       app = await application(tp, { namespace: 'origin', name: 'Origin' });
+      await user(tp, 'origin@agency.gov.sg');
     });
     afterAll(() => tp?.close());
 
@@ -48,6 +50,14 @@ for (const trustProxy of [undefined, 'loopback']) {
       for (const [key, value] of urls) expect([key, value]).toEqual([key, expect.stringMatching(new RegExp(`^${tp.issuer}($|/)`))]);
       expect(res.body).not.toContain('evil.example');
       expect(res.headers['cache-control']).toBe('public, max-age=300');
+    });
+
+    it('completes a sign-in whose every redirect stays at PUBLIC_URL under a forged X-Forwarded-Host and -Proto', async () => {
+      // Every request of this browser carries the forged headers; a redirect to evil.example would not resolve.
+      const browser = new HttpBrowser({ 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
+      const { tokens, callbackUrl } = await signIn(tp, { ...app, login: 'origin@agency.gov.sg', password: PASSWORD, browser });
+      expect(new URL(callbackUrl).searchParams.get('iss')).toBe(tp.issuer);
+      expect(tokens.claims()?.iss).toBe(tp.issuer);
     });
 
     it('sends the browser to the sign-in page and makes the sign-out form at PUBLIC_URL', async () => {
