@@ -63,8 +63,8 @@ function isProviderPath(prefixes: readonly string[], path: string): boolean {
  * What every request gets, whoever answers it: the correlation id header (on the raw
  * response, so pages the provider writes carry it too), one log line and one metrics
  * sample when it completes, labelled with `route()` (a route pattern, never the raw
- * path; only the path is logged: query strings carry codes, tokens and hints). Answers false when the database is away and the request must get
- * a 503 instead.
+ * path; only the path is logged: query strings carry codes, tokens and hints).
+ * Answers false when the database is away and the request must get a 503 instead.
  */
 function observe(
   deps: HttpDeps,

@@ -42,7 +42,7 @@ describe('configuration', () => {
       expect((error as Error).message).toMatch(/^MASTER_KEY:/);
       expect((error as Error).message).not.toContain('short-secret');
     }
-    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(/^METRICS_TOKEN: /);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(/^METRICS_TOKEN: must be a token of at least 32 characters/);
     expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).not.toThrow(/short-token/);
   });
 });

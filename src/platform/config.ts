@@ -78,14 +78,17 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('TechPass <no-reply@techpass.localhost>'),
   /** Who may say, in X-Forwarded-For, which address a request came from: see trustProxySetting. */
-  TRUST_PROXY: z.string().default('false').transform(trustProxySetting),
+  TRUST_PROXY: z.coerce.string().default('false').transform(trustProxySetting),
   /** Lets outbound calls (back-channel logout, webhooks) reach loopback and private addresses: development and tests only. */
   OUTBOUND_ALLOW_PRIVATE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   /** A bearer token Prometheus presents to read /metrics on the main port; unset: /metrics is not served there. */
-  METRICS_TOKEN: z.string().min(32, 'a token of at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^\S{32,}$/, 'a token of at least 32 characters without spaces (e.g. openssl rand -hex 32)')
+    .optional(),
   /** A separate listener for /metrics only (no token), e.g. on a port only the monitoring network reaches. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
