@@ -229,12 +229,19 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
   });
 }
 
+/** The cookie `name` as the browser sent it; a value that is not valid percent-encoding is ignored (no cookie). */
 function cookieValue(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

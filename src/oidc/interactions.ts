@@ -29,9 +29,19 @@ export interface InteractionDeps {
 }
 
 /**
+ * Why the login prompt fires when the browser's session belongs to an account that
+ * is gone or may not sign in (on hold, disabled…): such a session is no session.
+ * The provider's own `no_session` check only sees the session's account id, and
+ * the consent checks that would follow expect a grant, which is only loaded for a
+ * found account.
+ */
+export const ACCOUNT_UNAVAILABLE = 'account_unavailable';
+
+/**
  * The prompts: `select_account` (asked for, or more than one account remembered
- * in this browser), `login` (plus: the session's account may not use this
- * application), `consent` (plus: the current terms of use are not yet accepted).
+ * in this browser), `login` (plus: the session's account is gone or on hold, or
+ * may not use this application, or the session is too weak), `consent` (plus:
+ * the current terms of use are not yet accepted).
  */
 export function signInPolicy(deps: InteractionDeps) {
   const policy = base();
@@ -47,8 +57,14 @@ export function signInPolicy(deps: InteractionDeps) {
     0,
   );
   policy.get('login')!.checks.add(
+    // prompt=none learns login_required, as for a browser without a session (and nothing about the account).
+    new Check(ACCOUNT_UNAVAILABLE, 'End-User authentication is required', 'login_required', (ctx: KoaContextWithOIDC) =>
+      ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  policy.get('login')!.checks.add(
     new Check('application_access', 'the signed-in account may not use this application', async (ctx: KoaContextWithOIDC) => {
-      const accountId = ctx.oidc.session?.accountId;
+      const accountId = ctx.oidc.account?.accountId;
       if (!accountId || ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       const decision = await deps.checkAccess(ctx.oidc.client!.clientId, accountId as UserId);
       return decision.ok ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
@@ -56,7 +72,7 @@ export function signInPolicy(deps: InteractionDeps) {
   );
   policy.get('login')!.checks.add(
     new Check('acr_values', 'the session does not reach the assurance the application asked for', (ctx: KoaContextWithOIDC) => {
-      if (!ctx.oidc.session?.accountId || ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
+      if (!ctx.oidc.account || ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       const asked = requestedLevel(ctx.oidc.params?.acr_values as string | undefined);
       return asked > levelOf(ctx.oidc.session.acr) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
@@ -64,7 +80,7 @@ export function signInPolicy(deps: InteractionDeps) {
   policy.get('consent')!.checks.add(
     // Accepting the terms is the consent a person gives: prompt=none learns consent_required.
     new Check('terms_of_use', 'the terms of use of this application are not accepted', 'consent_required', async (ctx: KoaContextWithOIDC) => {
-      const accountId = ctx.oidc.session?.accountId;
+      const accountId = ctx.oidc.account?.accountId;
       if (!accountId || ctx.oidc.result?.consent) return Check.NO_NEED_TO_PROMPT;
       const found = await deps.store.clients.findClient(ctx.oidc.client!.clientId);
       if (!found) return Check.NO_NEED_TO_PROMPT;
@@ -115,7 +131,10 @@ export function interactionPort(current: () => Provider): InteractionPort {
         clientId: String(params.client_id),
         ...(params.login_hint ? { loginHint: params.login_hint } : {}),
         requestedPrompts: requested,
-        ...(details.session?.accountId ? { sessionAccountId: details.session.accountId } : {}),
+        // A session whose account is gone or on hold is no session: the person signs in afresh.
+        ...(details.session?.accountId && !details.prompt.reasons.includes(ACCOUNT_UNAVAILABLE)
+          ? { sessionAccountId: details.session.accountId }
+          : {}),
       };
     },
 
