@@ -74,7 +74,7 @@ export function signInPolicy(deps: InteractionDeps) {
     new Check('acr_values', 'the session does not reach the assurance the application asked for', (ctx: KoaContextWithOIDC) => {
       if (!ctx.oidc.account || ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       const asked = requestedLevel(ctx.oidc.params?.acr_values as string | undefined);
-      return asked > levelOf(ctx.oidc.session.acr) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+      return asked > levelOf(ctx.oidc.session?.acr) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   );
   policy.get('consent')!.checks.add(
