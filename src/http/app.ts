@@ -16,6 +16,7 @@ import type { TrustProxy } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { clientAddress, pinRequestOrigin, proxyTrust, type ProxyTrust } from './client-address.js';
 import type { DatabaseHealth } from './database-health.js';
+import { loggablePath } from './log-path.js';
 import { UNMATCHED_ROUTE, type Metrics } from './metrics.js';
 
 /** The provider's request handler; swapped (e.g. when signing keys change) without a restart. */
@@ -63,7 +64,8 @@ function isProviderPath(prefixes: readonly string[], path: string): boolean {
  * What every request gets, whoever answers it: the correlation id header (on the raw
  * response, so pages the provider writes carry it too), one log line and one metrics
  * sample when it completes, labelled with `route()` (a route pattern, never the raw
- * path; only the path is logged: query strings carry codes, tokens and hints).
+ * path). Only the path is logged, without the secrets a path may carry (log-path.ts):
+ * query strings carry codes, tokens and hints, and are never logged.
  * Answers false when the database is away and the request must get a 503 instead.
  */
 function observe(
@@ -81,7 +83,7 @@ function observe(
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = res.statusCode;
     deps.metrics.requestDuration.observe({ method: req.method ?? 'GET', route: route(), status: String(status) }, seconds);
-    deps.logger.info({ reqId, method: req.method, path, status, ms: Math.round(seconds * 1e5) / 100, ip }, 'request');
+    deps.logger.info({ reqId, method: req.method, path: loggablePath(path), status, ms: Math.round(seconds * 1e5) / 100, ip }, 'request');
   });
   return deps.health.up || ALWAYS_AVAILABLE.has(path);
 }

@@ -1,6 +1,8 @@
 /**
- * Structured JSON logs (pino). Authorization headers, cookies, passwords, secrets
- * and tokens are redacted wherever they appear in a logged object.
+ * Structured JSON logs (pino). Authorization headers, cookies, device signatures,
+ * passwords, secrets, links and tokens are redacted wherever they appear in a
+ * logged object (one level deep: pino's wildcard). Paths are made safe before they
+ * are logged (src/http/log-path.ts).
  */
 import { pino, type Logger } from 'pino';
 
@@ -9,7 +11,16 @@ export type { Logger };
 const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-techpass-signature"]',
   'res.headers["set-cookie"]',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  '*.cookie',
+  '*.authorization',
+  '*.csrf',
+  '*.privateJwk',
+  '*.link',
   '*.password',
   '*.clientSecret',
   '*.client_secret',
@@ -19,6 +30,7 @@ const REDACT = [
   '*.refresh_token',
   '*.id_token',
   '*.code',
+  '*.signature',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
