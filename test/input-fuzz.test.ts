@@ -56,6 +56,7 @@ const HEADER_NAMES = [
   'if-none-match',
   'x-techpass-device',
   'x-techpass-timestamp',
+  'x-techpass-nonce',
   'x-techpass-signature',
   'x-correlation-id',
 ];

@@ -4,12 +4,14 @@
  * For automation and tests. It talks to the server over HTTP only; it never
  * opens the database.
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   AUTHENTICATOR_API,
   DEVICE_HEADER,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
+  NONCE_HEADER,
   type AnswerChallengeAnswer,
   type DeviceChallengesAnswer,
   type EnrolDeviceAnswer,
@@ -79,8 +81,18 @@ async function signedRequest<T>(server: string, signer: Signer, method: 'GET' | 
   const url = new URL(`${server.replace(/\/+$/, '')}${AUTHENTICATOR_API}${path}`);
   const text = body === undefined ? '' : JSON.stringify(body);
   const timestamp = Date.now();
-  const signature = signAsDevice(signer.privateJwk, canonicalDeviceRequest(method, `${url.pathname}${url.search}`, timestamp, bodyDigest(text)));
-  const headers: Record<string, string> = { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signature, accept: 'application/json' };
+  // A fresh nonce per request: the server accepts each signed request once.
+  const nonce = randomBytes(16).toString('base64url');
+  const signature = signAsDevice(
+    signer.privateJwk,
+    canonicalDeviceRequest(method, `${url.pathname}${url.search}`, timestamp, nonce, bodyDigest(text)),
+  );
+  const headers: Record<string, string> = {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [NONCE_HEADER]: nonce,
+    [SIGNATURE_HEADER]: signature,
+    accept: 'application/json',
+  };
   if (signer.deviceId) headers[DEVICE_HEADER] = signer.deviceId;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;

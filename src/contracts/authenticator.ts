@@ -4,17 +4,21 @@
  * the installable web app.
  *
  * Every device request is signed with the device's P-256 key (WebCrypto ECDSA,
- * SHA-256, raw r||s, base64url) over `METHOD\npath?query\ntimestamp\nsha256(body)`
+ * SHA-256, raw r||s, base64url) over
+ * `techpass-device-request/v2\nMETHOD\npath?query\ntimestamp\nnonce\nsha256(body)`
  * (sha256 in base64url, of the empty string without a body) and carries the
  * headers below; the registration is signed the same way with the key it
  * registers. Timestamps are milliseconds since the epoch and must be within five
- * minutes of the server's clock.
+ * minutes of the server's clock. The nonce (16 to 64 base64url characters, fresh
+ * for every request) is accepted once per device: a signed request replayed, even
+ * within its five minutes, is refused (`authenticator.request_replayed`).
  */
 import { z } from 'zod';
 
 export const DEVICE_HEADER = 'x-techpass-device';
 export const TIMESTAMP_HEADER = 'x-techpass-timestamp';
 export const SIGNATURE_HEADER = 'x-techpass-signature';
+export const NONCE_HEADER = 'x-techpass-nonce';
 
 export const AUTHENTICATOR_API = '/api/v1/authenticator';
 

@@ -32,6 +32,7 @@ export const ErrorCodes = {
   deviceKeyInvalid: 'authenticator.device_key_invalid',
   deviceUnauthenticated: 'authenticator.unauthenticated',
   deviceRequestStale: 'authenticator.request_stale',
+  deviceRequestReplayed: 'authenticator.request_replayed',
   authenticatorUnreachable: 'authenticator.server_unreachable',
   authenticatorStoreInvalid: 'authenticator.store_invalid',
   pushNoDevice: 'push.no_device',

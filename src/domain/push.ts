@@ -93,10 +93,25 @@ export function canonicalAnswer(challengeId: string, answer: Pick<SignedAnswer, 
   return ['techpass-push-answer/v1', challengeId, answer.number, answer.decision, String(answer.timestamp)].join('\n');
 }
 
-/** The exact text a device signs to authenticate one API request. */
-export function canonicalDeviceRequest(method: string, path: string, timestamp: number, bodySha256: string): string {
-  return [method.toUpperCase(), path, String(timestamp), bodySha256].join('\n');
+/**
+ * The exact text a device signs to authenticate one API request. The nonce makes each
+ * request's signature one of a kind, so the server can accept it once (v1 had none:
+ * an identical request was accepted again within the timestamp's five minutes).
+ */
+export function canonicalDeviceRequest(method: string, path: string, timestamp: number, nonce: string, bodySha256: string): string {
+  return ['techpass-device-request/v2', method.toUpperCase(), path, String(timestamp), nonce, bodySha256].join('\n');
 }
+
+/** A request nonce: 16 to 64 base64url characters (the apps send 22: 16 random bytes). */
+export function nonceIsWellFormed(nonce: string): boolean {
+  return /^[A-Za-z0-9_-]{16,64}$/.test(nonce);
+}
+
+/**
+ * How long a used nonce is remembered: past that, the request's timestamp is stale
+ * anyway (five minutes either side of the server's clock).
+ */
+export const REQUEST_NONCE_TTL_MS = 2 * DEVICE_CLOCK_SKEW_MS;
 
 export function timestampIsFresh(timestamp: number, now: number): boolean {
   return Number.isSafeInteger(timestamp) && Math.abs(now - timestamp) <= DEVICE_CLOCK_SKEW_MS;

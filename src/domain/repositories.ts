@@ -257,6 +257,13 @@ export interface PushRepository {
   pause(userId: UserId, until: number): Promise<void>;
   /** Records that a sign-in used an approved challenge; false if it was not approved or was already used. */
   consumeApproval(id: string): Promise<boolean>;
+  /**
+   * Records that the device used `nonce` for a signed request, remembered until
+   * `expiresAt`; false if the device already used it (a replay). One statement with
+   * a unique key: two nodes receiving the same request at once, exactly one wins.
+   * The device's expired nonces are forgotten on the way.
+   */
+  claimRequestNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean>;
 }
 
 /** A registered passkey: the WebAuthn credential and its public key (COSE, base64url); never a secret. */

@@ -9,7 +9,14 @@
 import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
-import { canonicalDeviceRequest, ENROLMENT_LINK_TTL_MS, timestampIsFresh, type AuthenticatorDevice } from '../domain/push.js';
+import {
+  canonicalDeviceRequest,
+  ENROLMENT_LINK_TTL_MS,
+  nonceIsWellFormed,
+  REQUEST_NONCE_TTL_MS,
+  timestampIsFresh,
+  type AuthenticatorDevice,
+} from '../domain/push.js';
 import { techpassId } from '../domain/users.js';
 import { readDevicePublicJwk, verifyDeviceSignature } from '../platform/device-keys.js';
 import { newSecret } from '../platform/ids.js';
@@ -26,6 +33,8 @@ export interface SignedRequest {
   /** The path and query exactly as requested. */
   path: string;
   timestamp: number;
+  /** The request's nonce (header x-techpass-nonce): accepted once per device. */
+  nonce: string;
   /** SHA-256 of the raw body, base64url (of the empty string when there is none). */
   bodySha256: string;
   signature: string;
@@ -78,7 +87,14 @@ export async function enrolDevice(
     return fail(ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
   }
   // Proof of possession: the registration is signed with the key it registers.
-  if (!verifyDeviceSignature(publicKeyJwk, canonicalDeviceRequest(proof.method, proof.path, proof.timestamp, proof.bodySha256), proof.signature)) {
+  if (
+    !nonceIsWellFormed(proof.nonce) ||
+    !verifyDeviceSignature(
+      publicKeyJwk,
+      canonicalDeviceRequest(proof.method, proof.path, proof.timestamp, proof.nonce, proof.bodySha256),
+      proof.signature,
+    )
+  ) {
     return fail(ErrorCodes.deviceUnauthenticated, 'the request is not signed with the key being registered');
   }
   const [id, secret] = enrolmentToken(token).split('.');
@@ -104,7 +120,7 @@ export async function enrolDevice(
 }
 
 export type DeviceAuthentication =
-  { ok: true; device: AuthenticatorDevice } | { ok: false; reason: 'unsigned' | 'unknown_device' | 'stale' | 'bad_signature' };
+  { ok: true; device: AuthenticatorDevice } | { ok: false; reason: 'unsigned' | 'unknown_device' | 'stale' | 'bad_signature' | 'replayed' };
 
 /** Checks a device's signed request: a known device, a fresh timestamp and its signature. */
 export async function authenticateDevice(
@@ -112,12 +128,17 @@ export async function authenticateDevice(
   deviceId: string,
   request: SignedRequest,
 ): Promise<DeviceAuthentication> {
-  if (!deviceId || !request.signature || !Number.isSafeInteger(request.timestamp)) return { ok: false, reason: 'unsigned' };
-  if (!timestampIsFresh(request.timestamp, deps.clock.now())) return { ok: false, reason: 'stale' };
+  if (!deviceId || !request.signature || !Number.isSafeInteger(request.timestamp) || !nonceIsWellFormed(request.nonce)) {
+    return { ok: false, reason: 'unsigned' };
+  }
+  const now = deps.clock.now();
+  if (!timestampIsFresh(request.timestamp, now)) return { ok: false, reason: 'stale' };
   const device = await deps.push.findDevice(deviceId);
   if (!device) return { ok: false, reason: 'unknown_device' };
-  const message = canonicalDeviceRequest(request.method, request.path, request.timestamp, request.bodySha256);
+  const message = canonicalDeviceRequest(request.method, request.path, request.timestamp, request.nonce, request.bodySha256);
   if (!verifyDeviceSignature(device.publicKeyJwk, message, request.signature)) return { ok: false, reason: 'bad_signature' };
+  // Only a verified request uses up its nonce, so nobody else can spend a device's nonces.
+  if (!(await deps.push.claimRequestNonce(device.id, request.nonce, now + REQUEST_NONCE_TTL_MS))) return { ok: false, reason: 'replayed' };
   return { ok: true, device };
 }
 

@@ -15,6 +15,7 @@ import {
   AUTHENTICATOR_API,
   DEVICE_HEADER,
   EnrolDeviceBody,
+  NONCE_HEADER,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   WebPushSubscriptionBody,
@@ -79,6 +80,7 @@ function signedRequest(request: FastifyRequest): SignedRequest {
     method: request.method,
     path: request.url,
     timestamp: /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : Number.NaN,
+    nonce: header(NONCE_HEADER),
     bodySha256: bodyDigest(rawBodies.get(request) ?? ''),
     signature: header(SIGNATURE_HEADER),
   };
@@ -129,12 +131,14 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         if (checked.ok) return checked.device;
         if (checked.reason === 'stale') {
           problem(reply, 401, ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
+        } else if (checked.reason === 'replayed') {
+          problem(reply, 401, ErrorCodes.deviceRequestReplayed, 'this signed request was already received; sign each request with a new nonce');
         } else {
           problem(
             reply,
             401,
             ErrorCodes.deviceUnauthenticated,
-            `sign the request with an enrolled device key (headers ${DEVICE_HEADER}, ${TIMESTAMP_HEADER}, ${SIGNATURE_HEADER})`,
+            `sign the request with an enrolled device key (headers ${DEVICE_HEADER}, ${TIMESTAMP_HEADER}, ${NONCE_HEADER}, ${SIGNATURE_HEADER})`,
           );
         }
         return null;

@@ -16,6 +16,7 @@ import { membershipByUserCovering } from './migrations/0008-membership-by-user-c
 import { accountSessions } from './migrations/0009-account-sessions.js';
 import { userIdentifiers } from './migrations/0010-user-identifiers.js';
 import { deploymentSettings } from './migrations/0011-deployment-settings.js';
+import { deviceRequestNonces } from './migrations/0012-device-request-nonces.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -30,6 +31,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0009-account-sessions': accountSessions(database.engine),
     '0010-user-identifiers': userIdentifiers,
     '0011-deployment-settings': deploymentSettings,
+    '0012-device-request-nonces': deviceRequestNonces,
   };
 }
 

@@ -320,6 +320,13 @@ export interface DeploymentSettingsTable {
   updated_at: number;
 }
 
+/** A nonce a device used for a signed request, kept until the request would be stale. */
+export interface DeviceRequestNoncesTable {
+  device_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
 export interface Schema {
   flows: FlowsTable;
   remembered_accounts: RememberedAccountsTable;
@@ -351,6 +358,7 @@ export interface Schema {
   push_challenges: PushChallengesTable;
   push_pauses: PushPausesTable;
   deployment_settings: DeploymentSettingsTable;
+  device_request_nonces: DeviceRequestNoncesTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

@@ -3,6 +3,7 @@
  * headless CLI wrote, with full control over what is signed: for tests of
  * replayed, stale and unsigned requests.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { canonicalAnswer, canonicalDeviceRequest, type PushDecision } from '../../src/domain/push.js';
 import { bodyDigest, signAsDevice } from '../../src/platform/device-keys.js';
@@ -15,24 +16,29 @@ export interface StoredDevice {
 
 export const readStoredDevice = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as StoredDevice;
 
-/** A device request signed with `device`'s key; `timestamp` may be moved to test the freshness window. */
+/**
+ * A device request signed with `device`'s key; `timestamp` may be moved to test the
+ * freshness window, and `nonce` fixed to test replays (a fresh one otherwise).
+ */
 export async function deviceFetch(
   base: string,
   device: StoredDevice,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
-  options: { timestamp?: number; signal?: AbortSignal } = {},
+  options: { timestamp?: number; nonce?: string; signal?: AbortSignal } = {},
 ): Promise<Response> {
   const url = new URL(`${base}/api/v1/authenticator${path}`);
   const text = body === undefined ? '' : JSON.stringify(body);
   const timestamp = options.timestamp ?? Date.now();
-  const signature = signAsDevice(device.privateJwk, canonicalDeviceRequest(method, `${url.pathname}${url.search}`, timestamp, bodyDigest(text)));
+  const nonce = options.nonce ?? randomBytes(16).toString('base64url');
+  const signature = signAsDevice(device.privateJwk, canonicalDeviceRequest(method, `${url.pathname}${url.search}`, timestamp, nonce, bodyDigest(text)));
   return fetch(url, {
     method,
     headers: {
       'x-techpass-device': device.deviceId,
       'x-techpass-timestamp': String(timestamp),
+      'x-techpass-nonce': nonce,
       'x-techpass-signature': signature,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },

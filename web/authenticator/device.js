@@ -85,8 +85,16 @@ export async function signedFetch({ privateKey, deviceId }, method, path, body, 
   const url = new URL(API + path);
   const text = body === undefined ? '' : JSON.stringify(body);
   const timestamp = Date.now();
-  const signature = await sign(privateKey, [method, url.pathname + url.search, String(timestamp), await sha256(text)].join('\n'));
-  const headers = { 'x-techpass-timestamp': String(timestamp), 'x-techpass-signature': signature, accept: init.accept || 'application/json' };
+  // A fresh nonce per request (16 random bytes, base64url): TechPass accepts each signed request once.
+  const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  const canonical = ['techpass-device-request/v2', method, url.pathname + url.search, String(timestamp), nonce, await sha256(text)].join('\n');
+  const signature = await sign(privateKey, canonical);
+  const headers = {
+    'x-techpass-timestamp': String(timestamp),
+    'x-techpass-nonce': nonce,
+    'x-techpass-signature': signature,
+    accept: init.accept || 'application/json',
+  };
   if (deviceId) headers['x-techpass-device'] = deviceId;
   if (body !== undefined) headers['content-type'] = 'application/json';
   try {

@@ -251,6 +251,16 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
         .execute();
     },
 
+    async claimRequestNonce(deviceId, nonce, expiresAt) {
+      await db.deleteFrom('device_request_nonces').where('device_id', '=', deviceId).where('expires_at', '<=', clock.now()).execute();
+      const result = await db
+        .insertInto('device_request_nonces')
+        .values({ device_id: deviceId, nonce, expires_at: expiresAt })
+        .onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+
     async consumeApproval(id) {
       const result = await db
         .updateTable('push_challenges')
