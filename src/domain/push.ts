@@ -23,7 +23,12 @@ export type PushDecision = (typeof PUSH_DECISIONS)[number];
 export const DEFAULT_PUSH_CHALLENGE_TTL_MS = 90_000;
 /** Prompts waiting at once for one account: more would be an attack, not a person signing in. */
 export const MAX_OUTSTANDING_CHALLENGES = 3;
-/** Wrong numbers or denials within the window that pause push for the account. */
+/**
+ * Failed prompts within the window that pause push for the account: wrong numbers,
+ * denials, and prompts left unanswered until they expired. Counting the ignored ones
+ * is what stops someone who has the password from keeping three prompts on the
+ * person's phone forever (each expires in 90 seconds, and a new one took its place).
+ */
 export const PAUSE_AFTER_FAILURES = 3;
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 export const PAUSE_MS = 15 * 60_000;
@@ -149,7 +154,7 @@ export function judgeAnswer(
     : { kind: 'settle', status: 'denied', outcome: 'wrong_number' };
 }
 
-/** Whether failures (wrong numbers and denials) counted in the window now pause push. */
+/** Whether failures (wrong numbers, denials, ignored prompts) counted in the window now pause push. */
 export function shouldPause(failuresInWindow: number): boolean {
   return failuresInWindow >= PAUSE_AFTER_FAILURES;
 }

@@ -249,9 +249,15 @@ export interface PushRepository {
   settleChallenge(id: string, answer: { status: 'approved' | 'denied' | 'reported'; outcome: PushOutcome; deviceId: string }): Promise<boolean>;
   /** Marks a pending challenge whose time is up as expired. */
   markExpired(id: string): Promise<void>;
-  /** Expires every pending challenge of the account (on a pause or a fraud report); answers how many. */
+  /**
+   * Expires every pending challenge of the account (on a pause or a fraud report), as
+   * closed by TechPass now (not ignored by the person); answers how many.
+   */
   expirePending(userId: UserId): Promise<number>;
-  /** Wrong numbers and denials of the account answered since `since`. */
+  /**
+   * The account's failed prompts since `since`: wrong numbers and denials answered
+   * since then, and prompts nobody answered whose time ran out since then (ignored).
+   */
   failuresSince(userId: UserId, since: number): Promise<number>;
   pausedUntil(userId: UserId): Promise<number | null>;
   pause(userId: UserId, until: number): Promise<void>;

@@ -70,6 +70,12 @@ export async function createPushChallenge(
   if (user.status !== 'active') return refuse('account_inactive');
   const pausedUntil = await deps.push.pausedUntil(userId);
   if (pausedUntil !== null) return refuse('paused', pausedUntil);
+  // Prompts left to expire count as failures too: enough of them pause push before another is sent.
+  const pausedNow = await deps.transaction((tx) => pauseWhenDue(tx, userId, deps.clock.now(), context.ip ?? null));
+  if (pausedNow !== null) {
+    deps.signals?.changed(userId);
+    return refuse('paused', pausedNow);
+  }
   const devices = await deps.push.devicesOf(userId);
   if (devices.length === 0) return refuse('no_device');
 
@@ -157,7 +163,8 @@ export interface AnswerResult {
 /**
  * A device's signed answer. Checks, in order: the device's signature, the
  * challenge, its account, the timestamp, expiry and single use, then the number.
- * Wrong numbers and denials count towards pausing push for the account.
+ * Wrong numbers and denials (and, when the next prompt is asked for, prompts left to
+ * expire) count towards pausing push for the account.
  */
 export async function answerChallenge(
   deps: PushDeps,
@@ -208,20 +215,8 @@ export async function answerChallenge(
     });
     if (judgement.outcome === 'approved') return { outcome: 'approved' };
     if (judgement.outcome === 'wrong_number') await countWrongNumber(tx, deps, challenge.userId);
-    const failures = await tx.push.failuresSince(challenge.userId, now - FAILURE_WINDOW_MS);
-    if (!shouldPause(failures) || (await tx.push.pausedUntil(challenge.userId)) !== null) return { outcome: judgement.outcome };
-    const until = now + PAUSE_MS;
-    await tx.push.pause(challenge.userId, until);
-    const expired = await tx.push.expirePending(challenge.userId);
-    await tx.audit.append({
-      actor: 'system',
-      action: 'push.paused',
-      targetType: 'user',
-      targetId: challenge.userId,
-      ip,
-      data: { failures, pausedUntil: until, expired },
-    });
-    return { outcome: judgement.outcome, pausedUntil: until };
+    const until = await pauseWhenDue(tx, challenge.userId, now, ip);
+    return until === null ? { outcome: judgement.outcome } : { outcome: judgement.outcome, pausedUntil: until };
   });
   if (result.outcome === 'replayed' || result.outcome === 'expired') return refused(result.outcome, challenge.userId);
   // Answered: it leaves the lists of the account's other devices at once.
@@ -237,6 +232,28 @@ export async function answerChallenge(
 async function countWrongNumber(tx: PushRepositories, deps: PushDeps, userId: UserId): Promise<void> {
   const inThisTransaction = { ...tx, lockout: deps.lockout, transaction: <T>(fn: (t: typeof tx) => Promise<T>) => fn(tx) };
   await attemptCredential(inThisTransaction, userId, 'push_number', null, async () => false);
+}
+
+/**
+ * Pauses push for the account when the failures in the window (wrong numbers, denials,
+ * ignored prompts) reach the threshold and it is not paused already: its waiting
+ * prompts close, and the pause is audited. Answers the end of the new pause, or null.
+ */
+async function pauseWhenDue(tx: PushRepositories, userId: UserId, now: number, ip: string | null): Promise<number | null> {
+  const failures = await tx.push.failuresSince(userId, now - FAILURE_WINDOW_MS);
+  if (!shouldPause(failures) || (await tx.push.pausedUntil(userId)) !== null) return null;
+  const until = now + PAUSE_MS;
+  await tx.push.pause(userId, until);
+  const expired = await tx.push.expirePending(userId);
+  await tx.audit.append({
+    actor: 'system',
+    action: 'push.paused',
+    targetType: 'user',
+    targetId: userId,
+    ip,
+    data: { failures, pausedUntil: until, expired },
+  });
+  return until;
 }
 
 /** What the sign-in page polls. */

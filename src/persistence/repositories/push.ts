@@ -218,9 +218,10 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
     },
 
     async expirePending(userId) {
+      // Closed now, by TechPass (a pause or a fraud report): not a prompt the person ignored.
       const result = await db
         .updateTable('push_challenges')
-        .set({ status: 'expired', outcome: 'expired' })
+        .set({ status: 'expired', outcome: 'expired', answered_at: clock.now() })
         .where('user_id', '=', userId)
         .where('status', '=', 'pending')
         .executeTakeFirst();
@@ -228,12 +229,23 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
     },
 
     async failuresSince(userId, since) {
+      const now = clock.now();
       const { count } = await db
         .selectFrom('push_challenges')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where('user_id', '=', userId)
-        .where('answered_at', '>', since)
-        .where('outcome', 'in', ['wrong_number', 'denied'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('answered_at', '>', since), eb('outcome', 'in', ['wrong_number', 'denied'])]),
+            // Ignored: never answered, and its time ran out within the window.
+            eb.and([
+              eb('answered_at', 'is', null),
+              eb('status', 'in', ['pending', 'expired']),
+              eb('expires_at', '>', since),
+              eb('expires_at', '<=', now),
+            ]),
+          ]),
+        )
         .executeTakeFirstOrThrow();
       return Number(count);
     },
