@@ -5,7 +5,8 @@
  * opens the database.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   AUTHENTICATOR_API,
   DEVICE_HEADER,
@@ -77,7 +78,7 @@ interface Signer {
 }
 
 /** Sends a request signed with the device key; answers the JSON body, or throws a CommandError naming the server's error. */
-async function signedRequest<T>(server: string, signer: Signer, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function signedRequest<T>(server: string, signer: Signer, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const url = new URL(`${server.replace(/\/+$/, '')}${AUTHENTICATOR_API}${path}`);
   const text = body === undefined ? '' : JSON.stringify(body);
   const timestamp = Date.now();
@@ -110,17 +111,78 @@ async function signedRequest<T>(server: string, signer: Signer, method: 'GET' | 
   return answer as T;
 }
 
-export async function enrolHeadless(link: string, file: string, name: string, force: boolean): Promise<DeviceStore> {
+/**
+ * Where the new key will be written: a file of its own, made (empty, mode 0600) in the
+ * store's folder before the link is used, so a store that cannot be written is found
+ * out while the link still works. Answers its path.
+ */
+function prepareStore(file: string, force: boolean): string {
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new CommandError(
+      `${file} is a folder; give --store the name of a file to keep the device key in`,
+      ErrorCodes.authenticatorStoreInvalid,
+      'store',
+    );
+  }
   if (existsSync(file) && !force) {
     throw new CommandError(`${file} already holds a device key; give another --store or --force to replace it`, ErrorCodes.inputInvalid, 'store');
   }
+  const pending = path.join(path.dirname(file), `.techpass-device-${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(pending, '', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new CommandError(
+      `cannot write the device key next to ${file} (${reason}); nothing was enrolled and the link still works`,
+      ErrorCodes.authenticatorStoreInvalid,
+      'store',
+    );
+  }
+  return pending;
+}
+
+/** Moves the written key to `file`: never over another file unless `force`. */
+function saveStore(pending: string, file: string, store: DeviceStore, force: boolean): void {
+  writeFileSync(pending, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600 });
+  // A file made by an earlier umask or replaced: the key is a secret, so tighten it in every case.
+  chmodSync(pending, 0o600);
+  if (force) {
+    renameSync(pending, file);
+  } else {
+    linkSync(pending, file);
+    unlinkSync(pending);
+  }
+}
+
+const forget = (file: string) => {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone, or never made.
+  }
+};
+
+/**
+ * Enrols with a one-time link. The store is checked first (the link is used only
+ * when the key can be kept), and if saving the key fails anyway the device is removed
+ * from TechPass again: a device whose key was lost would leave the person's next
+ * sign-in waiting for a phone that does not exist.
+ */
+export async function enrolHeadless(link: string, file: string, name: string, force: boolean): Promise<DeviceStore> {
   const { server, token } = parseEnrolmentLink(link);
+  const pending = prepareStore(file, force);
   const key = generateDeviceKey();
-  const enrolled = await signedRequest<EnrolDeviceAnswer>(server, { privateJwk: key.privateJwk }, 'POST', '/devices', {
-    token,
-    name,
-    publicKeyJwk: key.publicJwk,
-  });
+  let enrolled: EnrolDeviceAnswer;
+  try {
+    enrolled = await signedRequest<EnrolDeviceAnswer>(server, { privateJwk: key.privateJwk }, 'POST', '/devices', {
+      token,
+      name,
+      publicKeyJwk: key.publicJwk,
+    });
+  } catch (error) {
+    forget(pending);
+    throw error;
+  }
   const store: DeviceStore = {
     version: 1,
     server,
@@ -131,9 +193,21 @@ export async function enrolHeadless(link: string, file: string, name: string, fo
     publicJwk: key.publicJwk,
     enrolledAt: Date.now(),
   };
-  writeFileSync(file, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600, flag: force ? 'w' : 'wx' });
-  // A replaced file keeps its old mode: the key is a secret, so tighten it in every case.
-  chmodSync(file, 0o600);
+  try {
+    saveStore(pending, file, store, force);
+  } catch (error) {
+    forget(pending);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const removed = await signedRequest(server, store, 'DELETE', '/devices/me').then(
+      () => 'the device was removed from TechPass again',
+      () => `the device ${store.deviceId} could not be removed from TechPass: remove it in the portal`,
+    );
+    throw new CommandError(
+      `could not save the device key to ${file} (${reason}); ${removed}. The link is used up: ask for a new enrolment link`,
+      ErrorCodes.authenticatorStoreInvalid,
+      'store',
+    );
+  }
   return store;
 }
 
