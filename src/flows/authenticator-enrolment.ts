@@ -122,7 +122,7 @@ export async function enrolDevice(
 export type DeviceAuthentication =
   { ok: true; device: AuthenticatorDevice } | { ok: false; reason: 'unsigned' | 'unknown_device' | 'stale' | 'bad_signature' | 'replayed' };
 
-/** Checks a device's signed request: a known device, a fresh timestamp and its signature. */
+/** Checks a device's signed request: a known device, a fresh timestamp, its signature, and a nonce the device has not used. */
 export async function authenticateDevice(
   deps: Pick<PushDeps, 'push' | 'clock'>,
   deviceId: string,
