@@ -47,6 +47,7 @@ import { renderPage } from '../ui/layout.js';
 import { ErrorPage, type FormContext } from '../ui/sign-in-pages.js';
 import { TECHPASS_CSS } from '../ui/techpass-css.js';
 import { pageFor } from './sign-in-views.js';
+import { cookieValue } from './request-cookies.js';
 import { setPageHeaders } from './security-headers.js';
 
 /** What this surface needs from the provider (implemented in src/oidc/interactions.ts). */
@@ -230,22 +231,6 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
 }
 
 /** The cookie `name` as the browser sent it; a value that is not valid percent-encoding is ignored (no cookie). */
-function cookieValue(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
 function setRememberedCookie(reply: FastifyReply, deps: SignInRoutesDeps, refs: string[]): void {
   const value = encodeURIComponent(writeRememberedRefs(deps.cookie.key, refs));
   const attributes = [`Path=/`, `HttpOnly`, `SameSite=Lax`, `Max-Age=${deps.cookie.maxAgeSeconds}`, ...(deps.cookie.secure ? ['Secure'] : [])];
