@@ -25,6 +25,52 @@ describe(`storage contracts (${engine})`, () => {
   });
   afterAll(() => store?.close());
 
+  describe("an account's sessions", () => {
+    it("ends every Session and Grant of the account with the grants' tokens, and only those, and queues a logout per application of each session", async () => {
+      const other = { accountId: 'acct_other', authorizations: { app_x: { sid: 'sid_o', grantId: 'g_o' } } };
+      await store.oidcModels.upsert(
+        'Session',
+        'sess_a',
+        { uid: 'ua', accountId: 'acct_a', authorizations: { app_1: { sid: 'sid_1', grantId: 'g_a1' }, app_2: { sid: 'sid_2', grantId: 'g_a2' } } },
+        600,
+      );
+      await store.oidcModels.upsert('Session', 'sess_o', { uid: 'uo', ...other }, 600);
+      await store.oidcModels.upsert('Grant', 'g_a1', { accountId: 'acct_a', clientId: 'app_1' }, 600);
+      await store.oidcModels.upsert('Grant', 'g_o', { accountId: 'acct_other', clientId: 'app_x' }, 600);
+      await store.oidcModels.upsert('RefreshToken', 'rt_a', { grantId: 'g_a1', accountId: 'acct_a' }, 600);
+      await store.oidcModels.upsert('AccessToken', 'at_o', { grantId: 'g_o', accountId: 'acct_other' }, 600);
+
+      expect(await store.accountSessions.endAll(asUserId('acct_a'))).toEqual({ sessions: 1, grants: 1, logouts: 2 });
+      for (const [model, id] of [
+        ['Session', 'sess_a'],
+        ['Grant', 'g_a1'],
+        ['RefreshToken', 'rt_a'],
+      ] as const) {
+        expect(await store.oidcModels.find(model, id)).toBeUndefined();
+      }
+      for (const [model, id] of [
+        ['Session', 'sess_o'],
+        ['Grant', 'g_o'],
+        ['AccessToken', 'at_o'],
+      ] as const) {
+        expect(await store.oidcModels.find(model, id)).toBeDefined();
+      }
+      const due = await store.backchannelLogouts.due(10);
+      expect(due.map((d) => [d.clientId, d.accountId, d.sid]).sort()).toEqual([
+        ['app_1', 'acct_a', 'sid_1'],
+        ['app_2', 'acct_a', 'sid_2'],
+      ]);
+      // A failure is tried again later; a sent one is closed, then forgotten after a while.
+      await store.backchannelLogouts.markFailed(due[0]!.id, 'refused', clock.now() + 60_000);
+      await store.backchannelLogouts.markSent(due[1]!.id);
+      expect(await store.backchannelLogouts.due(10)).toEqual([]);
+      clock.advance(61_000);
+      expect((await store.backchannelLogouts.due(10)).map((d) => [d.id, d.attempts])).toEqual([[due[0]!.id, 1]]);
+      expect(await store.backchannelLogouts.forgetClosedBefore(clock.now() + 1)).toBe(1);
+      expect(await store.backchannelLogouts.due(10)).toHaveLength(1);
+    });
+  });
+
   describe('provider models', () => {
     it('finds what it stored until it expires', async () => {
       await store.oidcModels.upsert('Session', 's1', { uid: 'u1', accountId: 'a' }, 60);

@@ -328,4 +328,6 @@ export interface BackchannelLogoutQueue {
   markSent(id: string, note?: string): Promise<void>;
   /** Failed: tried again at `retryAt`, or given up when it is null. */
   markFailed(id: string, error: string, retryAt: number | null): Promise<void>;
+  /** Deletes the logouts closed (sent or given up) before `before`; answers how many. */
+  forgetClosedBefore(before: number): Promise<number>;
 }

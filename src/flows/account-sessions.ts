@@ -11,13 +11,7 @@ import { standingRefusal, type UserStatus } from '../domain/users.js';
 
 /** Why an account's sessions ended (recorded in the audit log). */
 export type SessionsEndReason =
-  | 'password_reset'
-  | 'password_changed'
-  | 'mfa_reset'
-  | 'factor_removed'
-  | 'fraud_reported'
-  | 'locked'
-  | 'status_changed';
+  'password_reset' | 'password_changed' | 'mfa_reset' | 'factor_removed' | 'fraud_reported' | 'locked' | 'status_changed';
 
 export async function endAccountSessions(
   tx: { accountSessions: AccountSessions; audit: AuditLog },

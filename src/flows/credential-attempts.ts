@@ -78,7 +78,12 @@ export async function attemptCredential(
 }
 
 /** Locks the account (once: a second call changes nothing) and ends its sessions. */
-export async function lockAccount(deps: Pick<AttemptDeps, 'transaction'>, userId: UserId, data: Record<string, unknown>, ip: string | null): Promise<void> {
+export async function lockAccount(
+  deps: Pick<AttemptDeps, 'transaction'>,
+  userId: UserId,
+  data: Record<string, unknown>,
+  ip: string | null,
+): Promise<void> {
   await deps.transaction(async (tx) => {
     if (!(await tx.users.lock(userId))) return;
     await tx.audit.append({ actor: 'system', action: 'user.locked', targetType: 'user', targetId: userId, ip, data });

@@ -166,7 +166,14 @@ export async function completePasswordReset(
     if ((await tx.passwordResets.consume(parts.id, digestSecret(parts.secret))) === null) return fail(ErrorCodes.resetLinkInvalid, LINK_INVALID);
     await tx.users.setPassword(user.id, hash);
     await endAccountSessions(tx, user.id, 'password_reset', user.id);
-    await tx.audit.append({ actor: user.id, action: 'password.reset', targetType: 'user', targetId: user.id, ip, data: { unlocked: user.lockedAt !== null } });
+    await tx.audit.append({
+      actor: user.id,
+      action: 'password.reset',
+      targetType: 'user',
+      targetId: user.id,
+      ip,
+      data: { unlocked: user.lockedAt !== null },
+    });
     // A set-password link (set-password-link.ts) completes here too: the account had no password.
     await tx.outbox.enqueue(user.hasPassword ? changedMail(user, deps.publicUrl) : setMail(user, deps.publicUrl));
     return ok(user.hasPassword ? ('reset' as const) : ('first-password' as const));

@@ -129,7 +129,14 @@ export async function confirmPasskeyEnrolment(deps: SignInDeps, flow: SignInFlow
   const name = label.trim().slice(0, 60) || 'Passkey';
   const { credentialId, publicKey, counter, transports, aaguid, deviceType, backedUp } = verified.value;
   const enrolled = await advanceWith(deps, flow, { type: 'factor_enrolled', method: 'hwk' }, async (tx) => {
-    const added = await tx.passkeys.add(userId, { label: name, credentialId, publicKey, counter, transports, data: { aaguid, deviceType, backedUp } });
+    const added = await tx.passkeys.add(userId, {
+      label: name,
+      credentialId,
+      publicKey,
+      counter,
+      transports,
+      data: { aaguid, deviceType, backedUp },
+    });
     // Taken by an account already: the flow stays where it is, so another passkey can be made.
     if (!added.ok) return { ok: false, problem: 'passkey_taken' };
     await tx.audit.append({

@@ -165,7 +165,11 @@ export async function factorVerified(deps: SignInDeps, flow: SignInFlow, method:
 }
 
 /** Applies an event and saves it; a concurrent change makes this one lose. */
-export async function advance(deps: Pick<SignInDeps, 'flows' | 'clock'>, flow: SignInFlow, event: SignInEvent): Promise<SignInFlow | 'expired' | 'not_allowed' | 'stale'> {
+export async function advance(
+  deps: Pick<SignInDeps, 'flows' | 'clock'>,
+  flow: SignInFlow,
+  event: SignInEvent,
+): Promise<SignInFlow | 'expired' | 'not_allowed' | 'stale'> {
   const moved = transition(flow, event, deps.clock.now());
   if (!moved.ok) return moved.reason;
   if (!(await deps.flows.save(moved.flow))) return 'stale';

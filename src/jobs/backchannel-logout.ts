@@ -1,7 +1,8 @@
 /**
  * Sends the back-channel logout tokens owed when an account's sessions ended everywhere
  * (flows/account-sessions.ts): one POST per application and session, to the URI the
- * application registered, with back-off by attempts; given up after eight.
+ * application registered, with back-off by attempts; given up after eight. Closed ones
+ * are kept a week.
  */
 import type { BackchannelLogoutQueue } from '../domain/repositories.js';
 import type { Clock } from '../platform/clock.js';
@@ -9,6 +10,8 @@ import type { Job } from './scheduler.js';
 
 export const BACKCHANNEL_LOGOUT_JOB = 'oidc.backchannel_logout';
 const MAX_ATTEMPTS = 8;
+/** How long a closed logout (sent or given up) stays for an operator to read. */
+const KEPT_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Posts one logout token; answers false when the application registered no back-channel URI (nothing to send). */
 export type SendBackchannelLogout = (clientId: string, accountId: string, sid: string) => Promise<boolean>;
@@ -30,6 +33,7 @@ export function backchannelLogout(queue: BackchannelLogoutQueue, send: SendBackc
           await queue.markFailed(logout.id, (error as Error).message.slice(0, 500), retryAt);
         }
       }
+      await queue.forgetClosedBefore(clock.now() - KEPT_MS);
       return sent;
     },
   };

@@ -11,8 +11,7 @@ export function backchannelLogoutSender(current: () => Provider) {
   return async (clientId: string, accountId: string, sid: string): Promise<boolean> => {
     // oidc-provider's types leave out the Client's backchannelLogout(sub, sid) (lib/models/client.js).
     const client = (await current().Client.find(clientId)) as
-      | { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> }
-      | undefined;
+      { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> } | undefined;
     if (!client?.backchannelLogoutUri) return false;
     await client.backchannelLogout(accountId, sid);
     return true;

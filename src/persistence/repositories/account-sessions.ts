@@ -80,7 +80,11 @@ export function backchannelLogoutQueue(db: Kysely<Schema>, clock: Clock): Backch
       return rows.map((r) => ({ id: r.id, clientId: r.client_id, accountId: r.account_id, sid: r.sid, attempts: r.attempts }));
     },
     async markSent(id, note) {
-      await db.updateTable('backchannel_logouts').set({ sent_at: clock.now(), last_error: note ?? null }).where('id', '=', id).execute();
+      await db
+        .updateTable('backchannel_logouts')
+        .set({ sent_at: clock.now(), last_error: note ?? null })
+        .where('id', '=', id)
+        .execute();
     },
     async markFailed(id, error, retryAt) {
       await db
@@ -94,6 +98,10 @@ export function backchannelLogoutQueue(db: Kysely<Schema>, clock: Clock): Backch
         }))
         .where('id', '=', id)
         .execute();
+    },
+    async forgetClosedBefore(before) {
+      const result = await db.deleteFrom('backchannel_logouts').where('sent_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
