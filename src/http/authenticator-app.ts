@@ -1,6 +1,7 @@
 /**
  * The TechPass Authenticator's installable web app (`/authenticator/…`): a few
- * static files from `web/authenticator/` (no build step), read once at start,
+ * static files from `web/authenticator/` (no build step: plain ES modules, type-checked by
+ * tsconfig.web.json against src/contracts), read once at start,
  * served with a strict CSP of their own (the app's script and styles are files,
  * never inline). The enrolment link (`/authenticator/enrol#<token>`) opens the
  * same page; the token stays in the fragment, so it never reaches the server.
@@ -38,6 +39,12 @@ const SHELL = [
   'index.html',
   'app.js',
   'device.js',
+  'state.js',
+  'network.js',
+  'dom.js',
+  'view.js',
+  'request-view.js',
+  'enrol-view.js',
   'app.css',
   'manifest.webmanifest',
   'icon.svg',

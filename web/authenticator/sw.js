@@ -9,7 +9,23 @@
 const VERSION = '__SHELL_VERSION__';
 const PREFIX = 'techpass-authenticator-';
 const CACHE = PREFIX + VERSION;
-const SHELL = ['./', 'app.js', 'device.js', 'app.css', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png'];
+const SHELL = [
+  './',
+  'app.js',
+  'device.js',
+  'state.js',
+  'network.js',
+  'dom.js',
+  'view.js',
+  'request-view.js',
+  'enrol-view.js',
+  'app.css',
+  'manifest.webmanifest',
+  'icon.svg',
+  'icon-192.png',
+  'icon-512.png',
+  'icon-maskable-512.png',
+];
 const shellUrls = new Set(SHELL.map((file) => new URL(file, self.registration.scope).href));
 const indexUrl = new URL('./', self.registration.scope).href;
 
