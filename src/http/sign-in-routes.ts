@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
 import {
   abandon,
@@ -65,6 +66,8 @@ export interface SignInRoutesDeps {
 const require = createRequire(import.meta.url);
 const sgdsCss = readFileSync(require.resolve('@govtechsg/sgds/css/sgds.css'), 'utf8');
 // @simplewebauthn/browser's browser bundle (a global SimpleWebAuthnBrowser), for the passkey pages.
+// The sign-in pages' watcher (web/sign-in/watcher.js, type-checked by tsconfig.web.json), from src/http or dist/http alike.
+const watcherJs = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'sign-in', 'watcher.js'), 'utf8');
 const webauthnJs = readFileSync(path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'), 'utf8');
 
 type Body = Record<string, string | undefined>;
@@ -78,6 +81,9 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     );
     scope.get('/login/assets/webauthn.js', async (_req, reply) =>
       reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(webauthnJs),
+    );
+    scope.get('/login/assets/watcher.js', async (_req, reply) =>
+      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(watcherJs),
     );
     scope.get('/login/assets/techpass.css', async (_req, reply) =>
       reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(TECHPASS_CSS),

@@ -6,7 +6,7 @@
  * else works without JavaScript.
  */
 import { FormControl, FormLabel } from '@govtechsg/sgds-react';
-import { Layout, Notice } from './layout.js';
+import { ASSETS, Layout, Notice } from './layout.js';
 import { ActionForm, Cancel, LinkForm, Problem, type FormContext } from './form-parts.js';
 import { PasskeyForm } from './passkey-form.js';
 
@@ -57,10 +57,18 @@ function RecoveryNotice({ choices }: { choices: FactorChoices }) {
   );
 }
 
-/** Polls `statusUrl` while the answer is pending, then submits `formId` (the push prompt, the authenticator enrolment). */
+/**
+ * Polls `statusUrl` while the answer is pending, then submits `formId` (the push prompt, the authenticator enrolment):
+ * web/sign-in/watcher.js, served from /login/assets/watcher.js; the inline script only tells it what to watch.
+ */
 export function Watcher({ nonce, statusUrl, formId, done }: { nonce: string; statusUrl: string; formId: string; done: string[] }) {
-  const script = `(function(){var stop=false;function poll(){if(stop)return;fetch(${JSON.stringify(statusUrl)},{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(${JSON.stringify(done)}.indexOf(s.status)>=0){stop=true;document.getElementById(${JSON.stringify(formId)}).submit()}else{setTimeout(poll,1500)}}).catch(function(){setTimeout(poll,3000)})}setTimeout(poll,1000)})();`;
-  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
+  const script = `techpassWatch(${JSON.stringify({ statusUrl, formId, done })});`;
+  return (
+    <>
+      <script nonce={nonce} src={`${ASSETS}/watcher.js`} />
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />
+    </>
+  );
 }
 
 /**
