@@ -1,3 +1,5 @@
+// @ts-check
+/// <reference lib="webworker" />
 /*
  * The TechPass Authenticator's service worker: keeps the app shell so the app
  * opens without a network, and turns a Web Push message (a sign-in waiting for
@@ -6,6 +8,10 @@
  * cached. The server fills in the shell's digest, so a new release is a new
  * worker with a new cache.
  */
+
+/** @typedef {import('../../src/contracts/authenticator.js').WebPushMessage} WebPushMessage */
+/** This script's global, a service worker's (tsconfig.web-worker.json checks it with the WebWorker types). */
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const VERSION = '__SHELL_VERSION__';
 const PREFIX = 'techpass-authenticator-';
 const CACHE = PREFIX + VERSION;
@@ -26,32 +32,32 @@ const SHELL = [
   'icon-512.png',
   'icon-maskable-512.png',
 ];
-const shellUrls = new Set(SHELL.map((file) => new URL(file, self.registration.scope).href));
-const indexUrl = new URL('./', self.registration.scope).href;
+const shellUrls = new Set(SHELL.map((file) => new URL(file, sw.registration.scope).href));
+const indexUrl = new URL('./', sw.registration.scope).href;
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((file) => new Request(new URL(file, self.registration.scope), { cache: 'no-cache' }))))
-      .then(() => self.skipWaiting()),
+      .then((cache) => cache.addAll(SHELL.map((file) => new Request(new URL(file, sw.registration.scope), { cache: 'no-cache' }))))
+      .then(() => sw.skipWaiting()),
   );
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
       .then((names) => Promise.all(names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name))))
-      .then(() => self.clients.claim()),
+      .then(() => sw.clients.claim()),
   );
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || !url.pathname.startsWith(new URL(self.registration.scope).pathname)) return;
+  if (url.origin !== sw.location.origin || !url.pathname.startsWith(new URL(sw.registration.scope).pathname)) return;
   if (request.mode === 'navigate') {
     // The app's pages (/authenticator/ and /authenticator/enrol): fresh when online, the cached shell offline.
     event.respondWith(fetch(request).catch(() => caches.match(indexUrl).then((cached) => cached || Response.error())));
@@ -64,7 +70,8 @@ self.addEventListener('fetch', (event) => {
 });
 
 // A sign-in request while the app is closed: a notification that opens it. The message never holds the number.
-self.addEventListener('push', (event) => {
+sw.addEventListener('push', (event) => {
+  /** @type {Partial<WebPushMessage>} */
   let message = {};
   try {
     message = event.data ? event.data.json() : {};
@@ -73,22 +80,22 @@ self.addEventListener('push', (event) => {
   }
   const application = typeof message.application === 'string' ? message.application : 'an application';
   event.waitUntil(
-    self.registration.showNotification('TechPass sign-in request', {
+    sw.registration.showNotification('TechPass sign-in request', {
       body: `Signing in to ${application}? Open the TechPass Authenticator and type the number shown on your computer.`,
       tag: typeof message.challengeId === 'string' ? message.challengeId : 'sign-in-request',
-      icon: new URL('icon-192.png', self.registration.scope).href,
+      icon: new URL('icon-192.png', sw.registration.scope).href,
       requireInteraction: true,
       data: { challengeId: message.challengeId },
     }),
   );
 });
 
-self.addEventListener('notificationclick', (event) => {
+sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
   event.waitUntil(
-    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
-      const open = windows.find((w) => w.url.startsWith(self.registration.scope));
-      return open ? open.focus() : self.clients.openWindow(self.registration.scope);
+    sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => w.url.startsWith(sw.registration.scope));
+      return open ? open.focus() : sw.clients.openWindow(sw.registration.scope);
     }),
   );
 });
