@@ -1,6 +1,9 @@
 /**
- * Stable, dotted error codes shared by every surface (HTTP APIs, CLI, web apps).
- * A code never changes meaning once released; add new ones instead.
+ * Stable, dotted error codes shared by every surface (HTTP APIs, CLI, web apps),
+ * the HTTP status each one answers with (ERROR_STATUS, applied by the one error
+ * handler in src/http/app.ts and by the HTML pages), and the error a route throws
+ * to answer with one (ApiError). A code never changes meaning once released; add
+ * new ones instead.
  */
 export const ErrorCodes = {
   configInvalid: 'config.invalid',
@@ -53,6 +56,86 @@ export const ErrorCodes = {
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/**
+ * The HTTP status of each code. A Record over every code, so a new code without a
+ * status does not compile. Codes only the CLI or the web apps use still get the
+ * status they would have if an API answered with them.
+ */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  'config.invalid': 500,
+  'config.public_url_mismatch': 500,
+  'database.unavailable': 503,
+  'input.invalid': 400,
+  'namespace.exists': 409,
+  'namespace.not_found': 404,
+  'application.exists': 409,
+  'application.not_found': 404,
+  'certificate.exists': 409,
+  'certificate.invalid': 400,
+  'group.exists': 409,
+  'group.not_found': 404,
+  'group.limit_reached': 409,
+  'group.cycle': 409,
+  'user.exists': 409,
+  'user.not_found': 404,
+  'password.too_weak': 400,
+  'password.reset_link_invalid': 410,
+  'csrf.invalid': 403,
+  'credentials.invalid': 401,
+  'session.sign_in_required': 401,
+  'account.locked': 423,
+  'request.throttled': 429,
+  'flow.expired': 400,
+  'authenticator.enrolment_link_invalid': 410,
+  'authenticator.web_push_not_configured': 404,
+  'authenticator.device_key_invalid': 400,
+  'authenticator.unauthenticated': 401,
+  'authenticator.request_stale': 401,
+  'authenticator.request_replayed': 401,
+  'authenticator.server_unreachable': 502,
+  'authenticator.store_invalid': 500,
+  'push.no_device': 409,
+  'push.too_many_outstanding': 429,
+  'push.paused': 429,
+  'account.high_risk': 403,
+  'push.challenge_not_found': 404,
+  'push.no_pending_challenge': 404,
+  'push.wrong_number': 422,
+  'push.challenge_expired': 410,
+  'push.challenge_answered': 409,
+  'push.foreign_device': 403,
+  'push.bad_signature': 401,
+  'push.answer_stale': 401,
+  'metrics.unauthorized': 401,
+  'metrics.not_served': 404,
+  'internal.error': 500,
+};
+
+/**
+ * A refusal a route answers with: thrown (or passed to reply.send) in a route, turned
+ * by the one error handler into an ErrorBody with the code's status. `details` are
+ * extra fields of the body the code's API documents (e.g. `pausedUntil`).
+ */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly details: Readonly<Record<string, unknown>>;
+  /**
+   * Only for an answer released with a status other than its code's (see the one
+   * use); new answers take the table's status.
+   */
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; details?: Record<string, unknown>; status?: number } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.field = options.field;
+    this.details = options.details ?? {};
+    this.status = options.status ?? ERROR_STATUS[code];
+  }
+}
 
 /** The JSON body every TechPass API answers with on failure. */
 export interface ErrorBody {

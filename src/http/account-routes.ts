@@ -7,7 +7,7 @@
 import formbody from '@fastify/formbody';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCodes, type ErrorCode } from '../contracts/errors.js';
+import { ERROR_STATUS, ErrorCodes } from '../contracts/errors.js';
 import type { RememberedAccounts } from '../domain/repositories.js';
 import { changePassword, completePasswordReset, requestPasswordReset, resetLinkIsLive, type PasswordDeps } from '../flows/passwords.js';
 import { readRememberedRefs } from '../platform/signed-cookie.js';
@@ -34,13 +34,6 @@ export interface AccountRoutesDeps {
   cookie: { key: Buffer; name: string };
   secure: boolean;
 }
-
-/** The status each refusal of the password pages answers with. */
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  [ErrorCodes.credentialsInvalid]: 401,
-  [ErrorCodes.signInRequired]: 401,
-  [ErrorCodes.throttled]: 429,
-};
 
 export async function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): Promise<void> {
   const cookieName = deps.secure ? '__Host-techpass_csrf' : 'techpass_csrf';
@@ -69,22 +62,22 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
 
     scope.post<{ Body: Body }>('/login/reset', async (request, reply) => {
       if (!csrfOk(request))
-        return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'The form expired. Please send it again.' })), 403);
+        return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'The form expired. Please send it again.' })), ERROR_STATUS[ErrorCodes.csrfInvalid]);
       const login = request.body?.login?.trim();
-      if (!login) return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'Enter your TechPass ID.' })), 400);
+      if (!login) return page(reply, renderPage(ResetRequestPage({ csrf: issueCsrf(reply), problem: 'Enter your TechPass ID.' })), ERROR_STATUS[ErrorCodes.inputInvalid]);
       await requestPasswordReset(deps.passwords, login, request.ip);
       return page(reply, renderPage(ResetSentPage()));
     });
 
     scope.get<{ Params: { token: string } }>('/login/reset/:token', async (request, reply) => {
-      if (!(await resetLinkIsLive(deps.passwords, request.params.token))) return page(reply, renderPage(ResetInvalidPage()), 410);
+      if (!(await resetLinkIsLive(deps.passwords, request.params.token))) return page(reply, renderPage(ResetInvalidPage()), ERROR_STATUS[ErrorCodes.resetLinkInvalid]);
       return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action: `/login/reset/${request.params.token}` })));
     });
 
     scope.post<{ Params: { token: string }; Body: Body }>('/login/reset/:token', async (request, reply) => {
       const action = `/login/reset/${request.params.token}`;
       if (!csrfOk(request))
-        return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: 'The form expired. Please send it again.' })), 403);
+        return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: 'The form expired. Please send it again.' })), ERROR_STATUS[ErrorCodes.csrfInvalid]);
       const result = await completePasswordReset(
         deps.passwords,
         request.params.token,
@@ -93,9 +86,9 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         request.ip,
       );
       if (result.ok) return page(reply, renderPage(ResetDonePage({ firstPassword: result.value === 'first-password' })));
-      if (result.error === 'password.reset_link_invalid') return page(reply, renderPage(ResetInvalidPage()), 410);
+      if (result.error === ErrorCodes.resetLinkInvalid) return page(reply, renderPage(ResetInvalidPage()), ERROR_STATUS[result.error]);
       const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
-      return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: message })), 400);
+      return page(reply, renderPage(ResetFormPage({ csrf: issueCsrf(reply), action, problem: message })), ERROR_STATUS[result.error]);
     });
 
     scope.get<{ Querystring: { login?: string } }>('/login/change-password', async (request, reply) =>
@@ -108,7 +101,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         return page(
           reply,
           renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: 'The form expired. Please send it again.' })),
-          403,
+          ERROR_STATUS[ErrorCodes.csrfInvalid],
         );
       const sessions = await deps.remembered.find(readRememberedRefs(deps.cookie.key, cookieValue(request, deps.cookie.name)));
       const result = await changePassword(
@@ -119,8 +112,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       );
       if (result.ok) return page(reply, renderPage(PasswordChangedPage()));
       const message = result.message.charAt(0).toUpperCase() + result.message.slice(1) + '.';
-      const status = STATUS[result.error] ?? 400;
-      return page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: message })), status);
+      return page(reply, renderPage(ChangePasswordPage({ csrf: issueCsrf(reply), login: body.login, problem: message })), ERROR_STATUS[result.error]);
     });
   });
 }

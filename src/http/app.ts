@@ -11,7 +11,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ErrorCodes } from '../contracts/errors.js';
+import { ApiError, ERROR_STATUS, ErrorCodes, type ErrorBody } from '../contracts/errors.js';
 import type { TrustProxy } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { clientAddress, pinRequestOrigin, proxyTrust, type ProxyTrust } from './client-address.js';
@@ -103,7 +103,7 @@ function frontHandler(deps: HttpDeps, trust: ProxyTrust | false, fastify: (req: 
     if (!isProviderPath(prefixes, path)) return fastify(req, res);
     const reqId = randomUUID();
     if (observe(deps, req, res, reqId, ip, path, () => providerRoute(prefixes, path))) return deps.provider.handle(req, res);
-    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
+    res.writeHead(ERROR_STATUS[ErrorCodes.databaseUnavailable], { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
     res.end(JSON.stringify({ error: ErrorCodes.databaseUnavailable, message: DATABASE_UNAVAILABLE, correlationId: reqId }));
   };
 }
@@ -125,7 +125,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // The route's pattern (`/login/:uid`); a request no route matched has none.
     const route = () => request.routeOptions.url ?? UNMATCHED_ROUTE;
     if (!observe(deps, request.raw, reply.raw, request.id, request.ip, pathOf(request.url), route)) {
-      reply.code(503).header('retry-after', '5').send({
+      reply.code(ERROR_STATUS[ErrorCodes.databaseUnavailable]).header('retry-after', '5').send({
         error: ErrorCodes.databaseUnavailable,
         message: DATABASE_UNAVAILABLE,
         correlationId: request.id,
@@ -133,10 +133,23 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     }
   });
 
+  // The one place an error becomes an answer: a route's ApiError with its code's
+  // status (ERROR_STATUS), Fastify's own refusals (bad JSON, body too large) as
+  // input.invalid, anything else as a logged 500 that leaks nothing.
   app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) {
+      const body: ErrorBody & Record<string, unknown> = {
+        error: error.code,
+        message: error.message,
+        ...(error.field ? { field: error.field } : {}),
+        ...error.details,
+        correlationId: request.id,
+      };
+      return reply.code(error.status).send(body);
+    }
     if (deps.isDatabaseUnavailable(error)) {
       void deps.health.check();
-      return reply.code(503).header('retry-after', '5').send({
+      return reply.code(ERROR_STATUS[ErrorCodes.databaseUnavailable]).header('retry-after', '5').send({
         error: ErrorCodes.databaseUnavailable,
         message: DATABASE_UNAVAILABLE,
         correlationId: request.id,

@@ -7,7 +7,7 @@
  * authenticated by the device's signature (see src/contracts/authenticator.ts);
  * the registration is signed with the key it registers.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
@@ -21,7 +21,7 @@ import {
   WebPushSubscriptionBody,
   type DeviceChallenge,
 } from '../contracts/authenticator.js';
-import { ErrorCodes, type ErrorCode } from '../contracts/errors.js';
+import { ApiError, ErrorCodes, type ErrorCode } from '../contracts/errors.js';
 import type { AuthenticatorDevice } from '../domain/push.js';
 import {
   answerChallenge,
@@ -48,14 +48,15 @@ export interface AuthenticatorApiDeps {
   allowPrivateEndpoints?: boolean;
 }
 
-const ANSWER_ERRORS: Record<Exclude<AnswerOutcome, 'approved' | 'denied' | 'reported'>, [number, ErrorCode, string]> = {
-  wrong_number: [422, ErrorCodes.pushWrongNumber, 'the number typed is not the one shown in the browser; the sign-in was refused'],
-  expired: [410, ErrorCodes.pushExpired, 'this sign-in request has expired; start the sign-in again'],
-  replayed: [409, ErrorCodes.pushReplayed, 'this sign-in request was already answered'],
-  foreign_device: [403, ErrorCodes.pushForeignDevice, 'this device is not enrolled to the account that is signing in'],
-  bad_signature: [401, ErrorCodes.pushBadSignature, "the answer's signature does not match this device's key"],
-  stale: [401, ErrorCodes.pushAnswerStale, "the answer's timestamp is too far from the server's time; check the device clock"],
-  not_found: [404, ErrorCodes.pushChallengeNotFound, 'there is no such sign-in request'],
+/** The code and message of each refused answer; the status is the code's (ERROR_STATUS). */
+const ANSWER_ERRORS: Record<Exclude<AnswerOutcome, 'approved' | 'denied' | 'reported'>, [ErrorCode, string]> = {
+  wrong_number: [ErrorCodes.pushWrongNumber, 'the number typed is not the one shown in the browser; the sign-in was refused'],
+  expired: [ErrorCodes.pushExpired, 'this sign-in request has expired; start the sign-in again'],
+  replayed: [ErrorCodes.pushReplayed, 'this sign-in request was already answered'],
+  foreign_device: [ErrorCodes.pushForeignDevice, 'this device is not enrolled to the account that is signing in'],
+  bad_signature: [ErrorCodes.pushBadSignature, "the answer's signature does not match this device's key"],
+  stale: [ErrorCodes.pushAnswerStale, "the answer's timestamp is too far from the server's time; check the device clock"],
+  not_found: [ErrorCodes.pushChallengeNotFound, 'there is no such sign-in request'],
 };
 
 const rawBodies = new WeakMap<FastifyRequest, string>();
@@ -86,17 +87,11 @@ function signedRequest(request: FastifyRequest): SignedRequest {
   };
 }
 
-function problem(reply: FastifyReply, status: number, error: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .send({ error, message, ...extra });
-}
-
-function invalid(reply: FastifyReply, issues: z.core.$ZodIssue[]) {
+/** The first issue of a body that failed its schema, as the input.invalid answer naming the field. */
+function invalid(issues: z.core.$ZodIssue[]): ApiError {
   const issue = issues[0]!;
   const field = issue.path.map(String).join('.') || undefined;
-  return problem(reply, 400, ErrorCodes.inputInvalid, `${field ?? 'body'}: ${issue.message}`, field ? { field } : {});
+  return new ApiError(ErrorCodes.inputInvalid, `${field ?? 'body'}: ${issue.message}`, { field });
 }
 
 export async function registerAuthenticatorApi(app: FastifyInstance, deps: AuthenticatorApiDeps): Promise<void> {
@@ -117,36 +112,33 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         try {
           done(null, text === '' ? {} : (JSON.parse(text) as unknown));
         } catch {
-          done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+          done(new ApiError(ErrorCodes.inputInvalid, 'the body is not valid JSON'), undefined);
         }
       });
       scope.addHook('onSend', async (_request, reply) => {
         reply.header('cache-control', 'no-store');
       });
 
-      /** The device behind a signed request, or an answer already sent. */
-      const device = async (request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatorDevice | null> => {
+      /** The device behind a signed request; throws the refusal when there is none. */
+      const device = async (request: FastifyRequest): Promise<AuthenticatorDevice> => {
         const deviceId = request.headers[DEVICE_HEADER];
         const checked = await authenticateDevice(deps.push, typeof deviceId === 'string' ? deviceId : '', signedRequest(request));
         if (checked.ok) return checked.device;
         if (checked.reason === 'stale') {
-          problem(reply, 401, ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
-        } else if (checked.reason === 'replayed') {
-          problem(reply, 401, ErrorCodes.deviceRequestReplayed, 'this signed request was already received; sign each request with a new nonce');
-        } else {
-          problem(
-            reply,
-            401,
-            ErrorCodes.deviceUnauthenticated,
-            `sign the request with an enrolled device key (headers ${DEVICE_HEADER}, ${TIMESTAMP_HEADER}, ${NONCE_HEADER}, ${SIGNATURE_HEADER})`,
-          );
+          throw new ApiError(ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
         }
-        return null;
+        if (checked.reason === 'replayed') {
+          throw new ApiError(ErrorCodes.deviceRequestReplayed, 'this signed request was already received; sign each request with a new nonce');
+        }
+        throw new ApiError(
+          ErrorCodes.deviceUnauthenticated,
+          `sign the request with an enrolled device key (headers ${DEVICE_HEADER}, ${TIMESTAMP_HEADER}, ${NONCE_HEADER}, ${SIGNATURE_HEADER})`,
+        );
       };
 
       scope.post('/devices', async (request, reply) => {
         const parsed = EnrolDeviceBody.safeParse(request.body);
-        if (!parsed.success) return invalid(reply, parsed.error.issues);
+        if (!parsed.success) throw invalid(parsed.error.issues);
         const result = await enrolDevice(
           deps.push,
           parsed.data.token,
@@ -154,17 +146,7 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
           signedRequest(request),
           request.ip,
         );
-        if (!result.ok) {
-          const status =
-            result.error === ErrorCodes.enrolmentLinkInvalid
-              ? 410
-              : result.error === ErrorCodes.deviceUnauthenticated || result.error === ErrorCodes.deviceRequestStale
-                ? 401
-                : result.error === ErrorCodes.accountHighRisk
-                  ? 403
-                  : 400;
-          return problem(reply, status, result.error, result.message, result.field ? { field: result.field } : {});
-        }
+        if (!result.ok) throw new ApiError(result.error, result.message, { field: result.field });
         const user = await deps.push.users.findById(result.value.device.userId);
         return reply
           .code(201)
@@ -172,62 +154,58 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
       });
 
       scope.get('/challenges', async (request, reply) => {
-        const found = await device(request, reply);
-        if (!found) return reply;
+        const found = await device(request);
         return { challenges: (await pendingChallenges(deps.push, found.id)).map(toDeviceChallenge) };
       });
 
       scope.post<{ Params: { id: string } }>('/challenges/:id', async (request, reply) => {
-        const found = await device(request, reply);
-        if (!found) return reply;
+        const found = await device(request);
         const parsed = AnswerChallengeBody.safeParse(request.body);
-        if (!parsed.success) return invalid(reply, parsed.error.issues);
+        if (!parsed.success) throw invalid(parsed.error.issues);
         const result = await answerChallenge(deps.push, found.id, request.params.id, parsed.data, request.ip);
         const extra = result.pausedUntil === undefined ? {} : { pausedUntil: result.pausedUntil };
         if (result.outcome === 'approved' || result.outcome === 'denied' || result.outcome === 'reported') {
           return { outcome: result.outcome, ...extra };
         }
-        const [status, error, message] = ANSWER_ERRORS[result.outcome];
-        return problem(reply, status, error, message, extra);
+        const [error, message] = ANSWER_ERRORS[result.outcome];
+        throw new ApiError(error, message, { details: extra });
       });
 
       // The person removed the account from the phone: TechPass forgets the phone's key too.
       scope.delete('/devices/me', async (request, reply) => {
-        const found = await device(request, reply);
-        if (!found) return reply;
+        const found = await device(request);
         await removeOwnDevice(deps.push, found, request.ip);
         return reply.code(204).send();
       });
 
       // Web Push: the key to subscribe with, and the device's subscription.
-      scope.get('/web-push', async (_request, reply) => {
-        if (!deps.push.webPush) return problem(reply, 404, ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
+      scope.get('/web-push', async () => {
+        if (!deps.push.webPush) throw new ApiError(ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
         return { publicKey: deps.push.webPush.publicKey };
       });
 
       scope.put('/devices/me/web-push', async (request, reply) => {
-        const found = await device(request, reply);
-        if (!found) return reply;
+        const found = await device(request);
         const parsed = WebPushSubscriptionBody.safeParse(request.body);
-        if (!parsed.success) return invalid(reply, parsed.error.issues);
+        if (!parsed.success) throw invalid(parsed.error.issues);
         const result = await subscribeWebPush(deps.push, found, parsed.data, deps.allowPrivateEndpoints ?? false);
         if (!result.ok) {
-          const status = result.error === ErrorCodes.webPushNotConfigured ? 404 : 422;
-          return problem(reply, status, result.error, result.message, result.field ? { field: result.field } : {});
+          // A well-formed endpoint TechPass will not call (private address, plain http) has
+          // answered 422 since release, not input.invalid's 400: kept until the flow gives it a code of its own.
+          const status = result.error === ErrorCodes.inputInvalid ? 422 : undefined;
+          throw new ApiError(result.error, result.message, { field: result.field, status });
         }
         return reply.code(204).send();
       });
 
       scope.delete('/devices/me/web-push', async (request, reply) => {
-        const found = await device(request, reply);
-        if (!found) return reply;
+        const found = await device(request);
         await deps.push.push.setWebPush(found.id, null);
         return reply.code(204).send();
       });
 
       scope.get('/stream', async (request, reply) => {
-        const found = await device(request, reply);
-        if (!found) return reply;
+        const found = await device(request);
         reply.hijack();
         const raw = reply.raw;
         raw.writeHead(200, {

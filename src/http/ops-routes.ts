@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { ErrorCodes } from '../contracts/errors.js';
+import { ApiError, ErrorCodes } from '../contracts/errors.js';
 import { constantTimeEqual } from '../platform/secrets.js';
 import type { DatabaseHealth } from './database-health.js';
 import type { Metrics } from './metrics.js';
@@ -41,18 +41,17 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { health: Database
   const { token, separateListener } = deps.access;
   app.get('/metrics', async (request, reply) => {
     if (separateListener || !token) {
-      return reply.code(404).send({
-        error: ErrorCodes.metricsNotServed,
-        message: separateListener
+      throw new ApiError(
+        ErrorCodes.metricsNotServed,
+        separateListener
           ? 'Metrics are served on the metrics listener (METRICS_PORT), not on this port.'
           : 'Metrics are not served: set METRICS_TOKEN (a bearer token for this port) or METRICS_PORT (a listener of their own).',
-      });
+      );
     }
     if (!bearerMatches(request.headers.authorization, token)) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="metrics"')
-        .send({ error: ErrorCodes.metricsUnauthorized, message: 'Reading metrics needs the METRICS_TOKEN as a bearer token.' });
+      // The challenge header stays on the reply the error handler sends.
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new ApiError(ErrorCodes.metricsUnauthorized, 'Reading metrics needs the METRICS_TOKEN as a bearer token.');
     }
     return reply.header('content-type', deps.metrics.registry.contentType).send(await metricsPage(deps));
   });

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ERROR_STATUS, ErrorCodes } from '../contracts/errors.js';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
 import {
   abandon,
@@ -47,7 +48,7 @@ import { constantTimeEqual } from '../platform/secrets.js';
 import { renderPage } from '../ui/layout.js';
 import { ErrorPage, type FormContext } from '../ui/sign-in-pages.js';
 import { TECHPASS_CSS } from '../ui/techpass-css.js';
-import { pageFor } from './sign-in-views.js';
+import { pageFor, PROBLEM_STATUS } from './sign-in-views.js';
 import { cookieValue } from './request-cookies.js';
 import { setPageHeaders } from './security-headers.js';
 
@@ -103,7 +104,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     };
 
     const expired = (request: FastifyRequest, reply: FastifyReply) =>
-      page(reply, renderPage(ErrorPage({ error: 'expired', correlationId: request.id })), 400);
+      page(reply, renderPage(ErrorPage({ error: 'expired', correlationId: request.id })), ERROR_STATUS[ErrorCodes.flowExpired]);
 
     const render = async (request: FastifyRequest, reply: FastifyReply, outcome: SignInOutcome): Promise<FastifyReply> => {
       if (outcome.kind === 'show' && outcome.flow.state === 'factors' && currentFactor(outcome.flow) === 'swk' && !outcome.flow.context.push) {
@@ -126,12 +127,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const { flow, problem } = outcome;
       if (problem === 'expired') return expired(request, reply);
       const f: FormContext = { action: `/login/${flow.interactionUid}`, csrf: flow.csrf, applicationName: flow.context.applicationName };
-      const status =
-        problem === 'wrong_password' || problem === 'wrong_code' || problem === 'reused_code' || problem === 'passkey_failed'
-          ? 401
-          : problem && !problem.startsWith('push_') && problem !== 'authenticator_not_enrolled'
-            ? 409
-            : 200;
+      const status = problem ? PROBLEM_STATUS[problem] : 200;
       const nonce = randomBytes(16).toString('base64');
       const element = await pageFor(deps.signIn, flow, f, { request, nonce, problem, remembered: () => remembered(request) });
       return page(reply, renderPage(element), status, nonce);
@@ -171,7 +167,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
         return page(
           reply,
           renderPage(ErrorPage({ error: 'invalid_request', description: 'the form was not sent by this sign-in page', correlationId: request.id })),
-          403,
+          ERROR_STATUS[ErrorCodes.csrfInvalid],
         );
       }
       switch (request.params.step) {

@@ -4,6 +4,7 @@
  * page needs: a push prompt, a passkey challenge, an enrolment link.
  */
 import type { FastifyRequest } from 'fastify';
+import { ERROR_STATUS, ErrorCodes } from '../contracts/errors.js';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
 import { techpassId } from '../domain/users.js';
 import {
@@ -43,6 +44,32 @@ export const PROBLEMS: Record<SignInProblem, string> = {
     'Your phone has not added your account yet. Open the link (or scan the code) on your phone, add the account, then continue.',
   no_other_factor:
     'You have no other way to verify that it is you. Contact the TechPass team (your agency IT helpdesk): after checking who you are, a platform administrator can reset your second factor, and you then set up a new one at your next sign-in.',
+};
+
+/**
+ * The status of the page that shows each problem. Refused credentials take their
+ * code's status from ERROR_STATUS; a page that only reports progress (push waiting,
+ * phone not enrolled yet) is a 200; what was sent conflicts with the flow or the
+ * account (an out-of-date page, a passkey already registered, no other factor) is a
+ * 409, which no API code names. A Record, so a new problem without a status does not compile.
+ */
+const CONFLICT = 409;
+const PROGRESS = 200;
+export const PROBLEM_STATUS: Record<SignInProblem, number> = {
+  wrong_password: ERROR_STATUS[ErrorCodes.credentialsInvalid],
+  wrong_code: ERROR_STATUS[ErrorCodes.credentialsInvalid],
+  reused_code: ERROR_STATUS[ErrorCodes.credentialsInvalid],
+  passkey_failed: ERROR_STATUS[ErrorCodes.credentialsInvalid],
+  expired: ERROR_STATUS[ErrorCodes.flowExpired],
+  stale: CONFLICT,
+  passkey_taken: CONFLICT,
+  no_other_factor: CONFLICT,
+  push_pending: PROGRESS,
+  push_denied: PROGRESS,
+  push_wrong_number: PROGRESS,
+  push_expired: PROGRESS,
+  push_unavailable: PROGRESS,
+  authenticator_not_enrolled: PROGRESS,
 };
 
 export interface ViewRequest {
