@@ -132,20 +132,22 @@ export function renderNotifications() {
   if (!text) return;
   box.replaceChildren(
     h('p', { class: 'muted' }, text),
-    // @ts-expect-error replaceChildren writes a null as the word "null" after the text: a bug the type check found, left for its own change (issue 16 keeps behaviour).
-    state.notifications === 'off'
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn btn-secondary btn-small',
-            onclick: async () => {
-              state.notifications = await enableNotifications(state.accounts, true);
-              renderNotifications();
+    // Only "off" offers a button: replaceChildren would write a null as the word "null" (found by the type check).
+    ...(state.notifications === 'off'
+      ? [
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-secondary btn-small',
+              onclick: async () => {
+                state.notifications = await enableNotifications(state.accounts, true);
+                renderNotifications();
+              },
             },
-          },
-          'Turn on notifications',
-        )
-      : null,
+            'Turn on notifications',
+          ),
+        ]
+      : []),
   );
 }
