@@ -6,8 +6,6 @@
  * that registered a back-channel logout URI get a logout token. Each event is driven the way
  * a person, an attacker or an admin would: over HTTP, from the phone, or with the CLI.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,30 +19,11 @@ import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, forms, HttpBrowser, text, type Page } from './helpers/http-browser.js';
 import { waitForMail } from './helpers/mail.js';
 import { nextTotpCode, phoneOf, rememberSeed } from './helpers/phone.js';
+import { logoutReceiver } from './helpers/logout-receiver.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { signIn, startAuthorization } from './helpers/sign-in.js';
 
 type App = Awaited<ReturnType<typeof application>>;
-
-/** A loopback application backend that receives back-channel logout tokens. */
-async function logoutReceiver(): Promise<{ url: string; tokens: string[]; close(): Promise<void> }> {
-  const tokens: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const token = new URLSearchParams(body).get('logout_token');
-      if (token) tokens.push(token);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel-logout`,
-    tokens,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe(`an account's sessions end when its credentials or standing change (${engine})`, () => {
   let tp: TestServer;

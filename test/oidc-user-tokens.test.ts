@@ -4,8 +4,6 @@
  * detection; the application switches applied at refresh; the implicit grant
  * only when switched on; back-channel logout, and its outbound-call policy.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import * as client from 'openid-client';
@@ -19,31 +17,12 @@ import { openDatabase } from '../src/persistence/store.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser } from './helpers/http-browser.js';
+import { logoutReceiver } from './helpers/logout-receiver.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { completeSignIn, rpConfig, signIn } from './helpers/sign-in.js';
 
 type App = Awaited<ReturnType<typeof application>>;
 type OAuthError = { error?: string; error_description?: string };
-
-/** A loopback receiver for back-channel logout tokens. */
-async function logoutReceiver(): Promise<{ url: string; tokens: string[]; close(): Promise<void> }> {
-  const tokens: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const token = new URLSearchParams(body).get('logout_token');
-      if (token) tokens.push(token);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel-logout`,
-    tokens,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** Signs the browser out of TechPass the way an application sends it: RP-initiated logout, confirmed. */
 async function signOut(tp: TestServer, browser: HttpBrowser, idToken: string, postLogoutRedirectUri: string) {
