@@ -1,20 +1,14 @@
 /**
- * The sign-in flow's shared parts: what it depends on, what it answers, and the
- * steps every credential uses (advance the state machine, refuse, complete).
- * The steps themselves live in sign-in.ts (identification, password, picker,
- * terms) and sign-in-factors.ts (second factors).
+ * The sign-in flow's shared parts: what it depends on, what a step answers, and
+ * the moves every step uses (advance the state machine, refuse, complete).
+ * What happens after a move (prepare what the next page needs, or complete) is
+ * in sign-in-progress.ts; the steps themselves in sign-in.ts (identification,
+ * password, picker, terms), sign-in-factors.ts, sign-in-passkeys.ts and
+ * sign-in-enrolment.ts; what a page shows, read-only, in sign-in-view.ts.
  */
-import { acrFor, amrFor, assuranceLevel } from '../domain/assurance.js';
+import { acrFor, amrFor } from '../domain/assurance.js';
 import type { FlowRepository } from '../domain/flows/flow.js';
-import {
-  requiredLevel,
-  transition,
-  type EnrolmentOffer,
-  type Refusal,
-  type SecondFactorStep,
-  type SignInEvent,
-  type SignInFlow,
-} from '../domain/flows/sign-in.js';
+import { transition, type Refusal, type SignInEvent, type SignInFlow } from '../domain/flows/sign-in.js';
 import type { NamespaceId } from '../domain/ids.js';
 import { type UserId } from '../domain/ids.js';
 import { type LockoutPolicy } from '../domain/lockout.js';
@@ -28,11 +22,10 @@ import type {
   UserRepository,
 } from '../domain/repositories.js';
 import { standingRefusal, type User } from '../domain/users.js';
+import type { SecondFactorId } from '../contracts/factors.js';
 import type { Clock } from '../platform/clock.js';
 import type { RelyingParty } from '../strategies/passkey/passkey.js';
-import { newTotpSeed } from '../strategies/totp/totp.js';
 import { type AttemptDeps, type LockoutRepositories } from './credential-attempts.js';
-import { removeLostFactor } from './mfa-recovery.js';
 import { type PushDeps } from './push.js';
 
 /** The facts of a provider interaction that the flow needs. */
@@ -47,6 +40,14 @@ export interface InteractionFacts {
   sessionAccountId?: string;
   /** The assurance level the application asked for (acr_values), 1 when it did not. */
   requestedAal?: number;
+}
+
+/** What a step knows of the browser that sent it. */
+export interface SignInRequest {
+  ip: string;
+  userAgent: string;
+  /** The remembered accounts of this browser (refs from its signed cookie). */
+  rememberedRefs: string[];
 }
 
 export type AccessDecision = { ok: true } | { ok: false; reason: 'sign_in_disabled' | 'not_assigned' };
@@ -75,8 +76,8 @@ export interface SignInDeps extends AttemptDeps {
   sessionTtlMs: number;
   /** Whether the application's switches let this user in (enable sign-in, assignment required). */
   checkAccess(clientId: string, userId: UserId): Promise<AccessDecision>;
-  /** Second factors the account has enrolled (strategy ids). */
-  factorsOwed(user: User): Promise<string[]>;
+  /** Second factors the account has enrolled, preferred first. */
+  factorsOwed(user: User): Promise<SecondFactorId[]>;
   /** Number matching with the TechPass Authenticator. */
   push: PushDeps;
   passkeys: PasskeyRepository;
@@ -91,24 +92,32 @@ export type InteractionResult =
   | { consent: true }
   | { error: 'access_denied'; description: string };
 
-export type SignInProblem =
-  | 'wrong_password'
-  | 'wrong_code'
-  | 'reused_code'
-  | 'push_pending'
-  | 'push_denied'
-  | 'push_wrong_number'
-  | 'push_expired'
-  | 'push_unavailable'
-  | 'passkey_failed'
-  | 'passkey_taken'
-  | 'authenticator_not_enrolled'
-  | 'no_other_factor'
-  | 'expired'
-  | 'stale';
+export const SIGN_IN_PROBLEMS = [
+  'wrong_password',
+  'wrong_code',
+  'reused_code',
+  'push_pending',
+  'push_denied',
+  'push_wrong_number',
+  'push_expired',
+  'push_unavailable',
+  'passkey_failed',
+  'passkey_taken',
+  'authenticator_not_enrolled',
+  'no_other_factor',
+  'expired',
+  'stale',
+] as const;
+export type SignInProblem = (typeof SIGN_IN_PROBLEMS)[number];
 
+/**
+ * What a step answers. `show`: the flow's page is shown next (a redirect to it,
+ * with the problem to say); `finish`: the result goes back to the provider. Either
+ * way the browser's remembered accounts become `rememberedRefs` when given.
+ */
 export type SignInOutcome =
-  { kind: 'show'; flow: SignInFlow; problem?: SignInProblem } | { kind: 'finish'; flow: SignInFlow; result: InteractionResult };
+  | { kind: 'show'; flow: SignInFlow; problem?: SignInProblem; rememberedRefs?: string[] }
+  | { kind: 'finish'; flow: SignInFlow; result: InteractionResult; rememberedRefs?: string[] };
 
 export interface RememberedChoice {
   ref: string;
@@ -120,49 +129,9 @@ export interface RememberedChoice {
 export const show = (flow: SignInFlow, problem?: SignInProblem): SignInOutcome =>
   problem ? { kind: 'show', flow, problem } : { kind: 'show', flow };
 
-/**
- * What a person must still do after a first step that gave `amr`. MFA is
- * mandatory: a sign-in completes only at level 2 or more (or what the
- * application asked for with acr_values). An enrolled second factor is asked
- * for; an account without one enrols one first. When only a passkey reaches the
- * level asked for and the account has none, an enrolled factor is asked for
- * first and a passkey enrolled after it.
- */
-export async function secondFactorStep(deps: SignInDeps, flow: SignInFlow, user: User, amr: string[]): Promise<SecondFactorStep> {
-  if (assuranceLevel(amr) >= requiredLevel(flow)) return { kind: 'none' };
-  const enrolled = await deps.factorsOwed(user);
-  const strongEnough = enrolled.filter((m) => assuranceLevel([...amr, m]) >= requiredLevel(flow));
-  if (strongEnough.length > 0) return { kind: 'factors', owed: strongEnough };
-  if (enrolled.length > 0) return { kind: 'factors', owed: enrolled };
-  return { kind: 'enrol', ...enrolmentOffer(deps, flow) };
-}
-
-/** What the enrol step offers: every method, or only a passkey when the level asked for needs one. */
-export function enrolmentOffer(deps: Pick<SignInDeps, 'sealer'>, flow: SignInFlow): EnrolmentOffer {
-  return {
-    sealedSeed: deps.sealer.seal(newTotpSeed(), `flows:${flow.id}`),
-    methods: requiredLevel(flow) >= 3 ? ['hwk'] : ['swk', 'otp', 'hwk'],
-  };
-}
-
-/**
- * A second factor was proven: completes the sign-in, or goes on to enrol (after
- * a recovery, whose lost factor is removed now, or when only a passkey reaches
- * the level asked for).
- */
-export async function factorVerified(deps: SignInDeps, flow: SignInFlow, method: string): Promise<SignInOutcome> {
-  const lost = flow.context.recovering;
-  // An enrol offer (a sealed TOTP seed) is made only when the sign-in goes on to enrol.
-  const goesOn = Boolean(lost) || assuranceLevel([...flow.methodsDone, method]) < requiredLevel(flow);
-  const next = await advance(
-    deps,
-    flow,
-    goesOn ? { type: 'factor_verified', method, offer: enrolmentOffer(deps, flow) } : { type: 'factor_verified', method },
-  );
-  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-  if (lost && flow.userId) await removeLostFactor(deps.push, flow.userId, lost, method);
-  return next.state === 'completed' ? completeLogin(deps, next, next.context.remembered) : show(next);
-}
+/** The problem of a move that did not happen: the flow expired, or another request moved it first. */
+export const unmoved = (flow: SignInFlow, reason: 'expired' | 'not_allowed' | 'stale'): SignInOutcome =>
+  show(flow, reason === 'expired' ? 'expired' : 'stale');
 
 /** Applies an event and saves it; a concurrent change makes this one lose. */
 export async function advance(
@@ -209,16 +178,19 @@ export async function advanceWith<T>(
   }
 }
 
+/** Refuses the sign-in (the flow's end state, with the reason shown) and audits it, in one transaction. */
 export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal): Promise<SignInOutcome> {
-  const next = await advance(deps, flow, { type: 'refuse', refusal });
-  await deps.audit.append({
-    actor: flow.userId ?? 'anonymous',
-    action: 'sign_in.refused',
-    targetType: 'user',
-    targetId: flow.userId,
-    data: { refusal, clientId: flow.context.clientId },
+  const refused = await advanceWith(deps, flow, { type: 'refuse', refusal }, async (tx) => {
+    await tx.audit.append({
+      actor: flow.userId ?? 'anonymous',
+      action: 'sign_in.refused',
+      targetType: 'user',
+      targetId: flow.userId,
+      data: { refusal, clientId: flow.context.clientId },
+    });
+    return { ok: true, value: null };
   });
-  return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
+  return refused.ok ? show(refused.flow) : show(flow, refused.problem);
 }
 
 /**
@@ -233,47 +205,40 @@ export async function refuseUnlessInGoodStanding(deps: SignInDeps, flow: SignInF
   return standing ? refuse(deps, flow, standing) : null;
 }
 
-/** Completes a login (the application's switches were checked before): the result for the provider. */
-export async function completeLogin(deps: SignInDeps, flow: SignInFlow, rememberRef?: string): Promise<SignInOutcome> {
+/**
+ * Completes a login (the application's switches were checked before): the result for the
+ * provider, and the browser's remembered accounts with this one first (one entry per
+ * account: a new sign-in replaces the account's earlier one).
+ */
+export async function completeLogin(deps: SignInDeps, flow: SignInFlow, req: SignInRequest): Promise<SignInOutcome> {
   const userId = flow.userId!;
+  const rememberRef = flow.context.remembered;
   // Checked once more at the end: a lock or report made while this flow was open stops it here.
   const refused = await refuseUnlessInGoodStanding(deps, flow);
   if (refused) return refused;
   const amr = amrFor(flow.context.amr ?? flow.methodsDone);
   const acr = acrFor(amr);
-  await deps.users.recordSignIn(userId);
   const sessionExpiresAt = deps.clock.now() + deps.sessionTtlMs;
-  const ref = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt }));
+  await deps.transaction(async (tx) => {
+    await tx.users.recordSignIn(userId);
+    await tx.audit.append({
+      actor: userId,
+      action: 'sign_in.succeeded',
+      targetType: 'user',
+      targetId: userId,
+      data: { clientId: flow.context.clientId, amr, sso: Boolean(rememberRef) },
+    });
+  });
+  const kept = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt }));
   // A step-up (or a recovery, which ended the account's other sessions) makes the remembered session live again.
   if (rememberRef && flow.methodsDone.length > 1) await deps.remembered.upgrade(rememberRef, { amr, acr, sessionExpiresAt });
-  await deps.audit.append({
-    actor: userId,
-    action: 'sign_in.succeeded',
-    targetType: 'user',
-    targetId: userId,
-    data: { clientId: flow.context.clientId, amr, sso: Boolean(rememberRef) },
-  });
-  return { kind: 'finish', flow, result: { login: { accountId: userId, amr, acr, ts: Math.floor(deps.clock.now() / 1000) }, rememberRef: ref } };
-}
-
-/**
- * A first step proved who this is (a password, or a passkey from the identify
- * page): the account must be usable and allowed into the application; then the
- * second factor it still owes, or completion.
- */
-export async function firstStepVerified(
-  deps: SignInDeps,
-  flow: SignInFlow,
-  user: User,
-  method: string,
-  event: (next: SecondFactorStep) => SignInEvent,
-): Promise<SignInOutcome> {
-  const standing = standingRefusal(user);
-  if (standing) return refuse(deps, { ...flow, userId: user.id }, standing);
-  // The application's switches are checked before anything completes, so a refusal is shown from here.
-  const decision = await deps.checkAccess(flow.context.clientId, user.id);
-  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
-  const next = await advance(deps, flow, event(await secondFactorStep(deps, flow, user, [method])));
-  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-  return next.state === 'completed' ? completeLogin(deps, next) : show(next);
+  const earlier = (await deps.remembered.find(req.rememberedRefs)).filter((c) => c.ref !== kept && c.userId === userId).map((c) => c.ref);
+  for (const r of earlier) await deps.remembered.forget(r);
+  const others = req.rememberedRefs.filter((r) => r !== kept && !earlier.includes(r));
+  return {
+    kind: 'finish',
+    flow,
+    result: { login: { accountId: userId, amr, acr, ts: Math.floor(deps.clock.now() / 1000) }, rememberRef: kept },
+    rememberedRefs: [kept, ...others],
+  };
 }

@@ -1,10 +1,13 @@
 /**
  * The sign-in flow service: opens a flow for a provider interaction and advances
  * it on each post. It knows nothing of HTTP or of the provider: the HTTP layer
- * hands it the interaction's facts and renders whatever state the flow is in;
- * when the flow completes, it returns the result to hand back to the provider.
+ * hands it the interaction's facts and a step's parsed form, and maps what the
+ * step answers to a redirect; a page is shown from the flow by sign-in-view.ts,
+ * without writing. When the flow completes, the step answers the result to hand
+ * back to the provider.
  */
 import { randomBytes } from 'node:crypto';
+import { SECOND_FACTORS, type SecondFactorId } from '../contracts/factors.js';
 import { SIGN_IN_FLOW_TTL_MS, type SignInFlow } from '../domain/flows/sign-in.js';
 import { asApplicationId, asNamespaceId, type UserId } from '../domain/ids.js';
 import type { PushRepository, UserRepository } from '../domain/repositories.js';
@@ -12,17 +15,17 @@ import { techpassId, type User } from '../domain/users.js';
 import { newId } from '../platform/ids.js';
 import { verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
 import { addressThrottled, attemptCredential, countAddressFailure } from './credential-attempts.js';
+import { firstStepVerified, move, secondFactorStep } from './sign-in-progress.js';
 import {
   advance,
-  completeLogin,
-  firstStepVerified,
   refuse,
-  secondFactorStep,
   show,
+  unmoved,
   type InteractionFacts,
   type RememberedChoice,
   type SignInDeps,
   type SignInOutcome,
+  type SignInRequest,
 } from './sign-in-steps.js';
 
 export * from './sign-in-enrolment.js';
@@ -35,15 +38,16 @@ export * from './sign-in-steps.js';
  * phishing-resistant), the TechPass Authenticator's push (swk), then TOTP.
  */
 export function enrolledFactors(users: UserRepository, push: Pick<PushRepository, 'devicesOf'>) {
-  return async (user: User): Promise<string[]> => {
+  return async (user: User): Promise<SecondFactorId[]> => {
     const kinds = new Set((await users.listFactors(user.id)).map((f) => f.kind));
     const devices = await push.devicesOf(user.id);
-    return [...(kinds.has('passkey') ? ['hwk'] : []), ...(devices.length > 0 ? ['swk'] : []), ...(kinds.has('totp') ? ['otp'] : [])];
+    const enrolled = { hwk: kinds.has('passkey'), swk: devices.length > 0, otp: kinds.has('totp') };
+    return SECOND_FACTORS.filter((m) => enrolled[m]);
   };
 }
 
 /** Finds the flow of this interaction or opens one in the state the interaction calls for. */
-export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, remembered: RememberedChoice[]): Promise<SignInOutcome> {
+export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, req: Pick<SignInRequest, 'rememberedRefs'>): Promise<SignInOutcome> {
   const existing = (await deps.flows.findByInteraction(facts.uid)) as SignInFlow | null;
   if (existing && existing.expiresAt > deps.clock.now()) return show(existing);
 
@@ -93,7 +97,7 @@ export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, reme
   if (client && !client.application.signInEnabled) {
     flow.state = 'refused';
     flow.context.refusal = 'sign_in_disabled';
-  } else if (facts.requestedPrompts.includes('select_account') || remembered.length > 1) {
+  } else if (facts.requestedPrompts.includes('select_account') || (await rememberedChoices(deps, req.rememberedRefs)).length > 1) {
     flow.state = 'choose_account';
   } else {
     flow.state = 'identify';
@@ -105,21 +109,22 @@ export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, reme
   return show(flow);
 }
 
-export async function useAnotherAccount(deps: SignInDeps, flow: SignInFlow): Promise<SignInOutcome> {
-  const next = await advance(deps, flow, { type: 'use_another_account' });
-  return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
+export async function useAnotherAccount(deps: SignInDeps, flow: SignInFlow, req: SignInRequest): Promise<SignInOutcome> {
+  return move(deps, flow, { type: 'use_another_account' }, req);
 }
 
-export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login: string): Promise<SignInOutcome> {
+export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login: string, req: SignInRequest): Promise<SignInOutcome> {
   const value = login.trim().toLowerCase();
+  // An empty form shows the page again.
+  if (!value) return show(flow);
   const domain = value.includes('@') ? value.split('@')[1]! : '';
   const federated = deps.federatedDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
-  const next = await advance(deps, flow, { type: 'identified', login: value, federated });
-  return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
+  return move(deps, flow, { type: 'identified', login: value, federated }, req);
 }
 
-export async function submitPassword(deps: SignInDeps, flow: SignInFlow, password: string, ip: string): Promise<SignInOutcome> {
+export async function submitPassword(deps: SignInDeps, flow: SignInFlow, password: string, req: SignInRequest): Promise<SignInOutcome> {
   if (flow.state !== 'password' || flow.expiresAt <= deps.clock.now()) return show(flow, flow.expiresAt <= deps.clock.now() ? 'expired' : 'stale');
+  const ip = req.ip;
   if (await addressThrottled(deps, ip)) return refuse(deps, flow, 'throttled');
 
   const user = flow.context.login ? await deps.users.findByLogin(flow.context.login) : null;
@@ -133,11 +138,19 @@ export async function submitPassword(deps: SignInDeps, flow: SignInFlow, passwor
     await advance(deps, flow, { type: 'password_failed' });
     return show({ ...flow, version: flow.version + 1 }, 'wrong_password');
   }
-  return firstStepVerified(deps, flow, user!, 'pwd', (next) => ({ type: 'password_verified', userId: user!.id, next }));
+  return firstStepVerified(deps, flow, user!, 'pwd', (next) => ({ type: 'password_verified', userId: user!.id, next }), req);
+}
+
+/** The browser's remembered accounts, as the picker offers them: live (single sign-on) or not. */
+export async function rememberedChoices(deps: SignInDeps, refs: string[]): Promise<RememberedChoice[]> {
+  const now = deps.clock.now();
+  const rows = await deps.remembered.find(refs);
+  return rows.map((r) => ({ ref: r.ref, userId: r.userId, amr: r.amr, live: r.sessionExpiresAt !== null && r.sessionExpiresAt > now }));
 }
 
 /** The person picked a remembered account: single sign-on if its session is live, else its password. */
-export async function pickAccount(deps: SignInDeps, flow: SignInFlow, choice: RememberedChoice | undefined): Promise<SignInOutcome> {
+export async function pickAccount(deps: SignInDeps, flow: SignInFlow, ref: string, req: SignInRequest): Promise<SignInOutcome> {
+  const choice = (await rememberedChoices(deps, req.rememberedRefs)).find((c) => c.ref === ref);
   if (!choice) return show(flow, 'stale');
   const user = await deps.users.findById(choice.userId);
   if (!user) return show(flow, 'stale');
@@ -145,23 +158,30 @@ export async function pickAccount(deps: SignInDeps, flow: SignInFlow, choice: Re
     const decision = await deps.checkAccess(flow.context.clientId, user.id);
     if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
     const step = await secondFactorStep(deps, flow, user, choice.amr);
-    const next = await advance(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref, next: step });
-    if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
-    return next.state === 'completed' ? completeLogin(deps, next, choice.ref) : show(next);
+    return move(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref, next: step }, req);
   }
-  const next = await advance(deps, flow, { type: 'remembered_expired', login: techpassId(user) });
-  return typeof next === 'string' ? show(flow, next === 'expired' ? 'expired' : 'stale') : show(next);
+  return move(deps, flow, { type: 'remembered_expired', login: techpassId(user) }, req);
+}
+
+/** "Forget this account" in the picker: the browser no longer remembers it; with none left, the identify page. */
+export async function forgetAccount(deps: SignInDeps, flow: SignInFlow, ref: string, req: SignInRequest): Promise<SignInOutcome> {
+  if (!req.rememberedRefs.includes(ref)) return show(flow);
+  await deps.remembered.forget(ref);
+  const left = req.rememberedRefs.filter((r) => r !== ref);
+  const outcome = left.length > 0 ? show(flow) : await useAnotherAccount(deps, flow, { ...req, rememberedRefs: left });
+  return { ...outcome, rememberedRefs: left };
 }
 
 export async function acceptTerms(deps: SignInDeps, flow: SignInFlow): Promise<SignInOutcome> {
   const client = await deps.clients.findClient(flow.context.clientId);
   if (!client || !flow.userId) return show(flow, 'stale');
-  const next = await advance(deps, flow, { type: 'terms_accepted' });
-  if (typeof next === 'string') return show(flow, next === 'expired' ? 'expired' : 'stale');
+  const userId = flow.userId;
   const scope = deps.forNamespace(asNamespaceId(client.application.namespaceId));
-  await scope.terms.accept(asApplicationId(client.application.id), flow.userId, client.application.termsVersion);
+  const next = await advance(deps, flow, { type: 'terms_accepted' });
+  if (typeof next === 'string') return unmoved(flow, next);
+  await scope.terms.accept(asApplicationId(client.application.id), userId, client.application.termsVersion);
   await deps.audit.append({
-    actor: flow.userId,
+    actor: userId,
     action: 'terms.accepted',
     targetType: 'application',
     targetId: client.application.id,

@@ -1,28 +1,15 @@
 /**
- * Which page a sign-in flow shows, with what: one case per flow state (and per
- * factor inside `factors` and `enrol`). Showing a page can start something the
- * page needs: a push prompt, a passkey challenge, an enrolment link.
+ * What a sign-in page says and with which status: the words of each problem, and
+ * the page of each view model. Rendering only: the flow layer decided what to show.
  */
-import type { FastifyRequest } from 'fastify';
 import { ERROR_STATUS, ErrorCodes } from '../contracts/errors.js';
-import type { SignInFlow } from '../domain/flows/sign-in.js';
-import { techpassId } from '../domain/users.js';
-import {
-  authenticatorEnrolmentLink,
-  currentEnrolMethod,
-  currentFactor,
-  identifyPasskeyOptions,
-  passkeyPrompt,
-  totpEnrolment,
-  type RememberedChoice,
-  type SignInDeps,
-  type SignInProblem,
-} from '../flows/sign-in.js';
-import { EnrolAuthenticatorPage, EnrolPasskeyPage, EnrolTotpPage, type EnrolChoices } from '../ui/enrol-pages.js';
-import { PasskeyPage, PushPage, TotpPage, type FactorChoices } from '../ui/factor-pages.js';
+import type { SignInProblem } from '../flows/sign-in.js';
+import type { SignInView } from '../flows/sign-in-view.js';
+import { EnrolAuthenticatorPage, EnrolPasskeyPage, EnrolTotpPage } from '../ui/enrol-pages.js';
+import { PasskeyPage, PushPage, TotpPage } from '../ui/factor-pages.js';
 import type { FormContext } from '../ui/form-parts.js';
 import { qrSvg } from '../ui/qr.js';
-import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, TermsPage } from '../ui/sign-in-pages.js';
+import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, ResumePage, TermsPage } from '../ui/sign-in-pages.js';
 
 export const PROBLEMS: Record<SignInProblem, string> = {
   // The same words for an unknown account and a locked one: the page must not say which accounts exist.
@@ -72,96 +59,46 @@ export const PROBLEM_STATUS: Record<SignInProblem, number> = {
   authenticator_not_enrolled: PROGRESS,
 };
 
-export interface ViewRequest {
-  request: FastifyRequest;
-  nonce: string;
-  problem?: SignInProblem | undefined;
-  remembered(): Promise<RememberedChoice[]>;
-}
-
-export async function pageFor(deps: SignInDeps, flow: SignInFlow, f: FormContext, view: ViewRequest) {
-  const problem = view.problem ? PROBLEMS[view.problem] : undefined;
-  const correlationId = view.request.id;
-  switch (flow.state) {
-    case 'choose_account': {
-      const accounts = [];
-      for (const c of await view.remembered()) {
-        const user = await deps.users.findById(c.userId);
-        if (user) accounts.push({ ref: c.ref, name: `${user.givenName} ${user.familyName}`, techpassId: techpassId(user), live: c.live });
-      }
-      return PickerPage({ f, accounts, problem });
-    }
-    case 'identify': {
-      const options = await identifyPasskeyOptions(deps, flow);
-      return IdentifyPage({ f, login: flow.context.login, problem, passkey: options ? { options, nonce: view.nonce } : undefined });
-    }
+/**
+ * The page of a view model: one case per page. Pure: the view was read from the
+ * flow (flows/sign-in-view.ts), and rendering it changes nothing.
+ */
+export async function pageFor(view: SignInView, problem: SignInProblem | undefined, nonce: string, correlationId: string) {
+  const f: FormContext = { action: `/login/${view.form.uid}`, csrf: view.form.csrf, applicationName: view.form.applicationName };
+  const message = problem ? PROBLEMS[problem] : undefined;
+  switch (view.page) {
+    case 'choose_account':
+      return PickerPage({ f, accounts: view.accounts, problem: message });
+    case 'identify':
+      return IdentifyPage({ f, login: view.login, problem: message, passkey: view.passkeyOptions ? { options: view.passkeyOptions, nonce } : undefined });
     case 'password':
-      return PasswordPage({ f, login: flow.context.login ?? '', problem });
-    case 'terms': {
-      const client = await deps.clients.findClient(flow.context.clientId);
-      return TermsPage({ f, version: client?.application.termsVersion ?? 1 });
-    }
+      return PasswordPage({ f, login: view.login, problem: message });
+    case 'terms':
+      return TermsPage({ f, version: view.version });
     case 'refused':
-      return RefusedPage({ f, refusal: flow.context.refusal ?? 'refused', correlationId });
-    case 'factors':
-      return factorPage(deps, flow, f, view, problem);
-    case 'enrol':
-      return enrolPage(deps, flow, f, view, problem);
-    case 'completed':
-      return ErrorPage({ error: 'expired', correlationId });
-  }
-}
-
-async function factorPage(deps: SignInDeps, flow: SignInFlow, f: FormContext, view: ViewRequest, problem: string | undefined) {
-  const current = currentFactor(flow) ?? 'otp';
-  const choices: FactorChoices = {
-    current,
-    others: (flow.context.factorsOwed ?? []).filter((m) => m !== current),
-    recovering: flow.context.recovering,
-  };
-  switch (current) {
-    case 'swk':
+      return RefusedPage({ f, refusal: view.refusal, correlationId });
+    case 'push':
       return PushPage({
         f,
-        number: flow.context.push?.number ?? null,
-        problem,
-        choices,
-        nonce: view.nonce,
-        watching: view.problem === undefined || view.problem === 'push_pending',
+        number: view.number,
+        problem: message,
+        choices: view.choices,
+        nonce,
+        watching: problem === undefined || problem === 'push_pending',
       });
-    case 'hwk': {
-      const prompt = await passkeyPrompt(deps, flow);
-      if (!prompt) return ErrorPage({ error: 'expired', correlationId: view.request.id });
-      return PasskeyPage({ f, problem, choices, options: prompt.options, nonce: view.nonce });
-    }
-    default:
-      return TotpPage({ f, problem, choices });
-  }
-}
-
-async function enrolPage(deps: SignInDeps, flow: SignInFlow, f: FormContext, view: ViewRequest, problem: string | undefined) {
-  const current = currentEnrolMethod(flow) ?? 'otp';
-  const choices: EnrolChoices = {
-    current,
-    methods: flow.context.enrolment?.methods ?? [],
-    skippable: Boolean(flow.context.enrolment?.skippable),
-  };
-  const expired = () => ErrorPage({ error: 'expired', correlationId: view.request.id });
-  switch (current) {
-    case 'swk': {
-      const issued = await authenticatorEnrolmentLink(deps, flow);
-      if (!issued) return expired();
-      return EnrolAuthenticatorPage({ f, qr: await qrSvg(issued.link), link: issued.link, problem, choices, nonce: view.nonce });
-    }
-    case 'hwk': {
-      const prompt = await passkeyPrompt(deps, flow);
-      if (!prompt) return expired();
-      return EnrolPasskeyPage({ f, problem, choices, options: prompt.options, nonce: view.nonce });
-    }
-    default: {
-      const enrolment = await totpEnrolment(deps, flow);
-      if (!enrolment) return expired();
-      return EnrolTotpPage({ f, qr: await qrSvg(enrolment.uri), seed: enrolment.seed, problem, choices });
-    }
+    case 'totp':
+      return TotpPage({ f, problem: message, choices: view.choices });
+    case 'passkey':
+      return PasskeyPage({ f, problem: message, choices: view.choices, options: view.options, nonce });
+    case 'enrol_authenticator':
+      return EnrolAuthenticatorPage({ f, qr: await qrSvg(view.link), link: view.link, problem: message, choices: view.choices, nonce });
+    case 'enrol_passkey':
+      return EnrolPasskeyPage({ f, problem: message, choices: view.choices, options: view.options, nonce });
+    case 'enrol_totp':
+      return EnrolTotpPage({ f, qr: await qrSvg(view.uri), seed: view.seed, problem: message, choices: view.choices });
+    case 'resume':
+      return ResumePage({ f });
+    case 'ended':
+      return ErrorPage({ error: 'expired', correlationId });
   }
 }

@@ -4,21 +4,16 @@
  * authenticator app (TOTP) or a passkey, with the other methods one tap away.
  */
 import { FormControl, FormLabel } from '@govtechsg/sgds-react';
+import { FACTOR_NAMES, type SecondFactorId } from '../contracts/factors.js';
 import type { ReactNode } from 'react';
 import { Watcher } from './factor-pages.js';
 import { PasskeyForm } from './passkey-form.js';
 import { ActionForm, Cancel, LinkForm, Problem, type FormContext } from './form-parts.js';
 import { Layout } from './layout.js';
 
-const ENROL_METHODS: Record<string, string> = {
-  swk: 'Set up the TechPass Authenticator instead',
-  otp: 'Use another authenticator app instead',
-  hwk: 'Use a passkey instead',
-};
-
 export interface EnrolChoices {
-  current: string;
-  methods: string[];
+  current: SecondFactorId;
+  methods: SecondFactorId[];
   /** The sign-in may finish without enrolling ("Not now"). */
   skippable: boolean;
 }
@@ -54,7 +49,7 @@ function EnrolFrame({
           .filter((m) => m !== choices.current)
           .map((m) => (
             <LinkForm f={f} step="enrol-choose" fields={{ method: m }} key={m}>
-              {ENROL_METHODS[m] ?? m}
+              {FACTOR_NAMES[m].enrolInstead}
             </LinkForm>
           ))}
         {choices.skippable ? (

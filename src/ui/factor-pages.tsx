@@ -6,29 +6,18 @@
  * else works without JavaScript.
  */
 import { FormControl, FormLabel } from '@govtechsg/sgds-react';
+import { FACTOR_NAMES, type SecondFactorId } from '../contracts/factors.js';
 import { ASSETS, Layout, Notice } from './layout.js';
 import { ActionForm, Cancel, LinkForm, Problem, type FormContext } from './form-parts.js';
 import { PasskeyForm } from './passkey-form.js';
 
-const OTHER_METHOD: Record<string, string> = {
-  hwk: 'Use a passkey instead',
-  swk: 'Use the TechPass Authenticator instead',
-  otp: 'Use a verification code instead',
-};
-
-const LOST: Record<string, string> = {
-  hwk: "I can't use my passkey",
-  swk: "I can't use my phone",
-  otp: "I can't use my authenticator app",
-};
-
 export interface FactorChoices {
   /** The factor this page asks for. */
-  current: string;
+  current: SecondFactorId;
   /** The other enrolled factors the person may use instead. */
-  others: string[];
+  others: SecondFactorId[];
   /** The factor being replaced ("I can't use my phone"), when recovering. */
-  recovering?: string | undefined;
+  recovering?: SecondFactorId | undefined;
 }
 
 /** The other ways to verify, and "I can't use my phone", under every factor page. */
@@ -37,12 +26,12 @@ function OtherMethods({ f, choices }: { f: FormContext; choices: FactorChoices }
     <div className="tp-other-methods">
       {choices.others.map((m) => (
         <LinkForm f={f} step="choose" fields={{ method: m }} key={m}>
-          {OTHER_METHOD[m] ?? m}
+          {FACTOR_NAMES[m].useInstead}
         </LinkForm>
       ))}
       {choices.recovering ? null : (
         <LinkForm f={f} step="recover">
-          {LOST[choices.current] ?? "I can't use this method"}
+          {`I can't use my ${FACTOR_NAMES[choices.current].held}`}
         </LinkForm>
       )}
     </div>
@@ -51,7 +40,7 @@ function OtherMethods({ f, choices }: { f: FormContext; choices: FactorChoices }
 
 function RecoveryNotice({ choices }: { choices: FactorChoices }) {
   if (!choices.recovering) return null;
-  const lost = { swk: 'phone', otp: 'authenticator app', hwk: 'passkey' }[choices.recovering] ?? 'method';
+  const lost = FACTOR_NAMES[choices.recovering].held;
   return (
     <Notice variant="info">Verify with another method. Once you have, your {lost} is removed from your account and you can set up a new one.</Notice>
   );

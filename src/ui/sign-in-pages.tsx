@@ -3,7 +3,7 @@
  * flow with its CSRF token; every error says what happened and what to do.
  */
 import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
-import { Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
+import { ActionForm, Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
 import { Layout, Notice } from './layout.js';
 import { PasskeyForm } from './passkey-form.js';
 
@@ -226,6 +226,18 @@ export function RefusedPage({ f, refusal, correlationId }: { f: FormContext; ref
         </Button>
       </form>
       <p className="tp-meta">Correlation id: {correlationId}</p>
+    </Layout>
+  );
+}
+
+/** The page needs something made again (another tab moved the sign-in, or a code expired): one button does it. */
+export function ResumePage({ f }: { f: FormContext }) {
+  return (
+    <Layout title="Continue signing in">
+      <h1>Continue signing in</h1>
+      <p className="tp-sub">This page was out of date or its code expired. Continue to pick up where you left off.</p>
+      <ActionForm f={f} step="resume" label="Continue" />
+      <Cancel f={f} />
     </Layout>
   );
 }

@@ -104,7 +104,7 @@ describe('sign-in flow transitions', () => {
       methodsDone: ['pwd'],
       context: { ...flow('factors').context, factorsOwed: ['swk', 'otp'] },
     });
-    const only = { ...factors, context: { ...factors.context, factorsOwed: ['swk'] } };
+    const only = { ...factors, context: { ...factors.context, factorsOwed: ['swk' as const] } };
     expect(transition(only, { type: 'recovery_started', lost: 'swk' }, 1)).toEqual({ ok: false, reason: 'not_allowed' });
     const recovering = transition(factors, { type: 'recovery_started', lost: 'swk' }, 1);
     expect(recovering).toMatchObject({ ok: true, flow: { state: 'factors', context: { factorsOwed: ['otp'], recovering: 'swk' } } });

@@ -8,6 +8,7 @@
 import { assuranceLevel } from '../assurance.js';
 import type { UserId } from '../ids.js';
 import type { Flow, Transition } from './flow.js';
+import type { SecondFactorId } from '../../contracts/factors.js';
 
 export type SignInState =
   | 'choose_account' // the account picker
@@ -36,17 +37,17 @@ export interface SignInContext {
   login?: string;
   refusal?: Refusal;
   /** Factors still owed after the password, by strategy id. */
-  factorsOwed?: string[];
+  factorsOwed?: SecondFactorId[];
   /** The push prompt this sign-in shows (number matching), once started. */
   push?: { challengeId: string; number: number; expiresAt: number };
   /** The second factor the person chose when several are enrolled. */
-  factorChoice?: string;
+  factorChoice?: SecondFactorId;
   /** What the enrol step offers (see EnrolmentOffer) and what the person picked so far. */
   enrolment?: Enrolment;
   /** The WebAuthn challenge of the passkey prompt (sign-in or enrolment) shown now; single use. */
   webauthn?: { challenge: string };
   /** "I can't use my phone": the factor the person cannot use; removed once another factor is verified. */
-  recovering?: string;
+  recovering?: SecondFactorId;
   amr?: string[];
   /** Set when the browser's remembered account continued with single sign-on. */
   remembered?: string;
@@ -56,7 +57,7 @@ export interface SignInContext {
 export type SignInFlow = Flow<SignInState, SignInContext>;
 
 /** Second factors a person can enrol during a sign-in, by strategy id. */
-export type EnrolMethod = 'swk' | 'otp' | 'hwk';
+export type EnrolMethod = SecondFactorId;
 
 /** What the enrol step offers: a TOTP seed (sealed until confirmed) and the methods allowed. */
 export interface EnrolmentOffer {
@@ -81,17 +82,17 @@ export type SignInEvent =
   /** Signed in with a passkey from the identify page (no password): the passkey proves possession and, verified, the person. */
   | { type: 'passkey_verified'; userId: UserId; login: string; next: SecondFactorStep }
   /** `offer` is what to enrol next when this factor does not finish the sign-in (a recovery, or a level only a passkey reaches). */
-  | { type: 'factor_verified'; method: string; offer?: EnrolmentOffer }
-  | { type: 'factor_enrolled'; method: string }
-  | { type: 'enrol_method_chosen'; method: string }
+  | { type: 'factor_verified'; method: SecondFactorId; offer?: EnrolmentOffer }
+  | { type: 'factor_enrolled'; method: SecondFactorId }
+  | { type: 'enrol_method_chosen'; method: SecondFactorId }
   | { type: 'enrol_link_issued'; id: string; sealed: string; expiresAt: number }
   /** The TechPass Authenticator was enrolled: the sign-in then proves it with a push prompt. */
   | { type: 'authenticator_enrolled' }
   | { type: 'enrol_skipped' }
   | { type: 'passkey_challenge'; challenge: string }
-  | { type: 'recovery_started'; lost: string }
+  | { type: 'recovery_started'; lost: SecondFactorId }
   | { type: 'push_started'; challengeId: string; number: number; expiresAt: number }
-  | { type: 'factor_chosen'; method: string }
+  | { type: 'factor_chosen'; method: SecondFactorId }
   | { type: 'remembered_session'; userId: UserId; amr: string[]; ref: string; next: SecondFactorStep }
   | { type: 'remembered_expired'; login: string }
   | { type: 'refuse'; refusal: Refusal }
@@ -99,12 +100,13 @@ export type SignInEvent =
   | { type: 'complete' };
 
 /** What a verified first step still needs: nothing, enrolled factors, or enrolling one. */
-export type SecondFactorStep = { kind: 'none' } | { kind: 'factors'; owed: string[] } | ({ kind: 'enrol' } & EnrolmentOffer);
+export type SecondFactorStep = { kind: 'none' } | { kind: 'factors'; owed: SecondFactorId[] } | ({ kind: 'enrol' } & EnrolmentOffer);
 
 /** MFA is mandatory: every sign-in reaches level 2, or what the application asked for. */
 export const requiredLevel = (flow: SignInFlow): number => Math.max(2, flow.requestedAal);
 
-type Handler = (flow: SignInFlow, event: SignInEvent) => SignInFlow | null;
+/** One handler per event type, each seeing its own event: the table needs no narrowing. */
+type Handlers = { [K in SignInEvent['type']]?: (flow: SignInFlow, event: Extract<SignInEvent, { type: K }>) => SignInFlow | null };
 
 const to = (state: SignInState, flow: SignInFlow, patch: Partial<SignInFlow> = {}, context: Partial<SignInContext> = {}): SignInFlow => ({
   ...flow,
@@ -113,59 +115,52 @@ const to = (state: SignInState, flow: SignInFlow, patch: Partial<SignInFlow> = {
   context: { ...flow.context, ...context },
 });
 
+const owes = (f: SignInFlow, method: SecondFactorId) => (f.context.factorsOwed ?? []).includes(method);
+const offers = (f: SignInFlow, method: SecondFactorId) => (f.context.enrolment?.methods ?? []).includes(method);
+
+/** Every state but `refused` may be refused: the account's standing or the application's switches changed. */
+const refusable: Handlers = { refuse: (f, e) => to('refused', f, {}, { refusal: e.refusal }) };
+
 /**
  * What each state accepts. Anything not listed is refused, so a replayed or
  * out-of-order post cannot skip a step.
  */
-const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> = {
+const TABLE: Record<SignInState, Handlers> = {
   choose_account: {
+    ...refusable,
     use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
-    remembered_session: (f, e) =>
-      e.type === 'remembered_session' ? afterFirstStep({ ...f, context: { ...f.context, remembered: e.ref } }, e.userId, e.amr, e.next) : null,
-    remembered_expired: (f, e) => (e.type === 'remembered_expired' ? to('password', f, {}, { login: e.login }) : null),
-    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+    remembered_session: (f, e) => afterFirstStep({ ...f, context: { ...f.context, remembered: e.ref } }, e.userId, e.amr, e.next),
+    remembered_expired: (f, e) => to('password', f, {}, { login: e.login }),
   },
   identify: {
+    ...refusable,
     identified: (f, e) =>
-      e.type === 'identified'
-        ? e.federated
-          ? to('refused', f, {}, { login: e.login, refusal: 'federation_unavailable', webauthn: undefined })
-          : to('password', f, {}, { login: e.login, webauthn: undefined })
-        : null,
-    passkey_challenge: (f, e) => (e.type === 'passkey_challenge' ? to('identify', f, {}, { webauthn: { challenge: e.challenge } }) : null),
-    passkey_verified: (f, e) =>
-      e.type === 'passkey_verified'
-        ? afterFirstStep({ ...f, context: { ...f.context, login: e.login, webauthn: undefined } }, e.userId, ['hwk'], e.next)
-        : null,
-    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+      e.federated
+        ? to('refused', f, {}, { login: e.login, refusal: 'federation_unavailable', webauthn: undefined })
+        : to('password', f, {}, { login: e.login, webauthn: undefined }),
+    passkey_challenge: (f, e) => to('identify', f, {}, { webauthn: { challenge: e.challenge } }),
+    passkey_verified: (f, e) => afterFirstStep({ ...f, context: { ...f.context, login: e.login, webauthn: undefined } }, e.userId, ['hwk'], e.next),
   },
   password: {
+    ...refusable,
     use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
     password_failed: (f) => f,
-    password_verified: (f, e) => (e.type === 'password_verified' ? afterFirstStep(f, e.userId, ['pwd'], e.next) : null),
-    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
+    password_verified: (f, e) => afterFirstStep(f, e.userId, ['pwd'], e.next),
   },
   factors: {
-    push_started: (f, e) =>
-      e.type === 'push_started' ? to('factors', f, {}, { push: { challengeId: e.challengeId, number: e.number, expiresAt: e.expiresAt } }) : null,
-    factor_chosen: (f, e) =>
-      e.type === 'factor_chosen' && (f.context.factorsOwed ?? []).includes(e.method)
-        ? to('factors', f, {}, { factorChoice: e.method, webauthn: undefined })
-        : null,
-    passkey_challenge: (f, e) =>
-      e.type === 'passkey_challenge' && (f.context.factorsOwed ?? []).includes('hwk')
-        ? to('factors', f, {}, { webauthn: { challenge: e.challenge } })
-        : null,
+    ...refusable,
+    push_started: (f, e) => to('factors', f, {}, { push: { challengeId: e.challengeId, number: e.number, expiresAt: e.expiresAt } }),
+    factor_chosen: (f, e) => (owes(f, e.method) ? to('factors', f, {}, { factorChoice: e.method, webauthn: undefined }) : null),
+    passkey_challenge: (f, e) => (owes(f, 'hwk') ? to('factors', f, {}, { webauthn: { challenge: e.challenge } }) : null),
     recovery_started: (f, e) => {
-      if (e.type !== 'recovery_started') return null;
-      const others = (f.context.factorsOwed ?? []).filter((m) => m !== e.lost);
-      if (others.length === (f.context.factorsOwed ?? []).length || others.length === 0) return null;
+      const owed = f.context.factorsOwed ?? [];
+      const others = owed.filter((m) => m !== e.lost);
+      if (others.length === owed.length || others.length === 0) return null;
       return to('factors', f, {}, { factorsOwed: others, factorChoice: undefined, recovering: e.lost, push: undefined, webauthn: undefined });
     },
     factor_verified: (f, e) => {
-      if (e.type !== 'factor_verified') return null;
       // The owed factors are alternatives: any one of them completes the sign-in.
-      if (!(f.context.factorsOwed ?? []).includes(e.method)) return null;
+      if (!owes(f, e.method)) return null;
       const done = [...new Set([...f.methodsDone, e.method])];
       const reached = assuranceLevel(done) >= requiredLevel(f);
       const cleared = { factorsOwed: [], push: undefined, webauthn: undefined, recovering: undefined, factorChoice: undefined };
@@ -174,28 +169,23 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
       if (!e.offer) return null;
       return to('enrol', f, { methodsDone: done }, { ...cleared, amr: done, enrolment: { ...e.offer, skippable: reached } });
     },
-    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   enrol: {
+    ...refusable,
     enrol_method_chosen: (f, e) => {
       const enrolment = f.context.enrolment;
-      if (e.type !== 'enrol_method_chosen' || !enrolment || !(enrolment.methods as string[]).includes(e.method)) return null;
-      return to('enrol', f, {}, { enrolment: { ...enrolment, choice: e.method as EnrolMethod }, webauthn: undefined });
+      if (!enrolment || !offers(f, e.method)) return null;
+      return to('enrol', f, {}, { enrolment: { ...enrolment, choice: e.method }, webauthn: undefined });
     },
     enrol_link_issued: (f, e) =>
-      e.type === 'enrol_link_issued' && f.context.enrolment
-        ? to('enrol', f, {}, { enrolment: { ...f.context.enrolment, link: { id: e.id, sealed: e.sealed, expiresAt: e.expiresAt } } })
-        : null,
-    passkey_challenge: (f, e) =>
-      e.type === 'passkey_challenge' && f.context.enrolment?.methods.includes('hwk')
-        ? to('enrol', f, {}, { webauthn: { challenge: e.challenge } })
-        : null,
+      f.context.enrolment ? to('enrol', f, {}, { enrolment: { ...f.context.enrolment, link: { id: e.id, sealed: e.sealed, expiresAt: e.expiresAt } } }) : null,
+    passkey_challenge: (f, e) => (offers(f, 'hwk') ? to('enrol', f, {}, { webauthn: { challenge: e.challenge } }) : null),
     authenticator_enrolled: (f) =>
-      f.context.enrolment?.methods.includes('swk')
+      offers(f, 'swk')
         ? to('factors', f, {}, { enrolment: undefined, factorsOwed: ['swk'], factorChoice: 'swk', push: undefined, webauthn: undefined })
         : null,
     factor_enrolled: (f, e) => {
-      if (e.type !== 'factor_enrolled' || !(f.context.enrolment?.methods as string[] | undefined)?.includes(e.method)) return null;
+      if (!offers(f, e.method)) return null;
       const done = [...new Set([...f.methodsDone, e.method])];
       if (assuranceLevel(done) < requiredLevel(f)) return null;
       return to('completed', f, { methodsDone: done }, { amr: done, enrolment: undefined, webauthn: undefined });
@@ -204,19 +194,16 @@ const TABLE: Record<SignInState, Partial<Record<SignInEvent['type'], Handler>>> 
       f.context.enrolment?.skippable && assuranceLevel(f.methodsDone) >= requiredLevel(f)
         ? to('completed', f, {}, { amr: f.methodsDone, enrolment: undefined, webauthn: undefined })
         : null,
-    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   terms: {
+    ...refusable,
     terms_accepted: (f) => to('completed', f),
     complete: (f) => to('completed', f),
-    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
   },
   refused: {},
   // The account's standing is read once more as a sign-in completes (a lock or a report made
   // while the flow was open); a completed flow whose result was not handed back yet may still be refused.
-  completed: {
-    refuse: (f, e) => (e.type === 'refuse' ? to('refused', f, {}, { refusal: e.refusal }) : null),
-  },
+  completed: { ...refusable },
 };
 
 function afterFirstStep(f: SignInFlow, userId: UserId, methods: string[], next: SecondFactorStep): SignInFlow {
@@ -233,7 +220,7 @@ function afterFirstStep(f: SignInFlow, userId: UserId, methods: string[], next: 
 
 export function transition(flow: SignInFlow, event: SignInEvent, now: number): Transition<SignInFlow> {
   if (flow.expiresAt <= now) return { ok: false, reason: 'expired' };
-  const handler = TABLE[flow.state][event.type];
+  const handler = TABLE[flow.state][event.type] as ((f: SignInFlow, e: SignInEvent) => SignInFlow | null) | undefined;
   const next = handler?.(flow, event);
   if (!next) return { ok: false, reason: 'not_allowed' };
   return { ok: true, flow: { ...next, updatedAt: now } };
@@ -241,3 +228,15 @@ export function transition(flow: SignInFlow, event: SignInEvent, now: number): T
 
 /** A sign-in flow lives as long as the provider's interaction it serves. */
 export const SIGN_IN_FLOW_TTL_MS = 30 * 60 * 1000;
+
+/** The factor the sign-in page asks for now: the one chosen, else the preferred one. */
+export function currentFactor(flow: SignInFlow): SecondFactorId | undefined {
+  const owed = flow.context.factorsOwed ?? [];
+  return flow.context.factorChoice && owed.includes(flow.context.factorChoice) ? flow.context.factorChoice : owed[0];
+}
+
+/** The method the enrol page shows now: the one picked, else the first offered. */
+export function currentEnrolMethod(flow: SignInFlow): EnrolMethod | undefined {
+  const enrolment = flow.context.enrolment;
+  return enrolment?.choice && enrolment.methods.includes(enrolment.choice) ? enrolment.choice : enrolment?.methods[0];
+}

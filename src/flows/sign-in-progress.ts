@@ -1,0 +1,182 @@
+/**
+ * What happens after a step moved the flow: it completes, or what its next page
+ * needs is made now, in the step, so that showing the page never writes. The
+ * push page needs a prompt sent to the phone, a passkey page a fresh WebAuthn
+ * challenge, the TechPass Authenticator's enrol page a one-time link. A reload
+ * or the Back button then shows the same prompt, challenge and link.
+ */
+import { randomBytes } from 'node:crypto';
+import { assuranceLevel } from '../domain/assurance.js';
+import {
+  currentEnrolMethod,
+  currentFactor,
+  requiredLevel,
+  type EnrolmentOffer,
+  type SecondFactorStep,
+  type SignInEvent,
+  type SignInFlow,
+} from '../domain/flows/sign-in.js';
+import { standingRefusal, type User } from '../domain/users.js';
+import type { SecondFactorId } from '../contracts/factors.js';
+import { newTotpSeed } from '../strategies/totp/totp.js';
+import { removeLostFactor } from './mfa-recovery.js';
+import { challengeStatus, createPushChallenge, issueEnrolmentLink } from './push.js';
+import {
+  advance,
+  completeLogin,
+  refuse,
+  refuseUnlessInGoodStanding,
+  show,
+  unmoved,
+  type SignInDeps,
+  type SignInOutcome,
+  type SignInProblem,
+  type SignInRequest,
+} from './sign-in-steps.js';
+
+/** A move's result: completion when the flow completed, else its next page made ready. */
+export async function settle(deps: SignInDeps, flow: SignInFlow, req: SignInRequest, problem?: SignInProblem): Promise<SignInOutcome> {
+  return flow.state === 'completed' ? completeLogin(deps, flow, req) : prepare(deps, flow, req, problem);
+}
+
+/** Applies `event` and settles the flow it led to; a move that did not happen says why. */
+export async function move(deps: SignInDeps, flow: SignInFlow, event: SignInEvent, req: SignInRequest): Promise<SignInOutcome> {
+  const next = await advance(deps, flow, event);
+  return typeof next === 'string' ? unmoved(flow, next) : settle(deps, next, req);
+}
+
+/** Makes what the flow's page needs, once: a push prompt, a passkey challenge, an enrolment link. */
+export async function prepare(
+  deps: SignInDeps,
+  flow: SignInFlow,
+  req: SignInRequest,
+  problem?: SignInProblem,
+  options: { renewPush?: boolean } = {},
+): Promise<SignInOutcome> {
+  switch (flow.state) {
+    case 'identify':
+      // The identify page offers "Sign in with a passkey".
+      return flow.context.webauthn ? show(flow, problem) : newPasskeyChallenge(deps, flow, problem);
+    case 'factors': {
+      const current = currentFactor(flow);
+      if (current === 'swk' && (options.renewPush || !flow.context.push)) return startPush(deps, flow, req, problem, options.renewPush);
+      if (current === 'hwk' && !flow.context.webauthn) return newPasskeyChallenge(deps, flow, problem);
+      return show(flow, problem);
+    }
+    case 'enrol': {
+      const method = currentEnrolMethod(flow);
+      const link = flow.context.enrolment?.link;
+      if (method === 'swk' && !(link && link.expiresAt > deps.clock.now() + 30_000)) return newEnrolmentLink(deps, flow, problem);
+      if (method === 'hwk' && !flow.context.webauthn) return newPasskeyChallenge(deps, flow, problem);
+      return show(flow, problem);
+    }
+    default:
+      return show(flow, problem);
+  }
+}
+
+/** A new single-use WebAuthn challenge for the flow's passkey prompt (after a failed one too). */
+export async function newPasskeyChallenge(deps: SignInDeps, flow: SignInFlow, problem?: SignInProblem): Promise<SignInOutcome> {
+  const next = await advance(deps, flow, { type: 'passkey_challenge', challenge: randomBytes(32).toString('base64url') });
+  return typeof next === 'string' ? unmoved(flow, next) : show(next, problem);
+}
+
+/**
+ * Sends a number-matching prompt to the account's authenticator. `renew` ("Send
+ * again") sends a new one unless the last still waits for an answer.
+ */
+async function startPush(deps: SignInDeps, flow: SignInFlow, req: SignInRequest, problem?: SignInProblem, renew = false): Promise<SignInOutcome> {
+  if (!flow.userId) return show(flow, problem);
+  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (refused) return refused;
+  const existing = flow.context.push;
+  if (existing && !renew) {
+    const status = await challengeStatus(deps.push, existing.challengeId);
+    if (status.found && status.status === 'pending') return show(flow, problem);
+  }
+  const created = await createPushChallenge(deps.push, flow.userId, {
+    applicationName: flow.context.applicationName,
+    ip: req.ip,
+    userAgent: req.userAgent,
+    flowId: flow.id,
+  });
+  if (!created.ok) return created.refusal === 'high_risk' ? refuse(deps, flow, 'reported') : show(flow, 'push_unavailable');
+  const next = await advance(deps, flow, { type: 'push_started', challengeId: created.challengeId, number: created.number, expiresAt: created.expiresAt });
+  return typeof next === 'string' ? unmoved(flow, next) : show(next, problem);
+}
+
+/** The one-time link (shown as a QR code) that adds the TechPass Authenticator; kept sealed in the flow. */
+async function newEnrolmentLink(deps: SignInDeps, flow: SignInFlow, problem?: SignInProblem): Promise<SignInOutcome> {
+  if (!flow.userId) return show(flow, problem);
+  const issued = await issueEnrolmentLink(deps.push, flow.userId, flow.userId);
+  if (!issued.ok) return show(flow, 'stale');
+  const id = issued.value.link.slice(issued.value.link.indexOf('#') + 1).split('.')[0]!;
+  const sealed = deps.sealer.seal(issued.value.link, `flows:${flow.id}`);
+  const next = await advance(deps, flow, { type: 'enrol_link_issued', id, sealed, expiresAt: issued.value.expiresAt });
+  return typeof next === 'string' ? unmoved(flow, next) : show(next, problem);
+}
+
+/**
+ * What a person must still do after a first step that gave `amr`. MFA is
+ * mandatory: a sign-in completes only at level 2 or more (or what the
+ * application asked for with acr_values). An enrolled second factor is asked
+ * for; an account without one enrols one first. When only a passkey reaches the
+ * level asked for and the account has none, an enrolled factor is asked for
+ * first and a passkey enrolled after it.
+ */
+export async function secondFactorStep(deps: SignInDeps, flow: SignInFlow, user: User, amr: string[]): Promise<SecondFactorStep> {
+  if (assuranceLevel(amr) >= requiredLevel(flow)) return { kind: 'none' };
+  const enrolled = await deps.factorsOwed(user);
+  const strongEnough = enrolled.filter((m) => assuranceLevel([...amr, m]) >= requiredLevel(flow));
+  if (strongEnough.length > 0) return { kind: 'factors', owed: strongEnough };
+  if (enrolled.length > 0) return { kind: 'factors', owed: enrolled };
+  return { kind: 'enrol', ...enrolmentOffer(deps, flow) };
+}
+
+/** What the enrol step offers: every method, or only a passkey when the level asked for needs one. */
+export function enrolmentOffer(deps: Pick<SignInDeps, 'sealer'>, flow: SignInFlow): EnrolmentOffer {
+  return {
+    sealedSeed: deps.sealer.seal(newTotpSeed(), `flows:${flow.id}`),
+    methods: requiredLevel(flow) >= 3 ? ['hwk'] : ['swk', 'otp', 'hwk'],
+  };
+}
+
+/**
+ * A first step proved who this is (a password, or a passkey from the identify
+ * page): the account must be usable and allowed into the application; then the
+ * second factor it still owes, or completion.
+ */
+export async function firstStepVerified(
+  deps: SignInDeps,
+  flow: SignInFlow,
+  user: User,
+  method: 'pwd' | 'hwk',
+  event: (next: SecondFactorStep) => SignInEvent,
+  req: SignInRequest,
+): Promise<SignInOutcome> {
+  const standing = standingRefusal(user);
+  if (standing) return refuse(deps, { ...flow, userId: user.id }, standing);
+  // The application's switches are checked before anything completes, so a refusal is shown from here.
+  const decision = await deps.checkAccess(flow.context.clientId, user.id);
+  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
+  return move(deps, flow, event(await secondFactorStep(deps, flow, user, [method])), req);
+}
+
+/**
+ * A second factor was proven: completes the sign-in, or goes on to enrol (after
+ * a recovery, whose lost factor is removed now, or when only a passkey reaches
+ * the level asked for).
+ */
+export async function factorVerified(deps: SignInDeps, flow: SignInFlow, method: SecondFactorId, req: SignInRequest): Promise<SignInOutcome> {
+  const lost = flow.context.recovering;
+  // An enrol offer (a sealed TOTP seed) is made only when the sign-in goes on to enrol.
+  const goesOn = Boolean(lost) || assuranceLevel([...flow.methodsDone, method]) < requiredLevel(flow);
+  const next = await advance(
+    deps,
+    flow,
+    goesOn ? { type: 'factor_verified', method, offer: enrolmentOffer(deps, flow) } : { type: 'factor_verified', method },
+  );
+  if (typeof next === 'string') return unmoved(flow, next);
+  if (lost && flow.userId) await removeLostFactor(deps.push, flow.userId, lost, method);
+  return settle(deps, next, req);
+}
