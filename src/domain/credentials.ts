@@ -18,9 +18,7 @@
 import type { FactorId } from '../contracts/factors.js';
 
 export type StrategyResult<T, Reason extends string = string> =
-  | { kind: 'not_responsible' }
-  | { kind: 'ok'; value: T }
-  | { kind: 'failed'; reason: Reason };
+  { kind: 'not_responsible' } | { kind: 'ok'; value: T } | { kind: 'failed'; reason: Reason };
 
 export const notResponsible = { kind: 'not_responsible' } as const;
 export const verified = <T>(value: T) => ({ kind: 'ok', value }) as const;

@@ -9,7 +9,16 @@ import { checkTotp } from '../strategies/totp/totp.js';
 import { challengeStatus, claimPushApproval } from './push.js';
 import { addressThrottled, attemptCredential } from './credential-attempts.js';
 import { factorVerified, move, prepare } from './sign-in-progress.js';
-import { advance, refuse, refuseUnlessInGoodStanding, show, unmoved, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
+import {
+  advance,
+  refuse,
+  refuseUnlessInGoodStanding,
+  show,
+  unmoved,
+  type SignInDeps,
+  type SignInOutcome,
+  type SignInRequest,
+} from './sign-in-steps.js';
 
 /**
  * A code from the person's authenticator app. A wrong code counts like a wrong

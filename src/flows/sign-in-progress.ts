@@ -101,7 +101,12 @@ async function startPush(deps: SignInDeps, flow: SignInFlow, req: SignInRequest,
     flowId: flow.id,
   });
   if (!created.ok) return created.refusal === 'high_risk' ? refuse(deps, flow, 'reported') : show(flow, 'push_unavailable');
-  const next = await advance(deps, flow, { type: 'push_started', challengeId: created.challengeId, number: created.number, expiresAt: created.expiresAt });
+  const next = await advance(deps, flow, {
+    type: 'push_started',
+    challengeId: created.challengeId,
+    number: created.number,
+    expiresAt: created.expiresAt,
+  });
   return typeof next === 'string' ? unmoved(flow, next) : show(next, problem);
 }
 

@@ -6,12 +6,7 @@
 import { isSecondFactor } from '../contracts/factors.js';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
 import { constantTimeEqual } from '../platform/secrets.js';
-import {
-  chooseEnrolMethod,
-  confirmTotpEnrolment,
-  continueAuthenticatorEnrolment,
-  skipEnrolment,
-} from './sign-in-enrolment.js';
+import { chooseEnrolMethod, confirmTotpEnrolment, continueAuthenticatorEnrolment, skipEnrolment } from './sign-in-enrolment.js';
 import { chooseFactor, continuePush, sendPushAgain, startRecovery, submitTotp } from './sign-in-factors.js';
 import { confirmPasskeyEnrolment, signInWithPasskey, submitPasskey } from './sign-in-passkeys.js';
 import { prepare } from './sign-in-progress.js';
@@ -42,7 +37,8 @@ export const SIGN_IN_STEPS = {
   push: (deps, flow, _form, req) => continuePush(deps, flow, req),
   'push-retry': (deps, flow, _form, req) => sendPushAgain(deps, flow, req),
   passkey: (deps, flow, form, req) => submitPasskey(deps, flow, form.response ?? '', req),
-  choose: (deps, flow, form, req) => (isSecondFactor(form.method) ? chooseFactor(deps, flow, form.method, req) : Promise.resolve(show(flow, 'stale'))),
+  choose: (deps, flow, form, req) =>
+    isSecondFactor(form.method) ? chooseFactor(deps, flow, form.method, req) : Promise.resolve(show(flow, 'stale')),
   recover: (deps, flow, _form, req) => startRecovery(deps, flow, req),
   'enrol-choose': (deps, flow, form, req) =>
     isSecondFactor(form.method) ? chooseEnrolMethod(deps, flow, form.method, req) : Promise.resolve(show(flow, 'stale')),

@@ -121,7 +121,11 @@ async function factorPage(deps: SignInDeps, flow: SignInFlow): Promise<SignInPag
     case 'hwk': {
       const challenge = flow.context.webauthn?.challenge;
       if (!challenge || !flow.userId) return { page: 'resume' };
-      return { page: 'passkey', options: await authenticationOptions(deps.relyingParty, await deps.passkeys.ofUser(flow.userId), challenge), choices };
+      return {
+        page: 'passkey',
+        options: await authenticationOptions(deps.relyingParty, await deps.passkeys.ofUser(flow.userId), challenge),
+        choices,
+      };
     }
     case 'otp':
       return { page: 'totp', choices };

@@ -160,7 +160,9 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           case 'forged':
             return page(
               reply,
-              renderPage(ErrorPage({ error: 'invalid_request', description: 'the form was not sent by this sign-in page', correlationId: request.id })),
+              renderPage(
+                ErrorPage({ error: 'invalid_request', description: 'the form was not sent by this sign-in page', correlationId: request.id }),
+              ),
               ERROR_STATUS[ErrorCodes.csrfInvalid],
             );
           case 'unknown':

@@ -70,7 +70,12 @@ export async function pageFor(view: SignInView, problem: SignInProblem | undefin
     case 'choose_account':
       return PickerPage({ f, accounts: view.accounts, problem: message });
     case 'identify':
-      return IdentifyPage({ f, login: view.login, problem: message, passkey: view.passkeyOptions ? { options: view.passkeyOptions, nonce } : undefined });
+      return IdentifyPage({
+        f,
+        login: view.login,
+        problem: message,
+        passkey: view.passkeyOptions ? { options: view.passkeyOptions, nonce } : undefined,
+      });
     case 'password':
       return PasswordPage({ f, login: view.login, problem: message });
     case 'terms':

@@ -178,7 +178,9 @@ const TABLE: Record<SignInState, Handlers> = {
       return to('enrol', f, {}, { enrolment: { ...enrolment, choice: e.method }, webauthn: undefined });
     },
     enrol_link_issued: (f, e) =>
-      f.context.enrolment ? to('enrol', f, {}, { enrolment: { ...f.context.enrolment, link: { id: e.id, sealed: e.sealed, expiresAt: e.expiresAt } } }) : null,
+      f.context.enrolment
+        ? to('enrol', f, {}, { enrolment: { ...f.context.enrolment, link: { id: e.id, sealed: e.sealed, expiresAt: e.expiresAt } } })
+        : null,
     passkey_challenge: (f, e) => (offers(f, 'hwk') ? to('enrol', f, {}, { webauthn: { challenge: e.challenge } }) : null),
     authenticator_enrolled: (f) =>
       offers(f, 'swk')
