@@ -31,8 +31,8 @@ import type {
 import { techpassId, type User } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { digestSecret } from '../platform/secrets.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
-import { checkPassword, describePasswordProblem } from '../strategies/password/policy.js';
+import { verifyAgainstDummy } from '../strategies/password/hash.js';
+import { describePasswordFailure, passwordStrategy } from '../strategies/password/strategy.js';
 import { endAccountSessions } from './account-sessions.js';
 import { addressThrottled, attemptCredential, type LockoutRepositories } from './credential-attempts.js';
 
@@ -158,9 +158,14 @@ export async function completePasswordReset(
   if (password !== confirm) return fail(ErrorCodes.inputInvalid, 'the two passwords are not the same', 'confirm');
   const user = await deps.users.findById(peeked);
   if (!user) return fail(ErrorCodes.resetLinkInvalid, LINK_INVALID);
-  const weak = checkPassword(password, [user.email, user.username]);
-  if (weak) return fail(ErrorCodes.passwordTooWeak, `the password ${describePasswordProblem(weak)}`, 'password');
-  const hash = await hashPassword(password);
+  const made = await passwordStrategy.enrol({ password, identifiers: [user.email, user.username] });
+  if (made.kind !== 'ok')
+    return fail(
+      ErrorCodes.passwordTooWeak,
+      `the password ${made.kind === 'failed' ? describePasswordFailure(made.reason) : 'cannot be used'}`,
+      'password',
+    );
+  const hash = made.value.hash;
   return deps.transaction(async (tx) => {
     // Consumed only now, so a weak password does not burn the link; of two requests racing, one wins.
     if ((await tx.passwordResets.consume(parts.id, digestSecret(parts.secret))) === null) return fail(ErrorCodes.resetLinkInvalid, LINK_INVALID);
@@ -209,16 +214,29 @@ export async function changePassword(
   );
   if (!user || !signedIn) return fail(ErrorCodes.signInRequired, SIGN_IN_FIRST, 'login');
   const hash = await deps.users.passwordHash(user.id);
-  const outcome = hash ? await attemptCredential(deps, user.id, 'password', ip, () => verifyPassword(hash, input.current)) : 'locked';
+  const outcome = hash
+    ? await attemptCredential(
+        deps,
+        user.id,
+        'password',
+        ip,
+        async () => (await passwordStrategy.verify({ hash, password: input.current })).kind === 'ok',
+      )
+    : 'locked';
   if (outcome !== 'ok') {
     if (outcome === 'locked') await verifyAgainstDummy(input.current);
     return fail(ErrorCodes.credentialsInvalid, 'the current password is not correct', 'current');
   }
   if (input.password !== input.confirm) return fail(ErrorCodes.inputInvalid, 'the two new passwords are not the same', 'confirm');
   if (input.password === input.current) return fail(ErrorCodes.passwordTooWeak, 'the new password must differ from the current one', 'password');
-  const weak = checkPassword(input.password, [user.email, user.username]);
-  if (weak) return fail(ErrorCodes.passwordTooWeak, `the new password ${describePasswordProblem(weak)}`, 'password');
-  const newHash = await hashPassword(input.password);
+  const made = await passwordStrategy.enrol({ password: input.password, identifiers: [user.email, user.username] });
+  if (made.kind !== 'ok')
+    return fail(
+      ErrorCodes.passwordTooWeak,
+      `the new password ${made.kind === 'failed' ? describePasswordFailure(made.reason) : 'cannot be used'}`,
+      'password',
+    );
+  const newHash = made.value.hash;
   await deps.transaction(async (tx) => {
     await tx.users.setPassword(user.id, newHash);
     await endAccountSessions(tx, user.id, 'password_changed', user.id);

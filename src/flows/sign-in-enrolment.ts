@@ -8,7 +8,7 @@
  */
 import { DEFAULT_FACTOR_LABEL, type SecondFactorId } from '../contracts/factors.js';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
-import { checkTotp } from '../strategies/totp/totp.js';
+import { totpStrategy } from '../strategies/totp/strategy.js';
 import { move, settle } from './sign-in-progress.js';
 import { advanceWith, refuseUnlessInGoodStanding, show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 
@@ -42,15 +42,15 @@ export async function skipEnrolment(deps: SignInDeps, flow: SignInFlow, req: Sig
 export async function confirmTotpEnrolment(deps: SignInDeps, flow: SignInFlow, code: string, req: SignInRequest): Promise<SignInOutcome> {
   if (flow.state !== 'enrol' || !flow.context.enrolment?.methods.includes('otp') || !flow.userId) return show(flow, 'stale');
   const seed = deps.sealer.open(flow.context.enrolment.sealedSeed, `flows:${flow.id}`);
-  const check = checkTotp(seed, code, deps.clock.now(), null);
-  if (!check.ok) return show(flow, 'wrong_code');
+  const check = await totpStrategy.enrol({ seed, code, now: deps.clock.now() });
+  if (check.kind !== 'ok') return show(flow, 'wrong_code');
   const refused = await refuseUnlessInGoodStanding(deps, flow);
   if (refused) return refused;
   const userId = flow.userId;
   const enrolled = await advanceWith(deps, flow, { type: 'factor_enrolled', method: 'otp' }, async (tx) => {
     const factorId = await tx.users.addTotpFactor(userId, DEFAULT_FACTOR_LABEL.otp, seed);
     // The confirming code is spent: it cannot complete another sign-in.
-    await tx.users.recordTotpUse(factorId, check.step);
+    await tx.users.recordTotpUse(factorId, check.value.step);
     await tx.audit.append({ actor: userId, action: 'mfa.enrolled', targetType: 'user', targetId: userId, data: { method: 'otp', factorId } });
     return { ok: true, value: factorId };
   });

@@ -5,7 +5,7 @@
  */
 import type { SecondFactorId } from '../contracts/factors.js';
 import { currentFactor, type SignInFlow } from '../domain/flows/sign-in.js';
-import { checkTotp } from '../strategies/totp/totp.js';
+import { totpStrategy } from '../strategies/totp/strategy.js';
 import { challengeStatus, claimPushApproval } from './push.js';
 import { addressThrottled, attemptCredential } from './credential-attempts.js';
 import { factorVerified, move, prepare } from './sign-in-progress.js';
@@ -38,11 +38,10 @@ export async function submitTotp(deps: SignInDeps, flow: SignInFlow, code: strin
     'totp',
     req.ip,
     async () => {
-      for (const factor of await deps.users.totpFactors(userId)) {
-        const check = checkTotp(factor.seed, code, deps.clock.now(), factor.lastUsedStep);
-        if (check.ok && (await deps.users.recordTotpUse(factor.id, check.step))) return true;
-        reused ||= check.ok || (!check.ok && check.reason === 'reused');
-      }
+      const check = await totpStrategy.verify({ factors: await deps.users.totpFactors(userId), code, now: deps.clock.now() });
+      // The step is spent by a conditional write: of two sign-ins sending the same code, one wins.
+      if (check.kind === 'ok' && (await deps.users.recordTotpUse(check.value.factorId, check.value.step))) return true;
+      reused = check.kind === 'ok' || (check.kind === 'failed' && check.reason === 'reused_code');
       return false;
     },
     () => ({ reused }),

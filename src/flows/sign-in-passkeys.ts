@@ -6,64 +6,65 @@
  */
 import { DEFAULT_FACTOR_LABEL } from '../contracts/factors.js';
 import type { SignInFlow } from '../domain/flows/sign-in.js';
-import { techpassId } from '../domain/users.js';
-import { assertionCredentialId, verifyAssertion, verifyRegistration } from '../strategies/passkey/passkey.js';
+import { techpassId, type User } from '../domain/users.js';
+import type { UserId } from '../domain/ids.js';
+import { passkeyStrategy } from '../strategies/passkey/strategy.js';
 import { factorVerified, firstStepVerified, newPasskeyChallenge, settle } from './sign-in-progress.js';
 import { advanceWith, refuseUnlessInGoodStanding, show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 
-/** Signs in with a passkey instead of a TechPass ID and password; the passkey names the account. */
-export async function signInWithPasskey(deps: SignInDeps, flow: SignInFlow, responseJson: string, req: SignInRequest): Promise<SignInOutcome> {
-  const ip = req.ip;
-  const challenge = flow.context.webauthn?.challenge;
-  if (flow.state !== 'identify' || !challenge) return show(flow, 'stale');
+/**
+ * An assertion from the browser (JSON, as @simplewebauthn/browser gives it) over the
+ * flow's challenge: the account of the passkey it names, once its signature and
+ * counter check out (the counter is recorded by a conditional write, so a cloned
+ * authenticator or a race loses). With `owner`, only that account's passkeys count.
+ * A failure is audited and answered with a new challenge.
+ */
+async function assertion(
+  deps: SignInDeps,
+  flow: SignInFlow,
+  responseJson: string,
+  req: SignInRequest,
+  owner?: UserId,
+): Promise<{ ok: true; user: User } | { ok: false; outcome: SignInOutcome }> {
+  const strategy = passkeyStrategy(deps.relyingParty);
   const response = parseJson(responseJson);
-  const credentialId = assertionCredentialId(response);
-  const passkey = credentialId ? await deps.passkeys.findByCredential(credentialId) : null;
+  const credentialId = strategy.credentialIdOf(response);
+  const found = credentialId ? await deps.passkeys.findByCredential(credentialId) : null;
+  const passkey = found && (!owner || found.userId === owner) ? found : null;
   const user = passkey ? await deps.users.findById(passkey.userId) : null;
-  const check =
-    passkey && user ? await verifyAssertion(deps.relyingParty, response, challenge, passkey) : ({ ok: false, reason: 'unknown_credential' } as const);
-  if (!check.ok || !(await deps.passkeys.recordUse(passkey!.id, passkey!.counter, check.value.counter))) {
-    await deps.audit.append({
-      actor: 'anonymous',
-      action: 'sign_in.passkey_failed',
-      targetType: 'user',
-      targetId: user?.id ?? null,
-      ip,
-      data: { reason: check.ok ? 'counter_race' : check.reason, passwordless: true },
-    });
-    return newPasskeyChallenge(deps, flow, 'passkey_failed');
-  }
-  return firstStepVerified(deps, flow, user!, 'hwk', (next) => ({ type: 'passkey_verified', userId: user!.id, login: techpassId(user!), next }), req);
+  const check = await strategy.verify({ response, challenge: flow.context.webauthn?.challenge ?? '', stored: user ? passkey : null });
+  if (check.kind === 'ok' && (await deps.passkeys.recordUse(passkey!.id, passkey!.counter, check.value.counter))) return { ok: true, user: user! };
+  await deps.audit.append({
+    actor: 'anonymous',
+    action: 'sign_in.passkey_failed',
+    targetType: 'user',
+    targetId: owner ?? user?.id ?? null,
+    ip: req.ip,
+    data: {
+      reason: check.kind === 'ok' ? 'counter_race' : check.kind === 'failed' ? check.reason : 'unknown_credential',
+      ...(owner ? {} : { passwordless: true }),
+    },
+  });
+  return { ok: false, outcome: await newPasskeyChallenge(deps, flow, 'passkey_failed') };
 }
 
-/** A passkey assertion from the browser (JSON, as @simplewebauthn/browser gives it). */
+/** Signs in with a passkey instead of a TechPass ID and password; the passkey names the account. */
+export async function signInWithPasskey(deps: SignInDeps, flow: SignInFlow, responseJson: string, req: SignInRequest): Promise<SignInOutcome> {
+  if (flow.state !== 'identify' || !flow.context.webauthn?.challenge) return show(flow, 'stale');
+  const proven = await assertion(deps, flow, responseJson, req);
+  if (!proven.ok) return proven.outcome;
+  const user = proven.user;
+  return firstStepVerified(deps, flow, user, 'hwk', (next) => ({ type: 'passkey_verified', userId: user.id, login: techpassId(user), next }), req);
+}
+
+/** A passkey as the second factor: only a passkey of this account counts, checked against this prompt's challenge. */
 export async function submitPasskey(deps: SignInDeps, flow: SignInFlow, responseJson: string, req: SignInRequest): Promise<SignInOutcome> {
-  const ip = req.ip;
   if (flow.state !== 'factors' || !flow.userId || !(flow.context.factorsOwed ?? []).includes('hwk')) return show(flow, 'stale');
-  const challenge = flow.context.webauthn?.challenge;
-  if (!challenge) return show(flow, 'stale');
+  if (!flow.context.webauthn?.challenge) return show(flow, 'stale');
   const refused = await refuseUnlessInGoodStanding(deps, flow);
   if (refused) return refused;
-  const response = parseJson(responseJson);
-  const credentialId = assertionCredentialId(response);
-  const passkey = credentialId ? await deps.passkeys.findByCredential(credentialId) : null;
-  // Only a passkey of this account counts, checked against this prompt's challenge.
-  const check =
-    passkey && passkey.userId === flow.userId
-      ? await verifyAssertion(deps.relyingParty, response, challenge, passkey)
-      : ({ ok: false, reason: 'unknown_credential' } as const);
-  if (!check.ok || !(await deps.passkeys.recordUse(passkey!.id, passkey!.counter, check.value.counter))) {
-    await deps.audit.append({
-      actor: 'anonymous',
-      action: 'sign_in.passkey_failed',
-      targetType: 'user',
-      targetId: flow.userId,
-      ip,
-      data: { reason: check.ok ? 'counter_race' : check.reason },
-    });
-    return newPasskeyChallenge(deps, flow, 'passkey_failed');
-  }
-  return factorVerified(deps, flow, 'hwk', req);
+  const proven = await assertion(deps, flow, responseJson, req, flow.userId);
+  return proven.ok ? factorVerified(deps, flow, 'hwk', req) : proven.outcome;
 }
 
 /** Registers a passkey made in the browser for this sign-in's account; the sign-in then completes. */
@@ -77,8 +78,8 @@ export async function confirmPasskeyEnrolment(
   if (flow.state !== 'enrol' || !flow.userId || !flow.context.enrolment?.methods.includes('hwk')) return show(flow, 'stale');
   const challenge = flow.context.webauthn?.challenge;
   if (!challenge) return show(flow, 'stale');
-  const verified = await verifyRegistration(deps.relyingParty, parseJson(responseJson), challenge);
-  if (!verified.ok) return newPasskeyChallenge(deps, flow, 'passkey_failed');
+  const verified = await passkeyStrategy(deps.relyingParty).enrol({ response: parseJson(responseJson), challenge });
+  if (verified.kind !== 'ok') return newPasskeyChallenge(deps, flow, 'passkey_failed');
   const refused = await refuseUnlessInGoodStanding(deps, flow);
   if (refused) return refused;
   const userId = flow.userId;

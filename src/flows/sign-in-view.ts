@@ -9,7 +9,7 @@
 import type { SecondFactorId } from '../contracts/factors.js';
 import { currentEnrolMethod, currentFactor, type SignInFlow } from '../domain/flows/sign-in.js';
 import { techpassId } from '../domain/users.js';
-import { authenticationOptions, registrationOptions } from '../strategies/passkey/passkey.js';
+import { passkeyStrategy } from '../strategies/passkey/strategy.js';
 import { totpUri } from '../strategies/totp/totp.js';
 import { rememberedChoices, openSignIn } from './sign-in.js';
 import type { InteractionFacts, SignInDeps, SignInOutcome, SignInRequest } from './sign-in-steps.js';
@@ -88,7 +88,7 @@ async function pageOf(deps: SignInDeps, flow: SignInFlow, rememberedRefs: string
     }
     case 'identify': {
       const challenge = flow.context.webauthn?.challenge;
-      const passkeyOptions = challenge ? await authenticationOptions(deps.relyingParty, [], challenge) : null;
+      const passkeyOptions = challenge ? await passkeyOptionsFor(deps, { challenge, existing: [] }) : null;
       return { page: 'identify', login: flow.context.login, passkeyOptions };
     }
     case 'password':
@@ -123,7 +123,7 @@ async function factorPage(deps: SignInDeps, flow: SignInFlow): Promise<SignInPag
       if (!challenge || !flow.userId) return { page: 'resume' };
       return {
         page: 'passkey',
-        options: await authenticationOptions(deps.relyingParty, await deps.passkeys.ofUser(flow.userId), challenge),
+        options: await passkeyOptionsFor(deps, { challenge, existing: await deps.passkeys.ofUser(flow.userId) }),
         choices,
       };
     }
@@ -148,7 +148,7 @@ async function enrolPage(deps: SignInDeps, flow: SignInFlow): Promise<SignInPage
       const challenge = flow.context.webauthn?.challenge;
       if (!challenge) return { page: 'resume' };
       const holder = { id: user.id, techpassId: techpassId(user), displayName: `${user.givenName} ${user.familyName}`.trim() };
-      const options = await registrationOptions(deps.relyingParty, holder, await deps.passkeys.ofUser(user.id), challenge);
+      const options = await passkeyOptionsFor(deps, { challenge, existing: await deps.passkeys.ofUser(user.id), register: holder });
       return { page: 'enrol_passkey', options, choices };
     }
     case 'otp': {
@@ -156,4 +156,10 @@ async function enrolPage(deps: SignInDeps, flow: SignInFlow): Promise<SignInPage
       return { page: 'enrol_totp', uri: totpUri(seed, techpassId(user)), seed, choices };
     }
   }
+}
+
+/** What the page hands navigator.credentials, over the flow's challenge. */
+async function passkeyOptionsFor(deps: SignInDeps, input: Parameters<ReturnType<typeof passkeyStrategy>['challenge']>[0]): Promise<unknown> {
+  const made = await passkeyStrategy(deps.relyingParty).challenge(input);
+  return made.kind === 'ok' ? made.value : null;
 }

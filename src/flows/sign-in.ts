@@ -13,7 +13,8 @@ import { asApplicationId, asNamespaceId, type UserId } from '../domain/ids.js';
 import type { PushRepository, UserRepository } from '../domain/repositories.js';
 import { techpassId, type User } from '../domain/users.js';
 import { newId } from '../platform/ids.js';
-import { verifyAgainstDummy, verifyPassword } from '../strategies/password/hash.js';
+import { verifyAgainstDummy } from '../strategies/password/hash.js';
+import { passwordStrategy } from '../strategies/password/strategy.js';
 import { addressThrottled, attemptCredential, countAddressFailure } from './credential-attempts.js';
 import { firstStepVerified, move, secondFactorStep } from './sign-in-progress.js';
 import {
@@ -131,9 +132,11 @@ export async function submitPassword(deps: SignInDeps, flow: SignInFlow, passwor
   const hash = user ? await deps.users.passwordHash(user.id) : null;
   // An unknown account, an account without a password and a locked one answer as a wrong
   // password does, after the same work (one argon2 verification): nothing tells them apart.
-  const outcome = user && hash ? await attemptCredential(deps, user.id, 'password', ip, () => verifyPassword(hash, password)) : null;
+  const check = async () => (await passwordStrategy.verify({ hash, password })).kind === 'ok';
+  const outcome = user && hash ? await attemptCredential(deps, user.id, 'password', ip, check) : (await check(), null);
   if (outcome !== 'ok') {
-    if (outcome === null || outcome === 'locked') await verifyAgainstDummy(password);
+    // A locked account's password is not checked, but the same work is done.
+    if (outcome === 'locked') await verifyAgainstDummy(password);
     if (outcome === null) await countAddressFailure(deps, ip);
     await advance(deps, flow, { type: 'password_failed' });
     return show({ ...flow, version: flow.version + 1 }, 'wrong_password');
