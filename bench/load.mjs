@@ -201,7 +201,8 @@ export async function signInDriver({ issuer, clientId, clientSecret, redirectUri
           ...(code ? { totp: () => code } : {}),
           ...(given?.approvePush ? { approvePush: given.approvePush } : {}),
         });
-    if (!last.stopped && last.status === 401 && last.url.endsWith('/totp')) {
+    // The code page, saying the code was refused (post/redirect/get: the problem is in the page's query).
+    if (!last.stopped && last.status === 401 && /[?&]problem=(reused_code|wrong_code)\b/.test(last.url)) {
       lastStep.set(login, Math.floor(Date.now() / 30_000) + 1);
       return null;
     }
