@@ -9,7 +9,7 @@
  * oidc-provider registers one `token_endpoint_auth_method` per client and checks the
  * mechanism a request presents against `client.clientAuthMethod`
  * (lib/shared/client_auth.js). Basic and post are already interchangeable there. For
- * assertions we override that getter: while the current request (the provider's
+ * assertions we replace that getter (patches/oidc-provider.ts installs `clientAuthMethod`): while the current request (the provider's
  * async-local `Provider.ctx`) carries a `client_assertion` and the application lists
  * `private_key_jwt` among its methods (it has a live certificate, clients.ts), the
  * client's method is `private_key_jwt`; otherwise it is the registered one. Nothing
@@ -21,7 +21,7 @@
  *   that the assertion is valid for at most CLIENT_ASSERTION_MAX_LIFETIME seconds
  *   from its `iat` (from now when it has none): a long-lived assertion is a bearer
  *   credential that outlives the moment it was made for;
- * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT), so the same
+ * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT, `replayDetectionUnique`), so the same
  *   `jti` cannot be used twice even by two requests racing on two nodes.
  */
 import { createHash } from 'node:crypto';
@@ -40,17 +40,20 @@ function presentsAssertion(): boolean {
   return typeof ctx?.oidc?.params?.client_assertion === 'string';
 }
 
-export function installClientAuthentication(provider: Provider, deps: { models: OidcModelStore; clock: Clock }): void {
-  Object.defineProperty(provider.Client.prototype, 'clientAuthMethod', {
-    configurable: true,
-    get(this: ClientWithTechpassMetadata): string | undefined {
-      const allowed = this['urn:techpass:auth_methods'] ?? [];
-      if (allowed.includes('private_key_jwt') && presentsAssertion()) return 'private_key_jwt';
-      return this.tokenEndpointAuthMethod;
-    },
-  });
+/**
+ * What `Client.prototype.clientAuthMethod` answers (installed by patches/oidc-provider.ts):
+ * `private_key_jwt` while the request presents an assertion and the application may use
+ * one, else the registered method.
+ */
+export function clientAuthMethod(client: Client): string | undefined {
+  const allowed = (client as ClientWithTechpassMetadata)['urn:techpass:auth_methods'] ?? [];
+  if (allowed.includes('private_key_jwt') && presentsAssertion()) return 'private_key_jwt';
+  return client.tokenEndpointAuthMethod;
+}
 
-  provider.ReplayDetection.unique = async (iss: string, jti: string, exp: number): Promise<boolean> => {
+/** What `ReplayDetection.unique` does (installed by patches/oidc-provider.ts): one atomic claim of (iss, jti) until `exp`. */
+export function replayDetectionUnique(deps: { models: OidcModelStore; clock: Clock }) {
+  return async (iss: string, jti: string, exp: number): Promise<boolean> => {
     const id = createHash('sha256').update(`${iss}${jti}`).digest('base64url');
     const ttl = Math.max(1, exp - Math.floor(deps.clock.now() / 1000));
     return deps.models.claimOnce('ReplayDetection', id, { jti: id, iss, kind: 'ReplayDetection', exp }, ttl);
