@@ -9,8 +9,8 @@
  * oidc-provider registers one `token_endpoint_auth_method` per client and checks the
  * mechanism a request presents against `client.clientAuthMethod`
  * (lib/shared/client_auth.js). Basic and post are already interchangeable there. For
- * assertions we replace that getter (patches/oidc-provider.ts installs `clientAuthMethod`): while the current request (the provider's
- * async-local `Provider.ctx`) carries a `client_assertion` and the application lists
+ * assertions that getter is replaced (by patches/oidc-provider.ts, with `clientAuthMethod`
+ * below): while the current request (the provider's async-local `Provider.ctx`) carries a `client_assertion` and the application lists
  * `private_key_jwt` among its methods (it has a live certificate, clients.ts), the
  * client's method is `private_key_jwt`; otherwise it is the registered one. Nothing
  * else changes: oidc-provider still verifies the assertion (signature against the
@@ -21,8 +21,9 @@
  *   that the assertion is valid for at most CLIENT_ASSERTION_MAX_LIFETIME seconds
  *   from its `iat` (from now when it has none): a long-lived assertion is a bearer
  *   credential that outlives the moment it was made for;
- * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT, `replayDetectionUnique`), so the same
- *   `jti` cannot be used twice even by two requests racing on two nodes.
+ * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT,
+ *   `replayDetectionUnique` below), so the same `jti` cannot be used twice even by two
+ *   requests racing on two nodes.
  */
 import { createHash } from 'node:crypto';
 import Provider, { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
