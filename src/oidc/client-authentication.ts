@@ -10,11 +10,12 @@
  * mechanism a request presents against `client.clientAuthMethod`
  * (lib/shared/client_auth.js). Basic and post are already interchangeable there. For
  * assertions that getter is replaced (by patches/oidc-provider.ts, with `clientAuthMethod`
- * below): while the current request (the provider's async-local `Provider.ctx`) carries a `client_assertion` and the application lists
- * `private_key_jwt` among its methods (it has a live certificate, clients.ts), the
- * client's method is `private_key_jwt`; otherwise it is the registered one. Nothing
- * else changes: oidc-provider still verifies the assertion (signature against the
- * certificate keys in the client's `jwks`, iss, sub, aud, exp, jti), and then:
+ * below): while the current request (the provider's async-local `Provider.ctx`) carries
+ * a `client_assertion` and the application lists `private_key_jwt` among its methods (it
+ * has a live certificate, clients.ts), the client's method is `private_key_jwt`;
+ * otherwise it is the registered one. Nothing else changes: oidc-provider still
+ * verifies the assertion (signature against the certificate keys in the client's
+ * `jwks`, iss, sub, aud, exp, jti), and then:
  *
  * - `assertClientAssertion` insists that a certificate named in the header
  *   (`kid` = `x5t#S256`, `x5t`, or `x5t#S256`) is one of the live certificates, and

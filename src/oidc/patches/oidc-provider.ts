@@ -45,6 +45,7 @@
  * TechPass signs ES256 tokens on the request's thread (inline-signing-keys.ts). The
  * provider refuses to start if the acknowledged version no longer matches.
  */
+import type Provider from 'oidc-provider';
 import { ExternalSigningKey } from 'oidc-provider';
 import { expectMember, installedVersion, patchedMemberMissing } from '../../platform/library-patches.js';
 
@@ -75,7 +76,10 @@ export function checkOidcProvider(provider: OidcProviderSurface, version = insta
 }
 
 /** Confirms the module-level exports TechPass relies on (no provider needed): `ExternalSigningKey`. */
-export function checkOidcProviderExports(exports: { ExternalSigningKey?: unknown } = { ExternalSigningKey }, version = installedVersion(LIBRARY)): void {
+export function checkOidcProviderExports(
+  exports: { ExternalSigningKey?: unknown } = { ExternalSigningKey },
+  version = installedVersion(LIBRARY),
+): void {
   const where = (member: string) => ({ library: LIBRARY, version, member, module: MODULE });
   const Key = exports.ExternalSigningKey as { prototype?: unknown } | undefined;
   if (typeof Key !== 'function') throw patchedMemberMissing(where('ExternalSigningKey'), 'an exported class');
@@ -83,7 +87,6 @@ export function checkOidcProviderExports(exports: { ExternalSigningKey?: unknown
   expectMember(Key.prototype, 'keyObject', { kind: 'function' }, where('ExternalSigningKey.prototype.keyObject'));
 }
 
-type Provider = import('oidc-provider').default;
 type Client = InstanceType<Provider['Client']>;
 
 export interface OidcProviderReplacements {

@@ -37,7 +37,12 @@ export type BetterSqlite3Surface = { prototype?: unknown } | undefined;
 
 /** Confirms `Database.prototype.prepare` is there, a function of one argument (see the header). */
 export function checkBetterSqlite3(Database: BetterSqlite3Surface = SQLite, version = installedVersion(LIBRARY)): void {
-  expectMember(Database?.prototype, 'prepare', { kind: 'function', arity: 1 }, { library: LIBRARY, version, member: 'Database.prototype.prepare', module: MODULE });
+  expectMember(
+    Database?.prototype,
+    'prepare',
+    { kind: 'function', arity: 1 },
+    { library: LIBRARY, version, member: 'Database.prototype.prepare', module: MODULE },
+  );
 }
 
 /** Replaces `connection.prepare` with the cached one that begins transactions immediately (see the header). */
