@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { signEcdsaInline } from '../platform/inline-ecdsa.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { buildHttpApp, type ProviderHandler } from '../http/app.js';
 import { DatabaseHealth } from '../http/database-health.js';
@@ -31,6 +30,7 @@ import { registerSignInRoutes } from '../http/sign-in-routes.js';
 import { checkApplicationAccess } from '../oidc/access-policy.js';
 import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
 import { providerPages } from '../ui/provider-pages.js';
+import { checkLibraryPatches } from './library-patches.js';
 import { resolveMasterKey } from './master-key.js';
 import { openStore } from './open-store.js';
 import { lockoutPolicy, pushDeps } from './push-deps.js';
@@ -66,12 +66,11 @@ export interface ServerOptions {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  // ES256 tokens are signed on the request's thread, not handed to the thread pool (see inline-ecdsa.ts).
-  signEcdsaInline();
   const store = await openStore(config, logger, clock, { serving: true });
   const { key: masterKey } = resolveMasterKey(config);
 
   try {
+    checkLibraryPatches(store.engine);
     await store.migrate();
     await store.withLock('signing-keys', () => ensureSigningKeys(store.signingKeys));
     // CLI commands make their links with the URL the server answers at (src/cli/server-issuer.ts).

@@ -9,20 +9,22 @@
  * oidc-provider registers one `token_endpoint_auth_method` per client and checks the
  * mechanism a request presents against `client.clientAuthMethod`
  * (lib/shared/client_auth.js). Basic and post are already interchangeable there. For
- * assertions we override that getter: while the current request (the provider's
- * async-local `Provider.ctx`) carries a `client_assertion` and the application lists
- * `private_key_jwt` among its methods (it has a live certificate, clients.ts), the
- * client's method is `private_key_jwt`; otherwise it is the registered one. Nothing
- * else changes: oidc-provider still verifies the assertion (signature against the
- * certificate keys in the client's `jwks`, iss, sub, aud, exp, jti), and then:
+ * assertions that getter is replaced (by patches/oidc-provider.ts, with `clientAuthMethod`
+ * below): while the current request (the provider's async-local `Provider.ctx`) carries
+ * a `client_assertion` and the application lists `private_key_jwt` among its methods (it
+ * has a live certificate, clients.ts), the client's method is `private_key_jwt`;
+ * otherwise it is the registered one. Nothing else changes: oidc-provider still
+ * verifies the assertion (signature against the certificate keys in the client's
+ * `jwks`, iss, sub, aud, exp, jti), and then:
  *
  * - `assertClientAssertion` insists that a certificate named in the header
  *   (`kid` = `x5t#S256`, `x5t`, or `x5t#S256`) is one of the live certificates, and
  *   that the assertion is valid for at most CLIENT_ASSERTION_MAX_LIFETIME seconds
  *   from its `iat` (from now when it has none): a long-lived assertion is a bearer
  *   credential that outlives the moment it was made for;
- * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT), so the same
- *   `jti` cannot be used twice even by two requests racing on two nodes.
+ * - `ReplayDetection.unique` is made atomic (one INSERT … ON CONFLICT,
+ *   `replayDetectionUnique` below), so the same `jti` cannot be used twice even by two
+ *   requests racing on two nodes.
  */
 import { createHash } from 'node:crypto';
 import Provider, { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
@@ -40,17 +42,20 @@ function presentsAssertion(): boolean {
   return typeof ctx?.oidc?.params?.client_assertion === 'string';
 }
 
-export function installClientAuthentication(provider: Provider, deps: { models: OidcModelStore; clock: Clock }): void {
-  Object.defineProperty(provider.Client.prototype, 'clientAuthMethod', {
-    configurable: true,
-    get(this: ClientWithTechpassMetadata): string | undefined {
-      const allowed = this['urn:techpass:auth_methods'] ?? [];
-      if (allowed.includes('private_key_jwt') && presentsAssertion()) return 'private_key_jwt';
-      return this.tokenEndpointAuthMethod;
-    },
-  });
+/**
+ * What `Client.prototype.clientAuthMethod` answers (installed by patches/oidc-provider.ts):
+ * `private_key_jwt` while the request presents an assertion and the application may use
+ * one, else the registered method.
+ */
+export function clientAuthMethod(client: Client): string | undefined {
+  const allowed = (client as ClientWithTechpassMetadata)['urn:techpass:auth_methods'] ?? [];
+  if (allowed.includes('private_key_jwt') && presentsAssertion()) return 'private_key_jwt';
+  return client.tokenEndpointAuthMethod;
+}
 
-  provider.ReplayDetection.unique = async (iss: string, jti: string, exp: number): Promise<boolean> => {
+/** What `ReplayDetection.unique` does (installed by patches/oidc-provider.ts): one atomic claim of (iss, jti) until `exp`. */
+export function replayDetectionUnique(deps: { models: OidcModelStore; clock: Clock }) {
+  return async (iss: string, jti: string, exp: number): Promise<boolean> => {
     const id = createHash('sha256').update(`${iss}${jti}`).digest('base64url');
     const ttl = Math.max(1, exp - Math.floor(deps.clock.now() / 1000));
     return deps.models.claimOnce('ReplayDetection', id, { jti: id, iss, kind: 'ReplayDetection', exp }, ttl);

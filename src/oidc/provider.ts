@@ -13,7 +13,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Store } from '../persistence/store.js';
 import { accountFinder, CLAIMS, tokenClaims } from './accounts.js';
 import { adapterFactory } from './adapter.js';
-import { assertClientAssertion, CLIENT_AUTH_METHODS, installClientAuthentication } from './client-authentication.js';
+import { assertClientAssertion, CLIENT_AUTH_METHODS, clientAuthMethod, replayDetectionUnique } from './client-authentication.js';
+import { inlineSigningKeys } from './inline-signing-keys.js';
+import { EXTERNAL_SIGNING_ACK, patchOidcProvider } from './patches/oidc-provider.js';
 import { TECHPASS_CLIENT_PROPERTIES } from './clients.js';
 import { introspectionAllowed } from './introspection-policy.js';
 import { outboundFetch } from './outbound-fetch.js';
@@ -57,28 +59,6 @@ function liveSecretMatches(secrets: Array<{ digest: string; expiresAt: number }>
 /** The resource (audience) of the TechPass automation API, the default for machine callers. */
 export const apiResource = (config: Config) => `${config.PUBLIC_URL}/iam`;
 
-/**
- * The adapter answers the same metadata object for as long as an application's cached
- * record stands (adapter.ts), so the Client the provider built from that object is
- * found again by identity: `Client.find` would otherwise hash the metadata's JSON on
- * every lookup (every token request looks its client up at least once).
- */
-function rememberBuiltClients(provider: Provider): void {
-  const Client = provider.Client as typeof provider.Client & { adapter: { find(id: string): Promise<object | undefined> } };
-  const find = Client.find.bind(Client);
-  const built = new WeakMap<object, InstanceType<Provider['Client']>>();
-  Client.find = async (id: string) => {
-    const metadata = typeof id === 'string' && id.length > 0 ? await Client.adapter.find(id) : undefined;
-    if (!metadata) return find(id);
-    let client = built.get(metadata);
-    if (!client) {
-      client = await find(id);
-      if (client) built.set(metadata, client);
-    }
-    return client;
-  };
-}
-
 export function buildProvider(deps: ProviderDeps): Provider {
   const { config, store, masterKey, clock, logger } = deps;
   const secure = config.PUBLIC_URL.startsWith('https://');
@@ -99,7 +79,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
   });
   const configuration: Configuration = {
     adapter: adapterFactory(tokenRequests.models, store.clients, marker, clock),
-    jwks: deps.jwks as Configuration['jwks'],
+    // The current ES256 key signs on the request's thread (inline-signing-keys.ts).
+    jwks: { keys: inlineSigningKeys(deps.jwks.keys) } as Configuration['jwks'],
     findAccount: accountFinder(store.users, store),
     claims: CLAIMS,
     extraTokenClaims: tokenClaims(store),
@@ -138,6 +119,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      externalSigningSupport: { enabled: true, ack: EXTERNAL_SIGNING_ACK },
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: introspectionAllowed },
       revocation: { enabled: true },
@@ -185,23 +167,23 @@ export function buildProvider(deps: ProviderDeps): Provider {
   // on every request (platform/request-origin.ts), never from what the client sent.
   provider.proxy = true;
   provider.proxyIpHeader = CLIENT_ADDRESS_HEADER;
-  installClientAuthentication(provider, { models: store.oidcModels, clock });
-
   // Client secrets are stored as digests; any live one authenticates (rollover). The
   // client's metadata may come from this node's cache: a secret that matches none of its
   // digests is checked once more against the database, so a secret just added on another
   // node works at once (a secret revoked elsewhere stops working within KEY_REFRESH_SECONDS).
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(
-    this: InstanceType<Provider['Client']> & { 'urn:techpass:secrets'?: Array<{ digest: string; expiresAt: number }> },
-    actual: string,
-  ) {
+  const compareClientSecret = async (client: InstanceType<Provider['Client']>, actual: string) => {
     const digest = digestSecret(actual);
-    if (liveSecretMatches(this['urn:techpass:secrets'] ?? [], digest, clock.now())) return true;
-    const fresh = await store.clients.findClient(this.clientId, { fresh: true });
+    const cached = (client as { 'urn:techpass:secrets'?: Array<{ digest: string; expiresAt: number }> })['urn:techpass:secrets'];
+    if (liveSecretMatches(cached ?? [], digest, clock.now())) return true;
+    const fresh = await store.clients.findClient(client.clientId, { fresh: true });
     return fresh ? liveSecretMatches(fresh.secrets, digest, clock.now()) : false;
-  } as never;
-
-  rememberBuiltClients(provider);
+  };
+  // The members of oidc-provider TechPass replaces, each documented (and checked first) there.
+  patchOidcProvider(provider, {
+    compareClientSecret,
+    clientAuthMethod,
+    replayDetectionUnique: replayDetectionUnique({ models: store.oidcModels, clock }),
+  });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
   return provider;
 }

@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { NamespaceGuardPlugin } from './namespace-guard.js';
+import { cachePreparedStatements } from './patches/better-sqlite3.js';
 import { loadPg } from './pg-driver.js';
 import { registerPgPool, registerSqliteConnection } from './precompiled.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
@@ -59,6 +60,7 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
     // NORMAL in WAL mode keeps every committed transaction across a process crash.
     connection.pragma('synchronous = NORMAL');
     const dataVersion = connection.prepare('PRAGMA data_version').pluck();
+    // Statements cached, transactions begun immediately: patches/better-sqlite3.ts.
     cachePreparedStatements(connection);
     const stopCheckpoints = target.backgroundCheckpoints && target.file !== ':memory:' ? checkpointInBackground(connection, target.file) : null;
     const opened = database('sqlite', new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }), plugins: plugins() }));
@@ -99,30 +101,6 @@ export function openDatabase(target: DatabaseTarget, onPoolError?: (error: Error
       await opened.close();
     },
   };
-}
-
-/**
- * Kysely prepares every SQLite statement anew for each query; preparing is a
- * tenth of the token endpoint's CPU (npm run bench). Statements are reusable and
- * better-sqlite3 runs them synchronously, so a bounded cache by SQL text is safe.
- */
-function cachePreparedStatements(connection: SQLite.Database, limit = 500): void {
-  const prepare = connection.prepare.bind(connection);
-  const cache = new Map<string, SQLite.Statement>();
-  connection.prepare = ((text: string) => {
-    // Kysely opens transactions with a deferred BEGIN. A transaction that reads and then
-    // writes could then fail at once with SQLITE_BUSY when another process (a CLI command,
-    // a second node) committed in between; BEGIN IMMEDIATE takes the write lock first and
-    // waits for it (busy_timeout) instead. One connection per process, so nothing is lost.
-    const source = text === 'begin' ? 'begin immediate' : text;
-    let statement = cache.get(source);
-    if (!statement) {
-      statement = prepare(source);
-      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
-      cache.set(source, statement);
-    }
-    return statement;
-  }) as typeof connection.prepare;
 }
 
 function database(engine: Engine, db: Kysely<Schema>): Database {
