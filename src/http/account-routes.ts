@@ -97,10 +97,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     // Checked before validation: a forged post learns nothing about its fields.
     const checked = { preValidation: scope.csrfProtection };
 
-    scope.get(
-      '/login/reset',
-      { schema: { querystring: LoginQuery }, config: { refusalPage: resetRequestRefused } },
-      async (request, reply) => resetRequestPage(reply, 200, request.query.login),
+    scope.get('/login/reset', { schema: { querystring: LoginQuery }, config: { refusalPage: resetRequestRefused } }, async (request, reply) =>
+      resetRequestPage(reply, 200, request.query.login),
     );
 
     scope.post(
@@ -114,15 +112,11 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       },
     );
 
-    scope.get(
-      '/login/reset/:token',
-      { schema: { params: ResetLinkParams }, config: { refusalPage: resetFormRefused } },
-      async (request, reply) => {
-        if (!(await resetLinkIsLive(deps.passwords, request.params.token)))
-          return page(reply, renderPage(ResetInvalidPage()), ERROR_STATUS[ErrorCodes.resetLinkInvalid]);
-        return resetFormPage(reply, 200, request.params.token);
-      },
-    );
+    scope.get('/login/reset/:token', { schema: { params: ResetLinkParams }, config: { refusalPage: resetFormRefused } }, async (request, reply) => {
+      if (!(await resetLinkIsLive(deps.passwords, request.params.token)))
+        return page(reply, renderPage(ResetInvalidPage()), ERROR_STATUS[ErrorCodes.resetLinkInvalid]);
+      return resetFormPage(reply, 200, request.params.token);
+    });
 
     scope.post(
       '/login/reset/:token',

@@ -41,7 +41,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'TechPass API',
         version,
-        description: "TechPass' JSON APIs. Errors answer with an ErrorBody: a dotted `error` code, a `message`, the `field` at fault if any, and the `correlationId`.",
+        description:
+          "TechPass' JSON APIs. Errors answer with an ErrorBody: a dotted `error` code, a `message`, the `field` at fault if any, and the `correlationId`.",
       },
     },
     transform: apiRoutesOnly,

@@ -34,7 +34,11 @@ export function refusalOf(error: unknown): ApiError | undefined {
     const issue = error.validation[0]!;
     const field = issue.instancePath.split('/').filter(Boolean).join('.');
     const where = (error as { validationContext?: string }).validationContext ?? 'request';
-    return new ApiError(ErrorCodes.inputInvalid, `The ${where} is not valid${field ? ` at ${field}` : ''}: ${issue.message}.`, field ? { field } : {});
+    return new ApiError(
+      ErrorCodes.inputInvalid,
+      `The ${where} is not valid${field ? ` at ${field}` : ''}: ${issue.message}.`,
+      field ? { field } : {},
+    );
   }
   const { code, statusCode, message } = error as { code?: string; statusCode?: number; message?: string };
   if (code && CSRF_ERRORS.has(code)) return new ApiError(ErrorCodes.csrfInvalid, FORM_EXPIRED);
