@@ -57,7 +57,7 @@ module.exports = {
       name: 'fastify-only-in-http',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/http/' },
-      to: { path: 'node_modules/(fastify|@fastify)/', dependencyTypesNot: ['type-only'] },
+      to: { path: 'node_modules/(fastify|@fastify|fastify-type-provider-zod)/', dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

@@ -1,7 +1,8 @@
 /**
  * "Forgot your password?" as an attacker would use it: the answer is the same for known and
  * unknown accounts (the request only queues what was typed; a job sends the mail), and a
- * burst of requests cannot flood a mailbox or walk through accounts from one address.
+ * burst of requests cannot flood a mailbox or walk through accounts from one address,
+ * and a form posted from elsewhere (no CSRF token of this browser's) is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine } from './helpers/database.js';
@@ -51,5 +52,46 @@ describe(`password reset requests (${engine})`, () => {
     expect(text(await request('second@agency.gov.sg'))).toContain('Check your e-mail');
     await new Promise((r) => setTimeout(r, 1500));
     expect(await resetMails('second@agency.gov.sg')).toHaveLength(before);
+  });
+
+  it("refuses a reset request without its form's CSRF token and shows the form again with a fresh one", async () => {
+    const browser = new HttpBrowser();
+    const res = await browser.request(`${tp.url}/login/reset`);
+    const secret = res.headers.getSetCookie().find((c) => c.startsWith('techpass_csrf='));
+    expect(secret).toMatch(/; Path=\//);
+    expect(secret).toMatch(/; HttpOnly/);
+    expect(secret).toMatch(/; SameSite=Strict/);
+    const page = { url: `${tp.url}/login/reset`, status: res.status, html: await res.text(), stopped: false };
+    const action = form(page, '/login/reset').action;
+
+    const forged = await browser.follow(action, { form: { csrf: 'forged', login: 'second@agency.gov.sg' } });
+    expect(forged.status).toBe(403);
+    expect(text(forged)).toContain('The form expired. Please send it again.');
+    const missing = await browser.follow(action, { form: { login: 'second@agency.gov.sg' } });
+    expect(missing.status).toBe(403);
+    // Another browser's token is not this one's.
+    const stranger = await new HttpBrowser().follow(action, { form: { ...form(page, '/login/reset').fields, login: 'second@agency.gov.sg' } });
+    expect(stranger.status).toBe(403);
+
+    const again = await browser.follow(action, { form: { ...form(forged, '/login/reset').fields, login: 'nobody.else@agency.gov.sg' } });
+    expect(again.status).toBe(200);
+    expect(text(again)).toContain('Check your e-mail');
+  });
+
+  it('answers a form whose fields are not text with the form again, not an error', async () => {
+    const browser = new HttpBrowser();
+    const page = await browser.follow(`${tp.url}/login/reset`);
+    const { action, fields } = form(page, '/login/reset');
+    const body = new URLSearchParams({ csrf: fields.csrf! });
+    body.append('login', 'a@agency.gov.sg');
+    body.append('login', 'b@agency.gov.sg');
+    const res = await fetch(action, {
+      method: 'POST',
+      headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(form({ url: action, status: res.status, html: await res.text(), stopped: false }, '/login/reset').fields.csrf).toBeTruthy();
   });
 });

@@ -5,6 +5,8 @@
  * to answer with one (ApiError). A code never changes meaning once released; add
  * new ones instead.
  */
+import { z } from 'zod';
+
 export const ErrorCodes = {
   configInvalid: 'config.invalid',
   publicUrlMismatch: 'config.public_url_mismatch',
@@ -122,8 +124,10 @@ export class ApiError extends Error {
   readonly field: string | undefined;
   readonly details: Readonly<Record<string, unknown>>;
   /**
-   * Only for an answer released with a status other than its code's (see the one
-   * use); new answers take the table's status.
+   * Only for an answer released with a status other than its code's (see its use in
+   * the authenticator API) and for the web framework's own refusals of a request
+   * (body too large: 413), answered as input.invalid with their status; new answers
+   * take the table's status.
    */
   readonly status: number;
 
@@ -144,3 +148,15 @@ export interface ErrorBody {
   field?: string;
   correlationId?: string;
 }
+
+/**
+ * ErrorBody as a schema, for the routes' response schemas (and so the OpenAPI
+ * document). Loose: a code's API may document extra fields (`details`), which the
+ * response serializer must not strip.
+ */
+export const ErrorBodySchema = z.looseObject({
+  error: z.enum(ErrorCodes),
+  message: z.string(),
+  field: z.string().optional(),
+  correlationId: z.string().optional(),
+});

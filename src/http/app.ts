@@ -8,16 +8,21 @@
  * (`observe`). The operations endpoints answer here; the other surfaces (sign-in
  * pages, portal API, automation API) register as plugins.
  */
+import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ApiError, ERROR_STATUS, ErrorCodes, type ErrorBody } from '../contracts/errors.js';
+import { ERROR_STATUS, ErrorCodes, type ErrorBody } from '../contracts/errors.js';
 import type { TrustProxy } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { clientAddress, pinRequestOrigin, proxyTrust, type ProxyTrust } from './client-address.js';
 import type { DatabaseHealth } from './database-health.js';
 import { loggablePath } from './log-path.js';
 import { UNMATCHED_ROUTE, type Metrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
+import { refusalOf } from './refusals.js';
+import { cookieParsing } from './request-cookies.js';
 
 /** The provider's request handler; swapped (e.g. when signing keys change) without a restart. */
 export interface ProviderHandler {
@@ -133,20 +138,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     }
   });
 
-  // The one place an error becomes an answer: a route's ApiError with its code's
-  // status (ERROR_STATUS), Fastify's own refusals (bad JSON, body too large) as
-  // input.invalid, anything else as a logged 500 that leaks nothing.
+  // Routes declare their input and output as zod schemas (fastify-type-provider-zod);
+  // a request that does not match is refused by the error handler below.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The one cookie reader and writer (request.cookies, reply.setCookie): request-cookies.ts.
+  await app.register(cookie, cookieParsing);
+  // Before any route: the document is made of the routes registered after it.
+  await registerOpenApi(app);
+
+  // The one place an error becomes an answer: a refusal (refusals.ts: a route's
+  // ApiError, a request its schema or CSRF check refused, Fastify's own refusals)
+  // with its code's status, as the route's page if it answers with pages, else as
+  // an ErrorBody; anything else as a logged 500 that leaks nothing.
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof ApiError) {
-      const body: ErrorBody & Record<string, unknown> = {
-        error: error.code,
-        message: error.message,
-        ...(error.field ? { field: error.field } : {}),
-        ...error.details,
-        correlationId: request.id,
-      };
-      return reply.code(error.status).send(body);
-    }
     if (deps.isDatabaseUnavailable(error)) {
       void deps.health.check();
       return reply.code(ERROR_STATUS[ErrorCodes.databaseUnavailable]).header('retry-after', '5').send({
@@ -155,11 +160,24 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         correlationId: request.id,
       });
     }
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+    const refusal = refusalOf(error);
+    if (refusal) {
+      const page = request.routeOptions.config.refusalPage;
+      if (page) return page(request, reply, refusal);
+      const body: ErrorBody & Record<string, unknown> = {
+        error: refusal.code,
+        message: refusal.message,
+        ...(refusal.field ? { field: refusal.field } : {}),
+        ...refusal.details,
+        correlationId: request.id,
+      };
+      return reply.code(refusal.status).send(body);
+    }
+    const status = Math.max((error as { statusCode?: number }).statusCode ?? 500, 500);
+    request.log.error({ err: error, reqId: request.id }, 'unhandled error');
     return reply.code(status).send({
-      error: status >= 500 ? ErrorCodes.internal : ErrorCodes.inputInvalid,
-      message: status >= 500 ? 'Something went wrong on our side. Quote the correlation id if you contact support.' : (error as Error).message,
+      error: ErrorCodes.internal,
+      message: 'Something went wrong on our side. Quote the correlation id if you contact support.',
       correlationId: request.id,
     });
   });

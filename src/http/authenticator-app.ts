@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 
 /** Where the app is served; the enrolment page (src/flows/authenticator-enrolment.ts) lives under it. */
 export const AUTHENTICATOR_APP_PATH = '/authenticator';
@@ -108,7 +110,8 @@ export async function registerAuthenticatorApp(app: FastifyInstance, options: Au
   app.get(`${AUTHENTICATOR_APP_PATH}/`, async (request, reply) => send(request, reply, index));
   // The enrolment link opens the app itself; the token is in the fragment.
   app.get(`${AUTHENTICATOR_APP_PATH}/enrol`, async (request, reply) => send(request, reply, index));
-  app.get<{ Params: { file: string } }>(`${AUTHENTICATOR_APP_PATH}/:file`, async (request, reply) => {
+  const AssetParams = z.object({ file: z.string() });
+  app.withTypeProvider<ZodTypeProvider>().get(`${AUTHENTICATOR_APP_PATH}/:file`, { schema: { params: AssetParams } }, async (request, reply) => {
     const file = request.params.file === 'index.html' ? undefined : assets.get(request.params.file);
     if (!file) return reply.callNotFound();
     return send(request, reply, file);

@@ -7,7 +7,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { ApiError, ErrorCodes } from '../contracts/errors.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError, ErrorBodySchema, ErrorCodes } from '../contracts/errors.js';
 import { constantTimeEqual } from '../platform/secrets.js';
 import type { DatabaseHealth } from './database-health.js';
 import type { Metrics } from './metrics.js';
@@ -29,17 +31,23 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return constantTimeEqual(presented, token);
 }
 
-export function registerOpsRoutes(app: FastifyInstance, deps: { health: DatabaseHealth; metrics: Metrics; access: MetricsAccess }): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+const Liveness = z.object({ status: z.literal('ok') });
+const Readiness = z.object({ status: z.enum(['ready', 'unavailable']), database: z.enum(['up', 'down']) });
 
-  app.get('/readyz', async (_request, reply) => {
+export function registerOpsRoutes(app: FastifyInstance, deps: { health: DatabaseHealth; metrics: Metrics; access: MetricsAccess }): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get('/healthz', { schema: { response: { 200: Liveness } } }, async () => ({ status: 'ok' as const }));
+
+  routes.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
     const up = await deps.health.check();
     deps.metrics.databaseUp.set(up ? 1 : 0);
     return reply.code(up ? 200 : 503).send({ status: up ? 'ready' : 'unavailable', database: up ? 'up' : 'down' });
   });
 
   const { token, separateListener } = deps.access;
-  app.get('/metrics', async (request, reply) => {
+  // The page is Prometheus' text format, sent as text (a string with its own content type is not serialized).
+  const metricsSchema = { response: { 200: z.string(), 401: ErrorBodySchema, 404: ErrorBodySchema } };
+  routes.get('/metrics', { schema: metricsSchema }, async (request, reply) => {
     if (separateListener || !token) {
       throw new ApiError(
         ErrorCodes.metricsNotServed,
