@@ -180,9 +180,11 @@ const pagePath = (uid: string, problem?: SignInProblem) => `/login/${encodeURICo
 
 /** Writes the browser's remembered accounts (signed), the most recent first. */
 function setRememberedCookie(reply: FastifyReply, deps: SignInRoutesDeps, refs: string[]): void {
-  const value = encodeURIComponent(writeRememberedRefs(deps.cookie.key, refs));
-  const attributes = [`Path=/`, `HttpOnly`, `SameSite=Lax`, `Max-Age=${deps.cookie.maxAgeSeconds}`, ...(deps.cookie.secure ? ['Secure'] : [])];
-  const existing = reply.raw.getHeader('set-cookie');
-  const cookies = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
-  reply.raw.setHeader('set-cookie', [...cookies, `${deps.cookie.name}=${value}; ${attributes.join('; ')}`]);
+  reply.setCookie(deps.cookie.name, writeRememberedRefs(deps.cookie.key, refs), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    maxAge: deps.cookie.maxAgeSeconds,
+    secure: deps.cookie.secure,
+  });
 }
