@@ -179,6 +179,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     users: store.users,
     passwordResets: store.passwordResets,
     passwordResetRequests: store.passwordResetRequests,
+    remembered: store.rememberedAccounts,
     accountSessions: store.accountSessions,
     outbox: store.outbox,
     audit: store.audit,
@@ -190,7 +191,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     // Sent by the job, after the answer has gone out (see flows/passwords.ts).
     resetRequested: () => setImmediate(() => void scheduler?.runOnce(PASSWORD_RESET_MAIL_JOB).catch(() => undefined)),
   };
-  await registerAccountRoutes(app, { secure, passwords, remembered: store.rememberedAccounts, cookie: { key: cookieKey, name: cookieName } });
+  await registerAccountRoutes(app, { secure, passwords, cookie: { key: cookieKey, name: cookieName } });
 
   await registerAuthenticatorApi(app, {
     push: pushDeps(store, clock, config, signals),

@@ -26,6 +26,7 @@ import type {
   PasswordResetRequests,
   PasswordResets,
   RateLimiter,
+  RememberedAccounts,
   UserRepository,
 } from '../domain/repositories.js';
 import { techpassId, type User } from '../domain/users.js';
@@ -52,6 +53,8 @@ export interface PasswordRepositories extends LockoutRepositories {
 }
 
 export interface PasswordDeps extends PasswordRepositories {
+  /** The browser's remembered sign-ins (a password change needs a live one of the account). */
+  remembered: Pick<RememberedAccounts, 'find'>;
   clock: Clock;
   publicUrl: string;
   lockout: LockoutPolicy;
@@ -185,13 +188,6 @@ export async function completePasswordReset(
   });
 }
 
-/** A sign-in this browser holds (the account picker's record of it). */
-export interface BrowserSession {
-  userId: UserId;
-  amr: string[];
-  sessionExpiresAt: number | null;
-}
-
 const SIGN_IN_FIRST = 'sign in to TechPass in this browser with your second factor first, then change your password';
 
 /**
@@ -203,11 +199,13 @@ const SIGN_IN_FIRST = 'sign in to TechPass in this browser with your second fact
 export async function changePassword(
   deps: PasswordDeps,
   input: { login: string; current: string; password: string; confirm: string },
-  sessions: BrowserSession[],
+  rememberedRefs: string[],
   ip: string,
 ): Promise<Result<'changed'>> {
   if (await addressThrottled(deps, ip)) return fail(ErrorCodes.throttled, 'there were too many failed attempts from your network; wait 15 minutes');
   const user = await deps.users.findByLogin(input.login);
+  // The sign-ins this browser holds (the account picker's record of them).
+  const sessions = await deps.remembered.find(rememberedRefs);
   const now = deps.clock.now();
   const signedIn = sessions.some(
     (s) => s.userId === user?.id && s.sessionExpiresAt !== null && s.sessionExpiresAt > now && assuranceLevel(s.amr) >= 2,

@@ -16,7 +16,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERROR_STATUS, ErrorCodes } from '../contracts/errors.js';
-import type { RememberedAccounts } from '../domain/repositories.js';
 import { changePassword, completePasswordReset, requestPasswordReset, resetLinkIsLive, type PasswordDeps } from '../flows/passwords.js';
 import { readRememberedRefs } from '../platform/signed-cookie.js';
 import {
@@ -35,7 +34,6 @@ import { setPageHeaders } from './security-headers.js';
 
 export interface AccountRoutesDeps {
   passwords: PasswordDeps;
-  remembered: Pick<RememberedAccounts, 'find'>;
   /** The account picker's cookie: the sign-ins this browser holds. */
   cookie: { key: Buffer; name: string };
   secure: boolean;
@@ -141,11 +139,11 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       { schema: { body: ChangePasswordForm }, config: { refusalPage: changePasswordRefused }, ...checked },
       async (request, reply) => {
         const body = request.body;
-        const sessions = await deps.remembered.find(readRememberedRefs(deps.cookie.key, cookieValue(request, deps.cookie.name)));
+        const refs = readRememberedRefs(deps.cookie.key, cookieValue(request, deps.cookie.name));
         const result = await changePassword(
           deps.passwords,
           { login: body.login?.trim() ?? '', current: body.current ?? '', password: body.password ?? '', confirm: body.confirm ?? '' },
-          sessions,
+          refs,
           request.ip,
         );
         if (result.ok) return page(reply, renderPage(PasswordChangedPage()));
