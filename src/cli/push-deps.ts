@@ -14,7 +14,17 @@ export type PushWiring = SignInPushDeps & AuthenticatorDeps;
 export function pushDeps(
   store: Store,
   clock: Clock,
-  config: Pick<Config, 'LOCKOUT_THRESHOLD' | 'THROTTLE_FAILURES_PER_IP' | 'PUBLIC_URL' | 'PUSH_CHALLENGE_TTL' | 'WEB_PUSH_PUBLIC_KEY' | 'WEB_PUSH_PRIVATE_KEY' | 'WEB_PUSH_SUBJECT' | 'MAIL_FROM'>,
+  config: Pick<
+    Config,
+    | 'LOCKOUT_THRESHOLD'
+    | 'THROTTLE_FAILURES_PER_IP'
+    | 'PUBLIC_URL'
+    | 'PUSH_CHALLENGE_TTL'
+    | 'WEB_PUSH_PUBLIC_KEY'
+    | 'WEB_PUSH_PRIVATE_KEY'
+    | 'WEB_PUSH_SUBJECT'
+    | 'MAIL_FROM'
+  >,
   signals?: PushSignals,
 ): PushWiring {
   const { WEB_PUSH_PUBLIC_KEY: publicKey, WEB_PUSH_PRIVATE_KEY: privateKey } = config;

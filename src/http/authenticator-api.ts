@@ -177,19 +177,15 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         challenges: (await pendingChallenges(deps.push, deviceOf(request))).map(toDeviceChallenge),
       }));
 
-      scope.post(
-        '/challenges/:id',
-        { ...signed, schema: { params: z.object({ id: z.string() }), body: AnswerChallengeBody } },
-        async (request) => {
-          const result = await answerChallenge(deps.push, deviceOf(request).id, request.params.id, request.body, request.ip);
-          const extra = result.pausedUntil === undefined ? {} : { pausedUntil: result.pausedUntil };
-          if (result.outcome === 'approved' || result.outcome === 'denied' || result.outcome === 'reported') {
-            return { outcome: result.outcome, ...extra };
-          }
-          const [error, message] = ANSWER_ERRORS[result.outcome];
-          throw new ApiError(error, message, { details: extra });
-        },
-      );
+      scope.post('/challenges/:id', { ...signed, schema: { params: z.object({ id: z.string() }), body: AnswerChallengeBody } }, async (request) => {
+        const result = await answerChallenge(deps.push, deviceOf(request).id, request.params.id, request.body, request.ip);
+        const extra = result.pausedUntil === undefined ? {} : { pausedUntil: result.pausedUntil };
+        if (result.outcome === 'approved' || result.outcome === 'denied' || result.outcome === 'reported') {
+          return { outcome: result.outcome, ...extra };
+        }
+        const [error, message] = ANSWER_ERRORS[result.outcome];
+        throw new ApiError(error, message, { details: extra });
+      });
 
       // The person removed the account from the phone: TechPass forgets the phone's key too.
       scope.delete('/devices/me', signed, async (request, reply) => {

@@ -15,14 +15,7 @@
 import type { ErrorCode } from '../../contracts/errors.js';
 import { failed, notResponsible, verified, type CredentialStrategy } from '../../domain/credentials.js';
 import type { UserId } from '../../domain/ids.js';
-import {
-  claimPushApproval,
-  issueChallenge,
-  type ChallengeContext,
-  type ChallengeDeps,
-  type ClaimRefusal,
-  type PushRefusal,
-} from './challenges.js';
+import { claimPushApproval, issueChallenge, type ChallengeContext, type ChallengeDeps, type ClaimRefusal, type PushRefusal } from './challenges.js';
 import { enrolDevice, type DeviceEnrolmentDeps, type EnrolledDevice, type SignedRequest } from './devices.js';
 
 export interface PushEnrolment {
