@@ -5,7 +5,7 @@
  * with a fresh nonce, still works.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUEST_NONCE_TTL_MS } from '../src/domain/push.js';
+import { REQUEST_NONCE_TTL_MS } from '../src/strategies/push/rules.js';
 import { deviceFetch, signedAnswer } from './helpers/authenticator.js';
 import { engine, freshDatabaseTarget } from './helpers/database.js';
 import { user } from './helpers/directory.js';

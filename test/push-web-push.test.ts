@@ -121,6 +121,22 @@ describe(`Web Push to the authenticator (${engine})`, () => {
     expect((await tp.server.store.push.findDevice(phone.deviceId))?.webPush).toBeNull();
   });
 
+  it('audits a device turning notifications off, naming the device and who asked', async () => {
+    const login = 'quiet.phone@agency.gov.sg';
+    const u = await user(tp, login);
+    const phone = phoneOf(tp, login)!;
+    expect(
+      (await deviceFetch(tp.url, phone, 'PUT', '/devices/me/web-push', browserSubscription(`${pushService.origin}/push/quiet`).subscription)).status,
+    ).toBe(204);
+    expect((await deviceFetch(tp.url, phone, 'DELETE', '/devices/me/web-push')).status).toBe(204);
+    expect((await tp.server.store.push.findDevice(phone.deviceId))?.webPush).toBeNull();
+    const events = (await tp.server.store.audit.list({ targetId: u.id, limit: 100 })).filter(
+      (e) => e.action === 'authenticator.web_push_unsubscribed',
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actor: u.id, targetType: 'user', targetId: u.id, data: { deviceId: phone.deviceId, subscribed: true } });
+  });
+
   it('says when Web Push is not configured, and a half-configured key pair stops start-up', async () => {
     const plain = await startTestServer();
     try {

@@ -18,7 +18,7 @@ import {
   type EnrolDeviceAnswer,
 } from '../contracts/authenticator.js';
 import { ErrorCodes } from '../contracts/errors.js';
-import { canonicalAnswer, canonicalDeviceRequest, type PushDecision } from '../domain/push.js';
+import { canonicalAnswer, canonicalDeviceRequest, type PushDecision } from '../strategies/push/rules.js';
 import { bodyDigest, generateDeviceKey, signAsDevice, type DevicePublicJwk } from '../platform/device-keys.js';
 import { ENROLMENT_PATH } from '../flows/push.js';
 import { CommandError } from './output.js';

@@ -22,7 +22,7 @@ import { isConnectionError, type Store } from '../persistence/store.js';
 import type Provider from 'oidc-provider';
 import type { UserId } from '../domain/ids.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
-import { pushSignals } from '../flows/push.js';
+import { pushSignals } from '../platform/notices.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerAuthenticatorApp } from '../http/authenticator-app.js';

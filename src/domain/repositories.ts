@@ -331,3 +331,24 @@ export interface BackchannelLogoutQueue {
   /** Deletes the logouts closed (sent or given up) before `before`; answers how many. */
   forgetClosedBefore(before: number): Promise<number>;
 }
+
+/**
+ * The repositories by the names every flow and strategy knows them. Each asks only
+ * for the few it uses (`Pick<Repositories, 'users' | 'push'>`, as Hydra's registries
+ * declare what a package needs); the store offers them all.
+ */
+export interface Repositories {
+  users: UserRepository;
+  push: PushRepository;
+  passkeys: PasskeyRepository;
+  accountStatuses: AccountStatuses;
+  accountSessions: AccountSessions;
+  rateLimits: RateLimiter;
+  audit: AuditLog;
+  outbox: MailQueue;
+}
+
+/** Runs `fn` in one transaction over the repositories `R`: everything it writes commits together or not at all. */
+export interface Transactional<R> {
+  transaction<T>(fn: (tx: R) => Promise<T>): Promise<T>;
+}

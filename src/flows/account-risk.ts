@@ -8,9 +8,17 @@ import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import type { PushChallenge } from '../domain/push.js';
+import type { Repositories, Transactional } from '../domain/repositories.js';
 import { techpassId, type User, type UserStatus } from '../domain/users.js';
+import type { Clock } from '../platform/clock.js';
 import { changeAccountStatus, endAccountSessions } from './account-sessions.js';
-import type { PushDeps, PushRepositories } from './push-deps.js';
+
+/** What a fraud report writes, inside the answer's transaction. */
+export type FraudReportRepositories = Pick<Repositories, 'users' | 'accountStatuses' | 'accountSessions' | 'push' | 'audit' | 'outbox'>;
+
+export interface ClearRiskDeps extends Pick<Repositories, 'users'>, Transactional<Pick<Repositories, 'accountStatuses' | 'push' | 'audit'>> {
+  clock: Clock;
+}
 
 /** The statuses a fraud report moves to high risk (disabled or terminated accounts stay as they are). */
 const REPORTABLE: readonly UserStatus[] = ['active', 'pending', 'under_investigation'];
@@ -26,8 +34,8 @@ export function signInBlockedByRisk(user: Pick<User, 'status'>): 'high_risk' | n
 
 /** Applies a fraud report inside the answering transaction. */
 export async function reportFraud(
-  tx: PushRepositories,
-  deps: Pick<PushDeps, 'publicUrl'>,
+  tx: FraudReportRepositories,
+  deps: { publicUrl: string },
   challenge: PushChallenge,
   deviceId: string,
   ip: string | null,
@@ -77,7 +85,7 @@ export async function reportFraud(
 
 /** A platform admin restores a high-risk account to active (audited); answers whether anything changed. */
 export async function clearRisk(
-  deps: PushDeps,
+  deps: ClearRiskDeps,
   email: string,
   actor: string,
 ): Promise<Result<{ userId: UserId; techpassId: string; cleared: boolean; status: UserStatus }>> {

@@ -7,23 +7,30 @@
  * e-mail, and their next sign-in enrols a new factor.
  */
 import { ErrorCodes } from '../contracts/errors.js';
+import { FACTOR_NAMES, isSecondFactor, STORED_KIND, type SecondFactorId } from '../contracts/factors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
+import type { Repositories, Transactional } from '../domain/repositories.js';
 import { techpassId, type User } from '../domain/users.js';
 import { endAccountSessions } from './account-sessions.js';
-import type { PushDeps, PushRepositories } from './push-deps.js';
 
-/** What each second factor is called to its owner. */
-export const FACTOR_NAMES: Record<string, string> = {
-  swk: 'TechPass Authenticator',
-  otp: 'authenticator app (verification codes)',
-  hwk: 'passkey',
-};
+/** What removing factors writes in one transaction: the factors, the sessions they made, the audit, the e-mail. */
+export type FactorRemovalRepositories = Pick<Repositories, 'users' | 'push' | 'accountSessions' | 'audit' | 'outbox'>;
+
+export interface FactorRemovalDeps extends Transactional<FactorRemovalRepositories> {
+  /** Where people reach TechPass (the e-mails point here). */
+  publicUrl: string;
+}
+
+export interface MfaResetDeps extends FactorRemovalDeps, Pick<Repositories, 'users'> {}
+
+/** What a factor is called in a sentence, or the id itself for one TechPass does not know. */
+const nameOf = (method: string): string => (isSecondFactor(method) ? FACTOR_NAMES[method].name : method);
 
 /** Removes the factor of `method` ("I can't use my phone"), after `verifiedWith` was proven in the same sign-in. */
-export async function removeLostFactor(deps: PushDeps, userId: UserId, method: string, verifiedWith: string): Promise<void> {
+export async function removeLostFactor(deps: FactorRemovalDeps, userId: UserId, method: string, verifiedWith: string): Promise<void> {
   await deps.transaction(async (tx) => {
-    const removed = await removeFactors(tx, userId, [method]);
+    const removed = isSecondFactor(method) ? await removeFactors(tx, userId, [method]) : 0;
     await tx.audit.append({
       actor: userId,
       action: 'mfa.factor_removed',
@@ -37,11 +44,11 @@ export async function removeLostFactor(deps: PushDeps, userId: UserId, method: s
     if (user) {
       await tx.outbox.enqueue({
         to: user.email,
-        subject: `Your ${FACTOR_NAMES[method] ?? method} was removed from TechPass`,
+        subject: `Your ${nameOf(method)} was removed from TechPass`,
         text: [
           `Hello ${user.givenName},`,
           '',
-          `You told TechPass you cannot use your ${FACTOR_NAMES[method] ?? method} and signed in with your ${FACTOR_NAMES[verifiedWith] ?? verifiedWith} instead,`,
+          `You told TechPass you cannot use your ${nameOf(method)} and signed in with your ${nameOf(verifiedWith)} instead,`,
           `so it was removed from your account ${techpassId(user)}.`,
           '',
           'If this was not you, contact the TechPass team (your agency IT helpdesk) at once and change your password at',
@@ -59,7 +66,7 @@ export interface MfaReset {
 }
 
 /** A platform admin removes every second factor of an account (audited, e-mailed); the next sign-in enrols a new one. */
-export async function resetMfa(deps: PushDeps, email: string, actor: string): Promise<Result<MfaReset>> {
+export async function resetMfa(deps: MfaResetDeps, email: string, actor: string): Promise<Result<MfaReset>> {
   const user = await deps.users.findByLogin(email);
   if (!user) return fail(ErrorCodes.userNotFound, `no account ${email.trim().toLowerCase()}`, 'email');
   return deps.transaction(async (tx) => {
@@ -76,10 +83,10 @@ export async function resetMfa(deps: PushDeps, email: string, actor: string): Pr
   });
 }
 
-async function removeFactors(tx: PushRepositories, userId: UserId, methods: string[]): Promise<number> {
+async function removeFactors(tx: FactorRemovalRepositories, userId: UserId, methods: SecondFactorId[]): Promise<number> {
   let removed = 0;
   if (methods.includes('swk')) removed += await tx.push.removeDevices(userId);
-  const kinds = [...(methods.includes('otp') ? ['totp'] : []), ...(methods.includes('hwk') ? ['passkey'] : [])];
+  const kinds = [...(methods.includes('otp') ? [STORED_KIND.otp] : []), ...(methods.includes('hwk') ? [STORED_KIND.hwk] : [])];
   if (kinds.length > 0) removed += await tx.users.removeFactors(userId, kinds);
   return removed;
 }

@@ -26,7 +26,7 @@ import type { SecondFactorId } from '../contracts/factors.js';
 import type { Clock } from '../platform/clock.js';
 import type { RelyingParty } from '../strategies/passkey/passkey.js';
 import { type AttemptDeps, type LockoutRepositories } from './credential-attempts.js';
-import { type PushDeps } from './push.js';
+import { type SignInPushDeps } from './push.js';
 
 /** The facts of a provider interaction that the flow needs. */
 export interface InteractionFacts {
@@ -79,7 +79,7 @@ export interface SignInDeps extends AttemptDeps {
   /** Second factors the account has enrolled, preferred first. */
   factorsOwed(user: User): Promise<SecondFactorId[]>;
   /** Number matching with the TechPass Authenticator. */
-  push: PushDeps;
+  push: SignInPushDeps;
   passkeys: PasskeyRepository;
   /** TechPass as a WebAuthn relying party (its public URL's host and origin). */
   relyingParty: RelyingParty;

@@ -7,9 +7,10 @@
  * authenticated by the device's signature (see src/contracts/authenticator.ts);
  * the registration is signed with the key it registers.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerResponse } from 'node:http';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   AnswerChallengeBody,
   AUTHENTICATOR_API,
@@ -20,26 +21,31 @@ import {
   TIMESTAMP_HEADER,
   WebPushSubscriptionBody,
   type DeviceChallenge,
+  type EnrolDeviceAnswer,
 } from '../contracts/authenticator.js';
 import { ApiError, ErrorCodes, type ErrorCode } from '../contracts/errors.js';
+import type { Result } from '../contracts/result.js';
 import type { AuthenticatorDevice } from '../domain/push.js';
 import {
   answerChallenge,
   authenticateDevice,
   enrolDevice,
+  followChallenges,
   pendingChallenges,
   removeOwnDevice,
   subscribeWebPush,
+  unsubscribeWebPush,
+  webPushKey,
   type AnswerOutcome,
+  type AuthenticatorDeps,
   type PendingChallenge,
-  type PushDeps,
   type SignedRequest,
-} from '../flows/push.js';
+} from '../flows/authenticator.js';
 import { bodyDigest } from '../platform/device-keys.js';
 import { describeBrowser } from '../platform/user-agent.js';
 
 export interface AuthenticatorApiDeps {
-  push: PushDeps;
+  push: AuthenticatorDeps;
   /** How often the stream looks for new challenges. */
   streamPollMs?: number;
   /** How long one stream stays open before the device reconnects (with a fresh signature). */
@@ -60,6 +66,8 @@ const ANSWER_ERRORS: Record<Exclude<AnswerOutcome, 'approved' | 'denied' | 'repo
 };
 
 const rawBodies = new WeakMap<FastifyRequest, string>();
+/** The device behind each authenticated request, set by the `preValidation` check. */
+const devices = new WeakMap<FastifyRequest, AuthenticatorDevice>();
 
 const toDeviceChallenge = (c: PendingChallenge): DeviceChallenge => ({
   id: c.id,
@@ -87,11 +95,44 @@ function signedRequest(request: FastifyRequest): SignedRequest {
   };
 }
 
-/** The first issue of a body that failed its schema, as the input.invalid answer naming the field. */
-function invalid(issues: z.core.$ZodIssue[]): ApiError {
-  const issue = issues[0]!;
-  const field = issue.path.map(String).join('.') || undefined;
-  return new ApiError(ErrorCodes.inputInvalid, `${field ?? 'body'}: ${issue.message}`, { field });
+/** A body that failed its schema answers input.invalid, naming the field of the first issue. */
+function invalidBody(errors: FastifySchemaValidationError[]): ApiError {
+  const issue = errors[0]!;
+  const field = issue.instancePath.split('/').filter(Boolean).join('.') || undefined;
+  return new ApiError(ErrorCodes.inputInvalid, `${field ?? 'body'}: ${issue.message ?? 'invalid'}`, { field });
+}
+
+/** A flow's refusal, as the error the one handler answers with. */
+function refused<T>(result: Result<T>): T {
+  if (!result.ok) throw new ApiError(result.error, result.message, { field: result.field });
+  return result.value;
+}
+
+/** Runs before the body is validated, so an unsigned request is refused as such whatever its body. */
+async function requireDevice(this: AuthenticatorApiDeps, request: FastifyRequest): Promise<void> {
+  const deviceId = request.headers[DEVICE_HEADER];
+  const checked = await authenticateDevice(this.push, typeof deviceId === 'string' ? deviceId : '', signedRequest(request));
+  if (checked.ok) {
+    devices.set(request, checked.device);
+    return;
+  }
+  if (checked.reason === 'stale') {
+    throw new ApiError(ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
+  }
+  if (checked.reason === 'replayed') {
+    throw new ApiError(ErrorCodes.deviceRequestReplayed, 'this signed request was already received; sign each request with a new nonce');
+  }
+  throw new ApiError(
+    ErrorCodes.deviceUnauthenticated,
+    `sign the request with an enrolled device key (headers ${DEVICE_HEADER}, ${TIMESTAMP_HEADER}, ${NONCE_HEADER}, ${SIGNATURE_HEADER})`,
+  );
+}
+
+/** The device `requireDevice` found for this request. */
+function deviceOf(request: FastifyRequest): AuthenticatorDevice {
+  const device = devices.get(request);
+  if (!device) throw new Error('route without the device check');
+  return device;
 }
 
 export async function registerAuthenticatorApi(app: FastifyInstance, deps: AuthenticatorApiDeps): Promise<void> {
@@ -101,9 +142,14 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
   app.addHook('preClose', async () => {
     for (const stream of streams) stream.end();
   });
+  const signed = { preValidation: requireDevice.bind(deps) };
 
   await app.register(
-    async (scope) => {
+    async (plain) => {
+      const scope = plain.withTypeProvider<ZodTypeProvider>();
+      scope.setValidatorCompiler(validatorCompiler);
+      scope.setSerializerCompiler(serializerCompiler);
+      scope.setSchemaErrorFormatter((errors) => invalidBody(errors));
       // The signature covers the body exactly as sent, so keep it before parsing.
       scope.removeContentTypeParser('application/json');
       scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 16_384 }, (request, body, done) => {
@@ -119,50 +165,20 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         reply.header('cache-control', 'no-store');
       });
 
-      /** The device behind a signed request; throws the refusal when there is none. */
-      const device = async (request: FastifyRequest): Promise<AuthenticatorDevice> => {
-        const deviceId = request.headers[DEVICE_HEADER];
-        const checked = await authenticateDevice(deps.push, typeof deviceId === 'string' ? deviceId : '', signedRequest(request));
-        if (checked.ok) return checked.device;
-        if (checked.reason === 'stale') {
-          throw new ApiError(ErrorCodes.deviceRequestStale, "the request's timestamp is too far from the server's time; check the device clock");
-        }
-        if (checked.reason === 'replayed') {
-          throw new ApiError(ErrorCodes.deviceRequestReplayed, 'this signed request was already received; sign each request with a new nonce');
-        }
-        throw new ApiError(
-          ErrorCodes.deviceUnauthenticated,
-          `sign the request with an enrolled device key (headers ${DEVICE_HEADER}, ${TIMESTAMP_HEADER}, ${NONCE_HEADER}, ${SIGNATURE_HEADER})`,
-        );
-      };
-
-      scope.post('/devices', async (request, reply) => {
-        const parsed = EnrolDeviceBody.safeParse(request.body);
-        if (!parsed.success) throw invalid(parsed.error.issues);
-        const result = await enrolDevice(
-          deps.push,
-          parsed.data.token,
-          { name: parsed.data.name, publicKeyJwk: parsed.data.publicKeyJwk },
-          signedRequest(request),
-          request.ip,
-        );
-        if (!result.ok) throw new ApiError(result.error, result.message, { field: result.field });
-        const user = await deps.push.users.findById(result.value.device.userId);
-        return reply
-          .code(201)
-          .send({ deviceId: result.value.device.id, name: result.value.device.name, account: user?.username ?? user?.email ?? '' });
+      // Registration: signed with the key it registers, which the flow checks.
+      scope.post('/devices', { schema: { body: EnrolDeviceBody } }, async (request, reply) => {
+        const { token, name, publicKeyJwk } = request.body;
+        const { device, account } = refused(await enrolDevice(deps.push, token, { name, publicKeyJwk }, signedRequest(request), request.ip));
+        const answer: EnrolDeviceAnswer = { deviceId: device.id, name: device.name, account };
+        return reply.code(201).send(answer);
       });
 
-      scope.get('/challenges', async (request, reply) => {
-        const found = await device(request);
-        return { challenges: (await pendingChallenges(deps.push, found.id)).map(toDeviceChallenge) };
-      });
+      scope.get('/challenges', signed, async (request) => ({
+        challenges: (await pendingChallenges(deps.push, deviceOf(request))).map(toDeviceChallenge),
+      }));
 
-      scope.post<{ Params: { id: string } }>('/challenges/:id', async (request, reply) => {
-        const found = await device(request);
-        const parsed = AnswerChallengeBody.safeParse(request.body);
-        if (!parsed.success) throw invalid(parsed.error.issues);
-        const result = await answerChallenge(deps.push, found.id, request.params.id, parsed.data, request.ip);
+      scope.post('/challenges/:id', { ...signed, schema: { params: z.object({ id: z.string() }), body: AnswerChallengeBody } }, async (request) => {
+        const result = await answerChallenge(deps.push, deviceOf(request).id, request.params.id, request.body, request.ip);
         const extra = result.pausedUntil === undefined ? {} : { pausedUntil: result.pausedUntil };
         if (result.outcome === 'approved' || result.outcome === 'denied' || result.outcome === 'reported') {
           return { outcome: result.outcome, ...extra };
@@ -172,23 +188,16 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
       });
 
       // The person removed the account from the phone: TechPass forgets the phone's key too.
-      scope.delete('/devices/me', async (request, reply) => {
-        const found = await device(request);
-        await removeOwnDevice(deps.push, found, request.ip);
+      scope.delete('/devices/me', signed, async (request, reply) => {
+        await removeOwnDevice(deps.push, deviceOf(request), request.ip);
         return reply.code(204).send();
       });
 
       // Web Push: the key to subscribe with, and the device's subscription.
-      scope.get('/web-push', async () => {
-        if (!deps.push.webPush) throw new ApiError(ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
-        return { publicKey: deps.push.webPush.publicKey };
-      });
+      scope.get('/web-push', async () => refused(webPushKey(deps.push)));
 
-      scope.put('/devices/me/web-push', async (request, reply) => {
-        const found = await device(request);
-        const parsed = WebPushSubscriptionBody.safeParse(request.body);
-        if (!parsed.success) throw invalid(parsed.error.issues);
-        const result = await subscribeWebPush(deps.push, found, parsed.data, deps.allowPrivateEndpoints ?? false);
+      scope.put('/devices/me/web-push', { ...signed, schema: { body: WebPushSubscriptionBody } }, async (request, reply) => {
+        const result = await subscribeWebPush(deps.push, deviceOf(request), request.body, deps.allowPrivateEndpoints ?? false);
         if (!result.ok) {
           // A well-formed endpoint TechPass will not call (private address, plain http) has
           // answered 422 since release, not input.invalid's 400: kept until the flow gives it a code of its own.
@@ -198,14 +207,13 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         return reply.code(204).send();
       });
 
-      scope.delete('/devices/me/web-push', async (request, reply) => {
-        const found = await device(request);
-        await deps.push.push.setWebPush(found.id, null);
+      scope.delete('/devices/me/web-push', signed, async (request, reply) => {
+        await unsubscribeWebPush(deps.push, deviceOf(request), request.ip);
         return reply.code(204).send();
       });
 
-      scope.get('/stream', async (request, reply) => {
-        const found = await device(request);
+      scope.get('/stream', signed, async (request, reply) => {
+        const found = deviceOf(request);
         reply.hijack();
         const raw = reply.raw;
         raw.writeHead(200, {
@@ -216,54 +224,22 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         });
         raw.write('retry: 2000\n\n');
         streams.add(raw);
-        const sent = new Set<string>();
         let beats = 0;
+        // Prompts created or answered on this node arrive at once; other nodes' as soon as they are told, at the latest within a poll.
+        const following = followChallenges(deps.push, found, pollMs, {
+          opened: (challenge) => raw.write(`event: challenge\nid: ${challenge.id}\ndata: ${JSON.stringify(toDeviceChallenge(challenge))}\n\n`),
+          closed: (id) => raw.write(`event: closed\ndata: ${JSON.stringify({ id })}\n\n`),
+          looked: () => {
+            beats += 1;
+            if (beats % 15 === 0) raw.write(': keep-alive\n\n');
+          },
+          failed: (error) => request.log.warn({ err: error }, 'authenticator stream poll failed'),
+        });
         let closed = false;
-        const tick = async () => {
-          // The device is already known: one indexed query per tick.
-          const waiting = await deps.push.push.pendingChallenges(found.userId);
-          for (const challenge of waiting) {
-            if (sent.has(challenge.id)) continue;
-            sent.add(challenge.id);
-            raw.write(`event: challenge\nid: ${challenge.id}\ndata: ${JSON.stringify(toDeviceChallenge(challenge))}\n\n`);
-          }
-          // Challenges answered, expired or withdrawn elsewhere leave the device's list.
-          const live = new Set(waiting.map((c) => c.id));
-          for (const id of sent) {
-            if (live.has(id)) continue;
-            sent.delete(id);
-            raw.write(`event: closed\ndata: ${JSON.stringify({ id })}\n\n`);
-          }
-          beats += 1;
-          if (beats % 15 === 0) raw.write(': keep-alive\n\n');
-        };
-        // One tick at a time: a wake-up during a tick runs one more after it.
-        let running: Promise<void> | null = null;
-        let again = false;
-        const poll = () => {
-          if (closed) return;
-          if (running) {
-            again = true;
-            return;
-          }
-          running = tick()
-            .catch((error: unknown) => request.log.warn({ err: error }, 'authenticator stream poll failed'))
-            .finally(() => {
-              running = null;
-              if (again) {
-                again = false;
-                poll();
-              }
-            });
-        };
-        const timer = setInterval(poll, pollMs);
-        // Prompts created or answered on this node arrive at once; other nodes' as soon as they are told (push-deps.ts), at the latest within a poll.
-        const unsubscribe = deps.push.signals?.subscribe(found.userId, poll);
         const finish = () => {
           if (closed) return;
           closed = true;
-          clearInterval(timer);
-          unsubscribe?.();
+          following.stop();
           clearTimeout(limit);
           streams.delete(raw);
           if (!raw.writableEnded) raw.end();
@@ -271,7 +247,7 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
         const limit = setTimeout(finish, lifetimeMs);
         request.raw.once('close', finish);
         raw.once('close', finish);
-        await tick().catch(() => finish());
+        await following.first.catch(() => finish());
         return reply;
       });
     },

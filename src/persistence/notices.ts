@@ -4,16 +4,13 @@
  * made on another at once instead of at the next poll. A dedicated connection
  * listens and comes back by itself after the database does; while it is away
  * the pollers still deliver, only later. SQLite is a single node: no notices.
+ * The interface is src/platform/notices.ts's.
  */
 import type pg from 'pg';
+import type { Notices } from '../platform/notices.js';
 import { loadPg } from './pg-driver.js';
 
-export interface Notices {
-  publish(channel: string, payload: string): Promise<void>;
-  /** Calls `listener` with each payload sent on `channel` (by any node, this one included); answers the unsubscribe. */
-  subscribe(channel: string, listener: (payload: string) => void): () => void;
-  close(): Promise<void>;
-}
+export type { Notices } from '../platform/notices.js';
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 

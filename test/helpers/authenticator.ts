@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { canonicalAnswer, canonicalDeviceRequest, type PushDecision } from '../../src/domain/push.js';
+import { canonicalAnswer, canonicalDeviceRequest, type PushDecision } from '../../src/strategies/push/rules.js';
 import { bodyDigest, signAsDevice } from '../../src/platform/device-keys.js';
 
 export interface StoredDevice {

@@ -14,7 +14,7 @@ import { generateVapidKeys } from '../../platform/web-push.js';
 import { resetMfa } from '../../flows/mfa-recovery.js';
 import { answerPending, enrolHeadless, listPending, readDeviceStore } from '../headless-authenticator.js';
 import { answer, CommandError } from '../output.js';
-import { pushDeps } from '../push-deps.js';
+import { accountCommandDeps } from '../push-deps.js';
 import { cliActor, jsonOption, withStoreAndIssuer } from './context.js';
 
 const when = (ms: number) =>
@@ -35,7 +35,7 @@ export function registerAuthenticatorCommands(program: Command): void {
       withStoreAndIssuer(async (store, cfg) => {
         const user = await store.users.findByLogin(options.user);
         if (!user) throw new CommandError(`no account ${options.user.trim().toLowerCase()}`, ErrorCodes.userNotFound, 'user');
-        const result = await issueEnrolmentLink(pushDeps(store, systemClock, cfg), user.id, cliActor());
+        const result = await issueEnrolmentLink(accountCommandDeps(store, systemClock, cfg.PUBLIC_URL), user.id, cliActor());
         if (!result.ok) throw CommandError.from(result);
         const { link, expiresAt, techpassId } = result.value;
         answer(
@@ -146,7 +146,7 @@ export function registerClearRiskCommand(user: Command): void {
     .addOption(jsonOption())
     .action(async (options: { email: string; json?: boolean }) =>
       withStoreAndIssuer(async (store, cfg) => {
-        const result = await clearRisk(pushDeps(store, systemClock, cfg), options.email, cliActor());
+        const result = await clearRisk(accountCommandDeps(store, systemClock, cfg.PUBLIC_URL), options.email, cliActor());
         if (!result.ok) throw CommandError.from(result);
         const { techpassId, cleared, status } = result.value;
         answer(
@@ -167,7 +167,7 @@ export function registerResetMfaCommand(user: Command): void {
     .addOption(jsonOption())
     .action(async (options: { email: string; json?: boolean }) =>
       withStoreAndIssuer(async (store, cfg) => {
-        const result = await resetMfa(pushDeps(store, systemClock, cfg), options.email, cliActor());
+        const result = await resetMfa(accountCommandDeps(store, systemClock, cfg.PUBLIC_URL), options.email, cliActor());
         if (!result.ok) throw CommandError.from(result);
         const { techpassId, userId, removed } = result.value;
         answer(

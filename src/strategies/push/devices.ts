@@ -1,31 +1,38 @@
 /**
- * Enrolling a TechPass Authenticator: a platform admin (or, later, the MFA set-up
- * page) issues a one-time link (`id.secret`, valid 10 minutes, only the digest of
- * the secret stored); the phone or the headless CLI opens it, makes a P-256 key
- * pair and registers the public key, proving it holds the private key by signing
- * the registration request with it. Later requests from the device are signed
- * the same way and checked here.
+ * The TechPass Authenticator's devices. A platform admin (or the sign-in's MFA
+ * set-up) issues a one-time link (`id.secret`, valid 10 minutes, only the digest
+ * of the secret stored); the phone or the headless CLI opens it, makes a P-256
+ * key pair and registers the public key, proving it holds the private key by
+ * signing the registration request with it. Later requests from the device are
+ * signed the same way and checked here. A device may keep a Web Push
+ * subscription, so a prompt wakes the app.
  */
-import { ErrorCodes } from '../contracts/errors.js';
-import { fail, ok, type Result } from '../contracts/result.js';
-import type { UserId } from '../domain/ids.js';
-import {
-  canonicalDeviceRequest,
-  ENROLMENT_LINK_TTL_MS,
-  nonceIsWellFormed,
-  REQUEST_NONCE_TTL_MS,
-  timestampIsFresh,
-  type AuthenticatorDevice,
-} from '../domain/push.js';
-import { techpassId } from '../domain/users.js';
-import { readDevicePublicJwk, verifyDeviceSignature } from '../platform/device-keys.js';
-import { newSecret } from '../platform/ids.js';
-import { digestSecret } from '../platform/secrets.js';
-import { endpointAllowed } from '../platform/web-push.js';
-import type { PushDeps } from './push-deps.js';
+import { ErrorCodes } from '../../contracts/errors.js';
+import { fail, ok, type Result } from '../../contracts/result.js';
+import type { UserId } from '../../domain/ids.js';
+import type { AuthenticatorDevice } from '../../domain/push.js';
+import type { Repositories, Transactional } from '../../domain/repositories.js';
+import { techpassId } from '../../domain/users.js';
+import type { Clock } from '../../platform/clock.js';
+import { readDevicePublicJwk, verifyDeviceSignature } from '../../platform/device-keys.js';
+import { newSecret } from '../../platform/ids.js';
+import { digestSecret } from '../../platform/secrets.js';
+import { endpointAllowed, type WebPushSender } from '../../platform/web-push.js';
+import { canonicalDeviceRequest, ENROLMENT_LINK_TTL_MS, nonceIsWellFormed, REQUEST_NONCE_TTL_MS, timestampIsFresh } from './rules.js';
 
 /** The path of the enrolment page; the token follows in the fragment, so it never reaches a server log. */
 export const ENROLMENT_PATH = '/authenticator/enrol';
+
+/** What enrolling a device reads and writes in one transaction. */
+export type EnrolmentRepositories = Pick<Repositories, 'users' | 'push' | 'audit'>;
+
+export interface EnrolmentLinkDeps extends Pick<Repositories, 'users'>, Transactional<Pick<Repositories, 'push' | 'audit'>> {
+  clock: Clock;
+  /** Where people reach TechPass (enrolment links point here). */
+  publicUrl: string;
+}
+
+export type DeviceEnrolmentDeps = Transactional<EnrolmentRepositories> & { clock: Clock };
 
 /** A signed device request, as received: what the signature covers and the signature itself. */
 export interface SignedRequest {
@@ -41,7 +48,7 @@ export interface SignedRequest {
 }
 
 export async function issueEnrolmentLink(
-  deps: PushDeps,
+  deps: EnrolmentLinkDeps,
   userId: UserId,
   actor: string,
 ): Promise<Result<{ link: string; expiresAt: number; userId: UserId; techpassId: string }>> {
@@ -71,13 +78,19 @@ export function enrolmentToken(linkOrToken: string): string {
   return hash >= 0 ? linkOrToken.slice(hash + 1) : linkOrToken;
 }
 
+/** A registered device and the account it signs for (its TechPass ID, for the app to show). */
+export interface EnrolledDevice {
+  device: AuthenticatorDevice;
+  account: string;
+}
+
 export async function enrolDevice(
-  deps: PushDeps,
+  deps: DeviceEnrolmentDeps,
   token: string,
   input: { name: string; publicKeyJwk: unknown },
   proof: SignedRequest,
   ip?: string,
-): Promise<Result<{ device: AuthenticatorDevice }>> {
+): Promise<Result<EnrolledDevice>> {
   const name = input.name.trim();
   if (!name || name.length > 60) return fail(ErrorCodes.inputInvalid, 'the device name is required (at most 60 characters)', 'name');
   const publicKeyJwk = readDevicePublicJwk(input.publicKeyJwk);
@@ -115,7 +128,7 @@ export async function enrolDevice(
       ip: ip ?? null,
       data: { deviceId: device.id, name, linkId: id },
     });
-    return ok({ device });
+    return ok({ device, account: user.username ?? user.email });
   });
 }
 
@@ -124,7 +137,7 @@ export type DeviceAuthentication =
 
 /** Checks a device's signed request: a known device, a fresh timestamp, its signature, and a nonce the device has not used. */
 export async function authenticateDevice(
-  deps: Pick<PushDeps, 'push' | 'clock'>,
+  deps: Pick<Repositories, 'push'> & { clock: Clock },
   deviceId: string,
   request: SignedRequest,
 ): Promise<DeviceAuthentication> {
@@ -142,19 +155,28 @@ export async function authenticateDevice(
   return { ok: true, device };
 }
 
-/** The person removed the account from the phone: TechPass forgets the device too (audited). */
-export async function removeOwnDevice(deps: PushDeps, device: AuthenticatorDevice, ip: string | null): Promise<void> {
-  await deps.transaction(async (tx) => {
-    await tx.push.removeDevice(device.id);
-    await tx.audit.append({
-      actor: device.userId,
-      action: 'authenticator.device_removed',
-      targetType: 'user',
-      targetId: device.userId,
-      ip,
-      data: { deviceId: device.id, name: device.name, by: 'device' },
-    });
+/** TechPass forgets a device (audited); `by` says who removed it. */
+export async function removeDevice(
+  tx: Pick<Repositories, 'push' | 'audit'>,
+  device: AuthenticatorDevice,
+  by: 'device',
+  ip: string | null,
+): Promise<void> {
+  await tx.push.removeDevice(device.id);
+  await tx.audit.append({
+    actor: device.userId,
+    action: 'authenticator.device_removed',
+    targetType: 'user',
+    targetId: device.userId,
+    ip,
+    data: { deviceId: device.id, name: device.name, by },
   });
+}
+
+/** TechPass's VAPID public key, for the app to subscribe with, when Web Push is configured. */
+export function webPushKey(deps: { webPush?: WebPushSender }): Result<{ publicKey: string }> {
+  if (!deps.webPush) return fail(ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
+  return ok({ publicKey: deps.webPush.publicKey });
 }
 
 /**
@@ -163,7 +185,7 @@ export async function removeOwnDevice(deps: PushDeps, device: AuthenticatorDevic
  * public addresses (others only with OUTBOUND_ALLOW_PRIVATE).
  */
 export async function subscribeWebPush(
-  deps: PushDeps,
+  deps: Pick<Repositories, 'push'> & { webPush?: WebPushSender },
   device: AuthenticatorDevice,
   subscription: NonNullable<AuthenticatorDevice['webPush']>,
   allowPrivateEndpoints: boolean,
@@ -174,4 +196,17 @@ export async function subscribeWebPush(
   }
   await deps.push.setWebPush(device.id, subscription);
   return ok(undefined);
+}
+
+/** The device no longer wants to be woken: its subscription is forgotten (audited). */
+export async function unsubscribeWebPush(tx: Pick<Repositories, 'push' | 'audit'>, device: AuthenticatorDevice, ip: string | null): Promise<void> {
+  await tx.push.setWebPush(device.id, null);
+  await tx.audit.append({
+    actor: device.userId,
+    action: 'authenticator.web_push_unsubscribed',
+    targetType: 'user',
+    targetId: device.userId,
+    ip,
+    data: { deviceId: device.id, name: device.name, subscribed: device.webPush !== null },
+  });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { asUserId } from './ids.js';
-import { canonicalAnswer, drawChallengeNumber, effectiveStatus, judgeAnswer, shouldPause, type PushChallenge, type SignedAnswer } from './push.js';
+import { asUserId } from '../../domain/ids.js';
+import type { PushChallenge } from '../../domain/push.js';
+import { canonicalAnswer, drawChallengeNumber, effectiveStatus, judgeAnswer, shouldPause, type SignedAnswer } from './rules.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const challenge = (patch: Partial<PushChallenge> = {}): PushChallenge => ({

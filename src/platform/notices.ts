@@ -1,50 +1,27 @@
-/** What the TechPass Authenticator's flows need: the repositories, the clock and a few settings. */
+/**
+ * The cross-node signal bus. `Notices` carry short messages between the nodes of
+ * one deployment (PostgreSQL's LISTEN/NOTIFY implements it in src/persistence;
+ * single-node SQLite has none). `pushSignals` builds on them: "this account's push
+ * prompts changed", so a phone listening on one node hears of a prompt made on
+ * another at once instead of at its next poll.
+ */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { UserId } from '../domain/ids.js';
-import type { AccountSessions, AccountStatuses, AuditLog, MailQueue, PushRepository, RateLimiter, UserRepository } from '../domain/repositories.js';
-import type { LockoutPolicy } from '../domain/lockout.js';
-import type { Clock } from '../platform/clock.js';
-import type { WebPushSender } from '../platform/web-push.js';
 
-export interface PushRepositories {
-  push: PushRepository;
-  users: UserRepository;
-  accountStatuses: AccountStatuses;
-  accountSessions: AccountSessions;
-  rateLimits: RateLimiter;
-  audit: AuditLog;
-  outbox: MailQueue;
-}
-
-export interface PushDeps extends PushRepositories {
-  clock: Clock;
-  /** Where people reach TechPass (enrolment links and e-mails point here). */
-  publicUrl: string;
-  /** The one lockout: a wrong number counts like a wrong password or code. */
-  lockout: LockoutPolicy;
-  /** How long a challenge waits for an answer (PUSH_CHALLENGE_TTL). */
-  challengeTtlMs: number;
-  /** Tells this node's device streams at once that an account's prompts changed (other nodes' changes are polled). */
-  signals?: PushSignals;
-  /** Wakes subscribed authenticator apps by Web Push, when VAPID keys are configured. */
-  webPush?: WebPushSender;
-  /** Runs writes in one transaction, so a failure half-way leaves nothing behind. */
-  transaction<T>(fn: (repositories: PushRepositories) => Promise<T>): Promise<T>;
+/** Notices between nodes. */
+export interface Notices {
+  publish(channel: string, payload: string): Promise<void>;
+  /** Calls `listener` with each payload sent on `channel` (by any node, this one included); answers the unsubscribe. */
+  subscribe(channel: string, listener: (payload: string) => void): () => void;
+  close(): Promise<void>;
 }
 
 export interface PushSignals {
-  changed(userId: UserId): void;
+  changed(userId: string): void;
   /** Calls `listener` whenever the account's prompts may have changed; answers the unsubscribe. */
-  subscribe(userId: UserId, listener: () => void): () => void;
+  subscribe(userId: string, listener: () => void): () => void;
   /** Stops watching for other processes' commits. */
   stop(): void;
-}
-
-/** Notices between nodes, as the store offers them on PostgreSQL (LISTEN/NOTIFY). */
-export interface NodeNotices {
-  publish(channel: string, payload: string): Promise<void>;
-  subscribe(channel: string, listener: (payload: string) => void): () => void;
 }
 
 const CHANNEL = 'techpass_push';
@@ -60,7 +37,7 @@ const EXTERNAL_COMMITS_MS = 50;
  * when another process has committed, which it learns from a counter read every 50 ms, so
  * a phone on another process hears of a prompt within about that instead of at its poll.
  */
-export function pushSignals(remote?: NodeNotices, externalChanges?: () => number): PushSignals {
+export function pushSignals(remote?: Pick<Notices, 'publish' | 'subscribe'>, externalChanges?: () => number): PushSignals {
   const emitter = new EventEmitter();
   // One listener per open device stream.
   emitter.setMaxListeners(0);
