@@ -3,6 +3,7 @@
  * Read these like oidc-provider's example adapter: every method, every field.
  * Expected failures are values (`{ ok: false, … }`), never exceptions.
  */
+import type { StoredFactorKind } from '../contracts/factors.js';
 import type { AuditEvent, AuditEventInput, ChainCheck } from './audit.js';
 import type { AccessFacts } from './application-access.js';
 import type { ApplicationCertificate, NewCertificate } from './certificates.js';
@@ -28,7 +29,7 @@ export interface UserRepository {
   passwordHash(id: UserId): Promise<string | null>;
   /** Enrols a TOTP factor whose seed is sealed under the master key. */
   addTotpFactor(id: UserId, label: string, seedBase32: string): Promise<string>;
-  listFactors(id: UserId): Promise<Array<{ id: string; kind: string; label: string; createdAt: number }>>;
+  listFactors(id: UserId): Promise<Array<{ id: string; kind: StoredFactorKind; label: string; createdAt: number }>>;
   /** The account's TOTP factors with their seeds opened (for verification only). */
   totpFactors(id: UserId): Promise<Array<{ id: string; seed: string; lastUsedStep: number | null }>>;
   /** Records the step of a code just accepted; false if that step (or a later one) was already used. */
@@ -47,7 +48,7 @@ export interface UserRepository {
   /** Records the sign-in time and clears the failure count, unless the account is locked. */
   recordSignIn(id: UserId): Promise<void>;
   /** Removes the account's factors of these kinds (`totp`, `passkey`); answers how many. */
-  removeFactors(id: UserId, kinds: string[]): Promise<number>;
+  removeFactors(id: UserId, kinds: StoredFactorKind[]): Promise<number>;
   /** Sets a new password hash; a new password also unlocks the account. */
   setPassword(id: UserId, passwordHash: string): Promise<void>;
 }

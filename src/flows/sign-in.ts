@@ -7,7 +7,7 @@
  * back to the provider.
  */
 import { randomBytes } from 'node:crypto';
-import { SECOND_FACTORS, type SecondFactorId } from '../contracts/factors.js';
+import { SECOND_FACTORS, STORED_KIND, type SecondFactorId } from '../contracts/factors.js';
 import { SIGN_IN_FLOW_TTL_MS, type SignInFlow } from '../domain/flows/sign-in.js';
 import { asApplicationId, asNamespaceId, type UserId } from '../domain/ids.js';
 import type { PushRepository, UserRepository } from '../domain/repositories.js';
@@ -42,7 +42,7 @@ export function enrolledFactors(users: UserRepository, push: Pick<PushRepository
   return async (user: User): Promise<SecondFactorId[]> => {
     const kinds = new Set((await users.listFactors(user.id)).map((f) => f.kind));
     const devices = await push.devicesOf(user.id);
-    const enrolled = { hwk: kinds.has('passkey'), swk: devices.length > 0, otp: kinds.has('totp') };
+    const enrolled = { hwk: kinds.has(STORED_KIND.hwk), swk: devices.length > 0, otp: kinds.has(STORED_KIND.otp) };
     return SECOND_FACTORS.filter((m) => enrolled[m]);
   };
 }

@@ -3,6 +3,7 @@
  * epoch (BIGINT); booleans are 0/1 integers; JSON is stored as text. The same
  * representation on SQLite and PostgreSQL keeps one query layer for both.
  */
+import type { StoredFactorKind } from '../contracts/factors.js';
 import type { Generated } from 'kysely';
 
 export interface UsersTable {
@@ -37,7 +38,8 @@ export interface UserIdentifiersTable {
 export interface UserFactorsTable {
   id: string;
   user_id: string;
-  kind: string;
+  /** Which factor this row is (contracts/factors.ts); the TechPass Authenticator's devices have their own table. */
+  kind: StoredFactorKind;
   label: string;
   secret_sealed: string | null;
   public_key: string | null;

@@ -1,4 +1,5 @@
 /** Passkeys: user factors of kind `passkey`, found by their WebAuthn credential id. */
+import { STORED_KIND } from '../../contracts/factors.js';
 import type { Kysely, Selectable } from 'kysely';
 import { asUserId } from '../../domain/ids.js';
 import type { Passkey, PasskeyRepository } from '../../domain/repositories.js';
@@ -28,7 +29,7 @@ export function passkeyRepository(db: Kysely<Schema>, clock: Clock): PasskeyRepo
       const row = {
         id: newId('fac_'),
         user_id: userId,
-        kind: 'passkey',
+        kind: STORED_KIND.hwk,
         label: passkey.label,
         secret_sealed: null,
         public_key: passkey.publicKey,
@@ -47,7 +48,7 @@ export function passkeyRepository(db: Kysely<Schema>, clock: Clock): PasskeyRepo
         .selectFrom('user_factors')
         .selectAll()
         .where('user_id', '=', userId)
-        .where('kind', '=', 'passkey')
+        .where('kind', '=', STORED_KIND.hwk)
         .orderBy('created_at')
         .execute();
       return rows.map(toPasskey);
@@ -58,7 +59,7 @@ export function passkeyRepository(db: Kysely<Schema>, clock: Clock): PasskeyRepo
         .selectFrom('user_factors')
         .selectAll()
         .where('credential_id', '=', credentialId)
-        .where('kind', '=', 'passkey')
+        .where('kind', '=', STORED_KIND.hwk)
         .executeTakeFirst();
       return row ? toPasskey(row) : null;
     },

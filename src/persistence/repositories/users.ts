@@ -1,4 +1,5 @@
 /** Accounts and their MFA factors. */
+import { STORED_KIND } from '../../contracts/factors.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { asUserId, type UserId } from '../../domain/ids.js';
 import type { UserRepository } from '../../domain/repositories.js';
@@ -118,7 +119,7 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
         .values({
           id: factorId,
           user_id: id,
-          kind: 'totp',
+          kind: STORED_KIND.otp,
           label,
           secret_sealed: masterKey.seal(seedBase32, `user_factors:${factorId}`),
           public_key: null,
@@ -138,7 +139,7 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
         .selectFrom('user_factors')
         .select(['id', 'secret_sealed', 'last_used_step'])
         .where('user_id', '=', id)
-        .where('kind', '=', 'totp')
+        .where('kind', '=', STORED_KIND.otp)
         .execute();
       return rows.map((r) => ({ id: r.id, seed: masterKey.open(r.secret_sealed ?? '', `user_factors:${r.id}`), lastUsedStep: r.last_used_step }));
     },
