@@ -7,7 +7,7 @@
  * e-mail, and their next sign-in enrols a new factor.
  */
 import { ErrorCodes } from '../contracts/errors.js';
-import { FACTOR_NAMES, isSecondFactor, STORED_KIND, type SecondFactorId } from '../contracts/factors.js';
+import { FACTOR_NAMES, STORED_KIND, type SecondFactorId } from '../contracts/factors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import type { Repositories, Transactional } from '../domain/repositories.js';
@@ -25,12 +25,10 @@ export interface FactorRemovalDeps extends Transactional<FactorRemovalRepositori
 export interface MfaResetDeps extends FactorRemovalDeps, Pick<Repositories, 'users'> {}
 
 /** What a factor is called in a sentence, or the id itself for one TechPass does not know. */
-const nameOf = (method: string): string => (isSecondFactor(method) ? FACTOR_NAMES[method].name : method);
-
 /** Removes the factor of `method` ("I can't use my phone"), after `verifiedWith` was proven in the same sign-in. */
-export async function removeLostFactor(deps: FactorRemovalDeps, userId: UserId, method: string, verifiedWith: string): Promise<void> {
+export async function removeLostFactor(deps: FactorRemovalDeps, userId: UserId, method: SecondFactorId, verifiedWith: SecondFactorId): Promise<void> {
   await deps.transaction(async (tx) => {
-    const removed = isSecondFactor(method) ? await removeFactors(tx, userId, [method]) : 0;
+    const removed = await removeFactors(tx, userId, [method]);
     await tx.audit.append({
       actor: userId,
       action: 'mfa.factor_removed',
@@ -44,11 +42,11 @@ export async function removeLostFactor(deps: FactorRemovalDeps, userId: UserId, 
     if (user) {
       await tx.outbox.enqueue({
         to: user.email,
-        subject: `Your ${nameOf(method)} was removed from TechPass`,
+        subject: `Your ${FACTOR_NAMES[method].name} was removed from TechPass`,
         text: [
           `Hello ${user.givenName},`,
           '',
-          `You told TechPass you cannot use your ${nameOf(method)} and signed in with your ${nameOf(verifiedWith)} instead,`,
+          `You told TechPass you cannot use your ${FACTOR_NAMES[method].name} and signed in with your ${FACTOR_NAMES[verifiedWith].name} instead,`,
           `so it was removed from your account ${techpassId(user)}.`,
           '',
           'If this was not you, contact the TechPass team (your agency IT helpdesk) at once and change your password at',
