@@ -137,6 +137,25 @@ describe(`Web Push to the authenticator (${engine})`, () => {
     expect(events[0]).toMatchObject({ actor: u.id, targetType: 'user', targetId: u.id, data: { deviceId: phone.deviceId, subscribed: true } });
   });
 
+  it('refuses a push service at a private address or over plain http, unless OUTBOUND_ALLOW_PRIVATE says so (422, its own code)', async () => {
+    const strict = await startTestServer({
+      env: { WEB_PUSH_PUBLIC_KEY: vapid.publicKey, WEB_PUSH_PRIVATE_KEY: vapid.privateKey, WEB_PUSH_SUBJECT: 'mailto:security@agency.gov.sg' },
+    });
+    try {
+      const login = 'strict.phone@agency.gov.sg';
+      await user(strict, login);
+      const phone = phoneOf(strict, login)!;
+      for (const endpoint of [`${pushService.origin}/push/private`, 'http://push.example.com/push/plain']) {
+        const answer = await deviceFetch(strict.url, phone, 'PUT', '/devices/me/web-push', { ...browserSubscription('x').subscription, endpoint });
+        expect(answer.status).toBe(422);
+        expect(await answer.json()).toMatchObject({ error: 'authenticator.web_push_endpoint_refused', field: 'endpoint' });
+      }
+      expect((await strict.server.store.push.findDevice(phone.deviceId))?.webPush).toBeNull();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('says when Web Push is not configured, and a half-configured key pair stops start-up', async () => {
     const plain = await startTestServer();
     try {

@@ -34,6 +34,7 @@ export const ErrorCodes = {
   flowExpired: 'flow.expired',
   enrolmentLinkInvalid: 'authenticator.enrolment_link_invalid',
   webPushNotConfigured: 'authenticator.web_push_not_configured',
+  webPushEndpointRefused: 'authenticator.web_push_endpoint_refused',
   deviceKeyInvalid: 'authenticator.device_key_invalid',
   deviceUnauthenticated: 'authenticator.unauthenticated',
   deviceRequestStale: 'authenticator.request_stale',
@@ -91,6 +92,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'flow.expired': 400,
   'authenticator.enrolment_link_invalid': 410,
   'authenticator.web_push_not_configured': 404,
+  /** A well-formed push service URL TechPass will not call (a private address, plain http). */
+  'authenticator.web_push_endpoint_refused': 422,
   'authenticator.device_key_invalid': 400,
   'authenticator.unauthenticated': 401,
   'authenticator.request_stale': 401,

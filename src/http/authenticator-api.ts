@@ -198,12 +198,7 @@ export async function registerAuthenticatorApi(app: FastifyInstance, deps: Authe
 
       scope.put('/devices/me/web-push', { ...signed, schema: { body: WebPushSubscriptionBody } }, async (request, reply) => {
         const result = await subscribeWebPush(deps.push, deviceOf(request), request.body, deps.allowPrivateEndpoints ?? false);
-        if (!result.ok) {
-          // A well-formed endpoint TechPass will not call (private address, plain http) has
-          // answered 422 since release, not input.invalid's 400: kept until the flow gives it a code of its own.
-          const status = result.error === ErrorCodes.inputInvalid ? 422 : undefined;
-          throw new ApiError(result.error, result.message, { field: result.field, status });
-        }
+        if (!result.ok) throw new ApiError(result.error, result.message, { field: result.field });
         return reply.code(204).send();
       });
 

@@ -192,7 +192,7 @@ export async function subscribeWebPush(
 ): Promise<Result<void>> {
   if (!deps.webPush) return fail(ErrorCodes.webPushNotConfigured, 'Web Push is not configured on this TechPass');
   if (!endpointAllowed(subscription.endpoint, allowPrivateEndpoints)) {
-    return fail(ErrorCodes.inputInvalid, 'endpoint: a push service must be reached over https at a public address', 'endpoint');
+    return fail(ErrorCodes.webPushEndpointRefused, 'endpoint: a push service must be reached over https at a public address', 'endpoint');
   }
   await deps.push.setWebPush(device.id, subscription);
   return ok(undefined);
