@@ -13,6 +13,7 @@ import type { ApplicationId, GroupId, NamespaceId, UserId } from './ids.js';
 import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-keys.js';
 import type { NewUser, User, UserStatus } from './users.js';
 import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js';
+import type { FlowRepository } from './flows/flow.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
@@ -347,6 +348,10 @@ export interface Repositories {
   rateLimits: RateLimiter;
   audit: AuditLog;
   outbox: MailQueue;
+  flows: FlowRepository;
+  rememberedAccounts: RememberedAccounts;
+  /** A namespace's objects, reachable only through its scope. */
+  forNamespace(id: NamespaceId): NamespaceScope;
 }
 
 /** Runs `fn` in one transaction over the repositories `R`: everything it writes commits together or not at all. */

@@ -24,7 +24,6 @@ export interface FactorRemovalDeps extends Transactional<FactorRemovalRepositori
 
 export interface MfaResetDeps extends FactorRemovalDeps, Pick<Repositories, 'users'> {}
 
-/** What a factor is called in a sentence, or the id itself for one TechPass does not know. */
 /** Removes the factor of `method` ("I can't use my phone"), after `verifiedWith` was proven in the same sign-in. */
 export async function removeLostFactor(deps: FactorRemovalDeps, userId: UserId, method: SecondFactorId, verifiedWith: SecondFactorId): Promise<void> {
   await deps.transaction(async (tx) => {

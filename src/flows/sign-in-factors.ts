@@ -10,11 +10,10 @@ import { challengeStatus, claimPushApproval } from './push.js';
 import { addressThrottled, attemptCredential } from './credential-attempts.js';
 import { factorVerified, move, prepare } from './sign-in-progress.js';
 import {
-  advance,
+  advanceWith,
   refuse,
   refuseUnlessInGoodStanding,
   show,
-  unmoved,
   type SignInDeps,
   type SignInOutcome,
   type SignInRequest,
@@ -105,8 +104,9 @@ export async function startRecovery(deps: SignInDeps, flow: SignInFlow, req: Sig
   const lost = currentFactor(flow);
   if (flow.state !== 'factors' || !lost) return show(flow, 'stale');
   if ((flow.context.factorsOwed ?? []).length < 2) return show(flow, 'no_other_factor');
-  const next = await advance(deps, flow, { type: 'recovery_started', lost });
-  if (typeof next === 'string') return unmoved(flow, next);
-  await deps.audit.append({ actor: 'anonymous', action: 'mfa.recovery_started', targetType: 'user', targetId: flow.userId, data: { lost } });
-  return prepare(deps, next, req);
+  const started = await advanceWith(deps, flow, { type: 'recovery_started', lost }, async (tx) => {
+    await tx.audit.append({ actor: 'anonymous', action: 'mfa.recovery_started', targetType: 'user', targetId: flow.userId, data: { lost } });
+    return { ok: true, value: null };
+  });
+  return started.ok ? prepare(deps, started.flow, req) : show(flow, started.problem);
 }

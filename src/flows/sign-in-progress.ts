@@ -23,6 +23,7 @@ import { removeLostFactor } from './mfa-recovery.js';
 import { challengeStatus, createPushChallenge, issueEnrolmentLink } from './push.js';
 import {
   advance,
+  advanceWith,
   completeLogin,
   refuse,
   refuseUnlessInGoodStanding,
@@ -112,13 +113,21 @@ async function startPush(deps: SignInDeps, flow: SignInFlow, req: SignInRequest,
 
 /** The one-time link (shown as a QR code) that adds the TechPass Authenticator; kept sealed in the flow. */
 async function newEnrolmentLink(deps: SignInDeps, flow: SignInFlow, problem?: SignInProblem): Promise<SignInOutcome> {
-  if (!flow.userId) return show(flow, problem);
-  const issued = await issueEnrolmentLink(deps.push, flow.userId, flow.userId);
-  if (!issued.ok) return show(flow, 'stale');
-  const id = issued.value.link.slice(issued.value.link.indexOf('#') + 1).split('.')[0]!;
-  const sealed = deps.sealer.seal(issued.value.link, `flows:${flow.id}`);
-  const next = await advance(deps, flow, { type: 'enrol_link_issued', id, sealed, expiresAt: issued.value.expiresAt });
-  return typeof next === 'string' ? unmoved(flow, next) : show(next, problem);
+  const userId = flow.userId;
+  if (!userId) return show(flow, problem);
+  // The link's row and the flow that shows it are written together.
+  const issued = await advanceWith(
+    deps,
+    flow,
+    (link: { id: string; sealed: string; expiresAt: number }) => ({ type: 'enrol_link_issued', ...link }),
+    async (tx) => {
+      const made = await issueEnrolmentLink({ ...deps.push, users: tx.users, transaction: (fn) => fn(tx) }, userId, userId);
+      if (!made.ok) return { ok: false, problem: 'stale' };
+      const id = made.value.link.slice(made.value.link.indexOf('#') + 1).split('.')[0]!;
+      return { ok: true, value: { id, sealed: deps.sealer.seal(made.value.link, `flows:${flow.id}`), expiresAt: made.value.expiresAt } };
+    },
+  );
+  return issued.ok ? show(issued.flow, problem) : show(flow, issued.problem);
 }
 
 /**
@@ -176,12 +185,12 @@ export async function factorVerified(deps: SignInDeps, flow: SignInFlow, method:
   const lost = flow.context.recovering;
   // An enrol offer (a sealed TOTP seed) is made only when the sign-in goes on to enrol.
   const goesOn = Boolean(lost) || assuranceLevel([...flow.methodsDone, method]) < requiredLevel(flow);
-  const next = await advance(
-    deps,
-    flow,
-    goesOn ? { type: 'factor_verified', method, offer: enrolmentOffer(deps, flow) } : { type: 'factor_verified', method },
-  );
-  if (typeof next === 'string') return unmoved(flow, next);
-  if (lost && flow.userId) await removeLostFactor(deps.push, flow.userId, lost, method);
-  return settle(deps, next, req);
+  const event: SignInEvent = goesOn ? { type: 'factor_verified', method, offer: enrolmentOffer(deps, flow) } : { type: 'factor_verified', method };
+  const userId = flow.userId;
+  // After "I can't use my phone", the lost factor goes (audited, e-mailed, sessions ended) in the same transaction as the move.
+  const moved = await advanceWith(deps, flow, event, async (tx) => {
+    if (lost && userId) await removeLostFactor({ ...deps.push, transaction: (fn) => fn(tx) }, userId, lost, method);
+    return { ok: true, value: null };
+  });
+  return moved.ok ? settle(deps, moved.flow, req) : show(flow, moved.problem);
 }

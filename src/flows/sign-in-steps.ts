@@ -19,6 +19,7 @@ import type {
   PasskeyRepository,
   RateLimiter,
   RememberedAccounts,
+  Repositories,
   UserRepository,
 } from '../domain/repositories.js';
 import { standingRefusal, type User } from '../domain/users.js';
@@ -52,12 +53,9 @@ export interface SignInRequest {
 
 export type AccessDecision = { ok: true } | { ok: false; reason: 'sign_in_disabled' | 'not_assigned' };
 
-/** The repositories a sign-in step writes in one transaction. */
-export interface SignInRepositories extends LockoutRepositories {
-  users: UserRepository;
-  flows: FlowRepository;
-  passkeys: PasskeyRepository;
-}
+/** The repositories a sign-in step writes in one transaction (the flow row last). */
+export type SignInRepositories = LockoutRepositories &
+  Pick<Repositories, 'users' | 'flows' | 'passkeys' | 'push' | 'outbox' | 'accountSessions' | 'rememberedAccounts' | 'forNamespace'>;
 
 export interface SignInDeps extends AttemptDeps {
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
@@ -161,14 +159,14 @@ class Undo extends Error {
 export async function advanceWith<T>(
   deps: SignInDeps,
   flow: SignInFlow,
-  event: SignInEvent,
+  event: SignInEvent | ((value: T) => SignInEvent),
   writes: (tx: SignInRepositories) => Promise<{ ok: true; value: T } | { ok: false; problem: SignInProblem }>,
 ): Promise<{ ok: true; flow: SignInFlow; value: T } | { ok: false; problem: SignInProblem }> {
   try {
     return await deps.transaction(async (tx) => {
       const done = await writes(tx);
       if (!done.ok) throw new Undo(done.problem);
-      const next = await advance({ ...deps, flows: tx.flows }, flow, event);
+      const next = await advance({ ...deps, flows: tx.flows }, flow, typeof event === 'function' ? event(done.value) : event);
       if (typeof next === 'string') throw new Undo(next === 'expired' ? 'expired' : 'stale');
       return { ok: true as const, flow: next, value: done.value };
     });
@@ -219,7 +217,8 @@ export async function completeLogin(deps: SignInDeps, flow: SignInFlow, req: Sig
   const amr = amrFor(flow.context.amr ?? flow.methodsDone);
   const acr = acrFor(amr);
   const sessionExpiresAt = deps.clock.now() + deps.sessionTtlMs;
-  await deps.transaction(async (tx) => {
+  // The sign-in, its audit and the browser's remembered accounts are written together.
+  const { kept, earlier } = await deps.transaction(async (tx) => {
     await tx.users.recordSignIn(userId);
     await tx.audit.append({
       actor: userId,
@@ -228,12 +227,14 @@ export async function completeLogin(deps: SignInDeps, flow: SignInFlow, req: Sig
       targetId: userId,
       data: { clientId: flow.context.clientId, amr, sso: Boolean(rememberRef) },
     });
+    const remembered = tx.rememberedAccounts;
+    const kept = rememberRef ?? (await remembered.remember(userId, { amr, acr, sessionExpiresAt }));
+    // A step-up (or a recovery, which ended the account's other sessions) makes the remembered session live again.
+    if (rememberRef && flow.methodsDone.length > 1) await remembered.upgrade(rememberRef, { amr, acr, sessionExpiresAt });
+    const earlier = (await remembered.find(req.rememberedRefs)).filter((c) => c.ref !== kept && c.userId === userId).map((c) => c.ref);
+    for (const r of earlier) await remembered.forget(r);
+    return { kept, earlier };
   });
-  const kept = rememberRef ?? (await deps.remembered.remember(userId, { amr, acr, sessionExpiresAt }));
-  // A step-up (or a recovery, which ended the account's other sessions) makes the remembered session live again.
-  if (rememberRef && flow.methodsDone.length > 1) await deps.remembered.upgrade(rememberRef, { amr, acr, sessionExpiresAt });
-  const earlier = (await deps.remembered.find(req.rememberedRefs)).filter((c) => c.ref !== kept && c.userId === userId).map((c) => c.ref);
-  for (const r of earlier) await deps.remembered.forget(r);
   const others = req.rememberedRefs.filter((r) => r !== kept && !earlier.includes(r));
   return {
     kind: 'finish',

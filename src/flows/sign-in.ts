@@ -19,9 +19,9 @@ import { addressThrottled, attemptCredential, countAddressFailure } from './cred
 import { firstStepVerified, move, secondFactorStep } from './sign-in-progress.js';
 import {
   advance,
+  advanceWith,
   refuse,
   show,
-  unmoved,
   type InteractionFacts,
   type RememberedChoice,
   type SignInDeps,
@@ -179,19 +179,21 @@ export async function acceptTerms(deps: SignInDeps, flow: SignInFlow): Promise<S
   const client = await deps.clients.findClient(flow.context.clientId);
   if (!client || !flow.userId) return show(flow, 'stale');
   const userId = flow.userId;
-  const scope = deps.forNamespace(asNamespaceId(client.application.namespaceId));
-  const next = await advance(deps, flow, { type: 'terms_accepted' });
-  if (typeof next === 'string') return unmoved(flow, next);
-  await scope.terms.accept(asApplicationId(client.application.id), userId, client.application.termsVersion);
-  await deps.audit.append({
-    actor: userId,
-    action: 'terms.accepted',
-    targetType: 'application',
-    targetId: client.application.id,
-    namespaceId: client.application.namespaceId,
-    data: { version: client.application.termsVersion },
+  const application = client.application;
+  // The acceptance, its audit and the flow's move are written together, the flow last.
+  const accepted = await advanceWith(deps, flow, { type: 'terms_accepted' }, async (tx) => {
+    await tx.forNamespace(asNamespaceId(application.namespaceId)).terms.accept(asApplicationId(application.id), userId, application.termsVersion);
+    await tx.audit.append({
+      actor: userId,
+      action: 'terms.accepted',
+      targetType: 'application',
+      targetId: application.id,
+      namespaceId: application.namespaceId,
+      data: { version: application.termsVersion },
+    });
+    return { ok: true, value: null };
   });
-  return { kind: 'finish', flow: next, result: { consent: true } };
+  return accepted.ok ? { kind: 'finish', flow: accepted.flow, result: { consent: true } } : show(flow, accepted.problem);
 }
 
 /** The person gave up, or was refused: the application learns `access_denied`. */
