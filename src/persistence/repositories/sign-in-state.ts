@@ -10,6 +10,7 @@ import type { PasswordResets, RateLimiter, RememberedAccounts } from '../../doma
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { constantTimeEqual } from '../../platform/secrets.js';
+import { precompiled } from '../precompiled.js';
 import type { FlowsTable, Schema } from '../schema.js';
 
 function toFlow(row: Selectable<FlowsTable>): Flow<string, unknown> {
@@ -31,6 +32,26 @@ function toFlow(row: Selectable<FlowsTable>): Flow<string, unknown> {
 }
 
 export function flowRepository(db: Kysely<Schema>): FlowRepository {
+  // Every sign-in page and step reads its flow by interaction, and every move saves it: compiled once.
+  const byInteraction = precompiled(db, (p) =>
+    db.selectFrom('flows').selectAll().where('interaction_uid', '=', p('uid')).orderBy('created_at', 'desc'),
+  );
+  const saveIfUnchanged = precompiled(db, (p) =>
+    db
+      .updateTable('flows')
+      .set({
+        state: p('state'),
+        user_id: p('userId'),
+        requested_aal: p('requestedAal') as unknown as number,
+        methods_done: p('methodsDone'),
+        context: p('context'),
+        expires_at: p('expiresAt') as unknown as number,
+        version: p('nextVersion') as unknown as number,
+        updated_at: p('updatedAt') as unknown as number,
+      })
+      .where('id', '=', p('id'))
+      .where('version', '=', p('version') as unknown as number),
+  );
   return {
     async create(flow) {
       await db
@@ -53,7 +74,7 @@ export function flowRepository(db: Kysely<Schema>): FlowRepository {
         .execute();
     },
     async findByInteraction(uid) {
-      const row = await db.selectFrom('flows').selectAll().where('interaction_uid', '=', uid).orderBy('created_at', 'desc').executeTakeFirst();
+      const row = (await byInteraction({ uid })).rows[0];
       return row ? toFlow(row) : null;
     },
     async find(id) {
@@ -61,22 +82,19 @@ export function flowRepository(db: Kysely<Schema>): FlowRepository {
       return row ? toFlow(row) : null;
     },
     async save(flow) {
-      const result = await db
-        .updateTable('flows')
-        .set({
-          state: flow.state,
-          user_id: flow.userId,
-          requested_aal: flow.requestedAal,
-          methods_done: JSON.stringify(flow.methodsDone),
-          context: JSON.stringify(flow.context),
-          expires_at: flow.expiresAt,
-          version: flow.version + 1,
-          updated_at: flow.updatedAt,
-        })
-        .where('id', '=', flow.id)
-        .where('version', '=', flow.version)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      const result = await saveIfUnchanged({
+        state: flow.state,
+        userId: flow.userId,
+        requestedAal: flow.requestedAal,
+        methodsDone: JSON.stringify(flow.methodsDone),
+        context: JSON.stringify(flow.context),
+        expiresAt: flow.expiresAt,
+        nextVersion: flow.version + 1,
+        updatedAt: flow.updatedAt,
+        id: flow.id,
+        version: flow.version,
+      });
+      return Number(result.numAffectedRows ?? 0n) === 1;
     },
   };
 }
