@@ -51,6 +51,10 @@ async function atomically(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promis
 export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey): UserRepository {
   // Every token request about a user reads it (the account and its claims).
   const byId = precompiled(db, (p) => db.selectFrom('users').selectAll().where('id', '=', p('id')));
+  // Every password step reads the account by its TechPass ID, then its hash.
+  const byEmail = precompiled(db, (p) => db.selectFrom('users').selectAll().where('email', '=', p('value')));
+  const byUsername = precompiled(db, (p) => db.selectFrom('users').selectAll().where('username', '=', p('value')));
+  const hashOf = precompiled(db, (p) => db.selectFrom('users').select('password_hash').where('id', '=', p('id')));
   return {
     async create(user, { passwordHash }) {
       const now = clock.now();
@@ -101,15 +105,13 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
     async findByLogin(login) {
       const value = login.trim().toLowerCase();
       const row = value.includes('@')
-        ? ((await db.selectFrom('users').selectAll().where('email', '=', value).executeTakeFirst()) ??
-          (await db.selectFrom('users').selectAll().where('username', '=', value).executeTakeFirst()))
-        : await db.selectFrom('users').selectAll().where('username', '=', value).executeTakeFirst();
+        ? ((await byEmail({ value })).rows[0] ?? (await byUsername({ value })).rows[0])
+        : (await byUsername({ value })).rows[0];
       return row ? toUser(row) : null;
     },
 
     async passwordHash(id) {
-      const row = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
-      return row?.password_hash ?? null;
+      return (await hashOf({ id })).rows[0]?.password_hash ?? null;
     },
 
     async addTotpFactor(id: UserId, label, seedBase32) {
