@@ -36,7 +36,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** The app shell: every file the service worker caches (sw.js itself aside). */
+/** The app shell: every file the service worker caches (sw.js itself aside); sw.js gets this list from here. */
 const SHELL = [
   'index.html',
   'app.js',
@@ -88,7 +88,9 @@ export async function registerAuthenticatorApp(app: FastifyInstance, options: Au
   }
   // The worker names its cache after the shell it caches: any change to a file is a new worker.
   const version = shellDigest.digest('base64url').slice(0, 12);
-  asset('sw.js', Buffer.from(readFileSync(path.join(dir, 'sw.js'), 'utf8').replace('__SHELL_VERSION__', version)));
+  const cached = JSON.stringify(SHELL.filter((name) => name !== 'index.html'));
+  const worker = readFileSync(path.join(dir, 'sw.js'), 'utf8').replace('__SHELL_VERSION__', version).replace('__SHELL_FILES__', cached);
+  asset('sw.js', Buffer.from(worker));
   const index = assets.get('index.html')!;
 
   const send = (request: FastifyRequest, reply: FastifyReply, file: Asset) => {

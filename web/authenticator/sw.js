@@ -5,8 +5,8 @@
  * opens without a network, and turns a Web Push message (a sign-in waiting for
  * this phone) into a notification that opens the app. It answers only for the shell's own files; the
  * device API (/api/v1/authenticator/…) lies outside its scope and is never
- * cached. The server fills in the shell's digest, so a new release is a new
- * worker with a new cache.
+ * cached. The server fills in the shell's files and their digest, so a new
+ * release is a new worker with a new cache.
  */
 
 /** @typedef {import('../../src/contracts/authenticator.js').WebPushMessage} WebPushMessage */
@@ -15,23 +15,8 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
 const VERSION = '__SHELL_VERSION__';
 const PREFIX = 'techpass-authenticator-';
 const CACHE = PREFIX + VERSION;
-const SHELL = [
-  './',
-  'app.js',
-  'device.js',
-  'state.js',
-  'network.js',
-  'dom.js',
-  'view.js',
-  'request-view.js',
-  'enrol-view.js',
-  'app.css',
-  'manifest.webmanifest',
-  'icon.svg',
-  'icon-192.png',
-  'icon-512.png',
-  'icon-maskable-512.png',
-];
+// The server fills in the shell's files (src/http/authenticator-app.ts's SHELL, the one list), the page as './'.
+const SHELL = ['./', .../** @type {string[]} */ (JSON.parse('__SHELL_FILES__'))];
 const shellUrls = new Set(SHELL.map((file) => new URL(file, sw.registration.scope).href));
 const indexUrl = new URL('./', sw.registration.scope).href;
 
