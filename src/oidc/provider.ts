@@ -22,6 +22,7 @@ import { outboundFetch } from './outbound-fetch.js';
 import { installPageHeaders } from './page-headers.js';
 import { tokenRequestStorage } from './token-requests.js';
 import { endRememberedSessionsOnSignOut, interactionConfiguration, type InteractionDeps } from './interactions.js';
+import { cookieSigner } from './cookie-signatures.js';
 
 /** Paths the provider answers; everything else belongs to the HTTP layer. */
 export const PROVIDER_ROUTES = {
@@ -100,7 +101,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     allowOmittingSingleRegisteredRedirectUri: false,
     extraClientMetadata: { properties: TECHPASS_CLIENT_PROPERTIES },
     cookies: {
-      keys: [masterKey.derive('cookies').toString('base64url')],
+      keys: cookieSigner([masterKey.derive('cookies').toString('base64url')]),
       names: secure
         ? { session: '__Host-techpass_session', interaction: '__Secure-techpass_interaction', resume: '__Secure-techpass_resume' }
         : { session: 'techpass_session', interaction: 'techpass_interaction', resume: 'techpass_resume' },
