@@ -7,7 +7,7 @@
 import { generateKeyPair, exportJWK, createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeIdToken, tamperings, type IdTokenTamper, type UpstreamProvider } from '../src/oidc/demo-upstream/index.js';
+import { decodeIdToken, startDemoUpstream, tamperings, type IdTokenTamper, type UpstreamProvider } from '../src/oidc/demo-upstream/index.js';
 import { HttpBrowser, text, type Page } from './helpers/http-browser.js';
 import { cancelAtUpstream, signInAtUpstream, startTestUpstream, upstreamUser } from './helpers/upstream.js';
 
@@ -317,6 +317,22 @@ describe('demo upstream provider', () => {
       expect(tokens.claims()).toMatchObject({ iss: other.issuer, sub: 'other-1' });
     } finally {
       await other.close();
+    }
+  });
+
+  it('startDemoUpstream: the WOG account (demo) with jane_tan@agency.gov.localhost and a client for TechPass', async () => {
+    const demo = await startDemoUpstream({ port: 0, publicHost: '127.0.0.1', redirectUri: REDIRECT_URI, clientSecret: SECRET });
+    try {
+      expect(demo).toMatchObject({ clientId: 'techpass-demo', displayName: 'WOG account (demo)', domains: ['agency.gov.localhost'] });
+      const jane = demo.users.find((u) => u.email === 'jane_tan@agency.gov.localhost')!;
+      expect(jane.password).toBe('Demo-WOG-2026');
+      const config = await rp(client.ClientSecretBasic(SECRET), demo.clientId, demo.issuer);
+      const { page } = await start(config, { login_hint: jane.email });
+      expect(text(page)).toContain('to continue to TechPass (demo)');
+      const tokens = await (await signIn(config, {}, jane)).exchange();
+      expect(tokens.claims()).toMatchObject({ sub: 'wog-demo-jane-tan', email: jane.email, agency: 'Demo Agency', amr: ['pwd', 'mfa'] });
+    } finally {
+      await demo.close();
     }
   });
 });
