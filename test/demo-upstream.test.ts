@@ -135,6 +135,12 @@ describe('demo upstream provider', () => {
     expect(upstream.seen.tokenRequests.at(-1)).toMatchObject({ clientId: 'techpass-jwt', authMethod: 'private_key_jwt' });
   });
 
+  it('takes an authorization code once', async () => {
+    const { exchange } = await signIn(await rp());
+    await exchange();
+    await expect(exchange()).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('refuses a wrong client secret at the token endpoint', async () => {
     const { exchange } = await signIn(await rp(client.ClientSecretBasic('not-the-secret')));
     await expect(exchange()).rejects.toMatchObject({ status: 401, cause: [{ parameters: { error: 'invalid_client' } }] });

@@ -20,7 +20,8 @@ export function memoryStorage(): (model: string) => Adapter {
       entries.delete(key);
       return undefined;
     }
-    return entry.payload;
+    // A copy: what oidc-provider changes on a model is stored only when it saves it.
+    return structuredClone(entry.payload);
   };
 
   return (model) => {
@@ -33,7 +34,7 @@ export function memoryStorage(): (model: string) => Adapter {
     };
     return {
       async upsert(id, payload, expiresIn) {
-        entries.set(key(id), { payload: { ...payload }, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+        entries.set(key(id), { payload: structuredClone(payload), expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
       },
       async find(id) {
         return read(key(id));
@@ -45,8 +46,8 @@ export function memoryStorage(): (model: string) => Adapter {
         return byIndex('userCode', userCode);
       },
       async consume(id) {
-        const payload = read(key(id));
-        if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+        const entry = entries.get(key(id));
+        if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000);
       },
       async destroy(id) {
         entries.delete(key(id));
