@@ -64,7 +64,7 @@ export interface UpstreamRecord {
 
 export interface UpstreamProvider {
   issuer: string;
-  /** Where it listens (the issuer, unless `publicUrl` says otherwise). */
+  /** Where it listens, http://<host>:<port> (the issuer differs with `publicHost` or `publicUrl`). */
   url: string;
   discoveryUrl: string;
   /** The name on its pages. */
