@@ -201,13 +201,16 @@ describe(`identity provider directory across nodes (${engine})`, () => {
     expect(await store.federatedIdentities.find('https://another.issuer', 'upstream-ann')).toBeNull();
   });
 
-  it('unlinks every account when the issuer changes, and when the provider is removed, and audits how many', async () => {
+  it('unlinks every account when the issuer or the subject claim changes, and when the provider is removed, and audits how many', async () => {
     const store = nodeA.server.store;
     const moved = await cli(['idp', 'update', '--name', 'recheck', '--issuer', upstream.issuer('good')]);
     expect(moved).toMatchObject({ issuer: upstream.issuer('good'), unlinked: 2 });
     const provider = (await store.identityProviders.findByName('recheck'))!;
     const ann = (await store.users.findByLogin('ann@recheck.example.sg'))!.id;
     expect(await store.federatedIdentities.ofUser(ann)).toEqual([]);
+    await store.federatedIdentities.link({ providerId: provider.id, issuer: provider.issuer, subject: 'by-sub', userId: ann });
+    expect(await cli(['idp', 'update', '--name', 'recheck', '--display-name', 'Same subject'])).toMatchObject({ unlinked: 0 });
+    expect(await cli(['idp', 'update', '--name', 'recheck', '--claim', 'subject=oid'])).toMatchObject({ claims: { subject: 'oid' }, unlinked: 1 });
     await store.federatedIdentities.link({ providerId: provider.id, issuer: provider.issuer, subject: 'again', userId: ann });
     expect(await cli(['idp', 'remove', '--name', 'recheck'])).toEqual({ name: 'recheck', removed: true, unlinked: 1 });
     expect(await store.federatedIdentities.find(provider.issuer, 'again')).toBeNull();

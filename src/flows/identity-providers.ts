@@ -12,10 +12,11 @@
  *     refreshed, and a provider whose document broke is noticed at once); enable,
  *     disable and remove do not fetch anything;
  *   - the name is the provider's stable handle (scripts use it) and does not change;
- *   - changing the issuer removes the provider's links (an upstream subject means
- *     nothing under another issuer): each person links again, by verified e-mail, at
- *     their next sign-in; removing a provider removes its links. Both are audited
- *     with the number of links removed;
+ *   - changing the issuer or the subject claim removes the provider's links (an
+ *     upstream subject means nothing under another issuer, and a link made with one
+ *     claim never matches the value of another): each person links again, by
+ *     verified e-mail, at their next sign-in; removing a provider removes its links.
+ *     Both are audited with the number of links removed;
  *   - the audit records what changed, never a secret or private key.
  */
 import { ErrorCodes } from '../contracts/errors.js';
@@ -189,7 +190,8 @@ export async function updateIdentityProvider(
   return deps.transaction(async (tx) => {
     const conflict = await domainConflict(tx.identityProviders, settings.domains, current);
     if (conflict) return conflict;
-    const unlinked = settings.issuer !== current.issuer ? await tx.federatedIdentities.unlinkProvider(current.id) : 0;
+    const relink = settings.issuer !== current.issuer || settings.claims.subject !== current.claims.subject;
+    const unlinked = relink ? await tx.federatedIdentities.unlinkProvider(current.id) : 0;
     const updated = await tx.identityProviders.update(current.id, {
       settings: settingsChanged,
       ...(credentials ? { credentials } : {}),

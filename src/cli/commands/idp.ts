@@ -107,7 +107,7 @@ export function registerIdpCommands(program: Command): void {
   providerOptions(
     idp
       .command('update')
-      .description('change a provider (its discovery document is checked again; a new issuer unlinks its accounts)')
+      .description('change a provider (its discovery document is checked again; a new issuer or subject claim unlinks its accounts)')
       .requiredOption('--name <name>', 'the provider (its name does not change)'),
     false,
   ).action(async (options: ProviderFlags & { name: string }) => {
@@ -133,7 +133,7 @@ export function registerIdpCommands(program: Command): void {
         [
           `updated identity provider ${provider.name}`,
           describeProviderText(provider, cfg.PUBLIC_URL),
-          ...(unlinked ? [`the issuer changed: ${unlinked} linked account(s) will link again at their next sign-in`] : []),
+          ...(unlinked ? [`the issuer or subject claim changed: ${unlinked} linked account(s) will link again at their next sign-in`] : []),
           pickUp(cfg.KEY_REFRESH_SECONDS),
         ].join('\n'),
       );
