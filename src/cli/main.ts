@@ -13,6 +13,7 @@ import { techpassId } from '../domain/users.js';
 import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndIssuer } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerIdpCommands } from './commands/idp.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, CommandError } from './output.js';
@@ -109,6 +110,7 @@ namespace
 registerAppCommands(program);
 registerGroupCommands(program);
 registerAuthenticatorCommands(program);
+registerIdpCommands(program);
 
 const user = program.command('user').description('accounts');
 user

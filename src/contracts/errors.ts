@@ -55,6 +55,14 @@ export const ErrorCodes = {
   pushAnswerStale: 'push.answer_stale',
   metricsUnauthorized: 'metrics.unauthorized',
   metricsNotServed: 'metrics.not_served',
+  identityProviderExists: 'idp.exists',
+  identityProviderNotFound: 'idp.not_found',
+  identityProviderDomainTaken: 'idp.domain_taken',
+  discoveryUnreachable: 'idp.discovery_unreachable',
+  discoveryNotOidc: 'idp.discovery_not_oidc',
+  discoveryIssuerMismatch: 'idp.discovery_issuer_mismatch',
+  discoveryNoS256: 'idp.discovery_no_s256',
+  discoveryClientAuthUnsupported: 'idp.discovery_client_auth_unsupported',
   internal: 'internal.error',
 } as const;
 
@@ -114,6 +122,20 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'push.answer_stale': 401,
   'metrics.unauthorized': 401,
   'metrics.not_served': 404,
+  'idp.exists': 409,
+  'idp.not_found': 404,
+  /** A domain pattern that another identity provider's patterns overlap. */
+  'idp.domain_taken': 409,
+  /** The issuer's discovery document could not be fetched: a network error, a timeout, a 5xx, a refused address. */
+  'idp.discovery_unreachable': 502,
+  /** What the issuer serves is not an OpenID Connect discovery document (not JSON, a required endpoint missing…). */
+  'idp.discovery_not_oidc': 422,
+  /** The document's `issuer` is not the configured issuer, character for character. */
+  'idp.discovery_issuer_mismatch': 422,
+  /** The provider does not offer PKCE with S256. */
+  'idp.discovery_no_s256': 422,
+  /** The provider's token endpoint does not take the client authentication chosen (client secret or private_key_jwt). */
+  'idp.discovery_client_auth_unsupported': 422,
   'internal.error': 500,
 };
 

@@ -15,3 +15,7 @@ export const asUserId = (v: string) => v as UserId;
 export const asNamespaceId = (v: string) => v as NamespaceId;
 export const asApplicationId = (v: string) => v as ApplicationId;
 export const asGroupId = (v: string) => v as GroupId;
+
+/** An integrated (upstream) identity provider. */
+export type IdentityProviderId = Brand<string, 'IdentityProviderId'>;
+export const asIdentityProviderId = (v: string) => v as IdentityProviderId;

@@ -9,7 +9,9 @@ import type { AccessFacts } from './application-access.js';
 import type { ApplicationCertificate, NewCertificate } from './certificates.js';
 import type { Application, ApplicationChanges, ApplicationSecret, Namespace } from './directory.js';
 import type { Group, GroupNesting } from './groups.js';
-import type { ApplicationId, GroupId, NamespaceId, UserId } from './ids.js';
+import type { ApplicationId, GroupId, IdentityProviderId, NamespaceId, UserId } from './ids.js';
+import type { FederatedIdentity } from './federated-identities.js';
+import type { ClientCredentials, DiscoveredMetadata, IdentityProvider, ProviderSettings, UpstreamProvider } from './identity-providers.js';
 import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-keys.js';
 import type { NewUser, User, UserStatus } from './users.js';
 import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js';
@@ -213,6 +215,79 @@ export interface SigningKeyRepository {
 
 export type { ApplicationId };
 
+/** A provider as an administrator registers it: settings, credentials (sealed by the repository) and the discovery checked. */
+export interface NewIdentityProvider {
+  settings: ProviderSettings;
+  credentials: ClientCredentials;
+  metadata: DiscoveredMetadata;
+  enabled: boolean;
+}
+
+/** What an update replaces: the settings given, the credentials when given, the discovery document as just checked. */
+export interface IdentityProviderChanges {
+  settings?: Partial<ProviderSettings>;
+  credentials?: ClientCredentials;
+  metadata?: DiscoveredMetadata;
+}
+
+/**
+ * Integrated identity providers (platform-level, not namespace-owned). The client
+ * secret or private key is sealed under the master key at rest (context: the
+ * provider's id), opened only by `upstream()`. Every write changes `revision()`,
+ * which is how each node's directory notices (identity-provider-directory.ts).
+ */
+export interface IdentityProviderRepository {
+  /** Every provider, enabled or not, by name. */
+  list(): Promise<IdentityProvider[]>;
+  findByName(name: string): Promise<IdentityProvider | null>;
+  findById(id: IdentityProviderId): Promise<IdentityProvider | null>;
+  /** Every provider with its credentials opened: for the sign-in directory only. */
+  upstream(): Promise<UpstreamProvider[]>;
+  /** `conflict: 'name'` when the name is taken (the database decides between two adds at once). */
+  create(input: NewIdentityProvider): Promise<Created<IdentityProvider>>;
+  /** Applies the changes given; answers the provider as it now is, or null if unknown. */
+  update(id: IdentityProviderId, changes: IdentityProviderChanges): Promise<IdentityProvider | null>;
+  /** Turns sign-in through the provider on or off; null if unknown. */
+  setEnabled(id: IdentityProviderId, enabled: boolean): Promise<IdentityProvider | null>;
+  /** Deletes the provider and (by cascade) its federated identities; false if unknown. */
+  remove(id: IdentityProviderId): Promise<boolean>;
+  /** Changes with every write to any provider, on any node. */
+  revision(): Promise<string>;
+}
+
+/**
+ * Links between upstream identities and accounts. Unique on (issuer, subject): an
+ * upstream identity links to one account; and on (provider, user): an account links
+ * once per provider. Both are enforced by the database, so two first sign-ins racing
+ * cannot both link.
+ */
+export interface FederatedIdentityRepository {
+  find(issuer: string, subject: string): Promise<FederatedIdentity | null>;
+  /** The account's links, oldest first. */
+  ofUser(userId: UserId): Promise<FederatedIdentity[]>;
+  /** Links; `conflict: 'subject'` when the upstream identity is linked already, `'user'` when the account has a link to this provider. */
+  link(link: { providerId: IdentityProviderId; issuer: string; subject: string; userId: UserId }): Promise<Created<FederatedIdentity>>;
+  /** Records a sign-in through the link (last used now). */
+  touch(issuer: string, subject: string): Promise<void>;
+  /** Removes every link made through the provider; answers how many (an issuer change, a removal). */
+  unlinkProvider(providerId: IdentityProviderId): Promise<number>;
+}
+
+/**
+ * The sign-in flow's view of the providers, cached per node: a change made anywhere
+ * (this node, another node, the CLI) is seen within KEY_REFRESH_SECONDS (at once for
+ * this node's own writes, and on SQLite for any process's).
+ */
+export interface IdentityProviderDirectory {
+  /** Home-realm discovery: the enabled provider serving the address's domain, or null. */
+  forEmail(email: string): Promise<UpstreamProvider | null>;
+  /** The enabled provider of that name, or null (also null once it is disabled or removed). */
+  byName(name: string): Promise<UpstreamProvider | null>;
+  byId(id: IdentityProviderId): Promise<UpstreamProvider | null>;
+  /** The provider, enabled or not, whose domains cover the address: tells "your organisation's sign-in is turned off" from "not federated". */
+  claimedBy(email: string): Promise<IdentityProvider | null>;
+}
+
 /**
  * The TechPass Authenticator's storage: devices, one-time enrolment links and push
  * challenges. Every change that must happen once (a link used, a challenge
@@ -350,6 +425,10 @@ export interface Repositories {
   outbox: MailQueue;
   flows: FlowRepository;
   rememberedAccounts: RememberedAccounts;
+  identityProviders: IdentityProviderRepository;
+  federatedIdentities: FederatedIdentityRepository;
+  /** Integrated providers as sign-in uses them (cached per node outside transactions). */
+  upstreamProviders: IdentityProviderDirectory;
   /** A namespace's objects, reachable only through its scope. */
   forNamespace(id: NamespaceId): NamespaceScope;
 }

@@ -4,17 +4,10 @@
  * certificates) by client id, and namespaces by id (DESIGN.md §5: "clients, keys
  * and policies are cached with invalidation that reaches every node within seconds").
  *
- * What the entries are valid for is the directory's fingerprint (`fingerprint()`:
- * a value that changes with every write to applications, secrets or certificates,
- * see applications.ts). It is read again:
- *
- *   - every `refreshMs` (a change made by another node is seen within that time);
- *   - as soon as another process has committed to the database (SQLite only:
- *     `externalChanges()`, its data_version, read once per turn of the event loop;
- *     e.g. a `techpass` CLI command);
- *   - on every lookup after a write by this node (`changed()`), until the new
- *     fingerprint is seen: the write may belong to a transaction that has not
- *     committed yet, and a lookup in between must not keep the old record.
+ * The entries are valid for one value of the directory's fingerprint (a value that
+ * changes with every write to applications, secrets or certificates, see
+ * applications.ts), read again as cache-freshness.ts says: every `refreshMs`, at
+ * once after another process commits (SQLite), and after this node's own writes.
  *
  * Only what exists is cached (an unknown client id is asked for every time, so an
  * application created elsewhere is usable at once), and a load that started before
@@ -26,6 +19,7 @@
 import type { Application, Namespace } from '../domain/directory.js';
 import type { NamespaceId } from '../domain/ids.js';
 import type { ClientDirectory, ClientRecord, NamespaceRepository } from '../domain/repositories.js';
+import { cacheFreshness, type FingerprintSource } from './cache-freshness.js';
 
 export interface CachedClientDirectory extends ClientDirectory {
   findClient(clientId: string, options?: { fresh?: boolean }): Promise<ClientRecord | null>;
@@ -38,62 +32,20 @@ export interface DirectoryCache {
   changed(): void;
 }
 
-export interface DirectorySource {
+/** `fingerprint()` changes with every write to applications, secrets or certificates, on any node. */
+export interface DirectorySource extends FingerprintSource {
   readonly clients: ClientDirectory;
   readonly namespaces: Pick<NamespaceRepository, 'findById'>;
-  /** Changes with every write to applications, secrets or certificates, on any node. */
-  fingerprint(): Promise<string>;
-  /** A counter that moves when another process commits to the database, where the engine can tell cheaply. */
-  externalChanges?: () => number;
 }
 
-/** How long after a write of its own a node keeps checking, should that write never commit (a rollback). */
-const OWN_WRITE_WINDOW_MS = 10_000;
-
 export function directoryCache(source: DirectorySource, options: { refreshMs: number }): DirectoryCache {
-  // Monotonic time, not the injected clock: tests that stop the clock must not stop invalidation.
-  const now = () => performance.now();
   let clients = new Map<string, Promise<ClientRecord | null>>();
   let namespaces = new Map<string, Promise<Namespace | null>>();
-  let fingerprint: string | null = null;
-  let checkedAt = -Infinity;
-  let ownWriteUntil = 0;
-  let external = source.externalChanges?.();
-  let checking: Promise<void> | null = null;
-
-  const drop = () => {
+  const freshness = cacheFreshness(source, options, () => {
     clients = new Map();
     namespaces = new Map();
-  };
-
-  const check = async () => {
-    const seen = await source.fingerprint();
-    checkedAt = now();
-    if (seen !== fingerprint) {
-      drop();
-      fingerprint = seen;
-      ownWriteUntil = 0;
-    }
-  };
-
-  // Another process's commit is looked for once per turn of the event loop, not per lookup.
-  let externalNow = external;
-  let externalRead = false;
-  const readExternal = () => {
-    if (externalRead || !source.externalChanges) return;
-    externalNow = source.externalChanges();
-    externalRead = true;
-    setImmediate(() => (externalRead = false));
-  };
-
-  const ensureFresh = async () => {
-    readExternal();
-    const t = now();
-    if (t - checkedAt < options.refreshMs && t >= ownWriteUntil && externalNow === external) return;
-    external = externalNow;
-    checking ??= check().finally(() => (checking = null));
-    await checking;
-  };
+  });
+  const { ensureFresh } = freshness;
 
   /** Answers from `map` or loads into it; keeps only a found value, and only if the entries were not dropped meanwhile. */
   const cached = async <T>(which: () => Map<string, Promise<T | null>>, key: string, load: () => Promise<T | null>): Promise<T | null> => {
@@ -140,9 +92,6 @@ export function directoryCache(source: DirectorySource, options: { refreshMs: nu
         id,
         () => source.namespaces.findById(id),
       ),
-    changed() {
-      drop();
-      ownWriteUntil = now() + OWN_WRITE_WINDOW_MS;
-    },
+    changed: () => freshness.changed(),
   };
 }

@@ -17,6 +17,7 @@ import { accountSessions } from './migrations/0009-account-sessions.js';
 import { userIdentifiers } from './migrations/0010-user-identifiers.js';
 import { deploymentSettings } from './migrations/0011-deployment-settings.js';
 import { deviceRequestNonces } from './migrations/0012-device-request-nonces.js';
+import { identityProviders } from './migrations/0013-identity-providers.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -32,6 +33,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0010-user-identifiers': userIdentifiers,
     '0011-deployment-settings': deploymentSettings,
     '0012-device-request-nonces': deviceRequestNonces,
+    '0013-identity-providers': identityProviders,
   };
 }
 

@@ -329,6 +329,41 @@ export interface DeviceRequestNoncesTable {
   expires_at: number;
 }
 
+/** An integrated identity provider; JSON columns hold arrays and objects as text (migration 0013). */
+export interface IdentityProvidersTable {
+  id: string;
+  name: string;
+  display_name: string;
+  issuer: string;
+  client_id: string;
+  auth_method: 'client_secret' | 'private_key_jwt';
+  /** The client secret or the private key (PEM), sealed under the master key. */
+  credentials_sealed: string;
+  /** ProviderCertificate as JSON, for private_key_jwt. */
+  certificate: string | null;
+  credentials_set_at: number;
+  scopes: string;
+  domains: string;
+  claims: string;
+  end_session: number;
+  enabled: number;
+  metadata: string;
+  discovered_at: number;
+  revision: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An upstream identity (issuer, subject) linked to an account. */
+export interface FederatedIdentitiesTable {
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface Schema {
   flows: FlowsTable;
   remembered_accounts: RememberedAccountsTable;
@@ -361,6 +396,8 @@ export interface Schema {
   push_pauses: PushPausesTable;
   deployment_settings: DeploymentSettingsTable;
   device_request_nonces: DeviceRequestNoncesTable;
+  identity_providers: IdentityProvidersTable;
+  federated_identities: FederatedIdentitiesTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

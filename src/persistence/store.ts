@@ -14,6 +14,9 @@ import type {
   AuditLog,
   ClientDirectory,
   DeploymentSettings,
+  FederatedIdentityRepository,
+  IdentityProviderDirectory,
+  IdentityProviderRepository,
   NamespaceRepository,
   NamespaceScope,
   PasskeyRepository,
@@ -48,6 +51,8 @@ import { passkeyRepository } from './repositories/passkeys.js';
 import { accountSessions, backchannelLogoutQueue } from './repositories/account-sessions.js';
 import { passwordResetRequests } from './repositories/password-reset-requests.js';
 import { deploymentSettings } from './repositories/deployment-settings.js';
+import { federatedIdentityRepository, identityProviderRepository } from './repositories/identity-providers.js';
+import { cachedProviderDirectory, uncachedProviderDirectory } from './identity-provider-directory.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -70,6 +75,11 @@ export interface Repositories {
   readonly accountSessions: AccountSessions;
   readonly backchannelLogouts: BackchannelLogoutQueue;
   readonly deployment: DeploymentSettings;
+  /** Integrated identity providers (platform-level), their secrets sealed under the master key. */
+  readonly identityProviders: IdentityProviderRepository;
+  readonly federatedIdentities: FederatedIdentityRepository;
+  /** The providers as sign-in reads them; inside a transaction, straight from it. */
+  readonly upstreamProviders: IdentityProviderDirectory;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -84,6 +94,8 @@ export interface Store extends Repositories {
   readonly externalChanges?: () => number;
   /** Outside transactions, client records and namespaces come from a per-node cache (directory-cache.ts). */
   readonly clients: CachedClientDirectory;
+  /** Outside transactions, identity providers come from a per-node cache (identity-provider-directory.ts). */
+  readonly upstreamProviders: IdentityProviderDirectory;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (repositories: Repositories) => Promise<T>): Promise<T>;
   /**
@@ -98,13 +110,14 @@ export interface Store extends Repositories {
 }
 
 export interface StoreOptions {
-  /** How often this node looks for directory changes made by other nodes (default 5 s). */
+  /** How often this node looks for directory and identity provider changes made by other nodes (default 5 s). */
   directoryRefreshMs?: number;
 }
 
 export function createStore(database: Database, clock: Clock, masterKey: MasterKey, options: StoreOptions = {}): Store {
   const { engine } = database;
   const directoryChanged = () => cache.changed();
+  const providersChanged = () => providerCache.changed();
   const repositories = (db: Kysely<Schema>) => ({
     users: userRepository(db, clock, masterKey),
     namespaces: namespaceRepository(db, clock),
@@ -125,6 +138,9 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     accountSessions: accountSessions(db, clock),
     backchannelLogouts: backchannelLogoutQueue(db, clock),
     deployment: deploymentSettings(db, clock),
+    identityProviders: identityProviderRepository(db, clock, masterKey, providersChanged),
+    federatedIdentities: federatedIdentityRepository(db, clock),
+    upstreamProviders: uncachedProviderDirectory(identityProviderRepository(db, clock, masterKey)),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),
@@ -139,12 +155,17 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     { ...uncached, fingerprint: () => directoryFingerprint(db), ...(database.externalChanges ? { externalChanges: database.externalChanges } : {}) },
     { refreshMs: options.directoryRefreshMs ?? 5000 },
   );
+  const providerCache = cachedProviderDirectory(
+    { providers: uncached.identityProviders, ...(database.externalChanges ? { externalChanges: database.externalChanges } : {}) },
+    { refreshMs: options.directoryRefreshMs ?? 5000 },
+  );
   return {
     engine,
     ...(database.notices ? { notices: database.notices } : {}),
     ...(database.externalChanges ? { externalChanges: database.externalChanges } : {}),
     ...uncached,
     clients: cache.clients,
+    upstreamProviders: providerCache.directory,
     namespaces: { ...uncached.namespaces, findById: cache.findNamespace },
     transaction: (fn) => db.transaction().execute((tx) => fn(repositories(tx))),
     withLock: async (name, fn) => {

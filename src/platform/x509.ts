@@ -4,7 +4,7 @@
  * = base64url SHA-256 of the DER) and its validity window. Facts only; whether a
  * certificate is acceptable is decided in domain/certificates.ts.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 
 export interface CertificateFacts {
   /** The certificate alone, re-encoded as one PEM block. */
@@ -72,4 +72,33 @@ export function parseCertificatePem(text: string): ParsedCertificate {
       publicJwk,
     },
   };
+}
+
+export type ParsedPrivateKey = { ok: true; value: { pem: string } } | { ok: false; problem: string };
+
+/**
+ * Reads the private key that goes with the certificate (ours, for private_key_jwt at an
+ * upstream provider): one unencrypted PEM key (PKCS #8, or the older RSA/EC forms),
+ * whose public half is the certificate's. Answers it re-encoded as PKCS #8 PEM.
+ */
+export function parsePrivateKeyPem(text: string, certificatePem: string): ParsedPrivateKey {
+  const blocks = [...text.matchAll(BLOCK)].map((m) => ({ label: m[1]!, body: m[0] }));
+  if (blocks.some((b) => b.label === 'ENCRYPTED PRIVATE KEY')) {
+    return { ok: false, problem: 'is encrypted: give the key without a passphrase (openssl pkey -in key.pem -out key-plain.pem)' };
+  }
+  const keys = blocks.filter((b) => /^(RSA |EC )?PRIVATE KEY$/.test(b.label));
+  if (keys.length === 0) return { ok: false, problem: 'is not a PEM private key (-----BEGIN PRIVATE KEY-----)' };
+  if (keys.length > 1) return { ok: false, problem: 'holds several private keys: give the one that goes with the certificate' };
+  let key;
+  try {
+    key = createPrivateKey(keys[0]!.body);
+  } catch (error) {
+    return { ok: false, problem: `cannot be read as a private key (${(error as Error).message})` };
+  }
+  const certKey = new X509Certificate(certificatePem).publicKey;
+  const spki = (k: ReturnType<typeof createPublicKey>) => k.export({ type: 'spki', format: 'der' });
+  if (!spki(createPublicKey(key)).equals(spki(certKey))) {
+    return { ok: false, problem: "does not go with the certificate (its public key is not the certificate's)" };
+  }
+  return { ok: true, value: { pem: key.export({ type: 'pkcs8', format: 'pem' }).toString() } };
 }
