@@ -15,7 +15,7 @@ describe(`sign-in (${engine})`, () => {
   let tp: TestServer;
   let app: Awaited<ReturnType<typeof application>>;
   beforeAll(async () => {
-    tp = await startTestServer({ env: { LOCKOUT_THRESHOLD: '3', FEDERATED_DOMAINS: 'wog.gov.sg' } });
+    tp = await startTestServer({ env: { LOCKOUT_THRESHOLD: '3' } });
     await namespace(tp, 'portal');
     app = await application(tp, { namespace: 'portal', name: 'Docs Portal' });
     await user(tp, 'jane_tan@agency.gov.sg');
@@ -99,9 +99,13 @@ describe(`sign-in (${engine})`, () => {
     // The page says what it says of an unknown account: ten wrong passwords do not reveal that the account exists.
     const unknown = new HttpBrowser();
     let other = await unknown.follow((await startAuthorization(tp, app)).url);
-    other = await unknown.follow(form(other, '/identify').action, { form: { ...form(other, '/identify').fields, login: 'no.such.one@agency.gov.sg' } });
+    other = await unknown.follow(form(other, '/identify').action, {
+      form: { ...form(other, '/identify').fields, login: 'no.such.one@agency.gov.sg' },
+    });
     for (let i = 0; i < 3; i += 1) {
-      other = await unknown.follow(form(other, '/password').action, { form: { ...form(other, '/password').fields, password: `Wrong-Password-${i}xx` } });
+      other = await unknown.follow(form(other, '/password').action, {
+        form: { ...form(other, '/password').fields, password: `Wrong-Password-${i}xx` },
+      });
     }
     for (const password of ['Wrong-Password-9xx', PASSWORD]) {
       page = await browser.follow(form(page, '/password').action, { form: { ...form(page, '/password').fields, password } });
@@ -190,14 +194,6 @@ describe(`sign-in (${engine})`, () => {
     expect(tokens.claims()?.email).toBe('change.me@agency.gov.sg');
     const [mail] = await tp.server.store.outbox.recent(1, 'change.me@agency.gov.sg');
     expect(mail?.subject).toBe('Your TechPass password was changed');
-  });
-
-  it('sends people of an integrated organisation to a clear "not yet available" page', async () => {
-    const browser = new HttpBrowser();
-    const start = await startAuthorization(tp, app);
-    let page = await browser.follow(start.url);
-    page = await browser.follow(form(page, '/identify').action, { form: { ...form(page, '/identify').fields, login: 'someone@moe.wog.gov.sg' } });
-    expect(text(page)).toContain('identity provider, which is not yet connected');
   });
 
   it('remembers accounts in the picker, continues with single sign-on, and gives each application the account picked', async () => {

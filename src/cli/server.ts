@@ -40,6 +40,7 @@ import { backchannelLogout } from '../jobs/backchannel-logout.js';
 import { backchannelLogoutSender } from '../oidc/backchannel-logout.js';
 
 import { StartupError } from './open-store.js';
+import { federationDeps } from './federation-deps.js';
 
 export { StartupError };
 
@@ -160,7 +161,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     forNamespace: (id) => store.forNamespace(id),
     clock,
     lockout: lockoutPolicy(config),
-    federatedDomains: config.FEDERATED_DOMAINS,
+    federation: federationDeps(store, config),
+    federatedIdentities: store.federatedIdentities,
     sessionTtlMs: config.SESSION_TTL * 1000,
     checkAccess,
     factorsOwed: enrolledFactors(store.users, store.push),
@@ -204,7 +206,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const jobs = [
     expiredRowsCleanup(store.oidcModels),
     passwordResetMail(passwords),
-    backchannelLogout(store.backchannelLogouts, backchannelLogoutSender(() => current!), clock),
+    backchannelLogout(
+      store.backchannelLogouts,
+      backchannelLogoutSender(() => current!),
+      clock,
+    ),
     ...(transport ? [mailDelivery(store.outbox, transport, clock)] : []),
   ];
   scheduler = startScheduler(jobs, {

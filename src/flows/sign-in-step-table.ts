@@ -10,6 +10,7 @@ import { chooseEnrolMethod, confirmTotpEnrolment, continueAuthenticatorEnrolment
 import { chooseFactor, continuePush, sendPushAgain, startRecovery, submitTotp } from './sign-in-factors.js';
 import { confirmPasskeyEnrolment, signInWithPasskey, submitPasskey } from './sign-in-passkeys.js';
 import { prepare } from './sign-in-progress.js';
+import { federateAgain, federationAnswered, type FederationCallback } from './sign-in-federation.js';
 import { show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 import { abandon, acceptTerms, forgetAccount, pickAccount, submitIdentifier, submitPassword, useAnotherAccount } from './sign-in.js';
 
@@ -28,6 +29,7 @@ type Step = (deps: SignInDeps, flow: SignInFlow, form: SignInForm, req: SignInRe
 
 export const SIGN_IN_STEPS = {
   identify: (deps, flow, form, req) => submitIdentifier(deps, flow, form.login ?? '', req),
+  federate: (deps, flow) => federateAgain(deps, flow),
   password: (deps, flow, form, req) => submitPassword(deps, flow, form.password ?? '', req),
   another: (deps, flow, _form, req) => useAnotherAccount(deps, flow, req),
   pick: (deps, flow, form, req) => pickAccount(deps, flow, form.ref ?? '', req),
@@ -74,4 +76,16 @@ export async function runSignInStep(
   if (!constantTimeEqual(csrf, flow.csrf)) return { kind: 'forged' };
   if (!isSignInStep(name)) return { kind: 'unknown' };
   return SIGN_IN_STEPS[name](deps, flow, form, req);
+}
+
+/** An integrated provider's answer for the interaction's flow (its cookie already checked by the caller). */
+export async function runFederationCallback(
+  deps: SignInDeps,
+  uid: string,
+  callback: FederationCallback,
+  req: SignInRequest,
+): Promise<SignInOutcome | { kind: 'gone' }> {
+  const flow = (await deps.flows.findByInteraction(uid)) as SignInFlow | null;
+  if (!flow) return { kind: 'gone' };
+  return federationAnswered(deps, flow, callback, req);
 }

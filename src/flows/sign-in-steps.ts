@@ -15,6 +15,8 @@ import { type LockoutPolicy } from '../domain/lockout.js';
 import type {
   AuditLog,
   ClientDirectory,
+  FederatedIdentityRepository,
+  IdentityProviderDirectory,
   NamespaceScope,
   PasskeyRepository,
   RateLimiter,
@@ -28,6 +30,7 @@ import type { Clock } from '../platform/clock.js';
 import type { RelyingParty } from '../strategies/passkey/passkey.js';
 import { type AttemptDeps, type LockoutRepositories } from './credential-attempts.js';
 import { type SignInPushDeps } from './push.js';
+import type { UpstreamOidcStrategy } from '../strategies/upstream-oidc/strategy.js';
 
 /** The facts of a provider interaction that the flow needs. */
 export interface InteractionFacts {
@@ -51,11 +54,23 @@ export interface SignInRequest {
   rememberedRefs: string[];
 }
 
+/** Sign-in through integrated identity providers (sign-in-federation.ts). */
+export interface FederationDeps {
+  /** The providers (a per-node cache): by e-mail domain, enabled or not, and by name (enabled only, with credentials). */
+  directory: Pick<IdentityProviderDirectory, 'forEmail' | 'byName' | 'claimedBy'>;
+  strategy: UpstreamOidcStrategy;
+  /** `<public URL>/login/federation/callback`, registered at every provider. */
+  callbackUrl: string;
+}
+
 export type AccessDecision = { ok: true } | { ok: false; reason: 'sign_in_disabled' | 'not_assigned' };
 
 /** The repositories a sign-in step writes in one transaction (the flow row last). */
 export type SignInRepositories = LockoutRepositories &
-  Pick<Repositories, 'users' | 'flows' | 'passkeys' | 'push' | 'outbox' | 'accountSessions' | 'rememberedAccounts' | 'forNamespace'>;
+  Pick<
+    Repositories,
+    'users' | 'flows' | 'passkeys' | 'push' | 'outbox' | 'accountSessions' | 'rememberedAccounts' | 'forNamespace' | 'federatedIdentities'
+  >;
 
 export interface SignInDeps extends AttemptDeps {
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
@@ -69,8 +84,9 @@ export interface SignInDeps extends AttemptDeps {
   forNamespace(id: NamespaceId): NamespaceScope;
   clock: Clock;
   lockout: LockoutPolicy;
-  /** E-mail domains whose people sign in at their own identity provider. */
-  federatedDomains: string[];
+  /** Integrated identity providers: home-realm discovery and the upstream strategy. */
+  federation: FederationDeps;
+  federatedIdentities: FederatedIdentityRepository;
   sessionTtlMs: number;
   /** Whether the application's switches let this user in (enable sign-in, assignment required). */
   checkAccess(clientId: string, userId: UserId): Promise<AccessDecision>;
@@ -105,6 +121,8 @@ export const SIGN_IN_PROBLEMS = [
   'no_other_factor',
   'expired',
   'stale',
+  /** An integrated provider's answer for a request this sign-in no longer waits for (used, or replaced). */
+  'federation_replayed',
 ] as const;
 export type SignInProblem = (typeof SIGN_IN_PROBLEMS)[number];
 
@@ -114,7 +132,9 @@ export type SignInProblem = (typeof SIGN_IN_PROBLEMS)[number];
  * way the browser's remembered accounts become `rememberedRefs` when given.
  */
 export type SignInOutcome =
-  | { kind: 'show'; flow: SignInFlow; problem?: SignInProblem; rememberedRefs?: string[] }
+  | { kind: 'show'; flow: SignInFlow; problem?: SignInProblem; rememberedRefs?: string[]; failure?: { reason: string; detail: string } }
+  /** The browser goes to an integrated identity provider's authorization endpoint. */
+  | { kind: 'upstream'; flow: SignInFlow; url: string; rememberedRefs?: string[] }
   | { kind: 'finish'; flow: SignInFlow; result: InteractionResult; rememberedRefs?: string[] };
 
 export interface RememberedChoice {

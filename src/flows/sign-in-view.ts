@@ -7,7 +7,7 @@
  * view asks the person to continue, which makes it again.
  */
 import type { SecondFactorId } from '../contracts/factors.js';
-import { currentEnrolMethod, currentFactor, type SignInFlow } from '../domain/flows/sign-in.js';
+import { currentEnrolMethod, currentFactor, type FederationFailure, type SignInFlow } from '../domain/flows/sign-in.js';
 import { techpassId } from '../domain/users.js';
 import { passkeyStrategy } from '../strategies/passkey/strategy.js';
 import { totpUri } from '../strategies/totp/totp.js';
@@ -39,7 +39,9 @@ export interface SignInFormContext {
 
 export type SignInPage =
   | { page: 'choose_account'; accounts: Array<{ ref: string; name: string; techpassId: string; live: boolean }> }
-  | { page: 'identify'; login: string | undefined; passkeyOptions: unknown }
+  | { page: 'identify'; login: string | undefined; passkeyOptions: unknown; federationFailure?: FederationFailureView }
+  /** Sent to an integrated provider and back here (Back, reload): continue there, or use another account. */
+  | { page: 'federating'; provider: string; login: string }
   | { page: 'password'; login: string }
   | { page: 'terms'; version: number }
   | { page: 'refused'; refusal: string }
@@ -55,6 +57,13 @@ export type SignInPage =
   | { page: 'ended' };
 
 export type SignInView = SignInPage & { form: SignInFormContext };
+
+/** Why the integrated provider's last answer was not accepted, with the reference to quote to support. */
+export interface FederationFailureView {
+  provider: string;
+  reason: FederationFailure;
+  correlationId: string;
+}
 
 /**
  * The page of the interaction's flow, opening the flow on the first visit (the
@@ -89,8 +98,16 @@ async function pageOf(deps: SignInDeps, flow: SignInFlow, rememberedRefs: string
     case 'identify': {
       const challenge = flow.context.webauthn?.challenge;
       const passkeyOptions = challenge ? await passkeyOptionsFor(deps, { challenge, existing: [] }) : null;
-      return { page: 'identify', login: flow.context.login, passkeyOptions };
+      const failure = flow.context.federationFailure;
+      return {
+        page: 'identify',
+        login: flow.context.login,
+        passkeyOptions,
+        ...(failure ? { federationFailure: { ...failure, provider: await providerName(deps, failure.provider) } } : {}),
+      };
     }
+    case 'federating':
+      return { page: 'federating', provider: await providerName(deps, flow.context.federation?.provider), login: flow.context.login ?? '' };
     case 'password':
       return { page: 'password', login: flow.context.login ?? '' };
     case 'terms': {
@@ -157,6 +174,10 @@ async function enrolPage(deps: SignInDeps, flow: SignInFlow): Promise<SignInPage
     }
   }
 }
+
+/** What a provider is called on pages: its display name, or its name when it is gone. */
+const providerName = async (deps: SignInDeps, name: string | undefined) =>
+  (name ? (await deps.federation.directory.byName(name))?.displayName : undefined) ?? name ?? 'your organisation';
 
 /** What the page hands navigator.credentials, over the flow's challenge. */
 async function passkeyOptionsFor(deps: SignInDeps, input: Parameters<ReturnType<typeof passkeyStrategy>['challenge']>[0]): Promise<unknown> {

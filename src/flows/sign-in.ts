@@ -17,6 +17,7 @@ import { verifyAgainstDummy } from '../strategies/password/hash.js';
 import { passwordStrategy } from '../strategies/password/strategy.js';
 import { addressThrottled, attemptCredential, countAddressFailure } from './credential-attempts.js';
 import { firstStepVerified, move, secondFactorStep } from './sign-in-progress.js';
+import { providerFor, sendToProvider } from './sign-in-federation.js';
 import {
   advance,
   advanceWith,
@@ -30,6 +31,7 @@ import {
 } from './sign-in-steps.js';
 
 export * from './sign-in-enrolment.js';
+export * from './sign-in-federation.js';
 export * from './sign-in-factors.js';
 export * from './sign-in-passkeys.js';
 export * from './sign-in-steps.js';
@@ -118,9 +120,14 @@ export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login
   const value = login.trim().toLowerCase();
   // An empty form shows the page again.
   if (!value) return show(flow);
-  const domain = value.includes('@') ? value.split('@')[1]! : '';
-  const federated = deps.federatedDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
-  return move(deps, flow, { type: 'identified', login: value, federated }, req);
+  // Home-realm discovery: people of an integrated organisation sign in at its identity provider.
+  const match = await providerFor(deps, value);
+  if (match.kind === 'disabled') return refuse(deps, { ...flow, context: { ...flow.context, login: value } }, 'federation_unavailable');
+  if (match.kind === 'enabled') {
+    if (flow.state !== 'identify') return show(flow, 'stale');
+    return sendToProvider(deps, flow, match.provider, value, (federation) => ({ type: 'identified', login: value, federation }));
+  }
+  return move(deps, flow, { type: 'identified', login: value }, req);
 }
 
 export async function submitPassword(deps: SignInDeps, flow: SignInFlow, password: string, req: SignInRequest): Promise<SignInOutcome> {
@@ -162,6 +169,16 @@ export async function pickAccount(deps: SignInDeps, flow: SignInFlow, ref: strin
     if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
     const step = await secondFactorStep(deps, flow, user, choice.amr);
     return move(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref, next: step }, req);
+  }
+  // A federated account signs in at its provider again, the provider told who is expected.
+  const match = await providerFor(deps, user.email);
+  if (match.kind === 'disabled') return refuse(deps, { ...flow, userId: user.id }, 'federation_unavailable');
+  if (match.kind === 'enabled') {
+    return sendToProvider(deps, flow, match.provider, user.email, (federation) => ({
+      type: 'remembered_expired',
+      login: techpassId(user),
+      federation,
+    }));
   }
   return move(deps, flow, { type: 'remembered_expired', login: techpassId(user) }, req);
 }

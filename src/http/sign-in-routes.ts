@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { ERROR_STATUS, ErrorCodes } from '../contracts/errors.js';
 import {
   authenticatorEnrolled,
+  interactionOfState,
   pushProgress,
   SIGN_IN_PROBLEMS,
   type InteractionFacts,
@@ -28,7 +29,7 @@ import {
   type SignInProblem,
   type SignInRequest,
 } from '../flows/sign-in.js';
-import { runSignInStep } from '../flows/sign-in-step-table.js';
+import { runFederationCallback, runSignInStep } from '../flows/sign-in-step-table.js';
 import { signInPage } from '../flows/sign-in-view.js';
 import { readRememberedRefs, writeRememberedRefs } from '../platform/signed-cookie.js';
 import { renderPage } from '../ui/layout.js';
@@ -116,6 +117,9 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const answer = async (request: FastifyRequest, reply: FastifyReply, facts: InteractionFacts, outcome: SignInOutcome) => {
       if (outcome.rememberedRefs) setRememberedCookie(reply, deps, outcome.rememberedRefs);
       if (outcome.kind === 'finish') return finish(request, reply, outcome.result);
+      // To the person's integrated identity provider (home-realm discovery).
+      if (outcome.kind === 'upstream') return reply.redirect(outcome.url, 303);
+      if (outcome.failure) request.log.warn({ federation: outcome.failure }, 'an integrated provider’s answer was not accepted');
       return reply.redirect(pagePath(facts.uid, outcome.problem), 303);
     };
 
@@ -128,6 +132,37 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const nonce = randomBytes(16).toString('base64');
       const status = problem ? PROBLEM_STATUS[problem] : 200;
       return page(reply, renderPage(await pageFor(shown.view, problem, nonce, request.id)), status, nonce);
+    });
+
+    // The integrated providers' callback (one URL for all, registered upstream). The interaction's
+    // cookie is scoped to /login/<uid>, so the answer is passed on there, where that cookie binds it
+    // to this browser; `state` names the interaction.
+    scope.get('/login/federation/callback', async (request, reply) => {
+      const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
+      const uid = interactionOfState(query.get('state') ?? '');
+      if (!uid || !/^[\w-]{1,200}$/.test(uid)) {
+        request.log.warn('a federation callback without a usable state');
+        return page(
+          reply,
+          renderPage(
+            ErrorPage({ error: 'invalid_request', description: 'this answer does not belong to a sign-in in progress', correlationId: request.id }),
+          ),
+          ERROR_STATUS[ErrorCodes.inputInvalid],
+        );
+      }
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(`/login/${encodeURIComponent(uid)}/federation?${query.toString()}`, 303);
+    });
+
+    scope.get('/login/:uid/federation', { schema: { params: Uid } }, async (request, reply) => {
+      const facts = await deps.port.facts(request.raw, reply.raw, request.params.uid);
+      if (!facts) {
+        request.log.warn('a federation answer for a sign-in that expired or belongs to another browser');
+        return expired(request, reply);
+      }
+      const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
+      const outcome = await runFederationCallback(deps.signIn, facts.uid, { query, correlationId: request.id }, requestOf(request));
+      return outcome.kind === 'gone' ? expired(request, reply) : answer(request, reply, facts, outcome);
     });
 
     // Polled by the push page's script: has the phone answered? (Only the status, nothing else.)

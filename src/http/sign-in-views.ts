@@ -9,7 +9,7 @@ import { EnrolAuthenticatorPage, EnrolPasskeyPage, EnrolTotpPage } from '../ui/e
 import { PasskeyPage, PushPage, TotpPage } from '../ui/factor-pages.js';
 import type { FormContext } from '../ui/form-parts.js';
 import { qrSvg } from '../ui/qr.js';
-import { ErrorPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, ResumePage, TermsPage } from '../ui/sign-in-pages.js';
+import { ErrorPage, FederatingPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, ResumePage, TermsPage } from '../ui/sign-in-pages.js';
 
 export const PROBLEMS: Record<SignInProblem, string> = {
   // The same words for an unknown account and a locked one: the page must not say which accounts exist.
@@ -19,6 +19,8 @@ export const PROBLEMS: Record<SignInProblem, string> = {
   reused_code: 'That code was already used. Wait for the next code in your authenticator app.',
   expired: 'This sign-in took too long and has expired. Go back to the application and start again.',
   stale: 'This page was out of date, so nothing was changed. Check the details and try again.',
+  federation_replayed:
+    'That answer from your organisation’s sign-in was already used or is out of date, so nothing was changed. Continue from this page.',
   push_pending: 'Not approved yet. Enter the number in the TechPass Authenticator on your phone and tap Yes, then continue.',
   push_denied: 'The request was denied on your phone. If that was a mistake, send a new request.',
   push_wrong_number: 'The number entered on your phone did not match. Send a new request and enter the number shown here.',
@@ -49,6 +51,7 @@ export const PROBLEM_STATUS: Record<SignInProblem, number> = {
   passkey_failed: ERROR_STATUS[ErrorCodes.credentialsInvalid],
   expired: ERROR_STATUS[ErrorCodes.flowExpired],
   stale: CONFLICT,
+  federation_replayed: CONFLICT,
   passkey_taken: CONFLICT,
   no_other_factor: CONFLICT,
   push_pending: PROGRESS,
@@ -75,7 +78,10 @@ export async function pageFor(view: SignInView, problem: SignInProblem | undefin
         login: view.login,
         problem: message,
         passkey: view.passkeyOptions ? { options: view.passkeyOptions, nonce } : undefined,
+        federationFailure: view.federationFailure,
       });
+    case 'federating':
+      return FederatingPage({ f, provider: view.provider, login: view.login });
     case 'password':
       return PasswordPage({ f, login: view.login, problem: message });
     case 'terms':

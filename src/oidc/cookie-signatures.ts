@@ -25,7 +25,11 @@ export interface CookieSigner {
 export function cookieSigner(keys: ReadonlyArray<string | Buffer>): CookieSigner {
   if (keys.length === 0) throw new Error('cookie signing needs at least one key');
   const secrets: KeyObject[] = keys.map((key) => createSecretKey(typeof key === 'string' ? Buffer.from(key) : key));
-  const digest = (data: string, key: KeyObject) => createHmac('sha1', key).update(data).digest('base64').replace(/[/+=]/g, (c) => URL_SAFE[c]!);
+  const digest = (data: string, key: KeyObject) =>
+    createHmac('sha1', key)
+      .update(data)
+      .digest('base64')
+      .replace(/[/+=]/g, (c) => URL_SAFE[c]!);
   const index = (data: string, given: string) => {
     const presented = Buffer.from(given);
     for (let i = 0; i < secrets.length; i += 1) {

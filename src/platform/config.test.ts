@@ -19,6 +19,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://h/db' })).toThrow(/^MASTER_KEY: required with PostgreSQL/);
   });
 
+  it('refuses the removed FEDERATED_DOMAINS and says where domains went', () => {
+    expect(() => loadConfig({ FEDERATED_DOMAINS: 'wog.gov.sg' })).toThrow(/^FEDERATED_DOMAINS: removed; .*techpass idp add --domains/);
+    expect(() => loadConfig({ FEDERATED_DOMAINS: '' })).not.toThrow();
+  });
+
   it('reads TRUST_PROXY as nobody, a hop count, or proxy addresses and ranges, and refuses true', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);

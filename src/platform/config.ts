@@ -114,23 +114,11 @@ const schema = z.object({
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
   /** Failed passwords allowed from one address in 15 minutes, across all accounts, before it is slowed down. */
   THROTTLE_FAILURES_PER_IP: z.coerce.number().int().min(3).max(100_000).default(50),
-  /** E-mail domains whose people sign in at their own (integrated) identity provider, comma-separated. */
-  FEDERATED_DOMAINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((d) => d.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a comma-separated list of domains'))),
 });
 
 export type RawConfig = z.infer<typeof schema>;
 
 export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'DATABASE_URL'> {
-  FEDERATED_DOMAINS: string[];
   PUBLIC_URL: string;
   /** Whether PUBLIC_URL was given (environment or file) rather than derived from PORT. */
   publicUrlExplicit: boolean;
@@ -159,6 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (unknown.length) {
       throw new ConfigError(`TECHPASS_CONFIG: unknown setting ${unknown[0]} (expected one of ${KNOWN.join(', ')})`);
     }
+  }
+  // Removed settings say where their job went, rather than being ignored.
+  if ((env.FEDERATED_DOMAINS ?? '') !== '' || 'FEDERATED_DOMAINS' in fromFile) {
+    throw new ConfigError(
+      'FEDERATED_DOMAINS: removed; e-mail domains now belong to an integrated identity provider (techpass idp add --domains …, see docs/identity-providers.md)',
+    );
   }
   const merged: Record<string, unknown> = { ...fromFile };
   for (const key of KNOWN) {

@@ -14,18 +14,27 @@ export function IdentifyPage({
   login,
   problem,
   passkey,
+  federationFailure,
 }: {
   f: FormContext;
   login?: string | undefined;
   problem?: string | undefined;
   /** "Sign in with a passkey": the WebAuthn options and the page's script nonce. */
   passkey?: { options: unknown; nonce: string } | undefined;
+  /** The integrated provider's last answer was not accepted. */
+  federationFailure?: { provider: string; reason: string; correlationId: string } | undefined;
 }) {
   return (
     <Layout title="Sign in">
       <h1>Sign in</h1>
       <p className="tp-sub">to continue to {f.applicationName}</p>
       <Problem message={problem} />
+      {federationFailure ? (
+        <Notice variant="danger">
+          {(FEDERATION_FAILURES[federationFailure.reason] ?? FEDERATION_FAILURES.invalid_response!)(federationFailure.provider)} Try again, or contact
+          the TechPass team with the reference <span data-testid="federation-correlation-id">{federationFailure.correlationId}</span>.
+        </Notice>
+      ) : null}
       <form method="post" action={`${f.action}/identify`}>
         <Hidden csrf={f.csrf} />
         <FormLabel htmlFor="login">TechPass ID</FormLabel>
@@ -175,6 +184,30 @@ export function TermsPage({ f, version }: { f: FormContext; version: number }) {
   );
 }
 
+/** Why an integrated provider's answer was not accepted, in words (the log has the detail). */
+const FEDERATION_FAILURES: Record<string, (provider: string) => string> = {
+  upstream_error: (p) => `${p} did not sign you in (it was cancelled or refused there).`,
+  upstream_unreachable: (p) => `${p} could not be reached, so you were not signed in.`,
+  invalid_response: (p) => `The answer from ${p} could not be verified, so you were not signed in.`,
+  unusable_identity: (p) => `${p} did not say which TechPass account is yours (no usable e-mail in its answer).`,
+  identity_conflict: (p) => `Your TechPass account is already linked to another ${p} account.`,
+};
+
+/** Sent to the person's integrated provider and back here (the Back button, a reload): go there again, or use another account. */
+export function FederatingPage({ f, provider, login }: { f: FormContext; provider: string; login: string }) {
+  return (
+    <Layout title={`Continue with ${provider}`}>
+      <h1>Sign in with {provider}</h1>
+      <p className="tp-sub">
+        {login} signs in to {f.applicationName} through {provider}, then confirms with TechPass.
+      </p>
+      <ActionForm f={f} step="federate" label={`Continue to ${provider}`} />
+      <ActionForm f={f} step="another" label="Use another account" />
+      <Cancel f={f} />
+    </Layout>
+  );
+}
+
 const REFUSALS: Record<string, { title: string; text: (app: string) => string }> = {
   not_assigned: {
     title: 'You do not have access',
@@ -191,7 +224,12 @@ const REFUSALS: Record<string, { title: string; text: (app: string) => string }>
   federation_unavailable: {
     title: 'Use your organisation’s sign-in',
     text: () =>
-      'Accounts of your organisation sign in through its own identity provider, which is not yet connected to this TechPass. Contact the TechPass team.',
+      'Accounts of your organisation sign in through its own identity provider, and sign-in through it is turned off at the moment. Try again later, or contact the TechPass team.',
+  },
+  no_account: {
+    title: 'You do not have a TechPass account yet',
+    text: () =>
+      'Your organisation signed you in, but no TechPass account belongs to you yet, and TechPass does not create one without asking. Ask a colleague who uses TechPass (or your project manager) to invite you, or sign up, then sign in again.',
   },
   account_inactive: {
     title: 'Your account cannot sign in',

@@ -21,13 +21,54 @@ const flow = (state: SignInFlow['state'], extra: Partial<SignInFlow> = {}): Sign
 
 describe('sign-in flow transitions', () => {
   it('moves from identify to password for a local account', () => {
-    const moved = transition(flow('identify'), { type: 'identified', login: 'jane', federated: false }, 1);
+    const moved = transition(flow('identify'), { type: 'identified', login: 'jane' }, 1);
     expect(moved).toMatchObject({ ok: true, flow: { state: 'password', context: { login: 'jane' } } });
   });
 
-  it('refuses people of an integrated organisation until federation exists', () => {
-    const moved = transition(flow('identify'), { type: 'identified', login: 'a@wog.gov.sg', federated: true }, 1);
-    expect(moved).toMatchObject({ ok: true, flow: { state: 'refused', context: { refusal: 'federation_unavailable' } } });
+  const request = { provider: 'wog', state: 's', nonce: 'n', codeVerifier: 'v', startedAt: 1 };
+
+  it('sends people of an integrated organisation to their provider, then on to MFA with fed in the amr', () => {
+    const sent = transition(flow('identify'), { type: 'identified', login: 'a@wog.gov.sg', federation: request }, 1);
+    expect(sent).toMatchObject({ ok: true, flow: { state: 'federating', context: { login: 'a@wog.gov.sg', federation: request } } });
+    if (!sent.ok) return;
+    // The password step cannot be reached from there: a post of a password is not allowed.
+    expect(transition(sent.flow, { type: 'password_verified', userId: asUserId('usr_1'), next: { kind: 'none' } }, 2)).toEqual({
+      ok: false,
+      reason: 'not_allowed',
+    });
+    const back = transition(
+      sent.flow,
+      { type: 'federated', userId: asUserId('usr_1'), login: 'a@wog.gov.sg', provider: 'wog', next: { kind: 'factors', owed: ['otp'] } },
+      2,
+    );
+    expect(back).toMatchObject({
+      ok: true,
+      flow: { state: 'factors', userId: 'usr_1', methodsDone: ['fed'], context: { amr: ['fed'], federatedBy: 'wog', factorsOwed: ['otp'] } },
+    });
+    if (back.ok) expect(back.flow.context.federation).toBeUndefined();
+  });
+
+  it('a failed answer goes back to the identify page with its reason; a new request replaces the old one', () => {
+    const sent = transition(flow('identify'), { type: 'identified', login: 'a@wog.gov.sg', federation: request }, 1);
+    if (!sent.ok) throw new Error('not sent');
+    const again = transition(sent.flow, { type: 'federation_started', federation: { ...request, state: 's2' } }, 2);
+    expect(again).toMatchObject({ ok: true, flow: { state: 'federating', context: { federation: { state: 's2' } } } });
+    const failed = transition(sent.flow, { type: 'federation_failed', reason: 'upstream_error', provider: 'wog', correlationId: 'req-1' }, 2);
+    expect(failed).toMatchObject({
+      ok: true,
+      flow: { state: 'identify', context: { federationFailure: { reason: 'upstream_error', correlationId: 'req-1' } } },
+    });
+    if (failed.ok) expect(failed.flow.context.federation).toBeUndefined();
+    // A federated answer for a flow that is no longer waiting for one is refused.
+    if (failed.ok)
+      expect(
+        transition(failed.flow, { type: 'federated', userId: asUserId('usr_1'), login: 'a', provider: 'wog', next: { kind: 'none' } }, 3).ok,
+      ).toBe(false);
+  });
+
+  it('a remembered federated account whose session ended goes to its provider again', () => {
+    const moved = transition(flow('choose_account'), { type: 'remembered_expired', login: 'a@wog.gov.sg', federation: request }, 1);
+    expect(moved).toMatchObject({ ok: true, flow: { state: 'federating', context: { federation: request } } });
   });
 
   it('completes after a password when no factor is owed, and asks for one of the enrolled factors when some are', () => {
@@ -135,6 +176,6 @@ describe('sign-in flow transitions', () => {
   });
 
   it('refuses any event once the flow has expired', () => {
-    expect(transition(flow('identify'), { type: 'identified', login: 'x', federated: false }, 10_000)).toEqual({ ok: false, reason: 'expired' });
+    expect(transition(flow('identify'), { type: 'identified', login: 'x' }, 10_000)).toEqual({ ok: false, reason: 'expired' });
   });
 });

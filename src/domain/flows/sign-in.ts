@@ -14,6 +14,7 @@ export type SignInState =
   | 'choose_account' // the account picker
   | 'identify' // asks for the TechPass ID
   | 'password' // asks for the password of the identified account
+  | 'federating' // sent to the person's integrated identity provider; waits for its answer
   | 'factors' // further factors the policy still asks for (MFA)
   | 'enrol' // the sign-in needs a second factor the account has not enrolled yet
   | 'terms' // terms of use for this application
@@ -24,7 +25,10 @@ export type Refusal =
   | 'sign_in_disabled'
   | 'not_assigned'
   | 'locked'
+  /** The person's domain belongs to an integrated identity provider that is turned off. */
   | 'federation_unavailable'
+  /** The integrated provider vouched for someone who has no TechPass account (never created silently). */
+  | 'no_account'
   | 'account_inactive'
   | 'throttled'
   /** "No, it's not me" was reported: the account is high-risk until a platform admin clears it. */
@@ -35,6 +39,12 @@ export interface SignInContext {
   applicationName: string;
   /** The TechPass ID typed or picked (never proof of anything by itself). */
   login?: string;
+  /** The authorization request this sign-in sent to an integrated identity provider (server-only; single use). */
+  federation?: FederationRequest;
+  /** The integrated provider that proved the first step, once it did (for the audit and the amr). */
+  federatedBy?: string;
+  /** Why the provider's last answer was not accepted, said once on the identify page with the request's correlation id. */
+  federationFailure?: { reason: FederationFailure; provider: string; correlationId: string };
   refusal?: Refusal;
   /** Factors still owed after the password, by strategy id. */
   factorsOwed?: SecondFactorId[];
@@ -56,6 +66,29 @@ export interface SignInContext {
 
 export type SignInFlow = Flow<SignInState, SignInContext>;
 
+/** What an authorization request to an upstream provider must be answered with: `state` and `nonce` echoed, the PKCE verifier to redeem its code. */
+export interface FederationRequest {
+  /** The provider's name in the registry. */
+  provider: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  startedAt: number;
+}
+
+/** Why an upstream answer was not accepted (the page says it in words; the log has the detail). */
+export type FederationFailure =
+  /** The provider answered `error=` (the person cancelled, or the provider refused). */
+  | 'upstream_error'
+  /** The provider could not be reached (discovery, token endpoint or keys). */
+  | 'upstream_unreachable'
+  /** The answer or its ID token failed a check (state, iss, signature, aud, nonce, exp…). */
+  | 'invalid_response'
+  /** The provider's identity does not say which account it is (no subject or e-mail, or an e-mail outside its domains). */
+  | 'unusable_identity'
+  /** The upstream identity is linked to another account than the one being signed in to. */
+  | 'identity_conflict';
+
 /** Second factors a person can enrol during a sign-in, by strategy id. */
 export type EnrolMethod = SecondFactorId;
 
@@ -76,7 +109,13 @@ export interface Enrolment extends EnrolmentOffer {
 
 export type SignInEvent =
   | { type: 'use_another_account' }
-  | { type: 'identified'; login: string; federated: boolean }
+  /** `federation` when the login's domain belongs to an enabled integrated provider: the browser is sent there. */
+  | { type: 'identified'; login: string; federation?: FederationRequest }
+  /** Sent to the provider again (after Back, or "Try again"): a new request replaces the old one. */
+  | { type: 'federation_started'; federation: FederationRequest }
+  /** The provider's answer passed every check and its identity is linked to this account. */
+  | { type: 'federated'; userId: UserId; login: string; provider: string; next: SecondFactorStep }
+  | { type: 'federation_failed'; reason: FederationFailure; provider: string; correlationId: string }
   | { type: 'password_failed' }
   | { type: 'password_verified'; userId: UserId; next: SecondFactorStep }
   /** Signed in with a passkey from the identify page (no password): the passkey proves possession and, verified, the person. */
@@ -94,7 +133,8 @@ export type SignInEvent =
   | { type: 'push_started'; challengeId: string; number: number; expiresAt: number }
   | { type: 'factor_chosen'; method: SecondFactorId }
   | { type: 'remembered_session'; userId: UserId; amr: string[]; ref: string; next: SecondFactorStep }
-  | { type: 'remembered_expired'; login: string }
+  /** A remembered account whose session ended: its password again, or its provider again (`federation`). */
+  | { type: 'remembered_expired'; login: string; federation?: FederationRequest }
   | { type: 'refuse'; refusal: Refusal }
   | { type: 'terms_accepted' }
   | { type: 'complete' };
@@ -130,16 +170,27 @@ const TABLE: Record<SignInState, Handlers> = {
     ...refusable,
     use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
     remembered_session: (f, e) => afterFirstStep({ ...f, context: { ...f.context, remembered: e.ref } }, e.userId, e.amr, e.next),
-    remembered_expired: (f, e) => to('password', f, {}, { login: e.login }),
+    remembered_expired: (f, e) =>
+      e.federation ? to('federating', f, {}, { login: e.login, federation: e.federation }) : to('password', f, {}, { login: e.login }),
   },
   identify: {
     ...refusable,
     identified: (f, e) =>
-      e.federated
-        ? to('refused', f, {}, { login: e.login, refusal: 'federation_unavailable', webauthn: undefined })
-        : to('password', f, {}, { login: e.login, webauthn: undefined }),
+      e.federation
+        ? to('federating', f, {}, { login: e.login, federation: e.federation, federationFailure: undefined, webauthn: undefined })
+        : to('password', f, {}, { login: e.login, federationFailure: undefined, webauthn: undefined }),
     passkey_challenge: (f, e) => to('identify', f, {}, { webauthn: { challenge: e.challenge } }),
     passkey_verified: (f, e) => afterFirstStep({ ...f, context: { ...f.context, login: e.login, webauthn: undefined } }, e.userId, ['hwk'], e.next),
+  },
+  federating: {
+    ...refusable,
+    use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined, federation: undefined }),
+    federation_started: (f, e) => to('federating', f, {}, { federation: e.federation }),
+    federated: (f, e) =>
+      afterFirstStep({ ...f, context: { ...f.context, login: e.login, federation: undefined, federatedBy: e.provider } }, e.userId, ['fed'], e.next),
+    // Back to the identify page, which says what went wrong; the person may try again.
+    federation_failed: (f, e) =>
+      to('identify', f, {}, { federation: undefined, federationFailure: { reason: e.reason, provider: e.provider, correlationId: e.correlationId } }),
   },
   password: {
     ...refusable,
