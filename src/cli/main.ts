@@ -43,9 +43,16 @@ program
   .description('run TechPass on embedded defaults with a demo tenant and the sample service (what `npm start` does)')
   .option('--sample-port <port>', 'port of the sample service', '3001')
   .option('--no-sample', 'do not start the sample service')
-  .action(async (options: { samplePort: string; sample: boolean }) => {
+  .option('--upstream-port <port>', 'port of the demo identity provider (a local stand-in for WOG Entra ID)', '3002')
+  .option('--no-upstream', 'do not start the demo identity provider')
+  .action(async (options: { samplePort: string; sample: boolean; upstreamPort: string; upstream: boolean }) => {
     const { runDemo } = await import('./start.js');
-    await runDemo(config(), { samplePort: Number(options.samplePort), sample: options.sample });
+    await runDemo(config(), {
+      samplePort: Number(options.samplePort),
+      sample: options.sample,
+      upstreamPort: Number(options.upstreamPort),
+      upstream: options.upstream,
+    });
   });
 
 program

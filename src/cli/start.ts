@@ -8,6 +8,7 @@ import { systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { ensureDemo } from './demo.js';
+import { ensureDemoUpstream } from './demo-upstream.js';
 import { startServer } from './server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -22,12 +23,19 @@ interface SampleModule {
   }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
-export async function runDemo(config: Config, options: { samplePort: number; sample: boolean }): Promise<void> {
+export async function runDemo(
+  given: Config,
+  options: { samplePort: number; sample: boolean; upstreamPort: number; upstream: boolean },
+): Promise<void> {
+  // The demo's identity provider and sample service live on this machine: TechPass may call them
+  // (OUTBOUND_ALLOW_PRIVATE), unless the operator said otherwise.
+  const config: Config = options.upstream && process.env.OUTBOUND_ALLOW_PRIVATE === undefined ? { ...given, OUTBOUND_ALLOW_PRIVATE: true } : given;
   // Keep the terminal readable: warnings and errors only, the banner says the rest.
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const server = await startServer(config, { logger });
   const sampleUrl = `http://localhost:${options.samplePort}`;
   const demo = await ensureDemo(config, server.store, systemClock, sampleUrl);
+  const upstream = options.upstream ? await ensureDemoUpstream(config, server.store, options.upstreamPort) : undefined;
   let sample: { url: string; close(): Promise<void> } | undefined;
   if (options.sample) {
     const mod = (await import(pathToFileURL(path.join(root, 'examples/sample-service/server.js')).href)) as SampleModule;
@@ -39,7 +47,27 @@ export async function runDemo(config: Config, options: { samplePort: number; sam
       host: config.HOST,
     });
   }
-  const width = Math.max(...demo.users.map((u) => (u.username ?? u.email).length));
+  // A demo account of the provider's domain signs in there (with the provider's password).
+  const upstreamUser = (email: string) => upstream?.users.find((u) => u.email === email);
+  const accounts = [
+    ...demo.users.map((u) => {
+      const at = upstreamUser(u.email);
+      return {
+        id: u.username ?? u.email,
+        password: at?.password ?? u.password,
+        note: at ? `${u.role}: signs in at the ${upstream!.displayName} first` : u.role,
+      };
+    }),
+    ...(upstream?.users ?? [])
+      .filter((u) => !demo.users.some((d) => d.email === u.email))
+      .map((u) => ({
+        id: u.email,
+        password: u.password,
+        note: `${upstream!.displayName} only, ${u.note.replace(/^no TechPass account: /, 'no TechPass account: ')}`,
+      })),
+  ];
+  const width = Math.max(...accounts.map((a) => a.id.length));
+  const pwWidth = Math.max(...accounts.map((a) => a.password.length));
   const lines = [
     '',
     '  TechPass is running (embedded SQLite, data in ' + path.resolve(config.DATA_DIR) + ')',
@@ -48,7 +76,7 @@ export async function runDemo(config: Config, options: { samplePort: number; sam
     sample ? `  Sample service:            ${sampleUrl}/   ← click "Login with TechPass"` : '  Sample service:            not started (--no-sample)',
     '',
     '  Demo accounts (TechPass ID / password):',
-    ...demo.users.map((u) => `    ${(u.username ?? u.email).padEnd(width)}  ${u.password}   ${u.role}`),
+    ...accounts.map((a) => `    ${a.id.padEnd(width)}  ${a.password.padEnd(pwWidth)}  ${a.note}`),
     '',
     "  Every sign-in needs a second factor. On a demo account's first sign-in TechPass asks",
     '  you to set one up. The TechPass Authenticator (number matching) comes first: open the',
@@ -57,6 +85,14 @@ export async function runDemo(config: Config, options: { samplePort: number; sam
     "  The page also offers an authenticator app (TOTP) and a passkey (this browser's screen lock).",
     '  Lost it? "I can\'t use my phone" uses another factor; or: npx techpass user reset-mfa --email EMAIL',
     '',
+    ...(upstream
+      ? [
+          `  Integrated identity provider: ${upstream.displayName} at ${upstream.issuer}, a local stand-in for the`,
+          `  government's Entra ID, serves ${upstream.domains.join(', ')}: type such an address on the sign-in page and`,
+          '  TechPass sends you there to sign in, then asks for TechPass MFA (connect your own: docs/identity-providers.md).',
+          '',
+        ]
+      : []),
     `  Demo application "${demo.namespace}" namespace: client id ${demo.application.clientId}`,
     `  Mail goes to the local outbox: npx techpass outbox`,
     '',
@@ -65,7 +101,7 @@ export async function runDemo(config: Config, options: { samplePort: number; sam
   ];
   process.stdout.write(lines.join('\n') + '\n');
   const stop = () => {
-    void Promise.allSettled([sample?.close(), server.close()]).then(() => process.exit(0));
+    void Promise.allSettled([sample?.close(), upstream?.close(), server.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
