@@ -6,15 +6,16 @@
  * the upstream's answer can be wrong, each refused with nothing linked or signed in.
  */
 import { decodeJwt } from 'jose';
+import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tamperings, type IdTokenTamper, type UpstreamProvider } from '../src/oidc/demo-upstream/index.js';
 import { ERROR_STATUS, ErrorCodes } from '../src/contracts/errors.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { atCallback, federatedUpstream, toUpstream } from './helpers/federation.js';
-import { forms, HttpBrowser, text, type Page } from './helpers/http-browser.js';
+import { form, forms, HttpBrowser, text, type Page } from './helpers/http-browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { completeSignIn, finishAuthorization } from './helpers/sign-in.js';
+import { completeSignIn, finishAuthorization, startAuthorization } from './helpers/sign-in.js';
 import { cancelAtUpstream, signInAtUpstream, upstreamUser } from './helpers/upstream.js';
 
 type App = Awaited<ReturnType<typeof application>>;
@@ -302,5 +303,85 @@ describe(`sign-in through an integrated identity provider (${engine})`, () => {
     expect(last.stopped).toBe(true);
     const tokens = await finishAuthorization(at.start, last.url);
     expect(decodeJwt(tokens.id_token!).amr).toContain('pwd');
+  });
+
+  /** A browser that signed in to the app through the provider (TechPass remembers the account), with its tokens. */
+  async function federatedSession(email: string) {
+    await user(tp, email, { password: null });
+    wog.addUser(upstreamUser(email));
+    const { page, browser, start } = await throughUpstream(email);
+    const last = await completeSignIn(browser, page, { ...app, login: email, password: 'unused' });
+    const tokens = await finishAuthorization(start, last.url);
+    expect(decodeJwt(tokens.id_token!).amr).toContain('fed');
+    return { browser, tokens, config: start.config };
+  }
+
+  /** prompt=select_account in `browser`: the picker, and the form that picks `email`. */
+  async function pickerFor(browser: HttpBrowser, email: string) {
+    const start = await startAuthorization(tp, { ...app, prompt: 'select_account' });
+    const page = await browser.follow(start.url, {}, back);
+    expect(text(page)).toContain('Choose an account');
+    const item = page.html
+      .split('<li>')
+      .slice(1)
+      .find((li) => li.includes(email));
+    expect(item, `${email} in the picker`).toBeDefined();
+    const ref = /name="ref" value="([^"]+)"/.exec(item!)![1]!;
+    const pick = forms(page).find((f) => f.action.endsWith('/pick') && f.fields.ref === ref)!;
+    return { start, item: item!, pick };
+  }
+
+  it('the account picker offers a federated account; picked while its session is live, single sign-on without the provider', async () => {
+    const email = 'picker.live@wog.gov.sg';
+    const { browser, tokens } = await federatedSession(email);
+    const { start, item, pick } = await pickerFor(browser, email);
+    expect(item).toContain('Signed in');
+    const before = wog.seen.authorizations.length;
+    const page = await browser.follow(pick.action, { form: pick.fields }, back);
+    const last = await completeSignIn(browser, page, { ...app, login: 'unused', password: 'unused' });
+    expect(last.stopped).toBe(true);
+    const again = await finishAuthorization(start, last.url);
+    expect(again.claims()?.sub).toBe(tokens.claims()?.sub);
+    expect(again.claims()?.amr).toEqual(expect.arrayContaining(['fed', 'mfa']));
+    // Not a visit to the provider: no new authorization request there.
+    expect(wog.seen.authorizations.length).toBe(before);
+  });
+
+  it('the account picker sends a federated account whose session ended to its provider again, with login_hint, and signing in there completes', async () => {
+    const email = 'picker.ended@wog.gov.sg';
+    const { browser, tokens, config } = await federatedSession(email);
+    // The person signs out of TechPass (RP-initiated logout from the app) ...
+    const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: app.application.logoutUrl! });
+    const confirm = await browser.follow(logout.toString());
+    expect(text(confirm)).toContain('Sign out of TechPass?');
+    const signedOut = await browser.follow(
+      form(confirm, '/logout/confirm').action,
+      { form: { ...form(confirm, '/logout/confirm').fields, logout: 'yes' } },
+      (u) => u.startsWith(app.application.logoutUrl!),
+    );
+    expect(signedOut.stopped).toBe(true);
+    // ... and of their organisation's account, so the provider asks for its password again.
+    const upstreamConfirm = await browser.follow(`${wog.issuer}/logout`);
+    const upstreamForm = form(upstreamConfirm, '/logout/confirm');
+    expect((await browser.follow(upstreamForm.action, { form: upstreamForm.fields })).status).toBe(200);
+
+    const { start, item, pick } = await pickerFor(browser, email);
+    expect(item).toContain('Signed out');
+    const before = wog.seen.authorizations.length;
+    const atUpstream = await browser.follow(pick.action, { form: pick.fields }, back);
+    expect(atUpstream.url.startsWith(wog.url)).toBe(true);
+    expect(wog.seen.authorizations.slice(before)).toHaveLength(1);
+    expect(wog.seen.authorizations[before]).toMatchObject({ login_hint: email, client_id: 'techpass-wog', code_challenge_method: 'S256' });
+    expect(atUpstream.html).toContain(`value="${email}"`);
+
+    const next = await signInAtUpstream(browser, atUpstream, { email }, back);
+    expect(new URL(next.url).pathname).toMatch(/^\/login\//);
+    const last = await completeSignIn(browser, next, { ...app, login: email, password: 'unused' });
+    expect(last.stopped).toBe(true);
+    const again = await finishAuthorization(start, last.url);
+    expect(again.claims()?.sub).toBe(tokens.claims()?.sub);
+    expect(again.claims()?.amr).toEqual(expect.arrayContaining(['fed', 'mfa']));
+    const events = (await federationEvents()).filter((e) => (e.data as { subject?: string }).subject === `upstream-${email}`);
+    expect(events.map((e) => (e.data as { linked?: boolean }).linked)).toEqual([true, false]);
   });
 });

@@ -26,8 +26,11 @@ export async function federatedUpstream(
       clientSecret: UPSTREAM_SECRET,
       redirectUris: [callback],
       postLogoutRedirectUris: [`${tp.issuer}/session/end/success`],
+      // Its pages say "to continue to TechPass", as a real provider names the registered application.
+      name: 'TechPass',
     },
-    { users: o.users, issuerName: `Upstream ${o.name}` },
+    // "Sign in to your Upstream wog account".
+    { users: o.users, issuerName: `Upstream ${o.name} account` },
   );
   const added = await addIdentityProvider(identityProviderDeps(tp.server.store, tp.config), 'test', {
     name: o.name,
