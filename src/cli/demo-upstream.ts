@@ -14,6 +14,7 @@ import { addIdentityProvider, updateIdentityProvider } from '../flows/identity-p
 import { startDemoUpstream, type DemoUpstream } from '../oidc/demo-upstream/demo-upstream.js';
 import type { Config } from '../platform/config.js';
 import type { Store } from '../persistence/store.js';
+import { UPSTREAM_SIGN_OUT_DONE_PATH } from '../strategies/upstream-oidc/sign-out.js';
 import { identityProviderDeps } from './commands/idp-options.js';
 import { CommandError } from './output.js';
 
@@ -23,7 +24,7 @@ export async function ensureDemoUpstream(config: Config, store: Store, port: num
   try {
     upstream = await startDemoUpstream({
       redirectUri: federationCallbackUrl(config.PUBLIC_URL),
-      postLogoutRedirectUri: `${config.PUBLIC_URL}/session/end/success`,
+      postLogoutRedirectUri: `${config.PUBLIC_URL}${UPSTREAM_SIGN_OUT_DONE_PATH}`,
       clientSecret,
       port,
       host: config.HOST,

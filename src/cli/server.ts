@@ -41,6 +41,7 @@ import { backchannelLogoutSender } from '../oidc/backchannel-logout.js';
 
 import { StartupError } from './open-store.js';
 import { federationDeps } from './federation-deps.js';
+import { UPSTREAM_SIGN_OUT_KEY } from '../strategies/upstream-oidc/sign-out.js';
 
 export { StartupError };
 
@@ -175,6 +176,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     port: interactionPort(() => current!),
     signIn,
     cookie: { key: cookieKey, name: cookieName, secure, maxAgeSeconds: 400 * 86_400 },
+    upstreamSignOut: { key: masterKey.derive(UPSTREAM_SIGN_OUT_KEY), publicUrl: config.PUBLIC_URL },
   });
   let scheduler: Scheduler | undefined;
   const passwords: PasswordDeps = {

@@ -30,6 +30,7 @@ import {
   type SignInRequest,
 } from '../flows/sign-in.js';
 import { runFederationCallback, runSignInStep } from '../flows/sign-in-step-table.js';
+import { afterUpstreamSignOut, UPSTREAM_SIGN_OUT_DONE_PATH } from '../strategies/upstream-oidc/sign-out.js';
 import { signInPage } from '../flows/sign-in-view.js';
 import { readRememberedRefs, writeRememberedRefs } from '../platform/signed-cookie.js';
 import { renderPage } from '../ui/layout.js';
@@ -49,6 +50,8 @@ export interface SignInRoutesDeps {
   port: InteractionPort;
   signIn: SignInDeps;
   cookie: { key: Buffer; name: string; secure: boolean; maxAgeSeconds: number };
+  /** Checks where a sign-out goes on after the integrated provider's (oidc/upstream-sign-out.ts). */
+  upstreamSignOut: { key: Buffer; publicUrl: string };
 }
 
 const require = createRequire(import.meta.url);
@@ -153,6 +156,26 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       reply.header('cache-control', 'no-store');
       return reply.redirect(`/login/${encodeURIComponent(uid)}/federation?${query.toString()}`, 303);
     });
+
+    // Back from the integrated provider's sign-out: on to where TechPass's sign-out was going.
+    scope.get(
+      UPSTREAM_SIGN_OUT_DONE_PATH,
+      { schema: { querystring: z.object({ state: z.string().max(4096).optional() }) } },
+      async (request, reply) => {
+        const destination = afterUpstreamSignOut(deps.upstreamSignOut.key, request.query.state, deps.upstreamSignOut.publicUrl);
+        if (!destination) {
+          return page(
+            reply,
+            renderPage(
+              ErrorPage({ error: 'invalid_request', description: 'this sign-out answer was not started by TechPass', correlationId: request.id }),
+            ),
+            ERROR_STATUS[ErrorCodes.inputInvalid],
+          );
+        }
+        reply.header('cache-control', 'no-store');
+        return reply.redirect(destination, 303);
+      },
+    );
 
     scope.get('/login/:uid/federation', { schema: { params: Uid } }, async (request, reply) => {
       const facts = await deps.port.facts(request.raw, reply.raw, request.params.uid);

@@ -23,7 +23,8 @@ import { installPageHeaders } from './page-headers.js';
 import { tokenRequestStorage } from './token-requests.js';
 import { endRememberedSessionsOnSignOut, interactionConfiguration, type InteractionDeps } from './interactions.js';
 import { cookieSigner } from './cookie-signatures.js';
-import { endUpstreamSessionsOnSignOut, UPSTREAM_SIGN_OUT_KEY } from './upstream-sign-out.js';
+import { UPSTREAM_SIGN_OUT_KEY } from '../strategies/upstream-oidc/sign-out.js';
+import { endUpstreamSessionsOnSignOut } from './upstream-sign-out.js';
 
 /** Paths the provider answers; everything else belongs to the HTTP layer. */
 export const PROVIDER_ROUTES = {
@@ -158,7 +159,11 @@ export function buildProvider(deps: ProviderDeps): Provider {
   });
   installPageHeaders(provider, { secure });
   endRememberedSessionsOnSignOut(provider, deps.interactions);
-  endUpstreamSessionsOnSignOut(provider, { store: deps.interactions.store, key: masterKey.derive(UPSTREAM_SIGN_OUT_KEY), publicUrl: config.PUBLIC_URL });
+  endUpstreamSessionsOnSignOut(provider, {
+    store: deps.interactions.store,
+    key: masterKey.derive(UPSTREAM_SIGN_OUT_KEY),
+    publicUrl: config.PUBLIC_URL,
+  });
   // Discovery is the same for every request (its URLs come from PUBLIC_URL, never from
   // the request's Host), so a cache may keep it a while; key rotation does not change it.
   provider.use(async (ctx, next) => {

@@ -15,27 +15,21 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { UserId } from '../domain/ids.js';
 import type { UpstreamProvider } from '../domain/identity-providers.js';
-import { signValue, verifyValue } from '../platform/signed-cookie.js';
 import type { Store } from '../persistence/store.js';
-
-/** Under /login (Fastify's), not /logout (the provider's). Register it at the provider as a post-logout redirect URI. */
-export const UPSTREAM_SIGN_OUT_DONE_PATH = '/login/federation/signed-out';
-
-/** The master-key derivation that signs the kept redirect (the HTTP layer checks it with the same). */
-export const UPSTREAM_SIGN_OUT_KEY = 'upstream-sign-out';
+import { endsUpstreamSession, upstreamSignOutUrl } from '../strategies/upstream-oidc/sign-out.js';
 
 export interface UpstreamSignOutDeps {
   store: Pick<Store, 'federatedIdentities' | 'upstreamProviders' | 'users'>;
-  /** Signs the redirect kept in `state` (the cookie key: only TechPass can make one). */
+  /** Signs the redirect kept in `state` (derived from the master key: UPSTREAM_SIGN_OUT_KEY). */
   key: Buffer;
   publicUrl: string;
 }
 
-/** The upstream sign-out this session calls for, if any. */
+/** The upstream sign-out this account calls for, if any. */
 async function upstreamToEnd(deps: UpstreamSignOutDeps, accountId: string): Promise<UpstreamProvider | null> {
   for (const link of await deps.store.federatedIdentities.ofUser(accountId as UserId)) {
     const provider = await deps.store.upstreamProviders.byId(link.providerId);
-    if (provider?.endSession && provider.metadata.end_session_endpoint) return provider;
+    if (provider && endsUpstreamSession(provider)) return provider;
   }
   return null;
 }
@@ -52,22 +46,6 @@ export function endUpstreamSessionsOnSignOut(provider: Provider, deps: UpstreamS
     const upstream = await upstreamToEnd(deps, session.accountId);
     if (!upstream) return;
     const user = await deps.store.users.findById(session.accountId as UserId);
-    const url = new URL(upstream.metadata.end_session_endpoint!);
-    url.searchParams.set('client_id', upstream.clientId);
-    url.searchParams.set('post_logout_redirect_uri', `${deps.publicUrl}${UPSTREAM_SIGN_OUT_DONE_PATH}`);
-    url.searchParams.set('state', signValue(deps.key, destination));
-    if (user) url.searchParams.set('logout_hint', user.email);
-    ctx.redirect(url.href);
+    ctx.redirect(upstreamSignOutUrl(upstream, { key: deps.key, publicUrl: deps.publicUrl, destination, ...(user ? { loginHint: user.email } : {}) }));
   });
-}
-
-/** Where the browser goes after the upstream's sign-out: the destination kept in a state only TechPass signs, or null. */
-export function afterUpstreamSignOut(key: Buffer, state: string | undefined, publicUrl: string): string | null {
-  const destination = verifyValue(key, state);
-  if (!destination) return null;
-  try {
-    return new URL(destination, publicUrl).href;
-  } catch {
-    return null;
-  }
 }

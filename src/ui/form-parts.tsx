@@ -34,13 +34,27 @@ export function LinkForm({ f, step, fields = {}, children }: { f: FormContext; s
 }
 
 /** A form that posts `step` of the flow with the page's main button. */
-export function ActionForm({ f, step, id, label, children }: { f: FormContext; step: string; id?: string; label: string; children?: ReactNode }) {
+export function ActionForm({
+  f,
+  step,
+  id,
+  label,
+  children,
+  variant = 'primary',
+}: {
+  f: FormContext;
+  step: string;
+  id?: string;
+  label: string;
+  children?: ReactNode;
+  variant?: 'primary' | 'outline-primary';
+}) {
   return (
     <form method="post" action={`${f.action}/${step}`} id={id}>
       <Hidden csrf={f.csrf} />
       {children}
       <div className="tp-actions">
-        <Button type="submit" variant="primary">
+        <Button type="submit" variant={variant}>
           {label}
         </Button>
       </div>

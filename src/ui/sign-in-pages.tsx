@@ -196,13 +196,13 @@ const FEDERATION_FAILURES: Record<string, (provider: string) => string> = {
 /** Sent to the person's integrated provider and back here (the Back button, a reload): go there again, or use another account. */
 export function FederatingPage({ f, provider, login }: { f: FormContext; provider: string; login: string }) {
   return (
-    <Layout title={`Continue with ${provider}`}>
+    <Layout title={`Sign in with ${provider}`}>
       <h1>Sign in with {provider}</h1>
       <p className="tp-sub">
         {login} signs in to {f.applicationName} through {provider}, then confirms with TechPass.
       </p>
       <ActionForm f={f} step="federate" label={`Continue to ${provider}`} />
-      <ActionForm f={f} step="another" label="Use another account" />
+      <ActionForm f={f} step="another" label="Use another account" variant="outline-primary" />
       <Cancel f={f} />
     </Layout>
   );

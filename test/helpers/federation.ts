@@ -6,6 +6,7 @@
 import { identityProviderDeps } from '../../src/cli/commands/idp-options.js';
 import { FEDERATION_CALLBACK_PATH } from '../../src/domain/identity-providers.js';
 import { addIdentityProvider } from '../../src/flows/identity-providers.js';
+import { UPSTREAM_SIGN_OUT_DONE_PATH } from '../../src/strategies/upstream-oidc/sign-out.js';
 import type { UpstreamProvider, UpstreamUser } from '../../src/oidc/demo-upstream/index.js';
 import { form, HttpBrowser, type Page } from './http-browser.js';
 import type { TestServer } from './server.js';
@@ -25,7 +26,7 @@ export async function federatedUpstream(
       clientId: `techpass-${o.name}`,
       clientSecret: UPSTREAM_SECRET,
       redirectUris: [callback],
-      postLogoutRedirectUris: [`${tp.issuer}/session/end/success`],
+      postLogoutRedirectUris: [`${tp.issuer}${UPSTREAM_SIGN_OUT_DONE_PATH}`],
       // Its pages say "to continue to TechPass", as a real provider names the registered application.
       name: 'TechPass',
     },
