@@ -3,11 +3,15 @@
  * unknown accounts (the request only queues what was typed; a job sends the mail), and a
  * burst of requests cannot flood a mailbox or walk through accounts from one address,
  * and a form posted from elsewhere (no CSRF token of this browser's) is refused.
+ * And as the person who asked: one mail per request, whose link works, however the job's
+ * runs meet.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD_RESET_MAIL_JOB } from '../src/jobs/password-reset-mail.js';
+import { ManualClock } from '../src/platform/clock.js';
 import { engine } from './helpers/database.js';
 import { user } from './helpers/directory.js';
-import { form, HttpBrowser, text } from './helpers/http-browser.js';
+import { form, forms, HttpBrowser, text } from './helpers/http-browser.js';
 import { waitForMail } from './helpers/mail.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -93,5 +97,52 @@ describe(`password reset requests (${engine})`, () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(form({ url: action, status: res.status, html: await res.text(), stopped: false }, '/login/reset').fields.csrf).toBeTruthy();
+  });
+});
+
+describe(`password reset mail (${engine})`, () => {
+  // The server's clock moves only when told, so the test decides when a job lease lapses.
+  const clock = new ManualClock(Date.now());
+  let tp: TestServer;
+  beforeAll(async () => {
+    tp = await startTestServer({ server: { clock } });
+  });
+  afterAll(() => tp?.close());
+
+  it("sends each request one link, and it works, when the job's runs on this node meet", async () => {
+    const logins = ['meet.a@agency.gov.sg', 'meet.b@agency.gov.sg', 'meet.c@agency.gov.sg'];
+    for (const login of logins) await user(tp, login);
+    // Another node takes the job's lease (once this node's has lapsed) and holds it while the requests queue...
+    for (let tries = 0; ; tries += 1) {
+      clock.advance(2_001);
+      if (await tp.server.store.leases.acquire(PASSWORD_RESET_MAIL_JOB, 'another-node', 10_000)) break;
+      expect(tries).toBeLessThan(20);
+    }
+    const browsers = new Map<string, HttpBrowser>();
+    for (const login of logins) {
+      const browser = new HttpBrowser();
+      const page = await browser.follow(`${tp.url}/login/reset`);
+      const ask = form(page, '/login/reset');
+      expect((await browser.follow(ask.action, { form: { ...ask.fields, login } })).status).toBe(200);
+      browsers.set(login, browser);
+    }
+    expect(await tp.server.store.outbox.recent(10)).toEqual([]);
+    // ...then dies: when its lease lapses, this node's every-second run and the requests' own runs start together.
+    clock.advance(10_001);
+    expect(await Promise.all([1, 2, 3].map(() => tp.server.scheduler.runOnce(PASSWORD_RESET_MAIL_JOB)))).toEqual([true, true, true]);
+
+    for (const login of logins) {
+      const mails = (await tp.server.store.outbox.recent(10, login)).filter((m) => m.subject === 'Reset your TechPass password');
+      expect(mails).toHaveLength(1);
+      const browser = browsers.get(login)!;
+      const link = /https?:\/\/\S+\/login\/reset\/[\w.-]+/.exec(mails[0]!.text)![0];
+      let page = await browser.follow(link.replace(tp.issuer, tp.url));
+      expect(page.status, text(page)).toBe(200);
+      const reset = forms(page).find((f) => f.action.includes('/login/reset/'))!;
+      page = await browser.follow(reset.action, {
+        form: { ...reset.fields, password: 'Another-Long-Passphrase-42', confirm: 'Another-Long-Passphrase-42' },
+      });
+      expect(page.status, text(page)).toBe(200);
+    }
   });
 });

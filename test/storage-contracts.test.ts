@@ -241,6 +241,21 @@ describe(`storage contracts (${engine})`, () => {
       clock.advance(10_001);
       expect(await store.leases.acquire('job', 'node-b', 10_000)).toBe(true);
     });
+
+    it('hands each queued reset request to one taker, oldest first, even when takes race', async () => {
+      const logins = Array.from({ length: 9 }, (_, i) => `race${i}@agency.gov.sg`);
+      for (const login of logins) {
+        await store.passwordResetRequests.add(login, null);
+        clock.advance(1);
+      }
+      // A lease does not keep one node's runs apart (it is the same owner's), nor two nodes' once it lapses.
+      const taken = await Promise.all([4, 4, 4].map((n) => store.passwordResetRequests.take(n)));
+      const names = taken.flat().map((r) => r.login);
+      expect(new Set(names).size).toBe(names.length);
+      for (const batch of taken) expect(batch.map((r) => r.login)).toEqual(batch.map((r) => r.login).sort());
+      const rest = (await store.passwordResetRequests.take(50)).map((r) => r.login);
+      expect([...names, ...rest].sort()).toEqual(logins);
+    });
   });
 
   // SQLite plans without statistics (TechPass never runs ANALYZE); PostgreSQL plans from its own, so this is SQLite's.

@@ -82,7 +82,7 @@ export interface PasswordResets {
 export interface PasswordResetRequests {
   /** Queues a request for a TechPass ID as typed; it may name no account. */
   add(login: string, ip: string | null): Promise<void>;
-  /** Takes up to `limit` queued requests, oldest first; each is taken once (the job runs under a lease). */
+  /** Takes up to `limit` queued requests, oldest first; each is taken once, however many takes meet. */
   take(limit: number): Promise<Array<{ id: string; login: string; ip: string | null }>>;
 }
 

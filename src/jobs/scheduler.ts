@@ -13,7 +13,7 @@ export interface Job {
 }
 
 export interface Scheduler {
-  /** Runs one job now (if this node gets its lease); for tests and the CLI. */
+  /** Runs one job now, or right after its run in progress on this node (if this node gets its lease). */
   runOnce(name: string): Promise<boolean>;
   stop(): void;
 }
@@ -40,12 +40,38 @@ export function startScheduler(
     return true;
   };
 
+  // A job never overlaps itself on this node: its lease is already this node's, so it would
+  // not stop a second run (a runOnce while the timer's run is on; the reset-mail job is
+  // asked for by every request). Who asks meanwhile gets one more run after the current one
+  // (it sees what was queued after the current run looked), shared by all who ask.
+  const current = new Map<string, Promise<boolean>>();
+  const next = new Map<string, Promise<boolean>>();
+  const run = (job: Job): Promise<boolean> => {
+    const running = current.get(job.name);
+    if (!running) {
+      const started = runJob(job).finally(() => current.delete(job.name));
+      current.set(job.name, started);
+      return started;
+    }
+    let following = next.get(job.name);
+    if (!following) {
+      following = running
+        .catch(() => undefined)
+        .then(() => {
+          next.delete(job.name);
+          return run(job);
+        });
+      next.set(job.name, following);
+    }
+    return following;
+  };
+
   const schedule = (job: Job) => {
     if (stopped) return;
     // Jitter spreads nodes so they do not all knock at once.
     const timer = setTimeout(
       () => {
-        void runJob(job)
+        void run(job)
           .catch((error: unknown) => deps.logger.warn({ err: error, job: job.name }, 'job lease failed'))
           .finally(() => schedule(job));
       },
@@ -60,7 +86,7 @@ export function startScheduler(
     async runOnce(name) {
       const job = jobs.find((j) => j.name === name);
       if (!job) throw new Error(`unknown job ${name}`);
-      return runJob(job);
+      return run(job);
     },
     stop() {
       stopped = true;

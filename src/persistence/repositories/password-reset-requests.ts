@@ -14,18 +14,15 @@ export function passwordResetRequests(db: Kysely<Schema>, clock: Clock): Passwor
         .execute();
     },
     async take(limit) {
-      const rows = await db.selectFrom('password_reset_requests').select(['id', 'login', 'ip']).orderBy('created_at').limit(limit).execute();
-      if (rows.length === 0) return [];
-      // Taken rows are deleted: what was typed is kept no longer than it takes to answer it.
-      await db
+      // One statement, so each request is taken once even when two runs of the job meet
+      // (a lease does not keep one node's runs apart, nor two nodes' once it lapses). Taken
+      // rows are deleted: what was typed is kept no longer than it takes to answer it.
+      const rows = await db
         .deleteFrom('password_reset_requests')
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
+        .where('id', 'in', (eb) => eb.selectFrom('password_reset_requests').select('id').orderBy('created_at').limit(limit))
+        .returning(['id', 'login', 'ip', 'created_at'])
         .execute();
-      return rows;
+      return rows.sort((a, b) => a.created_at - b.created_at).map(({ id, login, ip }) => ({ id, login, ip }));
     },
   };
 }
