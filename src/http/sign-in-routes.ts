@@ -112,6 +112,10 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const expired = (request: FastifyRequest, reply: FastifyReply) =>
       page(reply, renderPage(ErrorPage({ error: 'expired', correlationId: request.id })), ERROR_STATUS[ErrorCodes.flowExpired]);
 
+    /** A request that does not belong here (a forged form, a stray answer): an error page with its correlation id, nothing changed. */
+    const invalidRequest = (request: FastifyRequest, reply: FastifyReply, description: string, status = ERROR_STATUS[ErrorCodes.inputInvalid]) =>
+      page(reply, renderPage(ErrorPage({ error: 'invalid_request', description, correlationId: request.id })), status);
+
     /** Hands a finished flow's result to the provider, which answers where the browser goes next. */
     const finish = async (request: FastifyRequest, reply: FastifyReply, result: InteractionResult) =>
       reply.redirect(await deps.port.finish(request.raw, reply.raw, result), 303);
@@ -145,13 +149,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const uid = interactionOfState(query.get('state') ?? '');
       if (!uid || !/^[\w-]{1,200}$/.test(uid)) {
         request.log.warn('a federation callback without a usable state');
-        return page(
-          reply,
-          renderPage(
-            ErrorPage({ error: 'invalid_request', description: 'this answer does not belong to a sign-in in progress', correlationId: request.id }),
-          ),
-          ERROR_STATUS[ErrorCodes.inputInvalid],
-        );
+        return invalidRequest(request, reply, 'this answer does not belong to a sign-in in progress');
       }
       reply.header('cache-control', 'no-store');
       return reply.redirect(`/login/${encodeURIComponent(uid)}/federation?${query.toString()}`, 303);
@@ -164,13 +162,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       async (request, reply) => {
         const destination = afterUpstreamSignOut(deps.upstreamSignOut.key, request.query.state, deps.upstreamSignOut.publicUrl);
         if (!destination) {
-          return page(
-            reply,
-            renderPage(
-              ErrorPage({ error: 'invalid_request', description: 'this sign-out answer was not started by TechPass', correlationId: request.id }),
-            ),
-            ERROR_STATUS[ErrorCodes.inputInvalid],
-          );
+          return invalidRequest(request, reply, 'this sign-out answer was not started by TechPass');
         }
         reply.header('cache-control', 'no-store');
         return reply.redirect(destination, 303);
@@ -216,13 +208,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
           case 'gone':
             return expired(request, reply);
           case 'forged':
-            return page(
-              reply,
-              renderPage(
-                ErrorPage({ error: 'invalid_request', description: 'the form was not sent by this sign-in page', correlationId: request.id }),
-              ),
-              ERROR_STATUS[ErrorCodes.csrfInvalid],
-            );
+            return invalidRequest(request, reply, 'the form was not sent by this sign-in page', ERROR_STATUS[ErrorCodes.csrfInvalid]);
           case 'unknown':
             return reply.code(404).send({ error: 'not_found', message: `no sign-in step ${request.params.step}` });
           default:
