@@ -3,7 +3,7 @@
  * (DATABASE_URL or the embedded default), answers JSON on stdout with --json,
  * and exits non-zero with a one-line message on error.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
 import { createNamespace, createUser } from '../flows/administration.js';
@@ -38,21 +38,23 @@ program
     process.once('SIGTERM', stop);
   });
 
+/** A TCP port given on the command line: 1–65535, or a usage error before anything starts. */
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65_535) throw new InvalidArgumentError('a port number (1–65535)');
+  return port;
+}
+
 program
   .command('start')
   .description('run TechPass on embedded defaults with a demo tenant and the sample service (what `npm start` does)')
-  .option('--sample-port <port>', 'port of the sample service', '3001')
+  .option('--sample-port <port>', 'port of the sample service', portNumber, 3001)
   .option('--no-sample', 'do not start the sample service')
-  .option('--upstream-port <port>', 'port of the demo identity provider (a local stand-in for WOG Entra ID)', '3002')
+  .option('--upstream-port <port>', 'port of the demo identity provider (a local stand-in for WOG Entra ID)', portNumber, 3002)
   .option('--no-upstream', 'do not start the demo identity provider')
-  .action(async (options: { samplePort: string; sample: boolean; upstreamPort: string; upstream: boolean }) => {
+  .action(async (options: { samplePort: number; sample: boolean; upstreamPort: number; upstream: boolean }) => {
     const { runDemo } = await import('./start.js');
-    await runDemo(config(), {
-      samplePort: Number(options.samplePort),
-      sample: options.sample,
-      upstreamPort: Number(options.upstreamPort),
-      upstream: options.upstream,
-    });
+    await runDemo(config(), options);
   });
 
 program

@@ -1,0 +1,93 @@
+/**
+ * `techpass start` (what `npm start` runs) as a newcomer meets it: it prints the banner with
+ * the demo accounts and the demo identity provider, and the banner's public officer signs in
+ * through the demo WOG account, then TechPass MFA, to the sample service. Bad ports are
+ * refused before anything starts. The demo is embedded SQLite by design, so this runs in the
+ * SQLite project only (the PostgreSQL project has nothing of its own to add here).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, spawnNode, waitForExit } from './helpers/cli.js';
+import { engine } from './helpers/database.js';
+import { HttpBrowser, form, text } from './helpers/http-browser.js';
+import { freePort } from './helpers/server.js';
+import { completeSignIn } from './helpers/sign-in.js';
+import { signInAtUpstream } from './helpers/upstream.js';
+
+describe.runIf(engine === 'sqlite')('techpass start: the demo with its identity provider', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'techpass-demo-'));
+  let node: Awaited<ReturnType<typeof spawnNode>>;
+  let ports: { tp: number; sample: number; upstream: number };
+  let issuer: string;
+
+  beforeAll(async () => {
+    ports = { tp: await freePort(), sample: await freePort(), upstream: await freePort() };
+    issuer = `http://localhost:${ports.tp}`;
+    node = await spawnNode(
+      ['start', '--sample-port', String(ports.sample), '--upstream-port', String(ports.upstream)],
+      { DATA_DIR: dataDir, PORT: String(ports.tp) },
+      issuer,
+      60_000,
+    );
+    for (let i = 0; i < 100 && !node.output().includes('Stop with Ctrl+C'); i += 1) await new Promise((r) => setTimeout(r, 100));
+  }, 90_000);
+  afterAll(async () => {
+    node?.kill('SIGTERM');
+    if (node) await waitForExit(node);
+  });
+
+  it('prints the demo provider and which account signs in there', () => {
+    const banner = node.output();
+    expect(banner).toMatch(/jane_tan@agency\.gov\.localhost\s+Demo-WOG-2026\s+public officer: signs in at the WOG account \(demo\) first/);
+    expect(banner).toMatch(/lim_wei@agency\.gov\.localhost\s+Demo-WOG-2026/);
+    expect(banner).toContain(`Integrated identity provider: WOG account (demo) at http://localhost:${ports.upstream}`);
+  });
+
+  it('the banner’s public officer signs in through the demo WOG account, then TechPass MFA, to the sample service', async () => {
+    const demo = JSON.parse(readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as {
+      application: { clientId: string; clientSecret: string; redirectUri: string };
+    };
+    const { clientId, clientSecret, redirectUri } = demo.application;
+    const config = await client.discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), {
+      execute: [client.allowInsecureRequests],
+    });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+    });
+    const back = (u: string) => u.startsWith(redirectUri);
+    const browser = new HttpBrowser();
+    const first = await browser.follow(url.href, {}, back);
+    const identify = form(first, '/identify');
+    const atWog = await browser.follow(identify.action, { form: { ...identify.fields, login: 'jane_tan@agency.gov.localhost' } }, back);
+    expect(atWog.url.startsWith(`http://localhost:${ports.upstream}/`)).toBe(true);
+    expect(text(atWog)).toContain('WOG account (demo)');
+    const next = await signInAtUpstream(browser, atWog, { email: 'jane_tan@agency.gov.localhost', password: 'Demo-WOG-2026' }, back);
+    const last = await completeSignIn(browser, next, {
+      clientId,
+      clientSecret,
+      redirectUri,
+      login: 'jane_tan@agency.gov.localhost',
+      password: 'unused',
+    });
+    expect(last.stopped).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(last.url), { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.claims()).toMatchObject({ email: 'jane_tan@agency.gov.localhost', amr: expect.arrayContaining(['fed', 'mfa']) });
+  });
+
+  it('refuses a bad port before starting anything', async () => {
+    const bad = await runCli(['start', '--upstream-port', 'abc'], { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'techpass-demo-bad-')) });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--upstream-port <port>' argument 'abc' is invalid\. a port number/);
+    const far = await runCli(['start', '--sample-port', '70000'], { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'techpass-demo-bad-')) });
+    expect(far.code).toBe(1);
+  });
+});
