@@ -10,6 +10,8 @@ import { hashPassword } from './password/hash.js';
 import { passwordStrategy } from './password/strategy.js';
 import { passkeyStrategy } from './passkey/strategy.js';
 import { totpStrategy } from './totp/strategy.js';
+import { upstreamKeys } from './upstream-oidc/keys.js';
+import { upstreamOidcStrategy } from './upstream-oidc/strategy.js';
 import { TOTP_PERIOD_MS } from './totp/totp.js';
 
 const SEED = 'JBSWY3DPEHPK3PXPJBSWY3DP';
@@ -20,7 +22,11 @@ const oathtool = (at: number, seed = SEED) =>
 describe('credential strategies', () => {
   it('declare the factor kind assurance counts for their id', () => {
     const rp = { id: 'localhost', origin: 'http://localhost:3000', name: 'TechPass' };
-    for (const strategy of [passwordStrategy, totpStrategy, passkeyStrategy(rp)]) expect(strategy.kind).toBe(FACTOR_KIND[strategy.id]);
+    const upstream = upstreamOidcStrategy({
+      fetch: () => Promise.reject(new Error('no calls here')),
+      keys: upstreamKeys(() => Promise.reject(new Error('none'))),
+    });
+    for (const strategy of [passwordStrategy, totpStrategy, passkeyStrategy(rp), upstream]) expect(strategy.kind).toBe(FACTOR_KIND[strategy.id]);
   });
 
   it('password: enrol checks the policy and hashes; verify answers ok, failed, or not responsible without a password', async () => {
