@@ -157,6 +157,21 @@ describe(`storage contracts (${engine})`, () => {
       });
     });
 
+    it('claims an id once while it lives, even when two claims race, and again once it expired (not yet swept)', async () => {
+      const claim = (id: string, v: number, ttl = 60) => store.oidcModels.claimOnce('ReplayDetection', id, { kind: 'ReplayDetection', v }, ttl);
+      expect(await Promise.all([claim('jti-a', 1), claim('jti-a', 2)])).toEqual(expect.arrayContaining([true, false]));
+      expect(await claim('jti-a', 3)).toBe(false);
+      // Another model's row with the same id is another claim.
+      expect(await store.oidcModels.claimOnce('DPoPProof', 'jti-a', { v: 1 }, 60)).toBe(true);
+      const won = (await store.oidcModels.find('ReplayDetection', 'jti-a')) as { v: number };
+      expect([1, 2]).toContain(won.v);
+      clock.advance(60_000);
+      expect(await store.oidcModels.find('ReplayDetection', 'jti-a')).toBeUndefined();
+      expect(await claim('jti-a', 4)).toBe(true);
+      expect(await store.oidcModels.find('ReplayDetection', 'jti-a')).toEqual({ kind: 'ReplayDetection', v: 4 });
+      expect(await claim('jti-a', 5)).toBe(false);
+    });
+
     it('revokes the tokens of a grant but never an interaction or session that mentions it', async () => {
       await store.oidcModels.upsert('AccessToken', 'at', { grantId: 'G' }, 60);
       await store.oidcModels.upsert('RefreshToken', 'rt', { grantId: 'G' }, 60);

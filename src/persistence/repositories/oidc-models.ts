@@ -137,6 +137,29 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
       .where((eb) => eb.or(Array.from({ length: rows }, (_, i) => eb.and([eb('model', '=', p(`cmodel${i}`)), eb('id', '=', p(`cid${i}`))]))))
       .where('consumed_at', 'is', null);
   const upsert = precompiled(db, (p) => upsertRows(1, p));
+  // A claim (a client assertion's jti, ReplayDetection): a new row, or an expired one with the same id, not yet swept, taken over.
+  const nothing = sql<null>`null`;
+  const claim = precompiled(db, (p) =>
+    db
+      .insertInto('oidc_models')
+      .values({
+        model: p('model'),
+        id: p('id'),
+        payload: p('payload'),
+        grant_id: nothing,
+        uid: nothing,
+        user_code: nothing,
+        expires_at: p('expires_at') as unknown as number,
+        consumed_at: nothing,
+        account_id: nothing,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['model', 'id'])
+          .doUpdateSet((eb) => ({ payload: eb.ref('excluded.payload'), expires_at: eb.ref('excluded.expires_at'), consumed_at: nothing }))
+          .where('oidc_models.expires_at', '<=', p('now') as unknown as number),
+      ),
+  );
   const consume = precompiled(db, (p) => consumeRows(1, p));
   const destroy = precompiled(db, (p) => db.deleteFrom('oidc_models').where('model', '=', p('model')).where('id', '=', p('id')));
   /** The statements for a batch of `consumes` consumes and `upserts` upserts, compiled once per shape. */
@@ -241,29 +264,8 @@ export function oidcModelStore(db: Kysely<Schema>, engine: Engine, clock: Clock)
     },
     async claimOnce(model, id, payload, expiresIn) {
       const now = clock.now();
-      const row = {
-        model,
-        id,
-        payload: JSON.stringify(payload),
-        grant_id: null,
-        uid: null,
-        user_code: null,
-        expires_at: now + expiresIn * 1000,
-        consumed_at: null,
-        account_id: null,
-      };
-      const result = await db
-        .insertInto('oidc_models')
-        .values(row)
-        // An expired row with the same id (not yet swept) may be taken over.
-        .onConflict((oc) =>
-          oc
-            .columns(['model', 'id'])
-            .doUpdateSet({ payload: row.payload, expires_at: row.expires_at, consumed_at: null })
-            .where('oidc_models.expires_at', '<=', now),
-        )
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      const result = await claim({ model, id, payload: JSON.stringify(payload), expires_at: now + expiresIn * 1000, now });
+      return Number(result.numAffectedRows ?? 0n) > 0;
     },
     async deleteExpired(limit) {
       // One statement: the expired rows' keys found through the expiry index, deleted by key.
