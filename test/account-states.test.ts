@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
+import { applyStatusChange } from '../src/flows/account-status.js';
 import { createUser } from '../src/flows/administration.js';
 import { systemClock } from '../src/platform/clock.js';
 import { runCli, type CliResult } from './helpers/cli.js';
@@ -128,16 +129,36 @@ describe(`accounts and their states (${engine})`, () => {
     expect(events.find((e) => e.action === 'user.status_changed')?.data).toEqual({ change: 'activate', from: 'pending', to: 'active' });
   });
 
-  it('refuses sign-in to a disabled and to a terminated account', async () => {
+  it('refuses sign-in to a disabled and to a terminated account, and ends the session it had', async () => {
     for (const status of ['disabled', 'terminated']) {
       const email = `gone.${status}@agency.gov.sg`;
-      await user(tp, email);
-      await signIn(tp, { ...app, login: email, password: PASSWORD });
+      const account = await user(tp, email);
+      const { browser } = await signIn(tp, { ...app, login: email, password: PASSWORD });
       expect((await setStatus(email, status)).code).toBe(0);
       const page = await afterPassword(email);
       expect(text(page)).toContain('Your account cannot sign in');
       expect(text(page)).not.toContain('Enter the number');
+      // The browser that was signed in is signed in no more: the application learns login_required.
+      const silent = await startAuthorization(tp, { ...app, prompt: 'none' });
+      const answer = await browser.follow(silent.url, {}, (u) => u.startsWith(app.redirectUri));
+      expect(new URL(answer.url).searchParams.get('error')).toBe('login_required');
+      const ended = (await tp.server.store.audit.list({ targetId: account.id, limit: 50 })).find((e) => e.action === 'sessions.ended');
+      expect(ended?.data).toMatchObject({ reason: 'status_changed' });
     }
+  });
+
+  it('keeps a pending account pending when a fraud report arrives (clearing it would skip onboarding)', async () => {
+    const email = 'pending.report@agency.gov.sg';
+    const created = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
+      email,
+      givenName: 'P',
+      familyName: 'R',
+      pending: true,
+    });
+    if (!created.ok) throw new Error(created.message);
+    const marked = await tp.server.store.transaction((tx) => applyStatusChange(tx, created.value.id, 'high_risk_on', 'test'));
+    expect(marked).toMatchObject({ ok: false, refusal: 'not_allowed', from: 'pending' });
+    expect(await statusOf(email)).toBe('pending');
   });
 
   it('keeps each e-mail, username and mobile number to one account, and stores the profile', async () => {

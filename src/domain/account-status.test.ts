@@ -24,7 +24,6 @@ const ALLOWED: Array<[UserStatus, StatusChange, UserStatus]> = [
   ['high_risk', 'terminate', 'terminated'],
   ['active', 'investigation_on', 'under_investigation'],
   ['under_investigation', 'investigation_off', 'active'],
-  ['pending', 'high_risk_on', 'high_risk'],
   ['active', 'high_risk_on', 'high_risk'],
   ['under_investigation', 'high_risk_on', 'high_risk'],
   ['high_risk', 'high_risk_off', 'active'],

@@ -34,8 +34,12 @@ export const TRANSITIONS: Readonly<Record<StatusChange, { from: readonly UserSta
   terminate: { from: EVERY_STATUS_BUT_TERMINATED, to: 'terminated' },
   investigation_on: { from: ['active'], to: 'under_investigation' },
   investigation_off: { from: ['under_investigation'], to: 'active' },
-  /** "No, it's not me": a disabled or terminated account keeps its status. */
-  high_risk_on: { from: ['pending', 'active', 'under_investigation'], to: 'high_risk' },
+  /**
+   * "No, it's not me": a disabled or terminated account keeps its status, and so does a
+   * pending one (it cannot sign in yet, and clearing the risk would make it active without
+   * its onboarding).
+   */
+  high_risk_on: { from: ['active', 'under_investigation'], to: 'high_risk' },
   high_risk_off: { from: ['high_risk'], to: 'active' },
 };
 
