@@ -44,15 +44,6 @@ export interface Profile {
   companyAddress: string | null;
 }
 
-export const EMPTY_PROFILE: Profile = {
-  mobile: null,
-  agency: null,
-  department: null,
-  businessOperation: null,
-  reportingOfficerEmail: null,
-  companyAddress: null,
-};
-
 export interface NewUser {
   email: string;
   username: string | null;
