@@ -244,3 +244,32 @@ describe(`accounts and their states (${engine})`, () => {
     expect(await tp.server.store.users.findByLogin('local_one@other.local')).toBeNull();
   });
 });
+
+describe(`a configured local ID domain (${engine})`, () => {
+  let tp: TestServer;
+  let app: Awaited<ReturnType<typeof application>>;
+  beforeAll(async () => {
+    tp = await startTestServer({ env: { LOCAL_ID_DOMAIN: 'Vendors.Example.SG' } });
+    await namespace(tp, 'local-ids');
+    app = await application(tp, { namespace: 'local-ids', name: 'Local IDs' });
+  });
+  afterAll(() => tp?.close());
+
+  it('reads name@<LOCAL_ID_DOMAIN> at sign-in and in the CLI, and not name@techpass.local', async () => {
+    const account = await user(tp, 'mei.ling@contractor.sg', { username: 'mei_ling', phone: false });
+    await givePhone(tp, account.id, ['mei_ling@vendors.example.sg']);
+    const { tokens } = await signIn(tp, { ...app, login: 'mei_ling@vendors.example.sg', password: PASSWORD });
+    expect(tokens.claims()!.sub).toBe(account.id);
+    expect(await tp.server.store.users.findByLogin('mei_ling@techpass.local')).toBeNull();
+    const res = await runCli(['user', 'set-status', '--email', 'MEI_LING@vendors.example.sg', '--status', 'disabled', '--json'], tp.env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.json).toMatchObject({ userId: account.id, status: 'disabled' });
+  });
+
+  it('refuses a LOCAL_ID_DOMAIN that is not a domain, in one line naming the setting', async () => {
+    const res = await runCli(['migrate'], { ...tp.env, LOCAL_ID_DOMAIN: 'not a domain' });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain('LOCAL_ID_DOMAIN');
+  });
+});
