@@ -10,13 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
 import { applyStatusChange } from '../src/flows/account-status.js';
 import { createUser } from '../src/flows/administration.js';
+import { migrateTo } from '../src/persistence/migrator.js';
+import { openDatabase } from '../src/persistence/store.js';
 import { systemClock } from '../src/platform/clock.js';
 import { runCli, type CliResult } from './helpers/cli.js';
-import { engine } from './helpers/database.js';
+import { engine, freshDatabaseTarget } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
 import { form, HttpBrowser, text, type Page } from './helpers/http-browser.js';
 import { givePhone } from './helpers/phone.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { nodeEnv, startTestServer, type TestServer } from './helpers/server.js';
 import { signIn, startAuthorization } from './helpers/sign-in.js';
 
 describe(`accounts and their states (${engine})`, () => {
@@ -271,5 +273,78 @@ describe(`a configured local ID domain (${engine})`, () => {
     expect(res.code).toBe(1);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toContain('LOCAL_ID_DOMAIN');
+  });
+});
+
+describe(`account profiles of an earlier release (${engine})`, () => {
+  it('carries accounts over: their mobile number becomes an identifier no new account can take', async () => {
+    const target = await freshDatabaseTarget();
+    const env = await nodeEnv(target);
+    const database = openDatabase(target);
+    try {
+      await migrateTo(database, '0013-identity-providers');
+      const base = {
+        given_name: 'Old',
+        family_name: 'Account',
+        account_type: 'officer',
+        status: 'active',
+        failed_sign_ins: 0,
+        created_at: 1,
+        updated_at: 1,
+        status_changed_at: 1,
+      };
+      await database.db
+        .insertInto('users')
+        .values([
+          { ...base, id: 'usr_with_mobile', email: 'old.mobile@agency.gov.sg', mobile: '+6598765432' },
+          { ...base, id: 'usr_without', email: 'old.plain@agency.gov.sg' },
+        ])
+        .execute();
+      await database.db
+        .insertInto('user_identifiers')
+        .values([
+          { identifier: 'old.mobile@agency.gov.sg', user_id: 'usr_with_mobile', kind: 'email' },
+          { identifier: 'old.plain@agency.gov.sg', user_id: 'usr_without', kind: 'email' },
+        ])
+        .execute();
+    } finally {
+      await database.close();
+    }
+
+    const migrated = await runCli(['migrate', '--json'], env);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect((migrated.json as { applied: string[] }).applied).toEqual(['0014-account-profile']);
+
+    const taken = await runCli(
+      ['user', 'create', '--email', 'new.one@agency.gov.sg', '--given-name', 'N', '--family-name', 'O', '--mobile', '+65 9876 5432', '--json'],
+      env,
+    );
+    expect(taken).toMatchObject({ code: 1, json: { error: 'user.exists', field: 'mobile' } });
+    const free = await runCli(
+      ['user', 'create', '--email', 'new.two@agency.gov.sg', '--given-name', 'N', '--family-name', 'T', '--mobile', '+65 9876 5433', '--json'],
+      env,
+    );
+    expect(free.code, free.stderr).toBe(0);
+
+    const after = openDatabase(target);
+    try {
+      const identifiers = await after.db
+        .selectFrom('user_identifiers')
+        .select(['identifier', 'user_id', 'kind'])
+        .where('kind', '=', 'mobile')
+        .execute();
+      expect(identifiers.sort((a, b) => (a.identifier < b.identifier ? -1 : 1))).toEqual([
+        { identifier: '+6598765432', user_id: 'usr_with_mobile', kind: 'mobile' },
+        { identifier: '+6598765433', user_id: (free.json as { id: string }).id, kind: 'mobile' },
+      ]);
+      const old = await after.db
+        .selectFrom('users')
+        .select(['business_operation', 'reporting_officer_email', 'company_address'])
+        .where('id', '=', 'usr_without')
+        .executeTakeFirst();
+      expect(old).toEqual({ business_operation: null, reporting_officer_email: null, company_address: null });
+    } finally {
+      await after.close();
+    }
   });
 });
