@@ -13,6 +13,7 @@ import { techpassId } from '../domain/users.js';
 import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndIssuer } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerIdpCommands } from './commands/idp.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
@@ -136,6 +137,11 @@ user
   .addOption(new Option('--type <type>', 'account type').choices(['officer', 'vendor', 'temp', 'product', 'other']).default('officer'))
   .option('--totp-secret <base32>', 'pre-enrol a TOTP factor with this base32 seed')
   .option('--platform-admin', 'make the account a platform administrator', false)
+  .option('--mobile <number>', 'mobile number with its country code (e.g. +65 9123 4567); unique across TechPass')
+  .option('--department <name>', 'department')
+  .option('--operation <operation>', 'business operation: onshore or offshore')
+  .option('--reporting-officer <email>', "an offshore user's reporting officer (e-mail)")
+  .option('--company-address <address>', "an offshore user's company address")
   .addOption(jsonOption)
   .action(
     async (options: {
@@ -147,6 +153,11 @@ user
       type: string;
       totpSecret?: string;
       platformAdmin: boolean;
+      mobile?: string;
+      department?: string;
+      operation?: string;
+      reportingOfficer?: string;
+      companyAddress?: string;
       json?: boolean;
     }) =>
       withStoreAndIssuer(async (store, cfg) => {
@@ -176,6 +187,9 @@ user
             platformAdmin: u.platformRole === 'admin',
             setPasswordLinkSent: link !== null,
             ...(link ? { setPasswordLinkExpiresAt: new Date(link.expiresAt).toISOString() } : {}),
+            ...(u.profile.mobile ? { mobile: u.profile.mobile } : {}),
+            ...(u.profile.department ? { department: u.profile.department } : {}),
+            ...(u.profile.businessOperation ? { operation: u.profile.businessOperation } : {}),
           },
           [
             `created ${u.accountType} account ${techpassId(u)} (${u.id})`,
@@ -187,6 +201,7 @@ user
 
 registerClearRiskCommand(user);
 registerResetMfaCommand(user);
+registerSetStatusCommand(user);
 
 const audit = program.command('audit').description('the audit log');
 audit

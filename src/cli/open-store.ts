@@ -28,7 +28,7 @@ export async function openStore(config: Config, logger: Logger, clock: Clock = s
     throw new StartupError(`cannot open the ${config.database.engine} database at ${describeTarget(config)}: ${(error as Error).message}`);
   }
   // Application changes made on other nodes are seen as fast as rotated signing keys.
-  const store = createStore(database, clock, key, { directoryRefreshMs: config.KEY_REFRESH_SECONDS * 1000 });
+  const store = createStore(database, clock, key, { directoryRefreshMs: config.KEY_REFRESH_SECONDS * 1000, localIdDomain: config.LOCAL_ID_DOMAIN });
   if (!(await store.ping())) {
     await store.close().catch(() => {});
     throw new StartupError(

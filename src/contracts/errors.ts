@@ -24,6 +24,8 @@ export const ErrorCodes = {
   groupCycle: 'group.cycle',
   userExists: 'user.exists',
   userNotFound: 'user.not_found',
+  /** The account's status does not allow the change asked for (the transition table in domain/account-status.ts). */
+  statusChangeRefused: 'user.status_change_refused',
   passwordTooWeak: 'password.too_weak',
   resetLinkInvalid: 'password.reset_link_invalid',
   csrfInvalid: 'csrf.invalid',
@@ -112,6 +114,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'push.too_many_outstanding': 429,
   'push.paused': 429,
   'account.high_risk': 403,
+  'user.status_change_refused': 409,
   'push.challenge_not_found': 404,
   'push.no_pending_challenge': 404,
   'push.wrong_number': 422,

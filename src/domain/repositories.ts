@@ -21,14 +21,17 @@ export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string 
 
 export interface UserRepository {
   /**
-   * Creates an account; `conflict` names the identifier already taken (`email` or `username`).
-   * Every identifier is unique across both kinds (a username never equals another account's
-   * e-mail), enforced by the database, so two creations at once cannot both take one.
+   * Creates an account; `conflict` names the identifier already taken (`email`, `username`
+   * or `mobile`). Every identifier is unique across the kinds (a username never equals
+   * another account's e-mail), enforced by the database, so two creations at once cannot
+   * both take one.
    */
   create(user: NewUser, secrets: { passwordHash: string | null }): Promise<Created<User>>;
   findById(id: UserId): Promise<User | null>;
   /** Finds by TechPass ID: the e-mail or the local username, case-insensitively. */
   findByLogin(login: string): Promise<User | null>;
+  /** Finds by mobile number, in E.164 (`normaliseMobile`). */
+  findByMobile(mobile: string): Promise<User | null>;
   passwordHash(id: UserId): Promise<string | null>;
   /** Enrols a TOTP factor whose seed is sealed under the master key. */
   addTotpFactor(id: UserId, label: string, seedBase32: string): Promise<string>;

@@ -26,6 +26,22 @@ export interface User {
   createdAt: number;
   updatedAt: number;
   lastSignInAt: number | null;
+  profile: Profile;
+}
+
+export const BUSINESS_OPERATIONS = ['onshore', 'offshore'] as const;
+export type BusinessOperation = (typeof BUSINESS_OPERATIONS)[number];
+
+/** The profile fields beyond names and e-mail; the agency comes from the integrated provider (read-only). */
+export interface Profile {
+  /** E.164 (`+6591234567`), unique across TechPass. */
+  mobile: string | null;
+  agency: string | null;
+  department: string | null;
+  businessOperation: BusinessOperation | null;
+  /** Offshore users only: their reporting officer's e-mail and their company's address. */
+  reportingOfficerEmail: string | null;
+  companyAddress: string | null;
 }
 
 export interface NewUser {
@@ -36,6 +52,7 @@ export interface NewUser {
   accountType: AccountType;
   platformRole?: 'admin' | null;
   status?: UserStatus;
+  profile?: Partial<Profile>;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -46,7 +63,22 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export type NewUserProblem = { field: 'email' | 'username' | 'givenName' | 'familyName'; message: string };
+/**
+ * A mobile number in E.164: `+` and 8–15 digits; spaces, dashes, dots and brackets are
+ * dropped, and a leading `00` reads as `+`. Null when it is not one.
+ */
+export function normaliseMobile(mobile: string): string | null {
+  const compact = mobile
+    .trim()
+    .replace(/[\s().-]/g, '')
+    .replace(/^00/, '+');
+  return /^\+[1-9]\d{7,14}$/.test(compact) ? compact : null;
+}
+
+export type NewUserProblem = {
+  field: 'email' | 'username' | 'givenName' | 'familyName' | 'mobile' | 'department' | 'reportingOfficer' | 'companyAddress';
+  message: string;
+};
 
 /** Checks a new account's identifiers; returns the first problem or null. */
 export function checkNewUser(user: NewUser): NewUserProblem | null {
@@ -65,6 +97,27 @@ export function checkNewUser(user: NewUser): NewUserProblem | null {
   if (!user.familyName.trim() || user.familyName.length > 100) {
     return { field: 'familyName', message: 'is required (at most 100 characters)' };
   }
+  return checkProfile(user.profile ?? {});
+}
+
+/** The profile's rules: a mobile in E.164, short texts, and an offshore user's reporting officer and company address. */
+export function checkProfile(profile: Partial<Profile>): NewUserProblem | null {
+  if (profile.mobile != null && normaliseMobile(profile.mobile) !== profile.mobile) {
+    return { field: 'mobile', message: 'must be a mobile number with its country code, such as +65 9123 4567' };
+  }
+  if (profile.department != null && (!profile.department.trim() || profile.department.length > 100)) {
+    return { field: 'department', message: 'must be 1–100 characters' };
+  }
+  if (profile.reportingOfficerEmail != null && (!EMAIL.test(profile.reportingOfficerEmail) || profile.reportingOfficerEmail.length > 254)) {
+    return { field: 'reportingOfficer', message: 'must be the reporting officer’s e-mail address' };
+  }
+  if (profile.companyAddress != null && (!profile.companyAddress.trim() || profile.companyAddress.length > 300)) {
+    return { field: 'companyAddress', message: 'must be 1–300 characters' };
+  }
+  if (profile.businessOperation === 'offshore') {
+    if (!profile.reportingOfficerEmail) return { field: 'reportingOfficer', message: 'is required for an offshore user' };
+    if (!profile.companyAddress) return { field: 'companyAddress', message: 'is required for an offshore user' };
+  }
   return null;
 }
 
@@ -73,8 +126,22 @@ export function techpassId(user: Pick<User, 'email' | 'username'>): string {
   return user.username ?? user.email;
 }
 
+export const DEFAULT_LOCAL_ID_DOMAIN = 'techpass.local';
+
+/** The local TechPass ID of a username: `name@<local domain>` (a username that already names a domain stays as it is). */
+export function localTechpassId(username: string, localIdDomain: string): string {
+  return username.includes('@') ? username : `${username}@${localIdDomain}`;
+}
+
+/** The username a login names when it reads `name@<local domain>`, else null (the bare name is looked up as it is). */
+export function localUsernameOf(login: string, localIdDomain: string): string | null {
+  const value = login.trim().toLowerCase();
+  const suffix = `@${localIdDomain.toLowerCase()}`;
+  return value.endsWith(suffix) && value.length > suffix.length ? value.slice(0, -suffix.length) : null;
+}
+
 /** Why an account may not sign in now, whatever credential it shows. */
-export type StandingRefusal = 'locked' | 'reported' | 'account_inactive';
+export type StandingRefusal = 'locked' | 'reported' | 'account_pending' | 'account_inactive';
 
 /**
  * Checked at every step of a sign-in (each factor, and once more when it completes), not
@@ -84,6 +151,7 @@ export type StandingRefusal = 'locked' | 'reported' | 'account_inactive';
 export function standingRefusal(user: Pick<User, 'status' | 'lockedAt'>): StandingRefusal | null {
   if (user.lockedAt !== null) return 'locked';
   if (user.status === 'high_risk') return 'reported';
+  if (user.status === 'pending') return 'account_pending';
   if (user.status !== 'active') return 'account_inactive';
   return null;
 }

@@ -11,17 +11,16 @@ import type { PushChallenge } from '../domain/push.js';
 import type { Repositories, Transactional } from '../domain/repositories.js';
 import { techpassId, type User, type UserStatus } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
-import { changeAccountStatus, endAccountSessions } from './account-sessions.js';
+import { endAccountSessions } from './account-sessions.js';
+import { applyStatusChange } from './account-status.js';
 
 /** What a fraud report writes, inside the answer's transaction. */
 export type FraudReportRepositories = Pick<Repositories, 'users' | 'accountStatuses' | 'accountSessions' | 'push' | 'audit' | 'outbox'>;
 
-export interface ClearRiskDeps extends Pick<Repositories, 'users'>, Transactional<Pick<Repositories, 'accountStatuses' | 'push' | 'audit'>> {
+export interface ClearRiskDeps
+  extends Pick<Repositories, 'users'>, Transactional<Pick<Repositories, 'users' | 'accountStatuses' | 'accountSessions' | 'push' | 'audit'>> {
   clock: Clock;
 }
-
-/** The statuses a fraud report moves to high risk (disabled or terminated accounts stay as they are). */
-const REPORTABLE: readonly UserStatus[] = ['active', 'pending', 'under_investigation'];
 
 /**
  * Why this account may not sign in, as far as push fraud reports go: `high_risk`
@@ -42,7 +41,8 @@ export async function reportFraud(
 ): Promise<void> {
   const userId = challenge.userId;
   const user = await tx.users.findById(userId);
-  const marked = await changeAccountStatus(tx, userId, { from: REPORTABLE, to: 'high_risk', reason: 'fraud_reported' }, userId);
+  // The transition table says which statuses a report marks high risk (disabled or terminated accounts stay as they are).
+  const marked = (await applyStatusChange(tx, userId, 'high_risk_on', userId, { reason: 'fraud_reported', sessionsEnd: 'fraud_reported' })).ok;
   // An account already disabled or terminated keeps its status, and its sessions end all the same.
   if (!marked) await endAccountSessions(tx, userId, 'fraud_reported', userId);
   const expired = await tx.push.expirePending(userId);
@@ -93,12 +93,9 @@ export async function clearRisk(
   if (!user) return fail(ErrorCodes.userNotFound, `no account ${email.trim().toLowerCase()}`, 'email');
   if (user.status !== 'high_risk') return ok({ userId: user.id, techpassId: techpassId(user), cleared: false, status: user.status });
   return deps.transaction(async (tx) => {
-    const cleared = await tx.accountStatuses.changeStatus(user.id, ['high_risk'], 'active');
+    const cleared = (await applyStatusChange(tx, user.id, 'high_risk_off', actor, { action: 'user.risk_cleared' })).ok;
     // A cleared account starts again without a pause left over from the attack.
     await tx.push.pause(user.id, deps.clock.now());
-    if (cleared) {
-      await tx.audit.append({ actor, action: 'user.risk_cleared', targetType: 'user', targetId: user.id, data: { from: 'high_risk', to: 'active' } });
-    }
     return ok({ userId: user.id, techpassId: techpassId(user), cleared, status: cleared ? 'active' : user.status });
   });
 }

@@ -6,8 +6,7 @@
  * fails ends nothing and a change that lands cannot leave a session behind.
  */
 import type { UserId } from '../domain/ids.js';
-import type { AccountSessions, AccountStatuses, AuditLog } from '../domain/repositories.js';
-import { standingRefusal, type UserStatus } from '../domain/users.js';
+import type { AccountSessions, AuditLog } from '../domain/repositories.js';
 
 /** Why an account's sessions ended (recorded in the audit log). */
 export type SessionsEndReason =
@@ -21,20 +20,4 @@ export async function endAccountSessions(
 ): Promise<void> {
   const ended = await tx.accountSessions.endAll(userId);
   await tx.audit.append({ actor, action: 'sessions.ended', targetType: 'user', targetId: userId, data: { reason, ...ended } });
-}
-
-/**
- * Changes an account's status, only from one of `from` (a concurrent change wins otherwise);
- * a status that forbids signing in (disabled, terminated, high risk, under investigation…)
- * also ends the account's sessions everywhere. Answers whether the status changed.
- */
-export async function changeAccountStatus(
-  tx: { accountStatuses: AccountStatuses; accountSessions: AccountSessions; audit: AuditLog },
-  userId: UserId,
-  change: { from: readonly UserStatus[]; to: UserStatus; reason: SessionsEndReason },
-  actor: string,
-): Promise<boolean> {
-  const changed = await tx.accountStatuses.changeStatus(userId, change.from, change.to);
-  if (changed && standingRefusal({ status: change.to, lockedAt: null })) await endAccountSessions(tx, userId, change.reason, actor);
-  return changed;
 }

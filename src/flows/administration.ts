@@ -15,7 +15,17 @@ import {
 } from '../domain/directory.js';
 import type { AuditLog, NamespaceRepository, NamespaceScope, UserRepository } from '../domain/repositories.js';
 import type { NamespaceId } from '../domain/ids.js';
-import { ACCOUNT_TYPES, checkNewUser, normaliseEmail, type AccountType, type User } from '../domain/users.js';
+import { ACCOUNT_TYPE_RULES, missingField } from '../domain/account-status.js';
+import {
+  ACCOUNT_TYPES,
+  BUSINESS_OPERATIONS,
+  checkNewUser,
+  normaliseEmail,
+  normaliseMobile,
+  type AccountType,
+  type BusinessOperation,
+  type User,
+} from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { newSecret } from '../platform/ids.js';
 import { digestSecret } from '../platform/secrets.js';
@@ -135,11 +145,28 @@ export interface NewUserInput {
   type?: string;
   totpSecret?: string;
   platformAdmin?: boolean;
+  /** Any common spelling of a number with its country code; stored in E.164. */
+  mobile?: string;
+  department?: string;
+  operation?: string;
+  reportingOfficer?: string;
+  companyAddress?: string;
+  /** Created pending (a sign-up or invitation not finished yet): it may not sign in until activated. */
+  pending?: boolean;
 }
 
 export async function createUser(deps: AdministrationDeps, actor: string, input: NewUserInput): Promise<Result<User>> {
   const type = (input.type ?? 'officer') as AccountType;
   if (!ACCOUNT_TYPES.includes(type)) return fail(ErrorCodes.inputInvalid, `type must be one of ${ACCOUNT_TYPES.join(', ')}`, 'type');
+  const operation = input.operation as BusinessOperation | undefined;
+  if (operation !== undefined && !BUSINESS_OPERATIONS.includes(operation)) {
+    return fail(ErrorCodes.inputInvalid, `operation must be one of ${BUSINESS_OPERATIONS.join(', ')}`, 'operation');
+  }
+  let mobile: string | null = null;
+  if (input.mobile !== undefined) {
+    mobile = normaliseMobile(input.mobile);
+    if (!mobile) return fail(ErrorCodes.inputInvalid, 'mobile must be a mobile number with its country code, such as +65 9123 4567', 'mobile');
+  }
   const newUser = {
     email: normaliseEmail(input.email),
     username: input.username?.trim().toLowerCase() || null,
@@ -147,9 +174,21 @@ export async function createUser(deps: AdministrationDeps, actor: string, input:
     familyName: input.familyName,
     accountType: type,
     platformRole: input.platformAdmin ? ('admin' as const) : null,
+    status: input.pending ? ('pending' as const) : ('active' as const),
+    profile: {
+      mobile,
+      department: input.department ?? null,
+      businessOperation: operation ?? null,
+      reportingOfficerEmail: input.reportingOfficer !== undefined ? normaliseEmail(input.reportingOfficer) : null,
+      companyAddress: input.companyAddress ?? null,
+    },
   };
   const problem = checkNewUser(newUser);
   if (problem) return fail(ErrorCodes.inputInvalid, `${problem.field} ${problem.message}`, problem.field);
+  // The CLI acts as the platform admin, who may create every type; each type still needs its fields.
+  const missing = missingField(type, { email: newUser.email, username: newUser.username, mobile, department: newUser.profile.department });
+  if (missing)
+    return fail(ErrorCodes.inputInvalid, `${missing} is required for a ${type} account (${ACCOUNT_TYPE_RULES[type].requires.join(', ')})`, missing);
   if (input.password !== undefined) {
     const weak = checkPassword(input.password, [newUser.email, newUser.username]);
     if (weak) return fail(ErrorCodes.passwordTooWeak, `password ${describePasswordProblem(weak)}`, 'password');
@@ -163,6 +202,9 @@ export async function createUser(deps: AdministrationDeps, actor: string, input:
   return deps.transaction(async (tx) => {
     const created = await tx.users.create(newUser, { passwordHash });
     if (!created.ok) {
+      if (created.conflict === 'mobile') {
+        return fail(ErrorCodes.userExists, `${mobile} is already the mobile number of an account`, 'mobile');
+      }
       const taken = created.conflict === 'username' ? newUser.username : newUser.email;
       // One identifier, one account: a username may not be another account's e-mail, nor the reverse.
       return fail(ErrorCodes.userExists, `${taken} is already the e-mail or username of an account`, created.conflict);
@@ -173,7 +215,15 @@ export async function createUser(deps: AdministrationDeps, actor: string, input:
       action: 'user.created',
       targetType: 'user',
       targetId: created.value.id,
-      data: { email: newUser.email, type, totp: seed !== null, platformAdmin: Boolean(input.platformAdmin) },
+      data: {
+        email: newUser.email,
+        type,
+        totp: seed !== null,
+        platformAdmin: Boolean(input.platformAdmin),
+        status: newUser.status,
+        ...(mobile ? { mobile } : {}),
+        ...(operation ? { operation } : {}),
+      },
     });
     return ok(created.value);
   });

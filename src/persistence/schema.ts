@@ -22,6 +22,9 @@ export interface UsersTable {
   mobile: string | null;
   agency: string | null;
   department: string | null;
+  business_operation: string | null;
+  reporting_officer_email: string | null;
+  company_address: string | null;
   created_at: number;
   updated_at: number;
   status_changed_at: number;
@@ -32,7 +35,7 @@ export interface UsersTable {
 export interface UserIdentifiersTable {
   identifier: string;
   user_id: string;
-  kind: 'email' | 'username';
+  kind: 'email' | 'username' | 'mobile';
 }
 
 export interface UserFactorsTable {

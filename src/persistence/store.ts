@@ -43,6 +43,7 @@ import { mailOutbox, type MailOutbox } from './repositories/mail-outbox.js';
 import { namespaceRepository } from './repositories/namespaces.js';
 import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
+import { DEFAULT_LOCAL_ID_DOMAIN } from '../domain/users.js';
 import { userRepository } from './repositories/users.js';
 import { flowRepository, passwordResets, rateLimiter, rememberedAccounts } from './repositories/sign-in-state.js';
 import { termsAcceptances } from './repositories/terms.js';
@@ -112,6 +113,8 @@ export interface Store extends Repositories {
 export interface StoreOptions {
   /** How often this node looks for directory and identity provider changes made by other nodes (default 5 s). */
   directoryRefreshMs?: number;
+  /** The domain of local TechPass IDs: `findByLogin('name@<it>')` finds the username `name` (default techpass.local). */
+  localIdDomain?: string;
 }
 
 export function createStore(database: Database, clock: Clock, masterKey: MasterKey, options: StoreOptions = {}): Store {
@@ -119,7 +122,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
   const directoryChanged = () => cache.changed();
   const providersChanged = () => providerCache.changed();
   const repositories = (db: Kysely<Schema>) => ({
-    users: userRepository(db, clock, masterKey),
+    users: userRepository(db, clock, masterKey, options.localIdDomain ?? DEFAULT_LOCAL_ID_DOMAIN),
     namespaces: namespaceRepository(db, clock),
     clients: clientDirectory(db),
     audit: auditLog(db, engine, clock),

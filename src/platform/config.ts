@@ -114,6 +114,13 @@ const schema = z.object({
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
   /** Failed passwords allowed from one address in 15 minutes, across all accounts, before it is slowed down. */
   THROTTLE_FAILURES_PER_IP: z.coerce.number().int().min(3).max(100_000).default(50),
+  /** The domain of local TechPass IDs (`jane_tan@techpass.local`): a name, not a mailbox; mail goes to the account's e-mail. */
+  LOCAL_ID_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a domain name such as techpass.local')
+    .default('techpass.local'),
 });
 
 export type RawConfig = z.infer<typeof schema>;

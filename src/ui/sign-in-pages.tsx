@@ -231,6 +231,11 @@ const REFUSALS: Record<string, { title: string; text: (app: string) => string }>
     text: () =>
       'Your organisation signed you in, but no TechPass account belongs to you yet, and TechPass does not create one without asking. Ask a colleague who uses TechPass (or your project manager) to invite you, or sign up, then sign in again.',
   },
+  account_pending: {
+    title: 'Finish setting up your account first',
+    text: () =>
+      'Your TechPass account is not set up yet. Finish setting up your account first: follow the link in your onboarding e-mail, then sign in again.',
+  },
   account_inactive: {
     title: 'Your account cannot sign in',
     text: () => 'Your account is not active. Contact the TechPass team or your administrator.',

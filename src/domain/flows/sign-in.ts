@@ -29,6 +29,8 @@ export type Refusal =
   | 'federation_unavailable'
   /** The integrated provider vouched for someone who has no TechPass account (never created silently). */
   | 'no_account'
+  /** The account was created but its onboarding is not finished (pending). */
+  | 'account_pending'
   | 'account_inactive'
   | 'throttled'
   /** "No, it's not me" was reported: the account is high-risk until a platform admin clears it. */

@@ -3,7 +3,7 @@ import { STORED_KIND } from '../../contracts/factors.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { asUserId, type UserId } from '../../domain/ids.js';
 import type { UserRepository } from '../../domain/repositories.js';
-import { normaliseEmail, type AccountType, type User, type UserStatus } from '../../domain/users.js';
+import { localUsernameOf, normaliseEmail, type AccountType, type BusinessOperation, type User, type UserStatus } from '../../domain/users.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { MasterKey } from '../../platform/secrets.js';
@@ -27,6 +27,14 @@ export function toUser(row: Selectable<UsersTable>): User {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastSignInAt: row.last_sign_in_at,
+    profile: {
+      mobile: row.mobile,
+      agency: row.agency,
+      department: row.department,
+      businessOperation: row.business_operation as BusinessOperation | null,
+      reportingOfficerEmail: row.reporting_officer_email,
+      companyAddress: row.company_address,
+    },
   };
 }
 
@@ -48,12 +56,13 @@ async function atomically(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promis
   await sql`release savepoint user_create`.execute(db);
 }
 
-export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey): UserRepository {
+export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey, localIdDomain: string): UserRepository {
   // Every token request about a user reads it (the account and its claims).
   const byId = precompiled(db, (p) => db.selectFrom('users').selectAll().where('id', '=', p('id')));
   // Every password step reads the account by its TechPass ID, then its hash.
   const byEmail = precompiled(db, (p) => db.selectFrom('users').selectAll().where('email', '=', p('value')));
   const byUsername = precompiled(db, (p) => db.selectFrom('users').selectAll().where('username', '=', p('value')));
+  const byMobile = precompiled(db, (p) => db.selectFrom('users').selectAll().where('mobile', '=', p('value')));
   const hashOf = precompiled(db, (p) => db.selectFrom('users').select('password_hash').where('id', '=', p('id')));
   return {
     async create(user, { passwordHash }) {
@@ -71,9 +80,12 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
         password_changed_at: passwordHash ? now : null,
         failed_sign_ins: 0,
         locked_at: null,
-        mobile: null,
-        agency: null,
-        department: null,
+        mobile: user.profile?.mobile ?? null,
+        agency: user.profile?.agency ?? null,
+        department: user.profile?.department?.trim() ?? null,
+        business_operation: user.profile?.businessOperation ?? null,
+        reporting_officer_email: user.profile?.reportingOfficerEmail ? normaliseEmail(user.profile.reportingOfficerEmail) : null,
+        company_address: user.profile?.companyAddress?.trim() ?? null,
         created_at: now,
         updated_at: now,
         status_changed_at: now,
@@ -83,8 +95,9 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
       const identifiers = [
         { identifier: row.email, kind: 'email' as const },
         ...(row.username !== null && row.username !== row.email ? [{ identifier: row.username, kind: 'username' as const }] : []),
+        ...(row.mobile !== null ? [{ identifier: row.mobile, kind: 'mobile' as const }] : []),
       ];
-      const inserting = { kind: 'email' as 'email' | 'username' };
+      const inserting = { kind: 'email' as 'email' | 'username' | 'mobile' };
       const insert = atomically(db, async (tx) => {
         await tx.insertInto('users').values(row).execute();
         for (const { identifier, kind } of identifiers) {
@@ -93,7 +106,13 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
         }
       });
       return insertUnique(insert, toUser(row), (constraint) =>
-        /user_identifiers/.test(constraint) ? inserting.kind : /username/.test(constraint) ? 'username' : 'email',
+        /user_identifiers/.test(constraint)
+          ? inserting.kind
+          : /mobile/.test(constraint)
+            ? 'mobile'
+            : /username/.test(constraint)
+              ? 'username'
+              : 'email',
       );
     },
 
@@ -104,9 +123,18 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
 
     async findByLogin(login) {
       const value = login.trim().toLowerCase();
+      const local = localUsernameOf(value, localIdDomain);
       const row = value.includes('@')
-        ? ((await byEmail({ value })).rows[0] ?? (await byUsername({ value })).rows[0])
+        ? ((await byEmail({ value })).rows[0] ??
+          (await byUsername({ value })).rows[0] ??
+          // A local TechPass ID (`name@techpass.local`) names the username `name`.
+          (local !== null ? (await byUsername({ value: local })).rows[0] : undefined))
         : (await byUsername({ value })).rows[0];
+      return row ? toUser(row) : null;
+    },
+
+    async findByMobile(mobile) {
+      const row = (await byMobile({ value: mobile })).rows[0];
       return row ? toUser(row) : null;
     },
 
