@@ -201,8 +201,8 @@ audit
 
 program
   .command('outbox')
-  .description('show the newest messages in the local mail outbox')
-  .option('--to <email>', 'only messages to this address')
+  .description('show the newest messages (mail and SMS) in the local outbox')
+  .option('--to <email>', 'only messages to this address (or E.164 number)')
   .option('--limit <n>', 'how many', '10')
   .addOption(jsonOption)
   .action(async (options: { to?: string; limit: string; json?: boolean }) =>
@@ -212,7 +212,13 @@ program
         Boolean(options.json),
         { messages },
         messages.length
-          ? messages.map((m) => `── ${new Date(m.createdAt).toISOString()}  to ${m.to}\n   ${m.subject}\n\n${m.text}\n`).join('\n')
+          ? messages
+              .map((m) =>
+                m.channel === 'sms'
+                  ? `── ${new Date(m.createdAt).toISOString()}  SMS to ${m.to}\n\n${m.text}\n`
+                  : `── ${new Date(m.createdAt).toISOString()}  to ${m.to}\n   ${m.subject}\n\n${m.text}\n`,
+              )
+              .join('\n')
           : 'the outbox is empty',
       );
     }),

@@ -15,6 +15,7 @@ import { metricsListener, registerOpsRoutes } from '../http/ops-routes.js';
 import { expiredRowsCleanup } from '../jobs/cleanup.js';
 import { mailDelivery } from '../jobs/mail-delivery.js';
 import { smtpTransport } from '../platform/mail.js';
+import { smsProvider } from '../platform/sms.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { ensureSigningKeys, loadJwks } from '../oidc/keys.js';
 import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
@@ -63,6 +64,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** How often device streams look in the database for prompts made on other nodes (default 1 s). */
   streamPollMs?: number;
+  /** The first wait before a failed mail or SMS is tried again (default 5 s, doubling): tests shorten it. */
+  deliveryRetryMs?: number;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -205,6 +208,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await registerAuthenticatorApp(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
+  const smsTransport = smsProvider(config);
   const jobs = [
     expiredRowsCleanup(store.oidcModels),
     passwordResetMail(passwords),
@@ -213,7 +217,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       backchannelLogoutSender(() => current!),
       clock,
     ),
-    ...(transport ? [mailDelivery(store.outbox, transport, clock)] : []),
+    ...(transport || smsTransport.provider !== 'outbox'
+      ? [
+          mailDelivery(
+            store.outbox,
+            { mail: transport, sms: smsTransport.provider === 'outbox' ? null : smsTransport },
+            clock,
+            options.deliveryRetryMs ? { retryBaseMs: options.deliveryRetryMs } : {},
+          ),
+        ]
+      : []),
   ];
   scheduler = startScheduler(jobs, {
     leases: store.leases,

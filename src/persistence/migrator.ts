@@ -18,6 +18,7 @@ import { userIdentifiers } from './migrations/0010-user-identifiers.js';
 import { deploymentSettings } from './migrations/0011-deployment-settings.js';
 import { deviceRequestNonces } from './migrations/0012-device-request-nonces.js';
 import { identityProviders } from './migrations/0013-identity-providers.js';
+import { outboxChannels } from './migrations/0015-outbox-channels.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -34,6 +35,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0011-deployment-settings': deploymentSettings,
     '0012-device-request-nonces': deviceRequestNonces,
     '0013-identity-providers': identityProviders,
+    '0015-outbox-channels': outboxChannels,
   };
 }
 
