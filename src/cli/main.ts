@@ -148,19 +148,33 @@ user
       json?: boolean;
     }) =>
       withStoreAndIssuer(async (store, cfg) => {
-        const result = await createUser(administrationDeps(store, systemClock), cliActor(), options);
+        // Without a password the account could never sign in: the person chooses one by e-mailed link,
+        // written in the transaction that creates the account (no account without its mail, nor the reverse).
+        const sent: { link: { expiresAt: number } | null } = { link: null };
+        const deps = administrationDeps(store, systemClock);
+        const result = await createUser(
+          {
+            ...deps,
+            transaction: (fn) =>
+              store.transaction(async (tx) => {
+                const made = await fn(tx);
+                const created = made as Awaited<ReturnType<typeof createUser>>;
+                if (created.ok && !created.value.hasPassword) {
+                  sent.link = await sendSetPasswordLink(
+                    { resets: tx.passwordResets, outbox: tx.outbox, audit: tx.audit, clock: systemClock, publicUrl: cfg.PUBLIC_URL },
+                    created.value,
+                    cliActor(),
+                  );
+                }
+                return made;
+              }),
+          },
+          cliActor(),
+          options,
+        );
         if (!result.ok) throw CommandError.from(result);
         const u = result.value;
-        // Without a password the account could never sign in: the person chooses one by e-mailed link.
-        const link = u.hasPassword
-          ? null
-          : await store.transaction((tx) =>
-              sendSetPasswordLink(
-                { resets: tx.passwordResets, outbox: tx.outbox, audit: tx.audit, clock: systemClock, publicUrl: cfg.PUBLIC_URL },
-                u,
-                cliActor(),
-              ),
-            );
+        const link = sent.link;
         answer(
           Boolean(options.json),
           {

@@ -43,7 +43,9 @@ export function brandedMail(input: BrandedMailInput): OutgoingMail {
   const expiring = (input.links ?? []).filter((l): l is Required<MailLink> => l.expiresAt !== undefined);
   const footer = [
     `${BRAND} · your TechPass ID: ${input.techpassId}`,
-    ...expiring.map((l) => `The link ${l.url} works until ${utc(l.expiresAt)}.`),
+    ...expiring.map((l) =>
+      expiring.length === 1 ? `The link above works until ${utc(l.expiresAt)}.` : `The link ${l.url} works until ${utc(l.expiresAt)}.`,
+    ),
   ];
   const text = [...input.lines, '', '—', ...footer].join('\n');
   const paragraphs = splitParagraphs(input.lines)
