@@ -6,7 +6,7 @@ import { relyingPartyFor } from '../strategies/passkey/passkey.js';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../platform/clock.js';
-import type { Config } from '../platform/config.js';
+import { isEmbeddedMode, type Config } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { buildHttpApp, type ProviderHandler } from '../http/app.js';
 import { DatabaseHealth } from '../http/database-health.js';
@@ -25,6 +25,7 @@ import type { UserId } from '../domain/ids.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
 import { pushSignals } from '../platform/notices.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
+import { registerDevOutboxRoutes } from '../http/dev-outbox-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerAuthenticatorApp } from '../http/authenticator-app.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
@@ -199,6 +200,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     resetRequested: () => setImmediate(() => void scheduler?.runOnce(PASSWORD_RESET_MAIL_JOB).catch(() => undefined)),
   };
   await registerAccountRoutes(app, { secure, passwords, cookie: { key: cookieKey, name: cookieName } });
+  // Embedded only: a production configuration has no such route (404).
+  if (isEmbeddedMode(config)) registerDevOutboxRoutes(app, { secure, recent: (limit) => store.outbox.recent(limit) });
 
   await registerAuthenticatorApi(app, {
     push: pushDeps(store, clock, config, signals),
