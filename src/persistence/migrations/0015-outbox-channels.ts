@@ -13,8 +13,14 @@ import type { Kysely } from 'kysely';
 export const outboxChannels = {
   async up(db: Kysely<unknown>): Promise<void> {
     const big = 'bigint' as const;
-    await db.schema.alterTable('mail_outbox').addColumn('channel', 'text', (c) => c.notNull().defaultTo('mail')).execute();
-    await db.schema.alterTable('mail_outbox').addColumn('next_attempt_at', big, (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('mail_outbox')
+      .addColumn('channel', 'text', (c) => c.notNull().defaultTo('mail'))
+      .execute();
+    await db.schema
+      .alterTable('mail_outbox')
+      .addColumn('next_attempt_at', big, (c) => c.notNull().defaultTo(0))
+      .execute();
     await db.schema.alterTable('mail_outbox').addColumn('claimed_until', big).execute();
   },
 };
