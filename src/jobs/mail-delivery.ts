@@ -6,7 +6,8 @@
  * Each message is claimed before it is sent (outbox.claim), so two nodes whose job
  * leases overlapped never send it both; it is marked sent once, after the server
  * accepted it. A failed attempt waits 2^attempts × `retryBaseMs` (at most an hour)
- * before the next; after ten it is given up and stays with its last error.
+ * before the next; a message is tried for three days (outbox GIVE_UP_AFTER_MS), then
+ * stays with its last error.
  *
  * At least once, by choice: if this node dies after the mail server accepted a message
  * and before it is marked sent, the claim runs out and the message goes again. Marking

@@ -31,8 +31,12 @@ export interface OutboxMessage {
   attempts: number;
 }
 
-/** Attempts after which a message is given up (it stays, with its last error). */
-export const MAX_ATTEMPTS = 10;
+/**
+ * How long a message is tried, as mail servers do: a server down for hours loses
+ * nothing; one down for days is an outage to deal with, and the message stays, with
+ * its last error, for `techpass outbox` to show.
+ */
+export const GIVE_UP_AFTER_MS = 3 * 24 * 60 * 60 * 1000;
 
 export interface MailOutbox extends MailQueue {
   /** Unsent messages of `channels` whose next attempt is due and that nobody has claimed, oldest first. */
@@ -93,7 +97,7 @@ export function mailOutbox(db: Kysely<Schema>, clock: Clock): MailOutbox {
         .selectFrom('mail_outbox')
         .selectAll()
         .where('sent_at', 'is', null)
-        .where('attempts', '<', MAX_ATTEMPTS)
+        .where('created_at', '>', now - GIVE_UP_AFTER_MS)
         .where('channel', 'in', channels)
         .where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
