@@ -161,19 +161,33 @@ user
       json?: boolean;
     }) =>
       withStoreAndIssuer(async (store, cfg) => {
-        const result = await createUser(administrationDeps(store, systemClock), cliActor(), options);
+        // Without a password the account could never sign in: the person chooses one by e-mailed link,
+        // written in the transaction that creates the account (no account without its mail, nor the reverse).
+        const sent: { link: { expiresAt: number } | null } = { link: null };
+        const deps = administrationDeps(store, systemClock);
+        const result = await createUser(
+          {
+            ...deps,
+            transaction: (fn) =>
+              store.transaction(async (tx) => {
+                const made = await fn(tx);
+                const created = made as Awaited<ReturnType<typeof createUser>>;
+                if (created.ok && !created.value.hasPassword) {
+                  sent.link = await sendSetPasswordLink(
+                    { resets: tx.passwordResets, outbox: tx.outbox, audit: tx.audit, clock: systemClock, publicUrl: cfg.PUBLIC_URL },
+                    created.value,
+                    cliActor(),
+                  );
+                }
+                return made;
+              }),
+          },
+          cliActor(),
+          options,
+        );
         if (!result.ok) throw CommandError.from(result);
         const u = result.value;
-        // Without a password the account could never sign in: the person chooses one by e-mailed link.
-        const link = u.hasPassword
-          ? null
-          : await store.transaction((tx) =>
-              sendSetPasswordLink(
-                { resets: tx.passwordResets, outbox: tx.outbox, audit: tx.audit, clock: systemClock, publicUrl: cfg.PUBLIC_URL },
-                u,
-                cliActor(),
-              ),
-            );
+        const link = sent.link;
         answer(
           Boolean(options.json),
           {
@@ -218,8 +232,8 @@ audit
 
 program
   .command('outbox')
-  .description('show the newest messages in the local mail outbox')
-  .option('--to <email>', 'only messages to this address')
+  .description('show the newest messages (mail and SMS) in the local outbox')
+  .option('--to <email>', 'only messages to this address (or E.164 number)')
   .option('--limit <n>', 'how many', '10')
   .addOption(jsonOption)
   .action(async (options: { to?: string; limit: string; json?: boolean }) =>
@@ -229,7 +243,13 @@ program
         Boolean(options.json),
         { messages },
         messages.length
-          ? messages.map((m) => `── ${new Date(m.createdAt).toISOString()}  to ${m.to}\n   ${m.subject}\n\n${m.text}\n`).join('\n')
+          ? messages
+              .map((m) =>
+                m.channel === 'sms'
+                  ? `── ${new Date(m.createdAt).toISOString()}  SMS to ${m.to}\n\n${m.text}\n`
+                  : `── ${new Date(m.createdAt).toISOString()}  to ${m.to}\n   ${m.subject}\n\n${m.text}\n`,
+              )
+              .join('\n')
           : 'the outbox is empty',
       );
     }),

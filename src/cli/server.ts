@@ -6,7 +6,7 @@ import { relyingPartyFor } from '../strategies/passkey/passkey.js';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../platform/clock.js';
-import type { Config } from '../platform/config.js';
+import { isEmbeddedMode, type Config } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { buildHttpApp, type ProviderHandler } from '../http/app.js';
 import { DatabaseHealth } from '../http/database-health.js';
@@ -15,6 +15,7 @@ import { metricsListener, registerOpsRoutes } from '../http/ops-routes.js';
 import { expiredRowsCleanup } from '../jobs/cleanup.js';
 import { mailDelivery } from '../jobs/mail-delivery.js';
 import { smtpTransport } from '../platform/mail.js';
+import { smsProvider } from '../platform/sms.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { ensureSigningKeys, loadJwks } from '../oidc/keys.js';
 import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
@@ -24,6 +25,7 @@ import type { UserId } from '../domain/ids.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
 import { pushSignals } from '../platform/notices.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
+import { registerDevOutboxRoutes } from '../http/dev-outbox-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerAuthenticatorApp } from '../http/authenticator-app.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
@@ -63,6 +65,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** How often device streams look in the database for prompts made on other nodes (default 1 s). */
   streamPollMs?: number;
+  /** The first wait before a failed mail or SMS is tried again (default 5 s, doubling): tests shorten it. */
+  deliveryRetryMs?: number;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -196,6 +200,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     resetRequested: () => setImmediate(() => void scheduler?.runOnce(PASSWORD_RESET_MAIL_JOB).catch(() => undefined)),
   };
   await registerAccountRoutes(app, { secure, passwords, cookie: { key: cookieKey, name: cookieName } });
+  // Embedded only: a production configuration has no such route (404).
+  if (isEmbeddedMode(config)) registerDevOutboxRoutes(app, { secure, recent: (limit) => store.outbox.recent(limit) });
 
   await registerAuthenticatorApi(app, {
     push: pushDeps(store, clock, config, signals),
@@ -205,6 +211,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await registerAuthenticatorApp(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
+  const smsTransport = smsProvider(config);
   const jobs = [
     expiredRowsCleanup(store.oidcModels),
     passwordResetMail(passwords),
@@ -213,7 +220,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       backchannelLogoutSender(() => current!),
       clock,
     ),
-    ...(transport ? [mailDelivery(store.outbox, transport, clock)] : []),
+    ...(transport || smsTransport.provider !== 'outbox'
+      ? [
+          mailDelivery(
+            store.outbox,
+            { mail: transport, sms: smsTransport.provider === 'outbox' ? null : smsTransport },
+            clock,
+            options.deliveryRetryMs ? { retryBaseMs: options.deliveryRetryMs } : {},
+          ),
+        ]
+      : []),
   ];
   scheduler = startScheduler(jobs, {
     leases: store.leases,

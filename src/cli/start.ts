@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { systemClock } from '../platform/clock.js';
-import type { Config } from '../platform/config.js';
+import { isEmbeddedMode, type Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { ensureDemo } from './demo.js';
 import { ensureDemoUpstream } from './demo-upstream.js';
@@ -94,7 +94,9 @@ export async function runDemo(
         ]
       : []),
     `  Demo application "${demo.namespace}" namespace: client id ${demo.application.clientId}`,
-    `  Mail goes to the local outbox: npx techpass outbox`,
+    isEmbeddedMode(config)
+      ? `  Mail and SMS go to the local outbox: ${config.PUBLIC_URL}/dev/outbox (or npx techpass outbox)`
+      : `  Mail goes to the local outbox: npx techpass outbox`,
     '',
     '  Stop with Ctrl+C. Data is kept for the next start.',
     '',

@@ -106,9 +106,14 @@ export interface RateLimiter {
   count(key: string, windowMs: number): Promise<number>;
 }
 
-/** Where outgoing mail is written first (delivered later by a job, or read in the local outbox). */
+/**
+ * Where outgoing mail and SMS are written first, in the transaction of the change that
+ * causes them (delivered later by a job, or read in the local outbox).
+ */
 export interface MailQueue {
   enqueue(message: { to: string; subject: string; text: string; html?: string }): Promise<string>;
+  /** An SMS (domain/messages.ts `sms()` checks the number is E.164). */
+  enqueueSms(message: { to: string; text: string }): Promise<string>;
 }
 
 export interface TermsAcceptances {

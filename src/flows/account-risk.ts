@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import type { PushChallenge } from '../domain/push.js';
 import type { Repositories, Transactional } from '../domain/repositories.js';
+import { brandedMail } from '../domain/messages.js';
 import { techpassId, type User, type UserStatus } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { endAccountSessions } from './account-sessions.js';
@@ -63,24 +64,27 @@ export async function reportFraud(
     data: { kind: 'push_fraud_report', statusChanged: marked, previousStatus: user?.status ?? null, ...details },
   });
   if (!user) return;
-  await tx.outbox.enqueue({
-    to: user.email,
-    subject: 'Action needed: your TechPass account is on hold',
-    text: [
-      `Hello ${user.givenName},`,
-      '',
-      `You told us that a sign-in to ${challenge.applicationName} with your TechPass account ${techpassId(user)} was not you.`,
-      `It came from the address ${challenge.ip ?? 'unknown'} (${challenge.userAgent ?? 'unknown browser'}).`,
-      '',
-      'To protect you, nobody can sign in with this account until the TechPass team has checked it. What to do now:',
-      `  1. Change your password at ${deps.publicUrl}/login/reset once the account is released,`,
-      '     and do not reuse it anywhere else.',
-      '  2. Contact the TechPass team (your agency IT helpdesk) to have the account released.',
-      '  3. Never approve a sign-in request on your phone that you did not start yourself.',
-      '',
-      'If you reported this by mistake, contact the TechPass team as well.',
-    ].join('\n'),
-  });
+  await tx.outbox.enqueue(
+    brandedMail({
+      to: user.email,
+      subject: 'Action needed: your TechPass account is on hold',
+      techpassId: techpassId(user),
+      lines: [
+        `Hello ${user.givenName},`,
+        '',
+        `You told us that a sign-in to ${challenge.applicationName} with your TechPass account ${techpassId(user)} was not you.`,
+        `It came from the address ${challenge.ip ?? 'unknown'} (${challenge.userAgent ?? 'unknown browser'}).`,
+        '',
+        'To protect you, nobody can sign in with this account until the TechPass team has checked it. What to do now:',
+        `  1. Change your password at ${deps.publicUrl}/login/reset once the account is released,`,
+        '     and do not reuse it anywhere else.',
+        '  2. Contact the TechPass team (your agency IT helpdesk) to have the account released.',
+        '  3. Never approve a sign-in request on your phone that you did not start yourself.',
+        '',
+        'If you reported this by mistake, contact the TechPass team as well.',
+      ],
+    }),
+  );
 }
 
 /** A platform admin restores a high-risk account to active (audited); answers whether anything changed. */

@@ -11,6 +11,7 @@ import { FACTOR_NAMES, STORED_KIND, type SecondFactorId } from '../contracts/fac
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import type { Repositories, Transactional } from '../domain/repositories.js';
+import { brandedMail } from '../domain/messages.js';
 import { techpassId, type User } from '../domain/users.js';
 import { endAccountSessions } from './account-sessions.js';
 
@@ -39,19 +40,22 @@ export async function removeLostFactor(deps: FactorRemovalDeps, userId: UserId, 
     await endAccountSessions(tx, userId, 'factor_removed', userId);
     const user = await tx.users.findById(userId);
     if (user) {
-      await tx.outbox.enqueue({
-        to: user.email,
-        subject: `Your ${FACTOR_NAMES[method].name} was removed from TechPass`,
-        text: [
-          `Hello ${user.givenName},`,
-          '',
-          `You told TechPass you cannot use your ${FACTOR_NAMES[method].name} and signed in with your ${FACTOR_NAMES[verifiedWith].name} instead,`,
-          `so it was removed from your account ${techpassId(user)}.`,
-          '',
-          'If this was not you, contact the TechPass team (your agency IT helpdesk) at once and change your password at',
-          `${deps.publicUrl}/login/reset.`,
-        ].join('\n'),
-      });
+      await tx.outbox.enqueue(
+        brandedMail({
+          to: user.email,
+          subject: `Your ${FACTOR_NAMES[method].name} was removed from TechPass`,
+          techpassId: techpassId(user),
+          lines: [
+            `Hello ${user.givenName},`,
+            '',
+            `You told TechPass you cannot use your ${FACTOR_NAMES[method].name} and signed in with your ${FACTOR_NAMES[verifiedWith].name} instead,`,
+            `so it was removed from your account ${techpassId(user)}.`,
+            '',
+            'If this was not you, contact the TechPass team (your agency IT helpdesk) at once and change your password at',
+            `${deps.publicUrl}/login/reset.`,
+          ],
+        }),
+      );
     }
   });
 }
@@ -89,10 +93,11 @@ async function removeFactors(tx: FactorRemovalRepositories, userId: UserId, meth
 }
 
 function resetMail(user: User, publicUrl: string) {
-  return {
+  return brandedMail({
     to: user.email,
+    techpassId: techpassId(user),
     subject: 'Your TechPass sign-in methods were reset',
-    text: [
+    lines: [
       `Hello ${user.givenName},`,
       '',
       `A TechPass administrator removed every second factor (TechPass Authenticator, authenticator app, passkeys) from your account ${techpassId(user)},`,
@@ -100,6 +105,6 @@ function resetMail(user: User, publicUrl: string) {
       '',
       'If you did not ask for this, contact the TechPass team (your agency IT helpdesk) at once and change your password at',
       `${publicUrl}/login/reset.`,
-    ].join('\n'),
-  };
+    ],
+  });
 }

@@ -29,6 +29,7 @@ import type {
   RememberedAccounts,
   UserRepository,
 } from '../domain/repositories.js';
+import { brandedMail } from '../domain/messages.js';
 import { techpassId, type User } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { digestSecret } from '../platform/secrets.js';
@@ -84,8 +85,9 @@ export async function sendQueuedResetMails(deps: PasswordDeps, limit = 50): Prom
     }
     await deps.transaction(async (tx) => {
       const secret = randomBytes(32).toString('base64url');
-      const id = await tx.passwordResets.create(user.id, digestSecret(secret), deps.clock.now() + RESET_LINK_TTL_MS);
-      await tx.outbox.enqueue(resetMail(user, `${deps.publicUrl}/login/reset/${id}.${secret}`));
+      const expiresAt = deps.clock.now() + RESET_LINK_TTL_MS;
+      const id = await tx.passwordResets.create(user.id, digestSecret(secret), expiresAt);
+      await tx.outbox.enqueue(resetMail(user, `${deps.publicUrl}/login/reset/${id}.${secret}`, expiresAt));
       await tx.audit.append({ actor: 'anonymous', action: 'password.reset_requested', targetType: 'user', targetId: user.id, ip: request.ip });
     });
     sent += 1;
@@ -93,11 +95,13 @@ export async function sendQueuedResetMails(deps: PasswordDeps, limit = 50): Prom
   return sent;
 }
 
-function resetMail(user: User, link: string) {
-  return {
+function resetMail(user: User, link: string, expiresAt: number) {
+  return brandedMail({
     to: user.email,
     subject: 'Reset your TechPass password',
-    text: [
+    techpassId: techpassId(user),
+    links: [{ url: link, expiresAt }],
+    lines: [
       `Hello ${user.givenName},`,
       '',
       `Someone (we hope you) asked to reset the password of your TechPass account ${techpassId(user)}.`,
@@ -106,34 +110,36 @@ function resetMail(user: User, link: string) {
       link,
       '',
       'If you did not ask for this, ignore this e-mail: your password stays as it is.',
-    ].join('\n'),
-  };
+    ],
+  });
 }
 
 function changedMail(user: User, publicUrl: string) {
-  return {
+  return brandedMail({
     to: user.email,
+    techpassId: techpassId(user),
     subject: 'Your TechPass password was changed',
-    text: [
+    lines: [
       `Hello ${user.givenName},`,
       '',
       `The password of your TechPass account ${techpassId(user)} was just changed, and you were signed out everywhere.`,
       `If this was not you, reset it now at ${publicUrl}/login/reset and contact the TechPass team.`,
-    ].join('\n'),
-  };
+    ],
+  });
 }
 
 function setMail(user: User, publicUrl: string) {
-  return {
+  return brandedMail({
     to: user.email,
+    techpassId: techpassId(user),
     subject: 'Your TechPass password is set',
-    text: [
+    lines: [
       `Hello ${user.givenName},`,
       '',
       `The password of your TechPass account ${techpassId(user)} is now set. Sign in with it at any application that offers Login with TechPass.`,
       `If this was not you, reset it now at ${publicUrl}/login/reset and contact the TechPass team.`,
-    ].join('\n'),
-  };
+    ],
+  });
 }
 
 function splitToken(token: string): { id: string; secret: string } | null {

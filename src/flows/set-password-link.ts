@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditLog, MailQueue, PasswordResets } from '../domain/repositories.js';
+import { brandedMail } from '../domain/messages.js';
 import { techpassId, type User } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { digestSecret } from '../platform/secrets.js';
@@ -29,21 +30,25 @@ export async function sendSetPasswordLink(deps: SetPasswordLinkDeps, user: User,
   const expiresAt = deps.clock.now() + SET_PASSWORD_LINK_TTL_MS;
   const id = await deps.resets.create(user.id, digestSecret(secret), expiresAt);
   const link = `${deps.publicUrl}/login/reset/${id}.${secret}`;
-  await deps.outbox.enqueue({
-    to: user.email,
-    subject: 'Set your TechPass password',
-    text: [
-      `Hello ${user.givenName},`,
-      '',
-      `A TechPass account was made for you. Your TechPass ID is ${techpassId(user)}.`,
-      'Choose its password here within 7 days (the link works once):',
-      '',
-      link,
-      '',
-      'Then sign in with your TechPass ID and that password; the first sign-in also sets up a second factor.',
-      'If you did not expect this account, tell the TechPass team.',
-    ].join('\n'),
-  });
+  await deps.outbox.enqueue(
+    brandedMail({
+      to: user.email,
+      subject: 'Set your TechPass password',
+      techpassId: techpassId(user),
+      links: [{ url: link, expiresAt }],
+      lines: [
+        `Hello ${user.givenName},`,
+        '',
+        `A TechPass account was made for you. Your TechPass ID is ${techpassId(user)}.`,
+        'Choose its password here within 7 days (the link works once):',
+        '',
+        link,
+        '',
+        'Then sign in with your TechPass ID and that password; the first sign-in also sets up a second factor.',
+        'If you did not expect this account, tell the TechPass team.',
+      ],
+    }),
+  );
   await deps.audit.append({ actor, action: 'password.set_link_sent', targetType: 'user', targetId: user.id, data: { expiresAt } });
   return { expiresAt };
 }

@@ -19,6 +19,7 @@ import { deploymentSettings } from './migrations/0011-deployment-settings.js';
 import { deviceRequestNonces } from './migrations/0012-device-request-nonces.js';
 import { identityProviders } from './migrations/0013-identity-providers.js';
 import { accountProfile } from './migrations/0014-account-profile.js';
+import { outboxChannels } from './migrations/0015-outbox-channels.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -36,6 +37,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0012-device-request-nonces': deviceRequestNonces,
     '0013-identity-providers': identityProviders,
     '0014-account-profile': accountProfile,
+    '0015-outbox-channels': outboxChannels,
   };
 }
 

@@ -222,6 +222,10 @@ export interface MailOutboxTable {
   sent_at: number | null;
   attempts: number;
   last_error: string | null;
+  /** `mail` or `sms` (0015). */
+  channel: Generated<string>;
+  next_attempt_at: Generated<number>;
+  claimed_until: number | null;
 }
 
 export interface FlowsTable {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { isEmbeddedMode, loadConfig } from './config.js';
 
 describe('configuration', () => {
   it('defaults to the embedded mode', () => {
@@ -49,5 +49,26 @@ describe('configuration', () => {
     }
     expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(/^METRICS_TOKEN: must be a token of at least 32 characters/);
     expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).not.toThrow(/short-token/);
+  });
+});
+
+describe('SMS gateway and embedded mode', () => {
+  it('reads the SMS gateway settings and hides the auth header in errors', () => {
+    const config = loadConfig({ SMS_GATEWAY_URL: 'https://sms.example/send', SMS_GATEWAY_AUTH_HEADER: 'X-Api-Key: k1' });
+    expect(config).toMatchObject({ SMS_GATEWAY_URL: 'https://sms.example/send', SMS_GATEWAY_BODY: '{"to":"{to}","text":"{text}"}' });
+    expect(() => loadConfig({ SMS_GATEWAY_URL: 'ftp://x' })).toThrow(/^SMS_GATEWAY_URL: /);
+    expect(() => loadConfig({ SMS_GATEWAY_URL: 'https://sms.example', SMS_GATEWAY_AUTH_HEADER: 'no colon secret' })).toThrow(
+      /^SMS_GATEWAY_AUTH_HEADER: must be a header line, Name: value$/,
+    );
+    expect(() => loadConfig({ SMS_GATEWAY_AUTH_HEADER: 'X-Api-Key: k1' })).toThrow(/^SMS_GATEWAY_AUTH_HEADER: set SMS_GATEWAY_URL too/);
+  });
+
+  it('is embedded on SQLite, on loopback, sending nothing out', () => {
+    expect(isEmbeddedMode(loadConfig({}))).toBe(true);
+    expect(isEmbeddedMode(loadConfig({ HOST: '::1' }))).toBe(true);
+    expect(isEmbeddedMode(loadConfig({ HOST: '0.0.0.0' }))).toBe(false);
+    expect(isEmbeddedMode(loadConfig({ SMTP_URL: 'smtp://mail:25' }))).toBe(false);
+    expect(isEmbeddedMode(loadConfig({ SMS_GATEWAY_URL: 'https://sms.example/send' }))).toBe(false);
+    expect(isEmbeddedMode(loadConfig({ DATABASE_URL: 'postgres://h/db', MASTER_KEY: 'a'.repeat(64) }))).toBe(false);
   });
 });

@@ -77,6 +77,16 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('TechPass <no-reply@techpass.localhost>'),
+  /** An HTTP SMS gateway (platform/sms.ts); unset: SMS stay in the local outbox. */
+  SMS_GATEWAY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The header that authenticates TechPass to the gateway, `Name: value` (e.g. `Authorization: Bearer …`). */
+  SMS_GATEWAY_AUTH_HEADER: z
+    .string()
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:\s*\S.*$/, 'a header line, Name: value')
+    .optional(),
+  /** The gateway's request body, with {to} and {text} replaced (JSON-escaped). */
+  SMS_GATEWAY_BODY: z.string().min(1).default('{"to":"{to}","text":"{text}"}'),
+  SMS_GATEWAY_CONTENT_TYPE: z.string().min(3).default('application/json'),
   /** Who may say, in X-Forwarded-For, which address a request came from: see trustProxySetting. */
   TRUST_PROXY: z.coerce.string().default('false').transform(trustProxySetting),
   /** Lets outbound calls (back-channel logout, webhooks) reach loopback and private addresses: development and tests only. */
@@ -172,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const key = String(issue.path[0] ?? 'config');
     const got = merged[key];
     const shown =
-      key === 'MASTER_KEY' || key === 'DATABASE_URL' || key === 'WEB_PUSH_PRIVATE_KEY' || key === 'METRICS_TOKEN'
+      key === 'MASTER_KEY' || key === 'DATABASE_URL' || key === 'SMS_GATEWAY_AUTH_HEADER' || key === 'WEB_PUSH_PRIVATE_KEY' || key === 'METRICS_TOKEN'
         ? ''
         : ` (got ${JSON.stringify(got)})`;
     throw new ConfigError(`${key}: ${describeIssue(issue)}${shown}`);
@@ -190,8 +200,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(raw.WEB_PUSH_PUBLIC_KEY) !== Boolean(raw.WEB_PUSH_PRIVATE_KEY)) {
     throw new ConfigError('WEB_PUSH_PUBLIC_KEY: set both WEB_PUSH_PUBLIC_KEY and WEB_PUSH_PRIVATE_KEY, or neither');
   }
+  if (!raw.SMS_GATEWAY_URL && raw.SMS_GATEWAY_AUTH_HEADER) {
+    throw new ConfigError('SMS_GATEWAY_AUTH_HEADER: set SMS_GATEWAY_URL too (the header goes to that gateway)');
+  }
   const { PUBLIC_URL: _p, DATABASE_URL: _d, ...rest } = raw;
   return { ...rest, PUBLIC_URL: publicUrl, publicUrlExplicit: raw.PUBLIC_URL !== undefined, database };
+}
+
+const LOOPBACK_HOSTS = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+
+/**
+ * Embedded mode: one node on SQLite, listening on loopback only, that sends nothing
+ * out (no SMTP_URL, no SMS_GATEWAY_URL): what `npm start` runs on a laptop. Only then
+ * does TechPass show its outbox in the browser (/dev/outbox), since the messages hold
+ * sign-in links and codes. PostgreSQL, a mail server or an SMS gateway, or a listener
+ * other machines can reach, is a production configuration.
+ */
+export function isEmbeddedMode(config: Pick<Config, 'database' | 'SMTP_URL' | 'SMS_GATEWAY_URL' | 'HOST'>): boolean {
+  return config.database.engine === 'sqlite' && !config.SMTP_URL && !config.SMS_GATEWAY_URL && LOOPBACK_HOSTS.test(config.HOST);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -2,12 +2,14 @@
 import nodemailer from 'nodemailer';
 
 export interface MailTransport {
-  send(message: { to: string; subject: string; text: string; html?: string | null }): Promise<void>;
+  /** Sends one message; `id` (the outbox row) becomes its Message-ID, the same on every attempt. */
+  send(message: { id: string; to: string; subject: string; text: string; html?: string | null }): Promise<void>;
   close(): void;
 }
 
 export function smtpTransport(url: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(url);
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'techpass.localhost';
   return {
     async send(message) {
       await transporter.sendMail({
@@ -15,6 +17,8 @@ export function smtpTransport(url: string, from: string): MailTransport {
         to: message.to,
         subject: message.subject,
         text: message.text,
+        // A message sent again (after a crash between acceptance and recording) keeps its Message-ID, so it can be recognised.
+        messageId: `<${message.id}@${domain}>`,
         ...(message.html ? { html: message.html } : {}),
       });
     },
