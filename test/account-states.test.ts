@@ -313,7 +313,10 @@ describe(`account profiles of an earlier release (${engine})`, () => {
 
     const migrated = await runCli(['migrate', '--json'], env);
     expect(migrated.code, migrated.stderr).toBe(0);
-    expect((migrated.json as { applied: string[] }).applied).toEqual(['0014-account-profile']);
+    // 0014 and whatever came after it; nothing before it runs again.
+    const applied = (migrated.json as { applied: string[] }).applied;
+    expect(applied[0]).toBe('0014-account-profile');
+    expect(applied.every((name) => name >= '0014')).toBe(true);
 
     const taken = await runCli(
       ['user', 'create', '--email', 'new.one@agency.gov.sg', '--given-name', 'N', '--family-name', 'O', '--mobile', '+65 9876 5432', '--json'],
