@@ -237,6 +237,19 @@ describe(`sign-in through an integrated identity provider (${engine})`, () => {
     expect(event!.data).toMatchObject({ provider: 'lonely', result: 'failed', reason: 'upstream_unreachable' });
   });
 
+  it('an account locked while its person is at the provider is refused on the way back, and nothing is linked', async () => {
+    const email = 'locked.meanwhile@wog.gov.sg';
+    await user(tp, email, { password: null });
+    wog.addUser(upstreamUser(email));
+    const at = await toUpstream(tp, app, email, wog);
+    const account = (await tp.server.store.users.findByLogin(email))!;
+    expect(await tp.server.store.users.lock(account.id)).toBe(true);
+    const page = await signInAtUpstream(at.browser, at.page, { email }, back);
+    expect(page.stopped).toBe(false);
+    expect(text(page)).toMatch(/Your account is locked/);
+    expect(await linkOf(email)).toBeNull();
+  });
+
   it('refuses a domain served by a disabled provider, without falling back to a password', async () => {
     const store = tp.server.store;
     const dormant = (await store.identityProviders.findByName('dormant'))!;
