@@ -255,16 +255,32 @@ describe(`sign-in through an integrated identity provider (${engine})`, () => {
     const dormant = (await store.identityProviders.findByName('dormant'))!;
     await store.identityProviders.setEnabled(dormant.id, false);
     const browser = new HttpBrowser();
-    const { signInPage } = await toUpstream(tp, app, OFFICER, wog, browser);
-    const identify = forms(signInPage).find((f) => f.action.endsWith('/identify'))!;
-    // Another flow of the same browser: the dormant provider's officer.
-    const again = await toUpstream(tp, app, OFFICER, wog).then(async (at) => at);
-    void again;
-    const start = await browser.follow(signInPage.url, {}, back);
+    const start = await startAuthorization(tp, app);
+    const signInPage = await browser.follow(start.url, {}, back);
+    const identify = form(signInPage, '/identify');
     const page = await browser.follow(identify.action, { form: { ...identify.fields, login: 'officer@dormant.gov.sg' } }, back);
-    expect(start.status).toBeLessThan(500);
+    expect(page.status).toBeLessThan(500);
     expect(text(page)).toMatch(/turned off at the moment/);
     expect(page.html).not.toContain('/password"');
+  });
+
+  it('an identify form from a page the sign-in has left (another tab) moves nothing, whatever domain it names', async () => {
+    const dormant = (await tp.server.store.identityProviders.findByName('dormant'))!;
+    await tp.server.store.identityProviders.setEnabled(dormant.id, false);
+    await user(tp, 'two.tabs@example.gov.sg');
+    const browser = new HttpBrowser();
+    const start = await startAuthorization(tp, app);
+    const first = await browser.follow(start.url, {}, back);
+    const identify = form(first, '/identify');
+    const password = await browser.follow(identify.action, { form: { ...identify.fields, login: 'two.tabs@example.gov.sg' } }, back);
+    expect(password.html).toContain('/password"');
+    // The first tab posts its identify form again, with an address of a turned-off provider's domain.
+    const stale = await browser.follow(identify.action, { form: { ...identify.fields, login: 'officer@dormant.gov.sg' } }, back);
+    expect(stale.status).toBe(409);
+    expect(text(stale)).not.toMatch(/turned off at the moment/);
+    // The sign-in goes on with its password.
+    const last = await completeSignIn(browser, stale, { ...app, login: 'two.tabs@example.gov.sg', password: PASSWORD });
+    expect(last.stopped).toBe(true);
   });
 
   it('follows the provider’s key rotation without a restart', async () => {

@@ -120,11 +120,12 @@ export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login
   const value = login.trim().toLowerCase();
   // An empty form shows the page again.
   if (!value) return show(flow);
+  // A form from a page the flow has left (another tab, Back) moves nothing: the state machine says why.
+  if (flow.state !== 'identify') return move(deps, flow, { type: 'identified', login: value }, req);
   // Home-realm discovery: people of an integrated organisation sign in at its identity provider.
   const match = await providerFor(deps, value);
   if (match.kind === 'disabled') return refuse(deps, { ...flow, context: { ...flow.context, login: value } }, 'federation_unavailable');
   if (match.kind === 'enabled') {
-    if (flow.state !== 'identify') return show(flow, 'stale');
     return sendToProvider(deps, flow, match.provider, value, (federation) => ({ type: 'identified', login: value, federation }));
   }
   return move(deps, flow, { type: 'identified', login: value }, req);
