@@ -8,7 +8,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/clock.js';
 import { MasterKey } from '../src/platform/secrets.js';
-import { param, precompiled } from '../src/persistence/precompiled.js';
+import { param, precompiled, precompiledPerDatabase, transactionOf } from '../src/persistence/precompiled.js';
 import { createStore, openDatabase, type Database, type Store } from '../src/persistence/store.js';
 import { engine, freshDatabaseTarget } from './helpers/database.js';
 
@@ -105,5 +105,46 @@ describe(`precompiled statements (${engine})`, () => {
     const mine = rows.filter((r) => r.statement === read.bind({ id: 'a' }).sql);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.name).toMatch(/^techpass_\d+$/);
+  });
+
+  it('runs a statement compiled once per database inside transactions: it commits or rolls back with them', async () => {
+    const db = database.db;
+    let compiled = 0;
+    const insert = precompiledPerDatabase((of, p) => {
+      compiled += 1;
+      return of.insertInto('oidc_models').values(inserting(p));
+    });
+    const read = precompiledPerDatabase((of, p) => of.selectFrom('oidc_models').select('payload').where('model', '=', p('model')).where('id', '=', p('id')));
+    await transactionOf(db, async (tx) => {
+      await insert(tx)({ ...probe, id: 'tx-1', payload: 'kept' });
+      // Inside, the transaction sees its own row.
+      expect((await read(tx)({ ...probe, id: 'tx-1' })).rows).toEqual([{ payload: 'kept' }]);
+    });
+    const failure = await transactionOf(db, async (tx) => {
+      await insert(tx)({ ...probe, id: 'tx-2', payload: 'rolled back' });
+      // The same statement again in the same transaction: a duplicate key, so all of it rolls back.
+      await insert(tx)({ ...probe, id: 'tx-1', payload: 'duplicate' });
+    }).then(
+      () => null,
+      (error: unknown) => error as { code?: string },
+    );
+    expect(failure?.code).toBe(engine === 'postgres' ? '23505' : 'SQLITE_CONSTRAINT_PRIMARYKEY');
+    // Through the store's transactions too: the audit log, made per transaction, appends with its statements.
+    await store.transaction((repositories) => repositories.audit.append({ actor: 'probe', action: 'probe.kept' }));
+    await store
+      .transaction(async (repositories) => {
+        await repositories.audit.append({ actor: 'probe', action: 'probe.rolled_back' });
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    const actions = (await store.audit.list({ limit: 1000 })).map((e) => e.action);
+    expect(actions).toContain('probe.kept');
+    expect(actions).not.toContain('probe.rolled_back');
+    await transactionOf(db, async (tx) => insert(tx)({ ...probe, id: 'tx-3', payload: 'kept' }));
+    expect((await read(db)({ ...probe, id: 'tx-1' })).rows).toEqual([{ payload: 'kept' }]);
+    expect((await read(db)({ ...probe, id: 'tx-2' })).rows).toEqual([]);
+    expect((await read(db)({ ...probe, id: 'tx-3' })).rows).toEqual([{ payload: 'kept' }]);
+    // Built and compiled once, for the database, not once per transaction.
+    expect(compiled).toBe(1);
   });
 });

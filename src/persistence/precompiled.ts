@@ -31,6 +31,22 @@ function runOn(connection: SQLite.Database, sql: string, parameters: unknown[]):
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
 
+/** The database each transaction begun by `transactionOf` belongs to. */
+const roots = new WeakMap<Kysely<Schema>, Kysely<Schema>>();
+
+/**
+ * Runs `fn` in a transaction of `db` (in `db` itself when it is one already). A
+ * statement precompiled for `db` (precompiledPerDatabase) runs in such a transaction
+ * with the SQL it compiled once, instead of being built again per transaction.
+ */
+export function transactionOf<T>(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  return db.transaction().execute((tx) => {
+    roots.set(tx, db);
+    return fn(tx);
+  });
+}
+
 /** Names of PostgreSQL prepared statements: one per precompiled statement, the same on every connection. */
 let statementsNamed = 0;
 
@@ -64,7 +80,8 @@ export function precompiled<Row>(db: Kysely<Schema>, build: (p: typeof param) =>
   const statement = (values: Record<string, unknown>, on: Kysely<Schema> = db): Promise<QueryResult<Row>> => {
     const { sql, parameters } = bind(values);
     // A transaction in progress (Kysely holds the connection across its awaits) gets its turn first.
-    if (connection && on === db && !connection.inTransaction) {
+    // On SQLite, a transaction of this database holds its one connection: run on it directly.
+    if (connection && (on === db ? !connection.inTransaction : connection.inTransaction && roots.get(on) === db)) {
       try {
         return Promise.resolve(runOn(connection, sql, parameters));
       } catch (error) {
@@ -99,15 +116,25 @@ export async function inOneTransaction(db: Kysely<Schema>, runs: Array<[Precompi
   });
 }
 
-/** One precompiled statement per database (for repositories made per namespace or per call). */
+/**
+ * One precompiled statement per database (for repositories made per namespace, per
+ * call or per transaction): asked for with a transaction begun by `transactionOf`, it
+ * answers its database's statement, run in that transaction.
+ */
 export function precompiledPerDatabase<Row>(build: (db: Kysely<Schema>, p: typeof param) => Compilable<Row>) {
   const statements = new WeakMap<Kysely<Schema>, Precompiled<Row>>();
-  return (db: Kysely<Schema>) => {
+  const of = (db: Kysely<Schema>) => {
     let statement = statements.get(db);
     if (!statement) {
       statement = precompiled(db, (p) => build(db, p));
       statements.set(db, statement);
     }
     return statement;
+  };
+  return (db: Kysely<Schema>): Precompiled<Row> => {
+    const root = roots.get(db);
+    if (!root) return of(db);
+    const statement = of(root);
+    return Object.assign((values: Record<string, unknown>, on: Kysely<Schema> = db) => statement(values, on), { bind: statement.bind });
   };
 }

@@ -4,6 +4,7 @@
  * with a NamespaceId that the caller had to obtain from a namespace lookup.
  */
 import { sql, type Kysely } from 'kysely';
+import { transactionOf } from './precompiled.js';
 import type { Schema } from './schema.js';
 import type { FlowRepository } from '../domain/flows/flow.js';
 import type {
@@ -170,7 +171,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     clients: cache.clients,
     upstreamProviders: providerCache.directory,
     namespaces: { ...uncached.namespaces, findById: cache.findNamespace },
-    transaction: (fn) => db.transaction().execute((tx) => fn(repositories(tx))),
+    transaction: (fn) => transactionOf(db, (tx) => fn(repositories(tx))),
     withLock: async (name, fn) => {
       if (engine !== 'postgres') return fn();
       return db.connection().execute(async (connection) => {

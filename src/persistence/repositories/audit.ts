@@ -3,6 +3,7 @@
  * lock on PostgreSQL, the single writer on SQLite) so the chain never forks.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { precompiledPerDatabase, transactionOf } from '../precompiled.js';
 import { GENESIS_HASH, hashEvent, verifyChain, type AuditEvent } from '../../domain/audit.js';
 import type { AuditLog } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
@@ -29,14 +30,34 @@ function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   };
 }
 
+// Every sign-in appends an event or two: both statements compiled once per database.
+const lastHash = precompiledPerDatabase((db) => db.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(sql.lit(1)));
+const insertEvent = precompiledPerDatabase((db, p) =>
+  db
+    .insertInto('audit_events')
+    .values({
+      id: p('id'),
+      occurred_at: p('occurredAt') as unknown as number,
+      actor: p('actor'),
+      action: p('action'),
+      target_type: p('targetType'),
+      target_id: p('targetId'),
+      namespace_id: p('namespaceId'),
+      ip: p('ip'),
+      data: p('data'),
+      prev_hash: p('prevHash'),
+      hash: p('hash'),
+    })
+    .returning('seq'),
+);
+
 export function auditLog(db: Kysely<Schema>, engine: Engine, clock: Clock): AuditLog {
   return {
     async append(input) {
       // Inside a caller's transaction the event commits (or not) with the change it records.
-      const run = <T>(fn: (tx: Kysely<Schema>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
-      return run(async (tx) => {
+      return transactionOf(db, async (tx) => {
         if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
-        const last = await tx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+        const last = (await lastHash(db)({}, tx)).rows[0];
         const body = {
           id: newId('evt_'),
           occurredAt: clock.now(),
@@ -50,23 +71,24 @@ export function auditLog(db: Kysely<Schema>, engine: Engine, clock: Clock): Audi
           prevHash: last?.hash ?? GENESIS_HASH,
         };
         const hash = hashEvent(body);
-        const inserted = await tx
-          .insertInto('audit_events')
-          .values({
-            id: body.id,
-            occurred_at: body.occurredAt,
-            actor: body.actor,
-            action: body.action,
-            target_type: body.targetType,
-            target_id: body.targetId,
-            namespace_id: body.namespaceId,
-            ip: body.ip,
-            data: JSON.stringify(body.data),
-            prev_hash: body.prevHash,
-            hash,
-          })
-          .returning('seq')
-          .executeTakeFirstOrThrow();
+        const inserted = (
+          await insertEvent(db)(
+            {
+              id: body.id,
+              occurredAt: body.occurredAt,
+              actor: body.actor,
+              action: body.action,
+              targetType: body.targetType,
+              targetId: body.targetId,
+              namespaceId: body.namespaceId,
+              ip: body.ip,
+              data: JSON.stringify(body.data),
+              prevHash: body.prevHash,
+              hash,
+            },
+            tx,
+          )
+        ).rows[0]!;
         return { ...body, seq: Number(inserted.seq), hash };
       });
     },

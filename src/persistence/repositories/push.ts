@@ -5,6 +5,7 @@
  * answers racing on any number of nodes exactly one wins.
  */
 import type { Kysely, Selectable } from 'kysely';
+import { precompiledPerDatabase, transactionOf } from '../precompiled.js';
 import { asUserId } from '../../domain/ids.js';
 import type { AuthenticatorDevice, PushChallenge, PushChallengeStatus, PushOutcome } from '../../domain/push.js';
 import type { AccountStatuses, PushRepository } from '../../domain/repositories.js';
@@ -46,8 +47,11 @@ function toChallenge(row: Selectable<PushChallengesTable>): PushChallenge {
 
 const updated = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
 
+// Read at every sign-in of a person with a second factor: compiled once per database.
+const devicesOf = precompiledPerDatabase((db, p) => db.selectFrom('authenticator_devices').selectAll().where('user_id', '=', p('userId')).orderBy('created_at'));
+
 export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository {
-  const inTransaction = <T>(fn: (tx: Kysely<Schema>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+  const inTransaction = <T>(fn: (tx: Kysely<Schema>) => Promise<T>) => transactionOf(db, fn);
   return {
     async createEnrolmentLink(link) {
       const id = newId('enr_');
@@ -98,7 +102,7 @@ export function pushRepository(db: Kysely<Schema>, clock: Clock): PushRepository
     },
 
     async devicesOf(userId) {
-      const rows = await db.selectFrom('authenticator_devices').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+      const { rows } = await devicesOf(db)({ userId });
       return rows.map(toDevice);
     },
 

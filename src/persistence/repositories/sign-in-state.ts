@@ -10,7 +10,7 @@ import type { PasswordResets, RateLimiter, RememberedAccounts } from '../../doma
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { constantTimeEqual } from '../../platform/secrets.js';
-import { precompiled } from '../precompiled.js';
+import { precompiledPerDatabase } from '../precompiled.js';
 import type { FlowsTable, Schema } from '../schema.js';
 
 function toFlow(row: Selectable<FlowsTable>): Flow<string, unknown> {
@@ -31,47 +31,77 @@ function toFlow(row: Selectable<FlowsTable>): Flow<string, unknown> {
   };
 }
 
+// Every sign-in page and step reads its flow by interaction, and every move saves it: compiled once per database.
+const flowByInteraction = precompiledPerDatabase((db, p) =>
+  db.selectFrom('flows').selectAll().where('interaction_uid', '=', p('uid')).orderBy('created_at', 'desc'),
+);
+const saveFlow = precompiledPerDatabase((db, p) =>
+  db
+    .updateTable('flows')
+    .set({
+      state: p('state'),
+      user_id: p('userId'),
+      requested_aal: p('requestedAal') as unknown as number,
+      methods_done: p('methodsDone'),
+      context: p('context'),
+      expires_at: p('expiresAt') as unknown as number,
+      version: p('nextVersion') as unknown as number,
+      updated_at: p('updatedAt') as unknown as number,
+    })
+    .where('id', '=', p('id'))
+    .where('version', '=', p('version') as unknown as number),
+);
+// Every sign-in starts a flow, remembers its account and counts its address: compiled once per database.
+const insertFlow = precompiledPerDatabase((db, p) =>
+  db.insertInto('flows').values({
+    id: p('id'),
+    kind: p('kind'),
+    state: p('state'),
+    interaction_uid: p('interactionUid'),
+    user_id: p('userId'),
+    requested_aal: p('requestedAal') as unknown as number,
+    methods_done: p('methodsDone'),
+    context: p('context'),
+    csrf: p('csrf'),
+    expires_at: p('expiresAt') as unknown as number,
+    version: p('version') as unknown as number,
+    created_at: p('createdAt') as unknown as number,
+    updated_at: p('updatedAt') as unknown as number,
+  }),
+);
+const rememberAccount = precompiledPerDatabase((db, p) =>
+  db.insertInto('remembered_accounts').values({
+    ref: p('ref'),
+    user_id: p('userId'),
+    authenticated_at: p('authenticatedAt') as unknown as number,
+    amr: p('amr'),
+    acr: p('acr'),
+    session_expires_at: p('sessionExpiresAt') as unknown as number,
+    created_at: p('createdAt') as unknown as number,
+  }),
+);
+const rateCount = precompiledPerDatabase((db, p) => db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', p('key')));
+
 export function flowRepository(db: Kysely<Schema>): FlowRepository {
-  // Every sign-in page and step reads its flow by interaction, and every move saves it: compiled once.
-  const byInteraction = precompiled(db, (p) =>
-    db.selectFrom('flows').selectAll().where('interaction_uid', '=', p('uid')).orderBy('created_at', 'desc'),
-  );
-  const saveIfUnchanged = precompiled(db, (p) =>
-    db
-      .updateTable('flows')
-      .set({
-        state: p('state'),
-        user_id: p('userId'),
-        requested_aal: p('requestedAal') as unknown as number,
-        methods_done: p('methodsDone'),
-        context: p('context'),
-        expires_at: p('expiresAt') as unknown as number,
-        version: p('nextVersion') as unknown as number,
-        updated_at: p('updatedAt') as unknown as number,
-      })
-      .where('id', '=', p('id'))
-      .where('version', '=', p('version') as unknown as number),
-  );
+  const byInteraction = flowByInteraction(db);
+  const saveIfUnchanged = saveFlow(db);
   return {
     async create(flow) {
-      await db
-        .insertInto('flows')
-        .values({
-          id: flow.id,
-          kind: flow.kind,
-          state: flow.state,
-          interaction_uid: flow.interactionUid,
-          user_id: flow.userId,
-          requested_aal: flow.requestedAal,
-          methods_done: JSON.stringify(flow.methodsDone),
-          context: JSON.stringify(flow.context),
-          csrf: flow.csrf,
-          expires_at: flow.expiresAt,
-          version: flow.version,
-          created_at: flow.createdAt,
-          updated_at: flow.updatedAt,
-        })
-        .execute();
+      await insertFlow(db)({
+        id: flow.id,
+        kind: flow.kind,
+        state: flow.state,
+        interactionUid: flow.interactionUid,
+        userId: flow.userId,
+        requestedAal: flow.requestedAal,
+        methodsDone: JSON.stringify(flow.methodsDone),
+        context: JSON.stringify(flow.context),
+        csrf: flow.csrf,
+        expiresAt: flow.expiresAt,
+        version: flow.version,
+        createdAt: flow.createdAt,
+        updatedAt: flow.updatedAt,
+      });
     },
     async findByInteraction(uid) {
       const row = (await byInteraction({ uid })).rows[0];
@@ -103,18 +133,16 @@ export function rememberedAccounts(db: Kysely<Schema>, clock: Clock): Remembered
   return {
     async remember(userId, signIn) {
       const ref = randomBytes(18).toString('base64url');
-      await db
-        .insertInto('remembered_accounts')
-        .values({
-          ref,
-          user_id: userId,
-          authenticated_at: clock.now(),
-          amr: JSON.stringify(signIn.amr),
-          acr: signIn.acr,
-          session_expires_at: signIn.sessionExpiresAt,
-          created_at: clock.now(),
-        })
-        .execute();
+      const now = clock.now();
+      await rememberAccount(db)({
+        ref,
+        userId,
+        authenticatedAt: now,
+        amr: JSON.stringify(signIn.amr),
+        acr: signIn.acr,
+        sessionExpiresAt: signIn.sessionExpiresAt,
+        createdAt: now,
+      });
       return ref;
     },
     async find(refs) {
@@ -217,7 +245,7 @@ export function rateLimiter(db: Kysely<Schema>, clock: Clock): RateLimiter {
       return row?.count ?? 1;
     },
     async count(key, windowMs) {
-      const row = await db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', key).executeTakeFirst();
+      const row = (await rateCount(db)({ key })).rows[0];
       return row && row.window_start === windowOf(windowMs) ? row.count : 0;
     },
   };

@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { MasterKey } from '../../platform/secrets.js';
 import { insertUnique } from '../errors.js';
-import { precompiled } from '../precompiled.js';
+import { precompiledPerDatabase, transactionOf } from '../precompiled.js';
 import type { Schema, UsersTable } from '../schema.js';
 
 export function toUser(row: Selectable<UsersTable>): User {
@@ -45,7 +45,7 @@ export function toUser(row: Selectable<UsersTable>): User {
  * statement; PostgreSQL would refuse every later statement of the transaction).
  */
 async function atomically(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promise<void>): Promise<void> {
-  if (!db.isTransaction) return db.transaction().execute(fn);
+  if (!db.isTransaction) return transactionOf(db, fn);
   await sql`savepoint user_create`.execute(db);
   try {
     await fn(db);
@@ -56,14 +56,67 @@ async function atomically(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promis
   await sql`release savepoint user_create`.execute(db);
 }
 
-export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey, localIdDomain: string): UserRepository {
+// The statements of every sign-in and token request, compiled once per database (also
+// for the repositories made per transaction).
+const STATEMENTS = {
   // Every token request about a user reads it (the account and its claims).
-  const byId = precompiled(db, (p) => db.selectFrom('users').selectAll().where('id', '=', p('id')));
+  byId: precompiledPerDatabase((db, p) => db.selectFrom('users').selectAll().where('id', '=', p('id'))),
   // Every password step reads the account by its TechPass ID, then its hash.
-  const byEmail = precompiled(db, (p) => db.selectFrom('users').selectAll().where('email', '=', p('value')));
-  const byUsername = precompiled(db, (p) => db.selectFrom('users').selectAll().where('username', '=', p('value')));
-  const byMobile = precompiled(db, (p) => db.selectFrom('users').selectAll().where('mobile', '=', p('value')));
-  const hashOf = precompiled(db, (p) => db.selectFrom('users').select('password_hash').where('id', '=', p('id')));
+  byEmail: precompiledPerDatabase((db, p) => db.selectFrom('users').selectAll().where('email', '=', p('value'))),
+  byUsername: precompiledPerDatabase((db, p) => db.selectFrom('users').selectAll().where('username', '=', p('value'))),
+  byMobile: precompiledPerDatabase((db, p) => db.selectFrom('users').selectAll().where('mobile', '=', p('value'))),
+  hashOf: precompiledPerDatabase((db, p) => db.selectFrom('users').select('password_hash').where('id', '=', p('id'))),
+  totpFactors: precompiledPerDatabase((db, p) =>
+    db.selectFrom('user_factors').select(['id', 'secret_sealed', 'last_used_step']).where('user_id', '=', p('id')).where('kind', '=', p('kind') as never),
+  ),
+  // Conditional update: of two requests with the same code, only one moves the step.
+  recordTotpUse: precompiledPerDatabase((db, p) =>
+    db
+      .updateTable('user_factors')
+      .set({ last_used_step: p('step') as unknown as number, last_used_at: p('now') as unknown as number })
+      .where('id', '=', p('id'))
+      .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', p('step') as unknown as number)])),
+  ),
+  // One conditional update: of requests racing, at most `threshold` get an attempt.
+  reserveAttempt: precompiledPerDatabase((db, p) =>
+    db
+      .updateTable('users')
+      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', eb.lit(1)), updated_at: p('now') as unknown as number }))
+      .where('id', '=', p('id'))
+      .where('locked_at', 'is', null)
+      .where('failed_sign_ins', '<', p('threshold') as unknown as number)
+      .returning('failed_sign_ins'),
+  ),
+  releaseAttempt: precompiledPerDatabase((db, p) =>
+    db
+      .updateTable('users')
+      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '-', eb.lit(1)) }))
+      .where('id', '=', p('id'))
+      .where('locked_at', 'is', null)
+      .where('failed_sign_ins', '>', sql.lit(0)),
+  ),
+  // A lock is never cleared by a sign-in (only a new password clears it), nor its count.
+  recordSignIn: precompiledPerDatabase((db, p) =>
+    db
+      .updateTable('users')
+      .set((eb) => ({
+        failed_sign_ins: eb.case().when('locked_at', 'is', null).then(sql.lit(0)).else(eb.ref('failed_sign_ins')).end(),
+        last_sign_in_at: p('now') as unknown as number,
+        updated_at: p('now') as unknown as number,
+      }))
+      .where('id', '=', p('id')),
+  ),
+  listFactors: precompiledPerDatabase((db, p) =>
+    db.selectFrom('user_factors').select(['id', 'kind', 'label', 'created_at']).where('user_id', '=', p('id')).orderBy('created_at'),
+  ),
+};
+
+export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: MasterKey, localIdDomain: string): UserRepository {
+  const byId = STATEMENTS.byId(db);
+  const byEmail = STATEMENTS.byEmail(db);
+  const byUsername = STATEMENTS.byUsername(db);
+  const byMobile = STATEMENTS.byMobile(db);
+  const hashOf = STATEMENTS.hashOf(db);
   return {
     async create(user, { passwordHash }) {
       const now = clock.now();
@@ -165,47 +218,22 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
     },
 
     async totpFactors(id) {
-      const rows = await db
-        .selectFrom('user_factors')
-        .select(['id', 'secret_sealed', 'last_used_step'])
-        .where('user_id', '=', id)
-        .where('kind', '=', STORED_KIND.otp)
-        .execute();
+      const { rows } = await STATEMENTS.totpFactors(db)({ id, kind: STORED_KIND.otp });
       return rows.map((r) => ({ id: r.id, seed: masterKey.open(r.secret_sealed ?? '', `user_factors:${r.id}`), lastUsedStep: r.last_used_step }));
     },
 
     async recordTotpUse(factorId, step) {
-      // Conditional update: of two requests with the same code, only one moves the step.
-      const result = await db
-        .updateTable('user_factors')
-        .set({ last_used_step: step, last_used_at: clock.now() })
-        .where('id', '=', factorId)
-        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      const result = await STATEMENTS.recordTotpUse(db)({ id: factorId, step, now: clock.now() });
+      return Number(result.numAffectedRows ?? 0n) === 1;
     },
 
     async reserveAttempt(id, threshold) {
-      // One conditional update: of requests racing, at most `threshold` get an attempt.
-      const row = await db
-        .updateTable('users')
-        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), updated_at: clock.now() }))
-        .where('id', '=', id)
-        .where('locked_at', 'is', null)
-        .where('failed_sign_ins', '<', threshold)
-        .returning('failed_sign_ins')
-        .executeTakeFirst();
-      return row?.failed_sign_ins ?? null;
+      const { rows } = await STATEMENTS.reserveAttempt(db)({ id, threshold, now: clock.now() });
+      return rows[0]?.failed_sign_ins ?? null;
     },
 
     async releaseAttempt(id) {
-      await db
-        .updateTable('users')
-        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '-', 1) }))
-        .where('id', '=', id)
-        .where('locked_at', 'is', null)
-        .where('failed_sign_ins', '>', 0)
-        .execute();
+      await STATEMENTS.releaseAttempt(db)({ id });
     },
 
     async lock(id) {
@@ -219,17 +247,7 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
     },
 
     async recordSignIn(id) {
-      const now = clock.now();
-      // A lock is never cleared by a sign-in (only a new password clears it), nor its count.
-      await db
-        .updateTable('users')
-        .set((eb) => ({
-          failed_sign_ins: eb.case().when('locked_at', 'is', null).then(0).else(eb.ref('failed_sign_ins')).end(),
-          last_sign_in_at: now,
-          updated_at: now,
-        }))
-        .where('id', '=', id)
-        .execute();
+      await STATEMENTS.recordSignIn(db)({ id, now: clock.now() });
     },
 
     async setPassword(id, passwordHash) {
@@ -248,12 +266,7 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
     },
 
     async listFactors(id) {
-      const rows = await db
-        .selectFrom('user_factors')
-        .select(['id', 'kind', 'label', 'created_at'])
-        .where('user_id', '=', id)
-        .orderBy('created_at')
-        .execute();
+      const { rows } = await STATEMENTS.listFactors(db)({ id });
       return rows.map((r) => ({ id: r.id, kind: r.kind, label: r.label, createdAt: r.created_at }));
     },
   };
