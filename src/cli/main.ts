@@ -17,13 +17,14 @@ import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerIdpCommands } from './commands/idp.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
-import { answer, answerError, CommandError } from './output.js';
+import { answer, answerError, answerUsageError, CommandError } from './output.js';
 import { openStore } from './open-store.js';
 
 const program = new Command('techpass')
   .description('TechPass: identity and access management and single sign-on')
-  .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Usage errors are answered by main() in one line (and as JSON with --json), not printed here with the whole usage.
+  .configureOutput({ outputError: () => undefined });
 
 const jsonOption = newJsonOption();
 
@@ -255,6 +256,20 @@ program
     }),
   );
 
+/** `techpass user create` for `user create --email …`: the deepest command the words name. */
+function commandPathOf(args: string[]): string {
+  const path = ['techpass'];
+  let command: Command = program;
+  for (const word of args) {
+    if (word.startsWith('-')) break;
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) break;
+    path.push(sub.name());
+    command = sub;
+  }
+  return path.join(' ');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
@@ -263,8 +278,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const e = error as { code?: string; exitCode?: number };
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
-      // Help and version are not errors; commander already printed what went wrong.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 2);
+      // Help and version are not errors. A command that needs a subcommand shows its help (commander prints it).
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      if (e.code === 'commander.help') return e.exitCode ?? 1;
+      return answerUsageError(json, (error as Error).message, commandPathOf(argv.slice(2)));
     }
     return answerError(json, error);
   }
