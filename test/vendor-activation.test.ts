@@ -69,7 +69,9 @@ describe(`vendor activation at first sign-in (${engine})`, () => {
 
     // The post answers 303 to the flow's page (post/redirect/get).
     const f = form(page, '/activate');
-    const posted = await browser.request(f.action, { form: { ...f.fields, code: `${v.code.slice(0, 4)} ${v.code.slice(4)}`, password: PASSWORD, confirm: PASSWORD } });
+    const posted = await browser.request(f.action, {
+      form: { ...f.fields, code: `${v.code.slice(0, 4)} ${v.code.slice(4)}`, password: PASSWORD, confirm: PASSWORD },
+    });
     expect(posted.status).toBe(303);
     expect(posted.headers.get('location')).toBe(`/login/${uid}`);
     const enrol = await browser.follow(new URL(posted.headers.get('location')!, page.url).toString());
@@ -79,7 +81,7 @@ describe(`vendor activation at first sign-in (${engine})`, () => {
     expect(enrol.html).not.toContain('/enrol-skip"');
 
     // Code spent, password set; still pending until MFA is enrolled.
-    expect((await codeOf('ana_lim')).usedAt).not.toBeNull();
+    expect((await codeOf('ana_lim'))!.usedAt).not.toBeNull();
     expect(await account('ana_lim')).toMatchObject({ status: 'pending', hasPassword: true, failedSignIns: 0 });
 
     // Enrol an authenticator app (oathtool's codes) and finish: signed in to the application.
@@ -122,7 +124,7 @@ describe(`vendor activation at first sign-in (${engine})`, () => {
     const retry = await identify('bo_tan');
     const refused = await activate(retry.browser, retry.page, v.code);
     expect(text(refused)).toContain('Your account is locked');
-    expect((await codeOf('bo_tan')).usedAt).toBeNull();
+    expect((await codeOf('bo_tan'))!.usedAt).toBeNull();
     expect(await account('bo_tan')).toMatchObject({ status: 'pending', hasPassword: false });
 
     // The tenant admin sends a new code: the lock is lifted and the new code works (the old one does not).
@@ -152,7 +154,7 @@ describe(`vendor activation at first sign-in (${engine})`, () => {
       expect(text(expired)).toContain('Your activation code has expired');
       expect(text(expired)).toContain('Ask your tenant administrator');
       expect(await account('chen.wei')).toMatchObject({ status: 'pending', hasPassword: false, failedSignIns: 0 });
-      expect((await codeOf('chen.wei')).usedAt).toBeNull();
+      expect((await codeOf('chen.wei'))!.usedAt).toBeNull();
     } finally {
       clock.offset = 0;
     }
@@ -197,6 +199,6 @@ describe(`vendor activation at first sign-in (${engine})`, () => {
       expect(text(current)).toContain(says);
     }
     expect(await account('fay.koh')).toMatchObject({ status: 'pending', hasPassword: false, failedSignIns: 0 });
-    expect((await codeOf('fay.koh')).usedAt).toBeNull();
+    expect((await codeOf('fay.koh'))!.usedAt).toBeNull();
   });
 });

@@ -73,7 +73,9 @@ describe(`techpass vendor (${engine})`, () => {
     expect(mail!.html).toContain('<!doctype html>');
     // The code by SMS only: never in the mail, never in the CLI's answer; stored as an HMAC.
     const [text] = await smsTo(tp, '+6591234567');
-    expect(text!.text).toMatch(/^TechPass: the activation code of ravi_kumar@techpass\.local is \d{8}\. It works once, until \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
+    expect(text!.text).toMatch(
+      /^TechPass: the activation code of ravi_kumar@techpass\.local is \d{8}\. It works once, until \d{4}-\d\d-\d\d \d\d:\d\d UTC\./,
+    );
     const code = await smsCode(tp, '+6591234567');
     expect(mail!.text).not.toContain(code);
     expect(res.stdout).not.toContain(code);
@@ -137,7 +139,19 @@ describe(`techpass vendor (${engine})`, () => {
   });
 
   it('reads how long a code works from VENDOR_ACTIVATION_CODE_TTL, and refuses a bad value in one line', async () => {
-    const args = ['vendor', 'create', '--namespace', 'acme', '--email', 'short.lived@vendor.com.sg', '--username', 'short.lived', '--mobile', '+6581113333', '--json'];
+    const args = [
+      'vendor',
+      'create',
+      '--namespace',
+      'acme',
+      '--email',
+      'short.lived@vendor.com.sg',
+      '--username',
+      'short.lived',
+      '--mobile',
+      '+6581113333',
+      '--json',
+    ];
     const bad = await runCli(args, { ...tp.env, VENDOR_ACTIVATION_CODE_TTL: 'soon' });
     expect(bad.code).toBe(1);
     expect(bad.json).toMatchObject({ error: 'config.invalid' });

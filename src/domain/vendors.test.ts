@@ -66,7 +66,11 @@ describe('sign-in flow: a vendor’s activation', () => {
     const asked = transition(flow('identify'), { type: 'activation_required', login: 'ravi_kumar@techpass.local' }, 1);
     expect(asked).toMatchObject({ ok: true, flow: { state: 'activate', context: { login: 'ravi_kumar@techpass.local' } } });
     if (!asked.ok) return;
-    const verified = transition(asked.flow, { type: 'activation_verified', userId: asUserId('usr_v'), offer: { ...offer, methods: [...offer.methods] } }, 2);
+    const verified = transition(
+      asked.flow,
+      { type: 'activation_verified', userId: asUserId('usr_v'), offer: { ...offer, methods: [...offer.methods] } },
+      2,
+    );
     expect(verified).toMatchObject({
       ok: true,
       flow: { state: 'enrol', userId: 'usr_v', methodsDone: ['pwd'], context: { activating: true, enrolment: { sealedSeed: 'sealed' } } },
@@ -83,7 +87,9 @@ describe('sign-in flow: a vendor’s activation', () => {
       ok: false,
       reason: 'not_allowed',
     });
-    expect(transition(flow('password'), { type: 'activation_verified', userId: asUserId('usr_v'), offer: { ...offer, methods: ['otp'] } }, 1)).toEqual({
+    expect(
+      transition(flow('password'), { type: 'activation_verified', userId: asUserId('usr_v'), offer: { ...offer, methods: ['otp'] } }, 1),
+    ).toEqual({
       ok: false,
       reason: 'not_allowed',
     });

@@ -92,4 +92,3 @@ export async function submitActivation(deps: SignInDeps, flow: SignInFlow, form:
   });
   return moved.ok ? settle(deps, moved.flow, req) : show(flow, moved.problem);
 }
-

@@ -78,7 +78,11 @@ export async function createVendor(
   const familyName = input.familyName ?? derived?.familyName;
   if (givenName === undefined || familyName === undefined) {
     const field = givenName === undefined ? 'givenName' : 'familyName';
-    return fail(ErrorCodes.inputInvalid, `${field} is required when the username does not read first_last (give --first-name and --last-name)`, field);
+    return fail(
+      ErrorCodes.inputInvalid,
+      `${field} is required when the username does not read first_last (give --first-name and --last-name)`,
+      field,
+    );
   }
   const newUser = {
     email: normaliseEmail(input.email),
@@ -129,7 +133,13 @@ export async function listVendors(
 ): Promise<VendorSummary[]> {
   const now = deps.clock.now();
   return (await deps.forNamespace(namespace).vendors.list()).map((v) =>
-    summary(v.user, localTechpassId(v.user.username ?? v.user.email, deps.localIdDomain), { state: activationCodeState(v.code, now), expiresAt: v.code?.expiresAt ?? null }, v.createdBy, v.createdAt),
+    summary(
+      v.user,
+      localTechpassId(v.user.username ?? v.user.email, deps.localIdDomain),
+      { state: activationCodeState(v.code, now), expiresAt: v.code?.expiresAt ?? null },
+      v.createdBy,
+      v.createdAt,
+    ),
   );
 }
 

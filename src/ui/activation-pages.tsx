@@ -12,8 +12,8 @@ export function ActivatePage({ f, login, problem }: { f: FormContext; login: str
       <h1>Activate your account</h1>
       <p className="tp-sub">{login}</p>
       <p>
-        Your account was created by your tenant administrator. Enter the activation code we sent to your mobile by SMS, and choose your password.
-        You then set up your second factor.
+        Your account was created by your tenant administrator. Enter the activation code we sent to your mobile by SMS, and choose your password. You
+        then set up your second factor.
       </p>
       <Problem message={problem} />
       <form method="post" action={`${f.action}/activate`}>
@@ -22,7 +22,15 @@ export function ActivatePage({ f, login, problem }: { f: FormContext; login: str
         <FormLabel htmlFor="code">Activation code (from the SMS)</FormLabel>
         <FormControl id="code" name="code" type="text" inputMode="numeric" autoComplete="one-time-code" required autoFocus maxLength={12} />
         <FormLabel htmlFor="password">New password</FormLabel>
-        <FormControl id="password" name="password" type="password" autoComplete="new-password" required minLength={12} aria-describedby="password-rules" />
+        <FormControl
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          aria-describedby="password-rules"
+        />
         <p id="password-rules" className="tp-meta">
           At least 12 characters, not a commonly used password, and not containing your username or e-mail address.
         </p>

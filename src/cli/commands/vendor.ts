@@ -56,7 +56,15 @@ export function registerVendorCommands(program: Command): void {
     .option('--last-name <name>', 'last name (default: read from a first_last username)')
     .addOption(jsonOption())
     .action(
-      async (options: { namespace: string; email: string; username: string; mobile: string; firstName?: string; lastName?: string; json?: boolean }) =>
+      async (options: {
+        namespace: string;
+        email: string;
+        username: string;
+        mobile: string;
+        firstName?: string;
+        lastName?: string;
+        json?: boolean;
+      }) =>
         withStore(async (store, cfg) => {
           const namespace = await namespaceNamed(store, options.namespace);
           const result = await createVendor(vendorDeps(store, cfg), namespace, cliActor(), {

@@ -270,7 +270,12 @@ const TABLE: Record<SignInState, Handlers> = {
     ...refusable,
     use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
     activation_verified: (f, e) =>
-      to('enrol', f, { userId: e.userId, methodsDone: ['pwd'] }, { amr: ['pwd'], activating: true, enrolment: { sealedSeed: e.offer.sealedSeed, methods: e.offer.methods } }),
+      to(
+        'enrol',
+        f,
+        { userId: e.userId, methodsDone: ['pwd'] },
+        { amr: ['pwd'], activating: true, enrolment: { sealedSeed: e.offer.sealedSeed, methods: e.offer.methods } },
+      ),
   },
   refused: {},
   // The account's standing is read once more as a sign-in completes (a lock or a report made

@@ -47,7 +47,10 @@ export function vendorRepository(db: Kysely<Schema>, clock: Clock, namespaceId: 
   };
   return {
     async add(userId, createdBy) {
-      await db.insertInto('namespace_vendors').values({ namespace_id: namespaceId, user_id: userId, created_by: createdBy, created_at: clock.now() }).execute();
+      await db
+        .insertInto('namespace_vendors')
+        .values({ namespace_id: namespaceId, user_id: userId, created_by: createdBy, created_at: clock.now() })
+        .execute();
     },
     async get(userId: UserId) {
       const row = await select().where('namespace_vendors.user_id', '=', userId).executeTakeFirst();
@@ -65,7 +68,11 @@ export function activationCodes(db: Kysely<Schema>, clock: Clock, masterKey: Mas
   // Bound to the account, so one account's digest says nothing about another's code.
   const digest = (userId: UserId, code: string) => createHmac('sha256', key).update(`${userId}:${code}`).digest('base64url');
   const row = (userId: UserId) =>
-    db.selectFrom('vendor_activation_codes').select(['digest', 'expires_at', 'used_at', 'created_at']).where('user_id', '=', userId).executeTakeFirst();
+    db
+      .selectFrom('vendor_activation_codes')
+      .select(['digest', 'expires_at', 'used_at', 'created_at'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
   return {
     async issue(userId, code, expiresAt) {
       const now = clock.now();
