@@ -7,7 +7,11 @@
  * (a controllable clock moves past 72 hours); a used code is refused; a pending vendor
  * cannot sign in with a password. Pages never write; every post answers 303.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 import { engine } from './helpers/database.js';
 import { application, namespace } from './helpers/directory.js';
 import { form, HttpBrowser, text, type Page } from './helpers/http-browser.js';
@@ -99,6 +103,31 @@ describe(`vendor activation at first sign-in (${engine})`, () => {
     // From now on it signs in as anyone does: password, then its authenticator app.
     const again = await signIn(tp, { ...app, login: 'ana_lim@techpass.local', password: PASSWORD });
     expect(again.tokens.claims()!.sub).toBe(v.id);
+  });
+
+  it('enrols the TechPass Authenticator instead: the account is active once the phone is added, and its number-matching prompt completes', async () => {
+    const v = await vendor(tp, 'acme', { email: 'gus.lee@vendor.com.sg', username: 'gus.lee', mobile: '+6590000007' });
+    const { browser, start, page } = await identify('gus.lee');
+    const enrol = await activate(browser, page, v.code);
+    const link = /data-testid="enrolment-link"[^>]*>([^<]+)</.exec(enrol.html)![1]!.replace(/&amp;/g, '&');
+    // Continue before the phone has added the account: still pending, nothing moves.
+    const early = await browser.follow(form(enrol, '/enrol-authenticator').action, { form: form(enrol, '/enrol-authenticator').fields }, back);
+    expect(text(early)).toContain('Your phone has not added your account yet');
+    expect((await account('gus.lee')).status).toBe('pending');
+
+    const store = path.join(mkdtempSync(path.join(tmpdir(), 'techpass-vendor-')), 'phone.json');
+    const enrolled = await runCli(['authenticator', 'enrol', link, '--store', store], tp.env);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    const push = await browser.follow(form(early, '/enrol-authenticator').action, { form: form(early, '/enrol-authenticator').fields }, back);
+    expect(text(push)).toContain('Approve sign-in request');
+    expect((await account('gus.lee')).status).toBe('active');
+    const number = /data-testid="push-number"[^>]*>(\d+)</.exec(push.html)![1]!;
+    const approved = await runCli(['authenticator', 'approve', '--store', store, '--number', number, '--json'], tp.env);
+    expect(approved.code, approved.stderr).toBe(0);
+    let last = await browser.follow(form(push, '/push').action, { form: form(push, '/push').fields }, back);
+    if (!last.stopped) last = await browser.follow(form(last, '/terms').action, { form: form(last, '/terms').fields }, back);
+    const tokens = await finishAuthorization(start, last.url);
+    expect(tokens.claims()).toMatchObject({ sub: v.id, amr: ['pwd', 'swk', 'mfa'], acr: 'urn:techpass:aal2' });
   });
 
   it('counts a wrong code towards the lockout like a wrong password, locks the account, and a new code unlocks it', async () => {
