@@ -15,6 +15,7 @@ import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndI
 import { registerGroupCommands } from './commands/group.js';
 import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerIdpCommands } from './commands/idp.js';
+import { registerVendorCommands } from './commands/vendor.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, answerUsageError, CommandError } from './output.js';
@@ -122,6 +123,7 @@ registerAppCommands(program);
 registerGroupCommands(program);
 registerAuthenticatorCommands(program);
 registerIdpCommands(program);
+registerVendorCommands(program);
 
 const user = program.command('user').description('accounts');
 user

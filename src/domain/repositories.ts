@@ -16,6 +16,7 @@ import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-
 import type { NewUser, User, UserStatus } from './users.js';
 import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js';
 import type { FlowRepository } from './flows/flow.js';
+import type { ActivationCodes, VendorRepository } from './vendors.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
@@ -190,6 +191,8 @@ export interface NamespaceScope {
   readonly groups: GroupRepository;
   readonly assignments: AssignmentRepository;
   readonly terms: TermsAcceptances;
+  /** Vendor accounts created in this namespace (domain/vendors.ts). */
+  readonly vendors: VendorRepository;
 }
 
 /** An application as the OIDC provider needs it: with its secrets (digests) and certificates. */
@@ -437,6 +440,8 @@ export interface Repositories {
   federatedIdentities: FederatedIdentityRepository;
   /** Integrated providers as sign-in uses them (cached per node outside transactions). */
   upstreamProviders: IdentityProviderDirectory;
+  /** Vendor accounts' one-time activation codes (domain/vendors.ts). */
+  activationCodes: ActivationCodes;
   /** A namespace's objects, reachable only through its scope. */
   forNamespace(id: NamespaceId): NamespaceScope;
 }

@@ -12,7 +12,8 @@ import type { LockoutPolicy } from '../domain/lockout.js';
 import type { AccountSessions, AuditLog, RateLimiter, UserRepository } from '../domain/repositories.js';
 import { endAccountSessions } from './account-sessions.js';
 
-export type Credential = 'password' | 'totp' | 'push_number';
+/** `activation_code`: a vendor's one-time SMS code at its first sign-in (sign-in-activation.ts). */
+export type Credential = 'password' | 'totp' | 'push_number' | 'activation_code';
 
 export interface LockoutRepositories {
   users: Pick<UserRepository, 'reserveAttempt' | 'releaseAttempt' | 'lock'>;

@@ -20,6 +20,7 @@ import { standingRefusal, type User } from '../domain/users.js';
 import type { SecondFactorId } from '../contracts/factors.js';
 import { newTotpSeed } from '../strategies/totp/totp.js';
 import { removeLostFactor } from './mfa-recovery.js';
+import { activateOnceEnrolled } from './sign-in-activation-status.js';
 import { challengeStatus, createPushChallenge, issueEnrolmentLink } from './push.js';
 import {
   advance,
@@ -37,6 +38,7 @@ import {
 
 /** A move's result: completion when the flow completed, else its next page made ready. */
 export async function settle(deps: SignInDeps, flow: SignInFlow, req: SignInRequest, problem?: SignInProblem): Promise<SignInOutcome> {
+  await activateOnceEnrolled(deps, flow);
   return flow.state === 'completed' ? completeLogin(deps, flow, req) : prepare(deps, flow, req, problem);
 }
 

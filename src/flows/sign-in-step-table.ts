@@ -11,6 +11,7 @@ import { chooseFactor, continuePush, sendPushAgain, startRecovery, submitTotp } 
 import { confirmPasskeyEnrolment, signInWithPasskey, submitPasskey } from './sign-in-passkeys.js';
 import { prepare } from './sign-in-progress.js';
 import { federateAgain, federationAnswered, type FederationCallback } from './sign-in-federation.js';
+import { submitActivation } from './sign-in-activation.js';
 import { show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 import { abandon, acceptTerms, forgetAccount, pickAccount, submitIdentifier, submitPassword, useAnotherAccount } from './sign-in.js';
 
@@ -23,6 +24,8 @@ export interface SignInForm {
   response?: string | undefined;
   name?: string | undefined;
   ref?: string | undefined;
+  /** The new password again (a vendor's activation). */
+  confirm?: string | undefined;
 }
 
 type Step = (deps: SignInDeps, flow: SignInFlow, form: SignInForm, req: SignInRequest) => Promise<SignInOutcome>;
@@ -49,6 +52,9 @@ export const SIGN_IN_STEPS = {
   'enrol-authenticator': (deps, flow, _form, req) => continueAuthenticatorEnrolment(deps, flow, req),
   'enrol-skip': (deps, flow, _form, req) => skipEnrolment(deps, flow, req),
   terms: (deps, flow) => acceptTerms(deps, flow),
+  // A vendor's first sign-in: the SMS activation code and a new password.
+  activate: (deps, flow, form, req) =>
+    submitActivation(deps, flow, { code: form.code ?? '', password: form.password ?? '', confirm: form.confirm ?? '' }, req),
   abort: async (_deps, flow) => abandon(flow),
   // The page found something it needs missing (another tab moved the flow): make it again.
   resume: (deps, flow, _form, req) => prepare(deps, flow, req),

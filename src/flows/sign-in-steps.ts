@@ -31,6 +31,7 @@ import type { RelyingParty } from '../strategies/passkey/passkey.js';
 import { type AttemptDeps, type LockoutRepositories } from './credential-attempts.js';
 import { type SignInPushDeps } from './push.js';
 import type { UpstreamOidcStrategy } from '../strategies/upstream-oidc/strategy.js';
+import { ACTIVATION_PROBLEMS } from './sign-in-activation-problems.js';
 
 /** The facts of a provider interaction that the flow needs. */
 export interface InteractionFacts {
@@ -70,7 +71,9 @@ export type SignInRepositories = LockoutRepositories &
   Pick<
     Repositories,
     'users' | 'flows' | 'passkeys' | 'push' | 'outbox' | 'accountSessions' | 'rememberedAccounts' | 'forNamespace' | 'federatedIdentities'
-  >;
+  > &
+  // A vendor's activation (sign-in-activation.ts): its code, and the status change once MFA is enrolled.
+  Pick<Repositories, 'activationCodes' | 'accountStatuses'>;
 
 export interface SignInDeps extends AttemptDeps {
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
@@ -123,6 +126,7 @@ export const SIGN_IN_PROBLEMS = [
   'stale',
   /** An integrated provider's answer for a request this sign-in no longer waits for (used, or replaced). */
   'federation_replayed',
+  ...ACTIVATION_PROBLEMS,
 ] as const;
 export type SignInProblem = (typeof SIGN_IN_PROBLEMS)[number];
 
@@ -220,6 +224,8 @@ export async function refuseUnlessInGoodStanding(deps: SignInDeps, flow: SignInF
   if (!flow.userId) return null;
   const user = await deps.users.findById(flow.userId);
   const standing = user ? standingRefusal(user) : 'account_inactive';
+  // A vendor being activated is pending while it enrols its MFA; leaving `enrol` activates it (sign-in-activation-status.ts).
+  if (standing === 'account_pending' && flow.context.activating && flow.state === 'enrol') return null;
   return standing ? refuse(deps, flow, standing) : null;
 }
 

@@ -43,6 +43,8 @@ export type SignInPage =
   /** Sent to an integrated provider and back here (Back, reload): continue there, or use another account. */
   | { page: 'federating'; provider: string; login: string }
   | { page: 'password'; login: string }
+  /** A pending vendor's first sign-in: the SMS activation code and a new password. */
+  | { page: 'activate'; login: string }
   | { page: 'terms'; version: number }
   | { page: 'refused'; refusal: string }
   | { page: 'push'; number: number | null; choices: FactorChoices }
@@ -110,6 +112,8 @@ async function pageOf(deps: SignInDeps, flow: SignInFlow, rememberedRefs: string
       return { page: 'federating', provider: await providerName(deps, flow.context.federation?.provider), login: flow.context.login ?? '' };
     case 'password':
       return { page: 'password', login: flow.context.login ?? '' };
+    case 'activate':
+      return { page: 'activate', login: flow.context.login ?? '' };
     case 'terms': {
       const client = await deps.clients.findClient(flow.context.clientId);
       return { page: 'terms', version: client?.application.termsVersion ?? 1 };

@@ -18,6 +18,7 @@ import { passwordStrategy } from '../strategies/password/strategy.js';
 import { addressThrottled, attemptCredential, countAddressFailure } from './credential-attempts.js';
 import { firstStepVerified, move, secondFactorStep } from './sign-in-progress.js';
 import { providerFor, sendToProvider } from './sign-in-federation.js';
+import { activationFor } from './sign-in-activation.js';
 import {
   advance,
   advanceWith,
@@ -122,6 +123,9 @@ export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login
   if (!value) return show(flow);
   // A form from a page the flow has left (another tab, Back) moves nothing: the state machine says why.
   if (flow.state !== 'identify') return move(deps, flow, { type: 'identified', login: value }, req);
+  // A pending vendor's first sign-in asks for its SMS activation code and a new password (sign-in-activation.ts).
+  const activation = await activationFor(deps, flow, value, req);
+  if (activation) return activation;
   // Home-realm discovery: people of an integrated organisation sign in at its identity provider.
   const match = await providerFor(deps, value);
   if (match.kind === 'disabled') return refuse(deps, { ...flow, context: { ...flow.context, login: value } }, 'federation_unavailable');

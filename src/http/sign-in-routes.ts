@@ -75,6 +75,7 @@ const StepForm = z.object({
   response: field,
   name: field,
   ref: field,
+  confirm: field,
 });
 
 export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRoutesDeps): Promise<void> {

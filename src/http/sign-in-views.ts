@@ -9,6 +9,8 @@ import { EnrolAuthenticatorPage, EnrolPasskeyPage, EnrolTotpPage } from '../ui/e
 import { PasskeyPage, PushPage, TotpPage } from '../ui/factor-pages.js';
 import type { FormContext } from '../ui/form-parts.js';
 import { qrSvg } from '../ui/qr.js';
+import { ActivatePage } from '../ui/activation-pages.js';
+import { ACTIVATION_PROBLEM_STATUS, ACTIVATION_PROBLEM_WORDS } from './activation-problems.js';
 import { ErrorPage, FederatingPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, ResumePage, TermsPage } from '../ui/sign-in-pages.js';
 
 export const PROBLEMS: Record<SignInProblem, string> = {
@@ -33,6 +35,7 @@ export const PROBLEMS: Record<SignInProblem, string> = {
     'Your phone has not added your account yet. Open the link (or scan the code) on your phone, add the account, then continue.',
   no_other_factor:
     'You have no other way to verify that it is you. Contact the TechPass team (your agency IT helpdesk): after checking who you are, a platform administrator can reset your second factor, and you then set up a new one at your next sign-in.',
+  ...ACTIVATION_PROBLEM_WORDS,
 };
 
 /**
@@ -60,6 +63,7 @@ export const PROBLEM_STATUS: Record<SignInProblem, number> = {
   push_expired: PROGRESS,
   push_unavailable: PROGRESS,
   authenticator_not_enrolled: PROGRESS,
+  ...ACTIVATION_PROBLEM_STATUS,
 };
 
 /**
@@ -84,6 +88,8 @@ export async function pageFor(view: SignInView, problem: SignInProblem | undefin
       return FederatingPage({ f, provider: view.provider, login: view.login });
     case 'password':
       return PasswordPage({ f, login: view.login, problem: message });
+    case 'activate':
+      return ActivatePage({ f, login: view.login, problem: message });
     case 'terms':
       return TermsPage({ f, version: view.version });
     case 'refused':

@@ -371,6 +371,23 @@ export interface FederatedIdentitiesTable {
   last_used_at: number | null;
 }
 
+/** A vendor account's namespace (migration 0018): the tenant whose admin created it. */
+export interface NamespaceVendorsTable {
+  namespace_id: string;
+  user_id: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** A vendor account's one-time activation code: an HMAC of it, never the code (migration 0018). */
+export interface VendorActivationCodesTable {
+  user_id: string;
+  digest: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
 export interface Schema {
   flows: FlowsTable;
   remembered_accounts: RememberedAccountsTable;
@@ -405,6 +422,8 @@ export interface Schema {
   device_request_nonces: DeviceRequestNoncesTable;
   identity_providers: IdentityProvidersTable;
   federated_identities: FederatedIdentitiesTable;
+  namespace_vendors: NamespaceVendorsTable;
+  vendor_activation_codes: VendorActivationCodesTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */
@@ -419,4 +438,5 @@ export const NAMESPACED_TABLES = [
   'application_user_assignments',
   'application_group_assignments',
   'terms_acceptances',
+  'namespace_vendors',
 ] as const satisfies ReadonlyArray<keyof Schema>;

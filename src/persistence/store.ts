@@ -29,6 +29,7 @@ import type {
   UserRepository,
 } from '../domain/repositories.js';
 import type { NamespaceId } from '../domain/ids.js';
+import type { ActivationCodes } from '../domain/vendors.js';
 import type { Clock } from '../platform/clock.js';
 import type { MasterKey } from '../platform/secrets.js';
 import type { Database, Engine } from './database.js';
@@ -55,6 +56,7 @@ import { passwordResetRequests } from './repositories/password-reset-requests.js
 import { deploymentSettings } from './repositories/deployment-settings.js';
 import { federatedIdentityRepository, identityProviderRepository } from './repositories/identity-providers.js';
 import { cachedProviderDirectory, uncachedProviderDirectory } from './identity-provider-directory.js';
+import { activationCodes, vendorRepository } from './repositories/vendors.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -82,6 +84,8 @@ export interface Repositories {
   readonly federatedIdentities: FederatedIdentityRepository;
   /** The providers as sign-in reads them; inside a transaction, straight from it. */
   readonly upstreamProviders: IdentityProviderDirectory;
+  /** Vendor accounts' one-time activation codes (HMAC under the master key). */
+  readonly activationCodes: ActivationCodes;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -145,12 +149,14 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     identityProviders: identityProviderRepository(db, clock, masterKey, providersChanged),
     federatedIdentities: federatedIdentityRepository(db, clock),
     upstreamProviders: uncachedProviderDirectory(identityProviderRepository(db, clock, masterKey)),
+    activationCodes: activationCodes(db, clock, masterKey),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),
       groups: groupRepository(db, clock, namespaceId, engine),
       assignments: assignmentRepository(db, clock, namespaceId),
       terms: termsAcceptances(db, clock, namespaceId),
+      vendors: vendorRepository(db, clock, namespaceId),
     }),
   });
   const db = database.db;

@@ -245,6 +245,11 @@ const REFUSALS: Record<string, { title: string; text: (app: string) => string }>
     text: () =>
       'A sign-in to this account was reported as not started by its owner, so the account is blocked while the security team investigates. Check your e-mail, or contact the TechPass team.',
   },
+  activation_locked: {
+    title: 'Your account is locked',
+    text: () =>
+      'Your account was locked after too many wrong activation codes. Ask your tenant administrator (who created your account) to send you a new activation code: it unlocks the account.',
+  },
   throttled: {
     title: 'Too many attempts',
     text: () => 'There were too many failed sign-ins from your network. Wait 15 minutes, then try again, or reset your password.',

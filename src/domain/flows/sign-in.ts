@@ -19,6 +19,7 @@ export type SignInState =
   | 'enrol' // the sign-in needs a second factor the account has not enrolled yet
   | 'terms' // terms of use for this application
   | 'refused' // an end state with a reason shown to the person
+  | 'activate' // a pending vendor's first sign-in: the SMS activation code and a new password (then enrol)
   | 'completed'; // handed back to the provider
 
 export type Refusal =
@@ -34,7 +35,9 @@ export type Refusal =
   | 'account_inactive'
   | 'throttled'
   /** "No, it's not me" was reported: the account is high-risk until a platform admin clears it. */
-  | 'reported';
+  | 'reported'
+  /** Too many wrong activation codes: a new code from the tenant admin unlocks the account. */
+  | 'activation_locked';
 
 export interface SignInContext {
   clientId: string;
@@ -64,6 +67,8 @@ export interface SignInContext {
   /** Set when the browser's remembered account continued with single sign-on. */
   remembered?: string;
   notice?: string;
+  /** A vendor's activation (sign-in-activation.ts): the account is pending until its MFA is enrolled, then activated. */
+  activating?: boolean;
 }
 
 export type SignInFlow = Flow<SignInState, SignInContext>;
@@ -139,7 +144,11 @@ export type SignInEvent =
   | { type: 'remembered_expired'; login: string; federation?: FederationRequest }
   | { type: 'refuse'; refusal: Refusal }
   | { type: 'terms_accepted' }
-  | { type: 'complete' };
+  | { type: 'complete' }
+  /** The login names a pending vendor account with an activation code: its code and a new password instead of a password. */
+  | { type: 'activation_required'; login: string }
+  /** The code was right and the new password set: MFA enrolment is next, and mandatory. */
+  | { type: 'activation_verified'; userId: UserId; offer: EnrolmentOffer };
 
 /** What a verified first step still needs: nothing, enrolled factors, or enrolling one. */
 export type SecondFactorStep = { kind: 'none' } | { kind: 'factors'; owed: SecondFactorId[] } | ({ kind: 'enrol' } & EnrolmentOffer);
@@ -183,6 +192,7 @@ const TABLE: Record<SignInState, Handlers> = {
         : to('password', f, {}, { login: e.login, federationFailure: undefined, webauthn: undefined }),
     passkey_challenge: (f, e) => to('identify', f, {}, { webauthn: { challenge: e.challenge } }),
     passkey_verified: (f, e) => afterFirstStep({ ...f, context: { ...f.context, login: e.login, webauthn: undefined } }, e.userId, ['hwk'], e.next),
+    activation_required: (f, e) => to('activate', f, {}, { login: e.login, federationFailure: undefined, webauthn: undefined }),
   },
   federating: {
     ...refusable,
@@ -254,6 +264,18 @@ const TABLE: Record<SignInState, Handlers> = {
     ...refusable,
     terms_accepted: (f) => to('completed', f),
     complete: (f) => to('completed', f),
+  },
+  // A vendor's activation: the password proves nothing yet (it is new), so enrolment is owed and cannot be skipped.
+  activate: {
+    ...refusable,
+    use_another_account: (f) => to('identify', f, { userId: null, methodsDone: [] }, { login: undefined }),
+    activation_verified: (f, e) =>
+      to(
+        'enrol',
+        f,
+        { userId: e.userId, methodsDone: ['pwd'] },
+        { amr: ['pwd'], activating: true, enrolment: { sealedSeed: e.offer.sealedSeed, methods: e.offer.methods } },
+      ),
   },
   refused: {},
   // The account's standing is read once more as a sign-in completes (a lock or a report made
