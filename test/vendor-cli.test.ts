@@ -108,7 +108,7 @@ describe(`techpass vendor (${engine})`, () => {
       ['mobile', 'ravi.other@vendor.com.sg', 'ravi_other', '+65 9123-4567'],
     ];
     for (const [field, email, username, mobile] of clashes) {
-      const res = await create('acme', email, username, mobile, ['--first-name', 'Other', '--last-name', 'Vendor']);
+      const res = await create('acme', email, username, mobile, ['--given-name', 'Other', '--family-name', 'Vendor']);
       refused(res, 'user.exists', field);
     }
     expect(await tp.server.store.users.findByLogin('ravi.other@vendor.com.sg')).toBeNull();

@@ -52,8 +52,8 @@ export function registerVendorCommands(program: Command): void {
     .requiredOption('--email <email>', "the vendor's e-mail address (unique across TechPass)")
     .requiredOption('--username <name>', 'the local TechPass ID, name or name@<LOCAL_ID_DOMAIN> (unique across TechPass)')
     .requiredOption('--mobile <number>', 'mobile number with its country code, e.g. +65 9123 4567 (unique across TechPass); the code goes there')
-    .option('--first-name <name>', 'first name (default: read from a first_last username)')
-    .option('--last-name <name>', 'last name (default: read from a first_last username)')
+    .option('--given-name <name>', 'first name (default: read from a first_last username)')
+    .option('--family-name <name>', 'last name (default: read from a first_last username)')
     .addOption(jsonOption())
     .action(
       async (options: {
@@ -61,8 +61,8 @@ export function registerVendorCommands(program: Command): void {
         email: string;
         username: string;
         mobile: string;
-        firstName?: string;
-        lastName?: string;
+        givenName?: string;
+        familyName?: string;
         json?: boolean;
       }) =>
         withStore(async (store, cfg) => {
@@ -71,8 +71,8 @@ export function registerVendorCommands(program: Command): void {
             email: options.email,
             username: options.username,
             mobile: options.mobile,
-            ...(options.firstName !== undefined ? { givenName: options.firstName } : {}),
-            ...(options.lastName !== undefined ? { familyName: options.lastName } : {}),
+            ...(options.givenName !== undefined ? { givenName: options.givenName } : {}),
+            ...(options.familyName !== undefined ? { familyName: options.familyName } : {}),
           });
           if (!result.ok) throw CommandError.from(result);
           const v = result.value.vendor;
