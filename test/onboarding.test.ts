@@ -5,10 +5,14 @@
  * enrolment, the Privacy Policy and Terms of Use, and the account is active. A pending
  * account without its link is refused; a link works once, in one browser, for a while.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpstreamProvider } from '../src/oidc/demo-upstream/index.js';
 import { ManualClock } from '../src/platform/clock.js';
+import { runCli } from './helpers/cli.js';
 import { engine } from './helpers/database.js';
 import { application, namespace } from './helpers/directory.js';
 import { federatedUpstream, toUpstream } from './helpers/federation.js';
@@ -149,6 +153,42 @@ describe(`onboarding (${engine})`, () => {
     expect(last.stopped).toBe(true);
     await finishAuthorization(start, last.url);
     expect(await store().users.findByLogin(email)).toMatchObject({ status: 'active', hasPassword: true });
+  });
+
+  it('onboards with the TechPass Authenticator: the new phone proves itself with a push prompt, then the policies', async () => {
+    const email = 'phone.user@local.gov.sg';
+    const password = 'Teh-Tarik-Kosong-Evening-7';
+    const browser = new HttpBrowser();
+    await signUp(tp, email, { browser, clientId: app.clientId });
+    const { link } = await onboardingMail(tp, email);
+    expect(new URL((await openOnboarding(browser, link, password)).url).pathname).toBe('/onboarding/ready');
+    const start = await startAuthorization(tp, app);
+    const first = await browser.follow(start.url, {}, toApp);
+    // The identify page has the TechPass ID of the onboarding filled in.
+    expect(first.html).toContain(`value="${email}"`);
+    const identify = form(first, '/identify');
+    const asked = await browser.follow(identify.action, { form: { ...identify.fields, login: email } }, toApp);
+    const pwd = form(asked, '/password');
+    const enrol = await browser.follow(pwd.action, { form: { ...pwd.fields, password } }, toApp);
+    expect(text(enrol)).toContain('Set up the TechPass Authenticator');
+    const enrolmentLink = /data-testid="enrolment-link"[^>]*>([^<]+)</.exec(enrol.html)![1]!.replace(/&amp;/g, '&');
+    const phone = path.join(mkdtempSync(path.join(tmpdir(), 'techpass-onboarding-')), 'phone.json');
+    const enrolled = await runCli(['authenticator', 'enrol', enrolmentLink, '--store', phone], tp.env);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    const go = form(enrol, '/enrol-authenticator');
+    const push = await browser.follow(go.action, { form: go.fields }, toApp);
+    const number = /data-testid="push-number"[^>]*>(\d+)</.exec(push.html)?.[1];
+    expect(number, text(push).slice(0, 400)).toBeDefined();
+    const approved = await runCli(['authenticator', 'approve', '--store', phone, '--number', number!, '--json'], tp.env);
+    expect(approved.code, approved.stderr).toBe(0);
+    const sent = form(push, '/push');
+    const policies = await browser.follow(sent.action, { form: sent.fields }, toApp);
+    expect(text(policies)).toContain('Accept the Privacy Policy and Terms of Use');
+    const last = await completeSignIn(browser, policies, { ...app, login: email, password });
+    expect(last.stopped).toBe(true);
+    const tokens = await finishAuthorization(start, last.url);
+    expect(tokens.claims()).toMatchObject({ amr: expect.arrayContaining(['pwd', 'swk']) });
+    expect(await store().users.findByLogin(email)).toMatchObject({ status: 'active' });
   });
 
   it('says an expired link has expired and offers a new sign-up; the browser it was bound to is refused too (controllable clock)', async () => {
