@@ -13,15 +13,21 @@ import { altchaProofOfWork } from '../platform/proof-of-work.js';
 import type { MasterKey } from '../platform/secrets.js';
 
 /** Why a mailbox-less domain is refused, as the sign-up page says it. */
-export const MAILBOXLESS_REASON = 'its addresses have no mailbox, so the mail that finishes a sign-up could never reach you. Use your organisational e-mail address.';
+export const MAILBOXLESS_REASON =
+  'its addresses have no mailbox, so the mail that finishes a sign-up could never reach you. Use your organisational e-mail address.';
 
-export function signUpRules(config: Pick<Config, 'SIGN_UP_DOMAINS' | 'SIGN_UP_INVITE_ONLY_DOMAINS' | 'SIGN_UP_MAILBOXLESS_DOMAINS' | 'LOCAL_ID_DOMAIN'>): SignUpRules {
+export function signUpRules(
+  config: Pick<Config, 'SIGN_UP_DOMAINS' | 'SIGN_UP_INVITE_ONLY_DOMAINS' | 'SIGN_UP_MAILBOXLESS_DOMAINS' | 'LOCAL_ID_DOMAIN'>,
+): SignUpRules {
   return {
     selfSignUp: config.SIGN_UP_DOMAINS,
     inviteOnly: config.SIGN_UP_INVITE_ONLY_DOMAINS,
     mailboxless: [
       // Local TechPass IDs (name@techpass.local) are names, never mailboxes.
-      { domain: config.LOCAL_ID_DOMAIN, reason: `it is the domain of local TechPass IDs, which are names, not mailboxes. Use your organisational e-mail address.` },
+      {
+        domain: config.LOCAL_ID_DOMAIN,
+        reason: `it is the domain of local TechPass IDs, which are names, not mailboxes. Use your organisational e-mail address.`,
+      },
       ...config.SIGN_UP_MAILBOXLESS_DOMAINS.map((domain) => ({ domain, reason: MAILBOXLESS_REASON })),
     ],
   };

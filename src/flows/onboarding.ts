@@ -72,9 +72,7 @@ export async function issueOnboarding(tx: OnboardingRepositories, user: User, op
   });
   const url = `${options.publicUrl.replace(/\/+$/, '')}/onboarding/${linkId}.${secret}`;
   const id = techpassId(user);
-  const why = options.invitedBy
-    ? `${options.invitedBy.name} (${options.invitedBy.email}) invited you to TechPass.`
-    : 'You signed up for TechPass.';
+  const why = options.invitedBy ? `${options.invitedBy.name} (${options.invitedBy.email}) invited you to TechPass.` : 'You signed up for TechPass.';
   await tx.outbox.enqueue(
     brandedMail({
       to: user.email,

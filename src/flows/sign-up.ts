@@ -79,7 +79,8 @@ export async function signUp(deps: SignUpDeps, input: SignUpInput): Promise<Sign
   }
 
   const proof = input.proof ? await deps.proofOfWork.verify(input.proof) : ({ ok: false } as const);
-  if (!proof.ok) return refused('not_a_robot', 'The “I’m not a robot” check did not pass. Wait for it to finish (a tick appears), then send the form again.');
+  if (!proof.ok)
+    return refused('not_a_robot', 'The “I’m not a robot” check did not pass. Wait for it to finish (a tick appears), then send the form again.');
   const application = input.clientId ? await deps.clients.findApplication(input.clientId) : null;
   const clientId = application ? input.clientId! : null;
   const now = deps.clock.now();

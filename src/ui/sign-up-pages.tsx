@@ -99,7 +99,17 @@ export interface OnboardingPageView {
   provider: string | null;
 }
 
-export function OnboardingPage({ csrf, action, view, problem }: { csrf: string; action: string; view: OnboardingPageView; problem?: string | undefined }) {
+export function OnboardingPage({
+  csrf,
+  action,
+  view,
+  problem,
+}: {
+  csrf: string;
+  action: string;
+  view: OnboardingPageView;
+  problem?: string | undefined;
+}) {
   return (
     <Layout title="Finish setting up your account">
       <h1>Finish setting up your account</h1>
@@ -136,9 +146,15 @@ export function OnboardingPage({ csrf, action, view, problem }: { csrf: string; 
 }
 
 const LINK_PROBLEMS: Record<string, { title: string; text: string }> = {
-  unknown: { title: 'This link does not work', text: 'This onboarding link is not complete or not valid. Copy the whole link from the mail, or sign up again.' },
+  unknown: {
+    title: 'This link does not work',
+    text: 'This onboarding link is not complete or not valid. Copy the whole link from the mail, or sign up again.',
+  },
   used: { title: 'This link was already used', text: 'Your account is already set up with this link. Sign in with your TechPass ID.' },
-  replaced: { title: 'This link was replaced', text: 'A newer onboarding link was sent after this one: use the link in the newest mail, or sign up again.' },
+  replaced: {
+    title: 'This link was replaced',
+    text: 'A newer onboarding link was sent after this one: use the link in the newest mail, or sign up again.',
+  },
   expired: { title: 'This link has expired', text: 'Onboarding links work for a limited time. Sign up again to get a new link.' },
   other_browser: {
     title: 'This link was opened in another browser',
@@ -164,14 +180,22 @@ export function OnboardingLinkProblemPage({ problem }: { problem: string }) {
   );
 }
 
-export function OnboardingReadyPage({ techpassId, continueTo, applicationName }: { techpassId: string; continueTo: string | null; applicationName: string | null }) {
+export function OnboardingReadyPage({
+  techpassId,
+  continueTo,
+  applicationName,
+}: {
+  techpassId: string;
+  continueTo: string | null;
+  applicationName: string | null;
+}) {
   return (
     <Layout title="Sign in to finish">
       <h1>Now sign in</h1>
       <p className="tp-sub">
         Sign in as <strong>{techpassId}</strong> from this browser
-        {applicationName ? ` to ${applicationName}` : ' to the application you use with TechPass'}: TechPass then asks you to set up a second factor and
-        to accept the Privacy Policy and Terms of Use, and your account becomes active.
+        {applicationName ? ` to ${applicationName}` : ' to the application you use with TechPass'}: TechPass then asks you to set up a second factor
+        and to accept the Privacy Policy and Terms of Use, and your account becomes active.
       </p>
       {continueTo ? (
         <div className="tp-actions">

@@ -32,7 +32,11 @@ describe(`browser: sign-up and onboarding (${engine})`, { timeout: 180_000 }, ()
   beforeAll(async () => {
     tp = await startTestServer({ env: { ...SIGN_UP_ENV, ALTCHA_MAX_NUMBER: '20000' } });
     await namespace(tp, 'demo');
-    wog = await federatedUpstream(tp, { name: 'wog', domains: ['agency.gov.sg'], users: [upstreamUser(EMAIL, { givenName: 'Wei', familyName: 'Lim' })] });
+    wog = await federatedUpstream(tp, {
+      name: 'wog',
+      domains: ['agency.gov.sg'],
+      users: [upstreamUser(EMAIL, { givenName: 'Wei', familyName: 'Lim' })],
+    });
     sample = await startSample(tp, 'demo');
     browser = await launchBrowser();
   });

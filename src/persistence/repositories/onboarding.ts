@@ -8,7 +8,8 @@ import { newId } from '../../platform/ids.js';
 import type { Schema } from '../schema.js';
 
 export function onboardingLinks(db: Kysely<Schema>, clock: Clock): OnboardingLinks {
-  const live = () => db.updateTable('onboarding_links').where('used_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', clock.now());
+  const live = () =>
+    db.updateTable('onboarding_links').where('used_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', clock.now());
   return {
     async create(link) {
       const id = newId('onb_');
