@@ -10,6 +10,7 @@ import { chooseEnrolMethod, confirmTotpEnrolment, continueAuthenticatorEnrolment
 import { chooseFactor, continuePush, sendPushAgain, startRecovery, submitTotp } from './sign-in-factors.js';
 import { confirmPasskeyEnrolment, signInWithPasskey, submitPasskey } from './sign-in-passkeys.js';
 import { prepare } from './sign-in-progress.js';
+import { acceptPolicies } from './sign-in-policies.js';
 import { federateAgain, federationAnswered, type FederationCallback } from './sign-in-federation.js';
 import { submitActivation } from './sign-in-activation.js';
 import { show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
@@ -55,6 +56,7 @@ export const SIGN_IN_STEPS = {
   // A vendor's first sign-in: the SMS activation code and a new password.
   activate: (deps, flow, form, req) =>
     submitActivation(deps, flow, { code: form.code ?? '', password: form.password ?? '', confirm: form.confirm ?? '' }, req),
+  policies: (deps, flow, _form, req) => acceptPolicies(deps, flow, req),
   abort: async (_deps, flow) => abandon(flow),
   // The page found something it needs missing (another tab moved the flow): make it again.
   resume: (deps, flow, _form, req) => prepare(deps, flow, req),

@@ -20,6 +20,7 @@ import { deviceRequestNonces } from './migrations/0012-device-request-nonces.js'
 import { identityProviders } from './migrations/0013-identity-providers.js';
 import { accountProfile } from './migrations/0014-account-profile.js';
 import { outboxChannels } from './migrations/0015-outbox-channels.js';
+import { onboarding } from './migrations/0016-onboarding.js';
 import { vendorAccounts } from './migrations/0018-vendor-accounts.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -39,6 +40,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0013-identity-providers': identityProviders,
     '0014-account-profile': accountProfile,
     '0015-outbox-channels': outboxChannels,
+    '0016-onboarding': onboarding,
     '0018-vendor-accounts': vendorAccounts,
   };
 }

@@ -20,6 +20,9 @@ import type {
   IdentityProviderRepository,
   NamespaceRepository,
   NamespaceScope,
+  OnboardingLinks,
+  PlatformPolicyAcceptances,
+  SpentProofs,
   PasskeyRepository,
   PasswordResets,
   PushRepository,
@@ -57,6 +60,7 @@ import { deploymentSettings } from './repositories/deployment-settings.js';
 import { federatedIdentityRepository, identityProviderRepository } from './repositories/identity-providers.js';
 import { cachedProviderDirectory, uncachedProviderDirectory } from './identity-provider-directory.js';
 import { activationCodes, vendorRepository } from './repositories/vendors.js';
+import { onboardingLinks, platformPolicyAcceptances, spentProofs } from './repositories/onboarding.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -86,6 +90,9 @@ export interface Repositories {
   readonly upstreamProviders: IdentityProviderDirectory;
   /** Vendor accounts' one-time activation codes (HMAC under the master key). */
   readonly activationCodes: ActivationCodes;
+  readonly onboardingLinks: OnboardingLinks;
+  readonly platformPolicies: PlatformPolicyAcceptances;
+  readonly spentProofs: SpentProofs;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -150,6 +157,9 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     federatedIdentities: federatedIdentityRepository(db, clock),
     upstreamProviders: uncachedProviderDirectory(identityProviderRepository(db, clock, masterKey)),
     activationCodes: activationCodes(db, clock, masterKey),
+    onboardingLinks: onboardingLinks(db, clock),
+    platformPolicies: platformPolicyAcceptances(db, clock),
+    spentProofs: spentProofs(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),

@@ -46,7 +46,7 @@ export function DevOutboxPage({ messages }: { messages: DevOutboxMessage[] }) {
             {new Date(m.createdAt).toISOString().slice(0, 19).replace('T', ' ')} UTC
           </p>
           {m.channel === 'mail' ? <h2 className="h6">{m.subject}</h2> : null}
-          <pre style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{withLinks(m.text)}</pre>
+          <pre className="tp-mail-text">{withLinks(m.text)}</pre>
         </article>
       ))}
     </Layout>

@@ -36,4 +36,6 @@ body { background: #f3f5f8; min-height: 100vh; display: flex; flex-direction: co
 .tp-seed { font-size: 1rem; letter-spacing: .05em; }
 .tp-number { font-size: 3.5rem; font-weight: 700; text-align: center; letter-spacing: .1em; color: #1a2a4a; margin: 1rem 0; }
 .tp-footer { color: #5d6785; font-size: .8rem; padding: 1.25rem 0; }
+.tp-mail-text { white-space: pre-wrap; font-family: inherit; }
+.tp-altcha { margin-top: 1rem; }
 `;
