@@ -16,6 +16,7 @@ import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-
 import type { NewUser, User, UserStatus } from './users.js';
 import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js';
 import type { FlowRepository } from './flows/flow.js';
+import type { InvitationRepository } from './invitations.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
@@ -431,6 +432,8 @@ export interface Repositories {
   rateLimits: RateLimiter;
   audit: AuditLog;
   outbox: MailQueue;
+  /** Registration links sent by invitation (domain/invitations.ts). */
+  invitations: InvitationRepository;
   flows: FlowRepository;
   rememberedAccounts: RememberedAccounts;
   identityProviders: IdentityProviderRepository;

@@ -131,6 +131,8 @@ const schema = z.object({
     .toLowerCase()
     .regex(/^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a domain name such as techpass.local')
     .default('techpass.local'),
+  /** Seconds a registration link sent by invitation works (to an address no integrated provider serves): 5 days. */
+  INVITATION_LINK_TTL: seconds(3600, 30 * 86_400).default(5 * 86_400),
 });
 
 export type RawConfig = z.infer<typeof schema>;
