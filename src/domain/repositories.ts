@@ -16,6 +16,7 @@ import type { KeyStatus, SigningAlg, SigningKey, RotationPlan } from './signing-
 import type { NewUser, User, UserStatus } from './users.js';
 import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js';
 import type { FlowRepository } from './flows/flow.js';
+import type { AcceptedPolicies, OnboardingLink, PolicyVersions } from './onboarding.js';
 import type { InvitationRepository } from './invitations.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
@@ -120,6 +121,29 @@ export interface MailQueue {
 export interface TermsAcceptances {
   acceptedVersion(applicationId: ApplicationId, userId: UserId): Promise<number | null>;
   accept(applicationId: ApplicationId, userId: UserId, version: number): Promise<void>;
+}
+
+/** Onboarding links of pending accounts (flows/onboarding.ts). Every change that must happen once is conditional. */
+export interface OnboardingLinks {
+  /** Stores a link (only the digest of its secret); the account's earlier links that were not used stop working (revoked). */
+  create(link: { userId: UserId; digest: string; clientId: string | null; createdBy: string; expiresAt: number }): Promise<string>;
+  find(id: string): Promise<OnboardingLink | null>;
+  /** Binds a live link to one browser (the digest of a value in its cookie) unless it is bound already; answers whether it did. */
+  claim(id: string, claimDigest: string): Promise<boolean>;
+  /** Marks a live link used (the onboarding finished); false if it was used, revoked or expired meanwhile. */
+  consume(id: string): Promise<boolean>;
+}
+
+/** Which version of each platform policy (Privacy Policy, Terms of Use) each user accepted last. */
+export interface PlatformPolicyAcceptances {
+  accepted(userId: UserId): Promise<AcceptedPolicies>;
+  accept(userId: UserId, versions: PolicyVersions): Promise<void>;
+}
+
+/** Proof-of-work answers already accepted: each is spent once, until it expires. */
+export interface SpentProofs {
+  /** Records `key` as spent until `expiresAt`; false if it was spent already (a replay). */
+  spend(key: string, expiresAt: number): Promise<boolean>;
 }
 
 export interface NamespaceRepository {
@@ -440,6 +464,9 @@ export interface Repositories {
   federatedIdentities: FederatedIdentityRepository;
   /** Integrated providers as sign-in uses them (cached per node outside transactions). */
   upstreamProviders: IdentityProviderDirectory;
+  onboardingLinks: OnboardingLinks;
+  platformPolicies: PlatformPolicyAcceptances;
+  spentProofs: SpentProofs;
   /** A namespace's objects, reachable only through its scope. */
   forNamespace(id: NamespaceId): NamespaceScope;
 }

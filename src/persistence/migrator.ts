@@ -20,6 +20,7 @@ import { deviceRequestNonces } from './migrations/0012-device-request-nonces.js'
 import { identityProviders } from './migrations/0013-identity-providers.js';
 import { accountProfile } from './migrations/0014-account-profile.js';
 import { outboxChannels } from './migrations/0015-outbox-channels.js';
+import { onboarding } from './migrations/0016-onboarding.js';
 import { invitations } from './migrations/0017-invitations.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -39,6 +40,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0013-identity-providers': identityProviders,
     '0014-account-profile': accountProfile,
     '0015-outbox-channels': outboxChannels,
+    '0016-onboarding': onboarding,
     '0017-invitations': invitations,
   };
 }

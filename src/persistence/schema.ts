@@ -386,6 +386,35 @@ export interface FederatedIdentitiesTable {
   last_used_at: number | null;
 }
 
+/** A single-use onboarding link of a pending account (migration 0016). */
+export interface OnboardingLinksTable {
+  id: string;
+  user_id: string;
+  digest: string;
+  client_id: string | null;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  claim_digest: string | null;
+  claimed_at: number | null;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** The version of a platform policy (`privacy`, `terms`) a user accepted last. */
+export interface PlatformPolicyAcceptancesTable {
+  user_id: string;
+  policy: string;
+  version: number;
+  accepted_at: number;
+}
+
+/** A proof-of-work answer already accepted, until its challenge expires. */
+export interface SpentProofsTable {
+  key: string;
+  expires_at: number;
+}
+
 export interface Schema {
   flows: FlowsTable;
   remembered_accounts: RememberedAccountsTable;
@@ -421,6 +450,9 @@ export interface Schema {
   device_request_nonces: DeviceRequestNoncesTable;
   identity_providers: IdentityProvidersTable;
   federated_identities: FederatedIdentitiesTable;
+  onboarding_links: OnboardingLinksTable;
+  platform_policy_acceptances: PlatformPolicyAcceptancesTable;
+  spent_proofs: SpentProofsTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

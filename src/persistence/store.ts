@@ -19,6 +19,9 @@ import type {
   IdentityProviderRepository,
   NamespaceRepository,
   NamespaceScope,
+  OnboardingLinks,
+  PlatformPolicyAcceptances,
+  SpentProofs,
   PasskeyRepository,
   PasswordResets,
   PushRepository,
@@ -56,6 +59,7 @@ import { passwordResetRequests } from './repositories/password-reset-requests.js
 import { deploymentSettings } from './repositories/deployment-settings.js';
 import { federatedIdentityRepository, identityProviderRepository } from './repositories/identity-providers.js';
 import { cachedProviderDirectory, uncachedProviderDirectory } from './identity-provider-directory.js';
+import { onboardingLinks, platformPolicyAcceptances, spentProofs } from './repositories/onboarding.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -85,6 +89,9 @@ export interface Repositories {
   readonly federatedIdentities: FederatedIdentityRepository;
   /** The providers as sign-in reads them; inside a transaction, straight from it. */
   readonly upstreamProviders: IdentityProviderDirectory;
+  readonly onboardingLinks: OnboardingLinks;
+  readonly platformPolicies: PlatformPolicyAcceptances;
+  readonly spentProofs: SpentProofs;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -149,6 +156,9 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     identityProviders: identityProviderRepository(db, clock, masterKey, providersChanged),
     federatedIdentities: federatedIdentityRepository(db, clock),
     upstreamProviders: uncachedProviderDirectory(identityProviderRepository(db, clock, masterKey)),
+    onboardingLinks: onboardingLinks(db, clock),
+    platformPolicies: platformPolicyAcceptances(db, clock),
+    spentProofs: spentProofs(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),
