@@ -4,7 +4,8 @@
  * with a second factor inviting from /login/invite, the invitee registering over HTTP
  * (field errors kept across the redirect, never the password; duplicates of username and
  * mobile; a replayed link), the new account signing in (and enrolling its second factor),
- * and an address an integrated identity provider serves getting a pending account at once.
+ * and an address an integrated identity provider serves getting a pending account at once
+ * with the onboarding e-mail (flows/onboarding.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
@@ -271,19 +272,28 @@ describe(`invitations (${engine})`, () => {
     expect(mangled.html).toContain('data-testid="link-unknown"');
   });
 
-  it('gives an address an integrated provider serves a pending officer account at once', async () => {
+  it('gives an address an integrated provider serves a pending officer account at once, and the onboarding e-mail', async () => {
     const upstream = await federatedUpstream(tp, { name: 'wog', domains: ['integrated.gov.sg'], users: [upstreamUser('tan.ah.kow@integrated.gov.sg')] });
     try {
+      const before = Date.now();
       const res = await invite('Tan.Ah.Kow@integrated.gov.sg');
       expect(res.code, res.stderr).toBe(0);
       expect(Object.keys(res.json as object).sort()).toEqual(['expiresAt', 'status']);
-      expect((res.json as { status: string }).status).toBe('pending');
+      const answer = res.json as { status: string; expiresAt: string };
+      expect(answer.status).toBe('pending');
+      // The onboarding link's 30 days.
+      expect(Date.parse(answer.expiresAt)).toBeGreaterThanOrEqual(before + 30 * 86_400_000 - 1000);
+      expect(Date.parse(answer.expiresAt)).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000 + 1000);
       const account = await tp.server.store.users.findByLogin('tan.ah.kow@integrated.gov.sg');
       expect(account).toMatchObject({ accountType: 'officer', status: 'pending', username: null, hasPassword: false });
-      // No registration link for them: their provider proves who they are.
-      expect((await mailsTo('tan.ah.kow@integrated.gov.sg')).find((m) => m.subject === 'You are invited to TechPass')).toBeUndefined();
+      const mails = await mailsTo('tan.ah.kow@integrated.gov.sg');
+      // No registration link for them: their provider proves who they are; the onboarding mail names the inviter.
+      expect(mails.find((m) => m.subject === 'You are invited to TechPass')).toBeUndefined();
+      const onboarding = mails.find((m) => m.subject === 'Finish setting up your TechPass account');
+      expect(onboarding?.text).toContain('invited you to TechPass');
+      expect(onboarding?.text).toContain(`${tp.issuer}/onboarding/`);
       const audit = (await tp.server.store.audit.list({ limit: 1000, targetId: account!.id })).map((e) => e.action);
-      expect(audit).toEqual(expect.arrayContaining(['user.created', 'invitation.sent']));
+      expect(audit).toEqual(expect.arrayContaining(['user.created', 'onboarding.link_sent', 'invitation.sent']));
       // Inviting them again: they have an account now.
       refused(await invite('tan.ah.kow@integrated.gov.sg'), 'user.exists', 'email');
     } finally {

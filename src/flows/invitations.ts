@@ -6,7 +6,7 @@
  *   2. The inviter must be an active public officer (domain/invitations.ts `inviterRefusal`).
  *   3. An address an integrated identity provider serves (enabled or not: the domain is
  *      that organisation's) gets a pending officer account at once and the onboarding
- *      e-mail (`deps.onboard`, flows/onboarding.ts).
+ *      e-mail (`issueOnboarding`, flows/onboarding.ts), in the same transaction.
  *   4. Any other address gets a registration link, valid `linkTtlMs` (INVITATION_LINK_TTL,
  *      default 5 days), e-mailed in the same transaction that stores it; an unfinished
  *      invitation to the same address is replaced (its link stops working).
@@ -25,11 +25,9 @@ import type { IdentityProviderDirectory, Repositories, UserRepository } from '..
 import { checkNewUser, normaliseEmail, techpassId, type User } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 import { digestSecret } from '../platform/secrets.js';
+import { issueOnboarding } from './onboarding.js';
 
-export type InvitationRepositories = Pick<Repositories, 'users' | 'invitations' | 'outbox' | 'audit'>;
-
-/** Sends the onboarding e-mail of an account just created pending, in the caller's transaction; answers when its link expires. */
-export type OnboardingSender = (tx: InvitationRepositories, user: User, actor: string) => Promise<{ expiresAt: number }>;
+export type InvitationRepositories = Pick<Repositories, 'users' | 'invitations' | 'outbox' | 'audit' | 'onboardingLinks'>;
 
 export interface InvitationDeps {
   users: Pick<UserRepository, 'findByLogin' | 'findById'>;
@@ -41,8 +39,8 @@ export interface InvitationDeps {
   localIdDomain: string;
   /** INVITATION_LINK_TTL in milliseconds. */
   linkTtlMs: number;
-  /** Sends the onboarding e-mail (flows/onboarding.ts); absent: the account is created pending without it. */
-  onboard?: OnboardingSender;
+  /** How long the onboarding link of an integrated provider's address works (ONBOARDING_LINK_TTL); flows/onboarding.ts's default when absent. */
+  onboardingTtlMs?: number;
   transaction<T>(fn: (tx: InvitationRepositories) => Promise<T>): Promise<T>;
 }
 
@@ -55,8 +53,8 @@ export interface InvitationSent {
    */
   status: 'pending' | 'active';
   email: string;
-  /** When the registration link (or the onboarding link) stops working; null when no onboarding mail could be sent. */
-  expiresAt: number | null;
+  /** When the registration link (or the onboarding link) stops working. */
+  expiresAt: number;
   /** How many unfinished invitations to the address this one replaced. */
   replaced: number;
   /** The account created at once (integrated provider's address); null for a registration link. */
@@ -117,15 +115,22 @@ async function inviteIntegrated(deps: InvitationDeps, email: string, inviter: Us
       targetId: user.id,
       data: { email, type: 'officer', status: 'pending', invitedBy: inviter.id, provider, via },
     });
-    const onboarding = deps.onboard ? await deps.onboard(tx, user, inviter.id) : null;
+    // The onboarding e-mail (sign in with the provider, enrol MFA, accept the policies → active), in this transaction.
+    const onboarding = await issueOnboarding(tx, user, {
+      publicUrl: deps.publicUrl,
+      now: deps.clock.now(),
+      actor: inviter.id,
+      invitedBy: { name: `${inviter.givenName} ${inviter.familyName}`.trim(), email: inviter.email },
+      ...(deps.onboardingTtlMs !== undefined ? { ttlMs: deps.onboardingTtlMs } : {}),
+    });
     await tx.audit.append({
       actor: inviter.id,
       action: 'invitation.sent',
       targetType: 'user',
       targetId: user.id,
-      data: { email, path: 'onboarding', provider, via, onboardingSent: onboarding !== null },
+      data: { email, path: 'onboarding', provider, via, onboardingExpiresAt: onboarding.expiresAt },
     });
-    return ok<InvitationSent>({ path: 'onboarding', status: 'pending', email, expiresAt: onboarding?.expiresAt ?? null, replaced: 0, userId: user.id });
+    return ok<InvitationSent>({ path: 'onboarding', status: 'pending', email, expiresAt: onboarding.expiresAt, replaced: 0, userId: user.id });
   });
 }
 

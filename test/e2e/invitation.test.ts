@@ -4,12 +4,17 @@
  * invitee opens the e-mailed registration link, makes a mistake the form points out,
  * registers, and signs in to the sample service with their new local TechPass ID,
  * setting up a second factor (an authenticator app, with oathtool's codes) on the way.
+ * Then an officer whose organisation has an integrated provider is invited: their account
+ * exists at once, pending, and the onboarding e-mail is in the outbox.
  */
 import type { Browser, Page } from 'playwright-core';
+import type { UpstreamProvider } from '../../src/oidc/demo-upstream/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { engine } from '../helpers/database.js';
 import { namespace, PASSWORD, user } from '../helpers/directory.js';
+import { federatedUpstream } from '../helpers/federation.js';
+import { upstreamUser } from '../helpers/upstream.js';
 import { approveOnPhone, nextTotpCode, phoneOf, rememberSeed } from '../helpers/phone.js';
 import { startSample, type SampleService } from '../helpers/sample-service.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -17,23 +22,27 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 const INVITER = 'grace.lim@agency.gov.sg';
 const INVITEE = 'wei.ming@partner.example.com';
 const NEW_PASSWORD = 'Wei-Ming-Registers-2026';
+const INTEGRATED = 'lee.kah.wai@wog.gov.sg';
 
 describe(`browser: an invitation and its registration (${engine})`, { timeout: 150_000 }, () => {
   let tp: TestServer;
   let sample: SampleService;
   let browser: Browser;
   let page: Page;
+  let wog: UpstreamProvider;
 
   beforeAll(async () => {
-    tp = await startTestServer();
+    tp = await startTestServer({ env: { OUTBOUND_ALLOW_PRIVATE: 'true' } });
     await namespace(tp, 'demo');
     await user(tp, INVITER, { givenName: 'Grace' });
+    wog = await federatedUpstream(tp, { name: 'wog', domains: ['wog.gov.sg'], users: [upstreamUser(INTEGRATED)] });
     sample = await startSample(tp, 'demo');
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await sample?.close();
+    await wog?.close();
     await tp?.close();
   });
   afterEach(async ({ task }) => {
@@ -54,18 +63,23 @@ describe(`browser: an invitation and its registration (${engine})`, { timeout: 1
     await page.getByRole('heading', { name: 'Enter password' }).waitFor();
   }
 
-  it('invites a person without an integrated provider, who registers and signs in with MFA enrolment', async () => {
-    // The inviter signs in (password and the phone) and accepts the sample's terms.
+  /** The inviter signs in to the sample service (password and the phone), accepting its terms the first time. */
+  async function signInInviter() {
     await freshPage();
     await toSignIn(INVITER);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const number = (await page.getByTestId('push-number').textContent())!.trim();
     expect(await approveOnPhone(phoneOf(tp, INVITER)!, number)).toBe('approved');
-    await page.getByRole('heading', { name: 'Terms of use' }).waitFor();
-    await page.getByRole('button', { name: 'Accept and continue' }).click();
-    await page.getByRole('heading', { name: /Signed in as Grace Tester/ }).waitFor();
+    const terms = page.getByRole('heading', { name: 'Terms of use' });
+    const signedIn = page.getByRole('heading', { name: /Signed in as Grace Tester/ });
+    await terms.or(signedIn).waitFor();
+    if (await terms.isVisible()) await page.getByRole('button', { name: 'Accept and continue' }).click();
+    await signedIn.waitFor();
+  }
 
+  it('invites a person without an integrated provider, who registers and signs in with MFA enrolment', async () => {
+    await signInInviter();
     await page.goto(`${tp.url}/login/invite`);
     await page.getByRole('heading', { name: 'Invite someone to TechPass' }).waitFor();
     expect(await page.getByText(`Inviting as ${INVITER}`).isVisible()).toBe(true);
@@ -128,5 +142,23 @@ describe(`browser: an invitation and its registration (${engine})`, { timeout: 1
 
     const inviterMail = (await tp.server.store.outbox.recent(10, INVITER)).map((m) => m.subject);
     expect(inviterMail).toContain('Your TechPass invitation was accepted');
+  });
+
+  it('invites an officer whose organisation has an integrated provider: a pending account and the onboarding e-mail at once', async () => {
+    await signInInviter();
+    await page.goto(`${tp.url}/login/invite`);
+    await page.getByLabel('E-mail address of the person to invite').fill(INTEGRATED);
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByTestId('invite-sent').waitFor();
+    expect(await page.getByTestId('invite-sent').textContent()).toContain(`${INTEGRATED} now has a pending account`);
+    await screenshot(page, 'invitation-integrated-sent');
+    const account = await tp.server.store.users.findByLogin(INTEGRATED);
+    expect(account).toMatchObject({ status: 'pending', accountType: 'officer' });
+    const mails = (await tp.server.store.outbox.recent(5, INTEGRATED)).map((m) => m.subject);
+    expect(mails).toEqual(['Finish setting up your TechPass account']);
+    // Inviting them again is refused on the page: they have an account now.
+    await page.getByLabel('E-mail address of the person to invite').fill(INTEGRATED);
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('That address already has a TechPass account').waitFor();
   });
 });
