@@ -227,7 +227,7 @@ describe(`invitations (${engine})`, () => {
     expect((await tp.server.store.users.listFactors(account!.id)).map((f) => f.kind)).toContain('totp');
   });
 
-  it('keeps username and mobile unique across TechPass: the form says which is taken', async () => {
+  it('keeps e-mail, username and mobile unique across TechPass: the form says which is taken', async () => {
     const deps = administrationDeps(tp.server.store, systemClock);
     const holder = await createUser(deps, 'test', {
       email: 'holder@agency.gov.sg',
@@ -253,6 +253,20 @@ describe(`invitations (${engine})`, () => {
     expect(await tp.server.store.users.findByLogin('dup.person@partner.example.com')).toBeNull();
     page = await register(browser, link, onshore('dup_person', '+65 9111 3333'));
     expect(page.status, text(page)).toBe(200);
+
+    // The invitee's e-mail got an account another way meanwhile: the link says so, and makes no second one.
+    expect((await invite('meanwhile@partner.example.com')).code).toBe(0);
+    const late = await latestLink('meanwhile@partner.example.com');
+    const opened = await browser.follow(late);
+    expect(opened.status).toBe(200);
+    await user(tp, 'meanwhile@partner.example.com');
+    const f = form(opened, new URL(late).pathname);
+    const res = await browser.request(f.action, { form: { ...f.fields, ...onshore('meanwhile_two', '+65 9111 4444') } });
+    expect(res.status).toBe(303);
+    const after = await browser.follow(new URL(res.headers.get('location')!, late).toString());
+    expect(after.status).toBe(410);
+    expect(after.html).toContain('data-testid="link-taken"');
+    expect(await tp.server.store.users.findByLogin('meanwhile_two')).toBeNull();
   });
 
   it('replaces an unfinished invitation: the old link is dead, the new one works', async () => {

@@ -72,7 +72,7 @@ export type RegistrationField = (typeof REGISTRATION_FIELDS)[number];
 
 /** The fields kept in a draft: everything but the password and its confirmation. */
 export type DraftField = Exclude<RegistrationField, 'password' | 'confirm'>;
-export type RegistrationInput = Partial<Record<RegistrationField, string>>;
+export type RegistrationInput = Partial<Record<RegistrationField, string | undefined>>;
 
 export interface RegistrationDraft {
   values: Partial<Record<DraftField, string>>;

@@ -100,7 +100,7 @@ export async function inviteUser(deps: InvitationDeps, input: { email: string; i
 
 async function inviteIntegrated(deps: InvitationDeps, email: string, inviter: User, via: string, provider: string): Promise<Result<InvitationSent>> {
   return deps.transaction(async (tx) => {
-    // The names are provisional: the integrated provider's claims replace them at onboarding.
+    // The names are provisional, read from the address (the invite gives only the address), as a sign-up's are.
     const created = await tx.users.create(
       { email, username: null, ...provisionalNames(email), accountType: 'officer', status: 'pending' },
       { passwordHash: null },

@@ -56,6 +56,8 @@ export type RegistrationView =
   | { kind: 'completed'; techpassId: string | null }
   | { kind: 'replaced' }
   | { kind: 'expired' }
+  /** The address got an account another way meanwhile (an administrator, an integrated provider's onboarding). */
+  | { kind: 'taken' }
   | { kind: 'unknown' };
 
 /** The invitation a token names, if its secret matches (compared in constant time). */
@@ -77,6 +79,7 @@ export async function registrationView(deps: RegistrationDeps, token: string): P
     return { kind: 'completed', techpassId: user?.username ? localTechpassId(user.username, deps.localIdDomain) : null };
   }
   if (state !== 'live') return { kind: state };
+  if (await deps.users.findByLogin(invitation.email)) return { kind: 'taken' };
   const inviter = await deps.users.findById(invitation.invitedBy);
   return {
     kind: 'form',

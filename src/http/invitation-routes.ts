@@ -67,7 +67,19 @@ const RegisterQuery = z.object({
   done: z.literal('1').optional().catch(undefined),
   problem: z.literal('form_expired').optional().catch(undefined),
 });
-const RegisterForm = z.object({ csrf: text, ...Object.fromEntries(REGISTRATION_FIELDS.map((f) => [f, text])) });
+const RegisterForm = z.object({
+  csrf: text,
+  username: text,
+  givenName: text,
+  familyName: text,
+  mobile: text,
+  department: text,
+  businessOperation: text,
+  reportingOfficer: text,
+  companyAddress: text,
+  password: text,
+  confirm: text,
+} satisfies Record<'csrf' | (typeof REGISTRATION_FIELDS)[number], typeof text>);
 
 function formToken(request: FastifyRequest): string | undefined {
   const token = (request.body as { csrf?: unknown } | undefined)?.csrf;
@@ -86,9 +98,10 @@ export async function registerInvitationRoutes(app: FastifyInstance, deps: Invit
   // A refused form (CSRF token, or a body its schema refuses) goes back to its page, as every post does.
   const inviteRefused: RefusalPage = (_request, reply, refusal) =>
     see(reply, `/login/invite?problem=${refusal.code === ErrorCodes.csrfInvalid ? 'form_expired' : 'email_invalid'}`);
-  const registerRefused: RefusalPage = (request, reply) => {
+  const registerRefused: RefusalPage = (request, reply, refusal) => {
     const token = (request.params as { token?: unknown } | undefined)?.token;
-    return typeof token === 'string' && token.length <= 200 ? see(reply, `${registerPath(token)}?problem=form_expired`) : see(reply, '/login/invite');
+    if (typeof token !== 'string' || token.length > 200) return see(reply, '/login/register/unknown');
+    return see(reply, refusal.code === ErrorCodes.csrfInvalid ? `${registerPath(token)}?problem=form_expired` : registerPath(token));
   };
 
   await app.register(async (plain) => {

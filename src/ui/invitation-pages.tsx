@@ -264,6 +264,10 @@ const LINK_PAGES = {
     title: 'This link has expired',
     text: 'Registration links work for a few days only. Ask the person who invited you to invite you again.',
   },
+  taken: {
+    title: 'This address already has an account',
+    text: 'A TechPass account was made for this e-mail address another way, so this registration is not needed. Sign in with it; if you have no password, use “Forgot your password?” on the sign-in page.',
+  },
   unknown: {
     title: 'This link does not work',
     text: 'Check that you opened the whole link from the e-mail. If it still does not work, ask the person who invited you to invite you again.',
