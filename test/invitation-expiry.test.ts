@@ -26,7 +26,9 @@ describe(`invitation expiry (${engine})`, () => {
 
   const invite = (email: string) => runCli(['user', 'invite', '--email', email, '--by', 'expiry.inviter@agency.gov.sg', '--json'], tp.env);
   const linkTo = async (to: string) =>
-    /(http:\/\/\S+\/login\/register\/[A-Za-z0-9_.-]+)/.exec((await tp.server.store.outbox.recent(10, to)).find((m) => m.subject === 'You are invited to TechPass')!.text)![1]!;
+    /(http:\/\/\S+\/login\/register\/[A-Za-z0-9_.-]+)/.exec(
+      (await tp.server.store.outbox.recent(10, to)).find((m) => m.subject === 'You are invited to TechPass')!.text,
+    )![1]!;
   const expiredNotices = async () =>
     (await tp.server.store.outbox.recent(50, 'expiry.inviter@agency.gov.sg')).filter((m) => m.subject === 'Your TechPass invitation expired');
 
@@ -66,7 +68,10 @@ describe(`invitation expiry (${engine})`, () => {
     await tp.server.scheduler.runOnce(INVITATION_EXPIRY_JOB);
     const notices = await expiredNotices();
     // The replaced link to replaced.one is not reported; its newer one expired too, and is, once; late.person once.
-    expect(notices.map((m) => /sent to (\S+) on/.exec(m.text)![1]).sort()).toEqual(['late.person@partner.example.com', 'replaced.one@partner.example.com']);
+    expect(notices.map((m) => /sent to (\S+) on/.exec(m.text)![1]).sort()).toEqual([
+      'late.person@partner.example.com',
+      'replaced.one@partner.example.com',
+    ]);
     expect(notices[0]!.text).toContain(`${tp.issuer}/login/invite`);
     const audited = (await tp.server.store.audit.list({ limit: 1000 })).filter((e) => e.action === 'invitation.expired');
     expect(audited).toHaveLength(2);

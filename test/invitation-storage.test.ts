@@ -47,7 +47,10 @@ describe(`invitation storage (${engine})`, () => {
     expect((await store.invitations.find(elsewhere.value.id))?.replacedAt).toBeNull();
     // The replaced link can no longer be used; the new one can, once, even with two at once.
     expect(await store.invitations.complete(first.value.id, invitee.id)).toBe(false);
-    const racing = await Promise.all([store.invitations.complete(second.value.id, invitee.id), store.invitations.complete(second.value.id, invitee.id)]);
+    const racing = await Promise.all([
+      store.invitations.complete(second.value.id, invitee.id),
+      store.invitations.complete(second.value.id, invitee.id),
+    ]);
     expect(racing.filter(Boolean)).toHaveLength(1);
     expect(await store.invitations.saveDraft(second.value.id, { values: {}, problems: {} })).toBe(false);
     // A completed invitation is not replaced by a later one.

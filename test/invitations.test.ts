@@ -121,7 +121,9 @@ describe(`invitations (${engine})`, () => {
 
     expect(await mailsTo('x@partner.example.com')).toHaveLength(0);
     expect(await tp.server.store.users.findByLogin('x@partner.example.com')).toBeNull();
-    const sent = (await tp.server.store.audit.list({ limit: 1000 })).filter((e) => e.action === 'invitation.sent' && e.data?.email === 'x@partner.example.com');
+    const sent = (await tp.server.store.audit.list({ limit: 1000 })).filter(
+      (e) => e.action === 'invitation.sent' && e.data?.email === 'x@partner.example.com',
+    );
     expect(sent).toHaveLength(0);
   });
 
@@ -287,7 +289,11 @@ describe(`invitations (${engine})`, () => {
   });
 
   it('gives an address an integrated provider serves a pending officer account at once, and the onboarding e-mail', async () => {
-    const upstream = await federatedUpstream(tp, { name: 'wog', domains: ['integrated.gov.sg'], users: [upstreamUser('tan.ah.kow@integrated.gov.sg')] });
+    const upstream = await federatedUpstream(tp, {
+      name: 'wog',
+      domains: ['integrated.gov.sg'],
+      users: [upstreamUser('tan.ah.kow@integrated.gov.sg')],
+    });
     try {
       const before = Date.now();
       const res = await invite('Tan.Ah.Kow@integrated.gov.sg');

@@ -5,7 +5,11 @@ import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Store } from '../persistence/store.js';
 
-export function invitationDeps(store: Store, config: Pick<Config, 'PUBLIC_URL' | 'LOCAL_ID_DOMAIN' | 'INVITATION_LINK_TTL'>, clock: Clock): InvitationDeps {
+export function invitationDeps(
+  store: Store,
+  config: Pick<Config, 'PUBLIC_URL' | 'LOCAL_ID_DOMAIN' | 'INVITATION_LINK_TTL'>,
+  clock: Clock,
+): InvitationDeps {
   return {
     users: store.users,
     upstreamProviders: store.upstreamProviders,

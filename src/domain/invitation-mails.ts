@@ -61,7 +61,11 @@ export function registrationCompletedMail(inviter: Person, invitee: Person & { t
   });
 }
 
-export function invitationExpiredMail(inviter: Person, invitation: { email: string; createdAt: number; expiresAt: number }, inviteUrl: string): OutgoingMail {
+export function invitationExpiredMail(
+  inviter: Person,
+  invitation: { email: string; createdAt: number; expiresAt: number },
+  inviteUrl: string,
+): OutgoingMail {
   return brandedMail({
     to: inviter.email,
     subject: 'Your TechPass invitation expired',

@@ -46,14 +46,26 @@ describe('invitations', () => {
   });
 
   it('answers every field problem at once, and an offshore user needs the reporting officer and company address', () => {
-    const checked = checkRegistration('p@partner.example.com', { ...form, username: 'x', mobile: '123', businessOperation: 'offshore', confirm: 'other' }, 'techpass.local');
+    const checked = checkRegistration(
+      'p@partner.example.com',
+      { ...form, username: 'x', mobile: '123', businessOperation: 'offshore', confirm: 'other' },
+      'techpass.local',
+    );
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
     expect(Object.keys(checked.problems).sort()).toEqual(['companyAddress', 'confirm', 'mobile', 'reportingOfficer', 'username']);
     const empty = checkRegistration('p@partner.example.com', {}, 'techpass.local');
     expect(empty.ok).toBe(false);
     if (empty.ok) return;
-    expect(Object.keys(empty.problems).sort()).toEqual(['businessOperation', 'department', 'familyName', 'givenName', 'mobile', 'password', 'username']);
+    expect(Object.keys(empty.problems).sort()).toEqual([
+      'businessOperation',
+      'department',
+      'familyName',
+      'givenName',
+      'mobile',
+      'password',
+      'username',
+    ]);
   });
 
   it('keeps a draft without the password', () => {

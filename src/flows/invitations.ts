@@ -89,7 +89,9 @@ export async function inviteUser(deps: InvitationDeps, input: { email: string; i
 
   const provider = await deps.upstreamProviders.claimedBy(email);
   try {
-    return provider ? await inviteIntegrated(deps, email, inviter, input.via, provider.name) : await sendRegistrationLink(deps, email, inviter, input.via);
+    return provider
+      ? await inviteIntegrated(deps, email, inviter, input.via, provider.name)
+      : await sendRegistrationLink(deps, email, inviter, input.via);
   } catch (error) {
     if (error instanceof InvitationRaced) {
       return fail(ErrorCodes.invitationConflict, `another invitation to ${email} was made at the same moment; nothing changed, try again`, 'email');

@@ -55,7 +55,10 @@ const PROBLEM_OF: Partial<Record<ErrorCode, InviteProblem>> = {
 
 const text = z.string().max(1000).optional();
 const InviteQuery = z.object({
-  problem: z.enum(Object.keys(INVITE_PROBLEMS) as [InviteProblem, ...InviteProblem[]]).optional().catch(undefined),
+  problem: z
+    .enum(Object.keys(INVITE_PROBLEMS) as [InviteProblem, ...InviteProblem[]])
+    .optional()
+    .catch(undefined),
   email: text.catch(undefined),
   sent: text.catch(undefined),
   path: z.enum(['registration', 'onboarding']).optional().catch(undefined),
@@ -128,21 +131,17 @@ export async function registerInvitationRoutes(app: FastifyInstance, deps: Invit
       );
     });
 
-    scope.post(
-      '/login/invite',
-      { schema: { body: InviteForm }, config: { refusalPage: inviteRefused }, ...checked },
-      async (request, reply) => {
-        const email = (request.body.email ?? '').trim();
-        const result = await inviteAsSignedIn(deps.invitations, refsOf(request), { ref: request.body.ref ?? '', email });
-        if (!result.ok) {
-          const problem = PROBLEM_OF[result.error] ?? 'email_invalid';
-          return see(reply, `/login/invite?${new URLSearchParams({ problem, email: email.slice(0, 254) }).toString()}`);
-        }
-        const sent = result.value;
-        const query = new URLSearchParams({ sent: sent.email, path: sent.path, ...(sent.expiresAt ? { until: String(sent.expiresAt) } : {}) });
-        return see(reply, `/login/invite?${query.toString()}`);
-      },
-    );
+    scope.post('/login/invite', { schema: { body: InviteForm }, config: { refusalPage: inviteRefused }, ...checked }, async (request, reply) => {
+      const email = (request.body.email ?? '').trim();
+      const result = await inviteAsSignedIn(deps.invitations, refsOf(request), { ref: request.body.ref ?? '', email });
+      if (!result.ok) {
+        const problem = PROBLEM_OF[result.error] ?? 'email_invalid';
+        return see(reply, `/login/invite?${new URLSearchParams({ problem, email: email.slice(0, 254) }).toString()}`);
+      }
+      const sent = result.value;
+      const query = new URLSearchParams({ sent: sent.email, path: sent.path, ...(sent.expiresAt ? { until: String(sent.expiresAt) } : {}) });
+      return see(reply, `/login/invite?${query.toString()}`);
+    });
 
     scope.get(
       '/login/register/:token',
@@ -154,7 +153,8 @@ export async function registerInvitationRoutes(app: FastifyInstance, deps: Invit
             ? page(reply, renderPage(RegistrationDonePage({ techpassId: view.techpassId })))
             : page(reply, renderPage(RegistrationLinkPage({ state: 'completed' })), ERROR_STATUS[ErrorCodes.invitationLinkInvalid]);
         }
-        if (view.kind !== 'form') return page(reply, renderPage(RegistrationLinkPage({ state: view.kind })), ERROR_STATUS[ErrorCodes.invitationLinkInvalid]);
+        if (view.kind !== 'form')
+          return page(reply, renderPage(RegistrationLinkPage({ state: view.kind })), ERROR_STATUS[ErrorCodes.invitationLinkInvalid]);
         const problems = view.draft?.problems ?? {};
         const formExpired = request.query.problem === 'form_expired';
         return page(

@@ -47,8 +47,8 @@ export function InvitePage({
       {problem ? <Notice variant="danger">{problem}</Notice> : null}
       {accounts.length === 0 ? (
         <p data-testid="sign-in-first">
-          Sign in first, with your second factor, as the public officer who invites (through any application that uses TechPass), then come back to this
-          page.
+          Sign in first, with your second factor, as the public officer who invites (through any application that uses TechPass), then come back to
+          this page.
         </p>
       ) : inviters.length === 0 ? (
         <p data-testid="may-not-invite">
@@ -188,7 +188,15 @@ export function RegistrationFormPage({
         />
         <Field name="givenName" label="First name" values={values} problems={problems} autoComplete="given-name" />
         <Field name="familyName" label="Last name" values={values} problems={problems} autoComplete="family-name" />
-        <Field name="mobile" label="Mobile number" values={values} problems={problems} type="tel" autoComplete="tel" hint="With its country code, e.g. +65 9123 4567." />
+        <Field
+          name="mobile"
+          label="Mobile number"
+          values={values}
+          problems={problems}
+          type="tel"
+          autoComplete="tel"
+          hint="With its country code, e.g. +65 9123 4567."
+        />
         <Field name="department" label="Department" values={values} problems={problems} autoComplete="organization-title" />
         <Field name="businessOperation" label="Business operation" values={values} problems={problems}>
           <div>
