@@ -15,6 +15,7 @@ import { engine } from './helpers/database.js';
 import { HttpBrowser, form, text } from './helpers/http-browser.js';
 import { freePort } from './helpers/server.js';
 import { completeSignIn } from './helpers/sign-in.js';
+import { openOnboarding, solveAltcha } from './helpers/sign-up.js';
 import { signInAtUpstream } from './helpers/upstream.js';
 
 describe.runIf(engine === 'sqlite')('techpass start: the demo with its identity provider', () => {
@@ -81,6 +82,51 @@ describe.runIf(engine === 'sqlite')('techpass start: the demo with its identity 
     expect(last.stopped).toBe(true);
     const tokens = await client.authorizationCodeGrant(config, new URL(last.url), { pkceCodeVerifier: verifier, expectedState: state });
     expect(tokens.claims()).toMatchObject({ email: 'jane_tan@agency.gov.localhost', amr: expect.arrayContaining(['fed', 'mfa']) });
+  });
+
+  it('the banner tells a newcomer how to sign up as a new officer, and that path works: /dev/outbox, WOG, MFA, policies', async () => {
+    const banner = node.output();
+    expect(banner).toContain('Sign up as a new officer:');
+    expect(banner).toContain('click "Sign up" and enter lim_wei@agency.gov.localhost');
+    expect(banner).toContain(`${issuer}/dev/outbox`);
+    const demo = JSON.parse(readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as {
+      application: { clientId: string; clientSecret: string; redirectUri: string };
+    };
+    const { clientId, clientSecret, redirectUri } = demo.application;
+    const email = 'lim_wei@agency.gov.localhost';
+    const browser = new HttpBrowser();
+    const signUpPage = await browser.follow(`${issuer}/signup?client_id=${clientId}`);
+    const signUp = form(signUpPage, '/signup');
+    const sent = await browser.follow(signUp.action, { form: { ...signUp.fields, email, altcha: await solveAltcha(signUpPage) } });
+    expect(text(sent)).toContain(`We sent a mail to ${email}`);
+    expect(sent.html).toContain('href="/dev/outbox"');
+    const outbox = await browser.follow(`${issuer}/dev/outbox`);
+    const link = new RegExp(`${issuer}/onboarding/[\\w-]+\\.[\\w-]+`).exec(outbox.html)?.[0];
+    expect(link, text(outbox).slice(0, 500)).toBeDefined();
+    const ready = await openOnboarding(browser, link!);
+    expect(ready.html).toContain(`href="http://localhost:${ports.sample}/"`);
+
+    const config = await client.discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), {
+      execute: [client.allowInsecureRequests],
+    });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+    });
+    const back = (u: string) => u.startsWith(redirectUri);
+    const first = await browser.follow(url.href, {}, back);
+    const identify = form(first, '/identify');
+    const atWog = await browser.follow(identify.action, { form: { ...identify.fields, login: email } }, back);
+    const next = await signInAtUpstream(browser, atWog, { email, password: 'Demo-WOG-2026' }, back);
+    const last = await completeSignIn(browser, next, { clientId, clientSecret, redirectUri, login: email, password: 'unused' });
+    expect(last.stopped).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(last.url), { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.claims()).toMatchObject({ email, amr: expect.arrayContaining(['fed', 'mfa']) });
   });
 
   it('refuses a bad port before starting anything', async () => {

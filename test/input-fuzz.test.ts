@@ -33,6 +33,8 @@ const COOKIE_NAMES = [
   '__Secure-techpass_resume',
   '__Host-techpass_accounts',
   '__Host-techpass_csrf',
+  'techpass_onboarding',
+  '__Host-techpass_onboarding',
   '_session',
   '_interaction',
 ];

@@ -47,6 +47,10 @@ import { backchannelLogoutSender } from '../oidc/backchannel-logout.js';
 import { StartupError } from './open-store.js';
 import { federationDeps } from './federation-deps.js';
 import { UPSTREAM_SIGN_OUT_KEY } from '../strategies/upstream-oidc/sign-out.js';
+import type { ManagedDeviceRule } from '../domain/onboarding.js';
+import { registerSignUpRoutes } from '../http/sign-up-routes.js';
+import { loadPolicyTexts } from '../platform/policies.js';
+import { signUpRoutesDeps } from './sign-up-deps.js';
 
 export { StartupError };
 
@@ -70,6 +74,8 @@ export interface ServerOptions {
   streamPollMs?: number;
   /** The first wait before a failed mail or SMS is tried again (default 5 s, doubling): tests shorten it. */
   deliveryRetryMs?: number;
+  /** The access-rules engine's managed-device hook for sign-up (default: every device is allowed). */
+  signUpDeviceRule?: ManagedDeviceRule;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -100,6 +106,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const cookieName = secure ? '__Host-techpass_accounts' : 'techpass_accounts';
   const checkAccess = (clientId: string, userId: UserId) => checkApplicationAccess(store, clientId, userId);
   const interactions: InteractionDeps = { store, cookieKey, cookieName, pages: providerPages, checkAccess };
+  // Getting an account (issue 18): the platform policies (read once; a bad file stops the start) and the onboarding cookie.
+  const policyTexts = loadPolicyTexts(config);
+  const onboardingCookie = { key: masterKey.derive('onboarding-browser'), name: secure ? '__Host-techpass_onboarding' : 'techpass_onboarding' };
   let current: Provider | undefined;
 
   // The provider is rebuilt whenever the published key set changes (a rotation on
@@ -178,13 +187,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     passkeys: store.passkeys,
     relyingParty: relyingPartyFor(config.PUBLIC_URL),
     sealer: masterKey,
+    platform: {
+      versions: { privacy: policyTexts.privacy.version, terms: policyTexts.terms.version },
+      policies: store.platformPolicies,
+      onboardingLinks: store.onboardingLinks,
+    },
   };
   await registerSignInRoutes(app, {
     port: interactionPort(() => current!),
     signIn,
     cookie: { key: cookieKey, name: cookieName, secure, maxAgeSeconds: 400 * 86_400 },
     upstreamSignOut: { key: masterKey.derive(UPSTREAM_SIGN_OUT_KEY), publicUrl: config.PUBLIC_URL },
+    onboardingCookie,
   });
+  await registerSignUpRoutes(app, signUpRoutesDeps(config, store, clock, masterKey, policyTexts, onboardingCookie, options.signUpDeviceRule));
   let scheduler: Scheduler | undefined;
   const passwords: PasswordDeps = {
     users: store.users,

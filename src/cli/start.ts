@@ -9,6 +9,7 @@ import { isEmbeddedMode, type Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { ensureDemo } from './demo.js';
 import { ensureDemoUpstream } from './demo-upstream.js';
+import { DEMO_UPSTREAM_DOMAINS } from '../oidc/demo-upstream/demo-upstream.js';
 import { startServer } from './server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,7 +30,10 @@ export async function runDemo(
 ): Promise<void> {
   // The demo's identity provider and sample service live on this machine: TechPass may call them
   // (OUTBOUND_ALLOW_PRIVATE), unless the operator said otherwise.
-  const config: Config = options.upstream && process.env.OUTBOUND_ALLOW_PRIVATE === undefined ? { ...given, OUTBOUND_ALLOW_PRIVATE: true } : given;
+  const allowed: Config = options.upstream && process.env.OUTBOUND_ALLOW_PRIVATE === undefined ? { ...given, OUTBOUND_ALLOW_PRIVATE: true } : given;
+  // Officers of the demo provider's domain may sign up on their own, unless the operator configured sign-up.
+  const config: Config =
+    options.upstream && allowed.SIGN_UP_DOMAINS.length === 0 ? { ...allowed, SIGN_UP_DOMAINS: [...DEMO_UPSTREAM_DOMAINS] } : allowed;
   // Keep the terminal readable: warnings and errors only, the banner says the rest.
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const server = await startServer(config, { logger });
@@ -91,6 +95,7 @@ export async function runDemo(
           `  government's Entra ID, serves ${upstream.domains.join(', ')}: type such an address on the sign-in page and`,
           '  TechPass sends you there to sign in, then asks for TechPass MFA (connect your own: docs/identity-providers.md).',
           '',
+          ...signUpLines(config, upstream, sample ? `${sampleUrl}/` : undefined),
         ]
       : []),
     `  Demo application "${demo.namespace}" namespace: client id ${demo.application.clientId}`,
@@ -107,4 +112,22 @@ export async function runDemo(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** How a newcomer signs up as a new officer: a person of the demo provider without a TechPass account. */
+function signUpLines(
+  config: Config,
+  upstream: { displayName: string; users: Array<{ email: string; password: string; note: string }> },
+  sample: string | undefined,
+): string[] {
+  const newcomer = upstream.users.find((u) => u.note.startsWith('no TechPass account'));
+  if (!newcomer || !isEmbeddedMode(config)) return [];
+  return [
+    '  Sign up as a new officer:',
+    `    1. ${sample ? `at ${sample} click "Login with TechPass", then` : 'on the sign-in page'} click "Sign up" and enter ${newcomer.email}`,
+    `    2. open the onboarding mail at ${config.PUBLIC_URL}/dev/outbox and its link, then Continue`,
+    `    3. sign in at the ${upstream.displayName} as ${newcomer.email} / ${newcomer.password}, set up a second factor,`,
+    '       accept the Privacy Policy and Terms of Use: the account is active and you are signed in.',
+    '',
+  ];
 }

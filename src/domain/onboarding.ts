@@ -90,7 +90,12 @@ export type AcceptedPolicies = Record<PlatformPolicy, number | null>;
 
 export const POLICY_TITLES: Record<PlatformPolicy, string> = { privacy: 'Privacy Policy', terms: 'Terms of Use' };
 
-/** The policies whose current version the account has not accepted (never, or an older one). */
+/**
+ * The policies whose current version the account must still accept: a version older than
+ * the current one. An account with no acceptance at all was made before onboarding asked
+ * for one (by an administrator, or before issue 18): it counts as having accepted version 1,
+ * so it is asked from the first new version on. Onboarding asks for every policy anyway.
+ */
 export function policiesOwed(accepted: AcceptedPolicies, current: PolicyVersions): PlatformPolicy[] {
-  return PLATFORM_POLICIES.filter((p) => accepted[p] === null || accepted[p]! < current[p]);
+  return PLATFORM_POLICIES.filter((p) => (accepted[p] ?? 1) < current[p]);
 }

@@ -110,7 +110,7 @@ export interface OnboardingDeps {
   users: UserRepository;
   clients: Pick<ClientDirectory, 'findApplication'>;
   /** Whether an integrated provider serves the account's domain (else the onboarding sets a password). */
-  providers: Pick<IdentityProviderDirectory, 'forEmail'>;
+  providers: Pick<IdentityProviderDirectory, 'forEmail' | 'claimedBy'>;
   clock: Clock;
   transaction<T>(fn: (tx: Pick<Repositories, 'onboardingLinks' | 'users' | 'audit'>) => Promise<T>): Promise<T>;
 }
@@ -128,6 +128,9 @@ export interface OnboardingLinkView {
   /** The integrated provider the person will sign in with, by display name. */
   provider: string | null;
 }
+
+/** The integrated provider of the account's domain, enabled or not (a turned-off one still means: no TechPass password). */
+const providerOf = async (deps: OnboardingDeps, email: string) => (await deps.providers.forEmail(email)) ?? (await deps.providers.claimedBy(email));
 
 async function liveLink(
   deps: Pick<OnboardingDeps, 'onboardingLinks' | 'users' | 'clock'>,
@@ -152,7 +155,7 @@ export async function inspectOnboardingLink(
 ): Promise<{ ok: true; view: OnboardingLinkView } | { ok: false; problem: OnboardingLinkProblem }> {
   const found = await liveLink(deps, token);
   if (!found.ok) return found;
-  const provider = await deps.providers.forEmail(found.user.email);
+  const provider = await providerOf(deps, found.user.email);
   return {
     ok: true,
     view: {
@@ -209,7 +212,7 @@ export async function claimOnboardingLink(
   if (link.claimDigest !== null && !sameBrowser) return { ok: false, problem: 'other_browser' };
 
   let passwordHash: string | null = null;
-  if (!(await deps.providers.forEmail(user.email))) {
+  if (!(await providerOf(deps, user.email))) {
     const password = input.password ?? '';
     if (password !== (input.confirm ?? '')) return { ok: false, problem: 'password', message: 'The two passwords are not the same.' };
     const weak = checkPassword(password, [user.email, user.username, user.givenName, user.familyName]);
@@ -248,4 +251,17 @@ export async function onboardingBinding(
   if (!link || link.claimDigest === null || onboardingLinkState(link, deps.clock.now()) !== 'live') return null;
   if (!constantTimeEqual(link.claimDigest, digestSecret(browser.nonce))) return null;
   return { linkId: link.id, userId: link.userId };
+}
+
+/** The page after the link's form: whose onboarding this browser holds, and where to sign in (read only). */
+export async function onboardingReady(
+  deps: OnboardingDeps,
+  browser: OnboardingBrowserValue | null,
+): Promise<{ techpassId: string; continueTo: string | null; applicationName: string | null } | null> {
+  const binding = await onboardingBinding(deps, browser);
+  if (!binding) return null;
+  const [user, link] = await Promise.all([deps.users.findById(binding.userId as User['id']), deps.onboardingLinks.find(binding.linkId)]);
+  if (!user || !link) return null;
+  const application = link.clientId ? await deps.clients.findApplication(link.clientId) : null;
+  return { techpassId: techpassId(user), continueTo: application?.homepageUrl ?? null, applicationName: application?.name ?? null };
 }

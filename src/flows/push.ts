@@ -30,10 +30,16 @@ export interface PushPromptDeps extends ChallengeDeps, Pick<Repositories, 'users
 export type SignInPushDeps = PushPromptDeps & EnrolmentLinkDeps & FactorRemovalDeps;
 
 /** Starts a push prompt for the account's devices, unless its standing forbids; the caller shows `number` in the browser. */
-export async function createPushChallenge(deps: PushPromptDeps, userId: UserId, context: ChallengeContext): Promise<CreatedChallenge> {
+export async function createPushChallenge(
+  deps: PushPromptDeps,
+  userId: UserId,
+  context: ChallengeContext,
+  /** The sign-in onboards this pending account (its link bound to the browser): it proves the authenticator it just enrolled. */
+  options: { onboarding?: boolean } = {},
+): Promise<CreatedChallenge> {
   const user = await deps.users.findById(userId);
   if (!user) return { ok: false, refusal: 'no_device' };
   if (user.status === 'high_risk') return refusePush(deps, userId, context, 'high_risk');
-  if (user.status !== 'active') return refusePush(deps, userId, context, 'account_inactive');
+  if (user.status !== 'active' && !(user.status === 'pending' && options.onboarding)) return refusePush(deps, userId, context, 'account_inactive');
   return issueChallenge(deps, userId, context);
 }

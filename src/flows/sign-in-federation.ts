@@ -14,9 +14,10 @@
 import { constantTimeEqual } from '../platform/secrets.js';
 import type { FederationFailure, FederationRequest, SignInEvent, SignInFlow } from '../domain/flows/sign-in.js';
 import type { UpstreamProvider } from '../domain/identity-providers.js';
-import { standingRefusal, techpassId, type User } from '../domain/users.js';
+import { techpassId, type User } from '../domain/users.js';
 import type { UpstreamIdentity } from '../strategies/upstream-oidc/strategy.js';
 import { secondFactorStep, settle } from './sign-in-progress.js';
+import { signInStanding } from './sign-in-onboarding.js';
 import { advance, advanceWith, refuse, show, unmoved, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 
 export type { FederationDeps } from './sign-in-steps.js';
@@ -112,11 +113,12 @@ export async function federationAnswered(
   }
   if (!user) return noAccount(deps, flow, provider, identity);
 
-  const standing = standingRefusal(user);
+  // A pending account is refused unless this browser opened its onboarding link (sign-in-onboarding.ts).
+  const standing = await signInStanding(deps, user, req);
   if (standing) return refuse(deps, { ...flow, userId: user.id }, standing);
   const decision = await deps.checkAccess(flow.context.clientId, user.id);
   if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
-  const next = await secondFactorStep(deps, flow, user, ['fed']);
+  const next = await secondFactorStep(deps, flow, user, ['fed'], req);
   const account = user;
   // The link (the first time), its use, the audit and the flow's move are written together, the flow last.
   const moved = await advanceWith(

@@ -16,10 +16,11 @@ import {
   type SignInEvent,
   type SignInFlow,
 } from '../domain/flows/sign-in.js';
-import { standingRefusal, type User } from '../domain/users.js';
+import type { User } from '../domain/users.js';
 import type { SecondFactorId } from '../contracts/factors.js';
 import { newTotpSeed } from '../strategies/totp/totp.js';
 import { removeLostFactor } from './mfa-recovery.js';
+import { afterFactors, signInStanding } from './sign-in-onboarding.js';
 import { challengeStatus, createPushChallenge, issueEnrolmentLink } from './push.js';
 import {
   advance,
@@ -95,12 +96,12 @@ async function startPush(deps: SignInDeps, flow: SignInFlow, req: SignInRequest,
     const status = await challengeStatus(deps.push, existing.challengeId);
     if (status.found && status.status === 'pending') return show(flow, problem);
   }
-  const created = await createPushChallenge(deps.push, flow.userId, {
-    applicationName: flow.context.applicationName,
-    ip: req.ip,
-    userAgent: req.userAgent,
-    flowId: flow.id,
-  });
+  const created = await createPushChallenge(
+    deps.push,
+    flow.userId,
+    { applicationName: flow.context.applicationName, ip: req.ip, userAgent: req.userAgent, flowId: flow.id },
+    { onboarding: Boolean(flow.context.onboarding) },
+  );
   if (!created.ok) return created.refusal === 'high_risk' ? refuse(deps, flow, 'reported') : show(flow, 'push_unavailable');
   const next = await advance(deps, flow, {
     type: 'push_started',
@@ -138,13 +139,21 @@ async function newEnrolmentLink(deps: SignInDeps, flow: SignInFlow, problem?: Si
  * level asked for and the account has none, an enrolled factor is asked for
  * first and a passkey enrolled after it.
  */
-export async function secondFactorStep(deps: SignInDeps, flow: SignInFlow, user: User, amr: string[]): Promise<SecondFactorStep> {
-  if (assuranceLevel(amr) >= requiredLevel(flow)) return { kind: 'none' };
+export async function secondFactorStep(
+  deps: SignInDeps,
+  flow: SignInFlow,
+  user: User,
+  amr: string[],
+  req?: SignInRequest,
+): Promise<SecondFactorStep> {
+  // After MFA: the platform policies owed, and an onboarding to finish (sign-in-onboarding.ts).
+  const after = await afterFactors(deps, user, req);
+  if (assuranceLevel(amr) >= requiredLevel(flow)) return { kind: 'none', ...after };
   const enrolled = await deps.factorsOwed(user);
   const strongEnough = enrolled.filter((m) => assuranceLevel([...amr, m]) >= requiredLevel(flow));
-  if (strongEnough.length > 0) return { kind: 'factors', owed: strongEnough };
-  if (enrolled.length > 0) return { kind: 'factors', owed: enrolled };
-  return { kind: 'enrol', ...enrolmentOffer(deps, flow) };
+  if (strongEnough.length > 0) return { kind: 'factors', owed: strongEnough, ...after };
+  if (enrolled.length > 0) return { kind: 'factors', owed: enrolled, ...after };
+  return { kind: 'enrol', ...enrolmentOffer(deps, flow), ...after };
 }
 
 /** What the enrol step offers: every method, or only a passkey when the level asked for needs one. */
@@ -168,12 +177,12 @@ export async function firstStepVerified(
   event: (next: SecondFactorStep) => SignInEvent,
   req: SignInRequest,
 ): Promise<SignInOutcome> {
-  const standing = standingRefusal(user);
+  const standing = await signInStanding(deps, user, req);
   if (standing) return refuse(deps, { ...flow, userId: user.id }, standing);
   // The application's switches are checked before anything completes, so a refusal is shown from here.
   const decision = await deps.checkAccess(flow.context.clientId, user.id);
   if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
-  return move(deps, flow, event(await secondFactorStep(deps, flow, user, [method])), req);
+  return move(deps, flow, event(await secondFactorStep(deps, flow, user, [method], req)), req);
 }
 
 /**

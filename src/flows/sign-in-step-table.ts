@@ -10,6 +10,7 @@ import { chooseEnrolMethod, confirmTotpEnrolment, continueAuthenticatorEnrolment
 import { chooseFactor, continuePush, sendPushAgain, startRecovery, submitTotp } from './sign-in-factors.js';
 import { confirmPasskeyEnrolment, signInWithPasskey, submitPasskey } from './sign-in-passkeys.js';
 import { prepare } from './sign-in-progress.js';
+import { acceptPolicies } from './sign-in-policies.js';
 import { federateAgain, federationAnswered, type FederationCallback } from './sign-in-federation.js';
 import { show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 import { abandon, acceptTerms, forgetAccount, pickAccount, submitIdentifier, submitPassword, useAnotherAccount } from './sign-in.js';
@@ -49,6 +50,7 @@ export const SIGN_IN_STEPS = {
   'enrol-authenticator': (deps, flow, _form, req) => continueAuthenticatorEnrolment(deps, flow, req),
   'enrol-skip': (deps, flow, _form, req) => skipEnrolment(deps, flow, req),
   terms: (deps, flow) => acceptTerms(deps, flow),
+  policies: (deps, flow, _form, req) => acceptPolicies(deps, flow, req),
   abort: async (_deps, flow) => abandon(flow),
   // The page found something it needs missing (another tab moved the flow): make it again.
   resume: (deps, flow, _form, req) => prepare(deps, flow, req),

@@ -31,6 +31,9 @@ import type { RelyingParty } from '../strategies/passkey/passkey.js';
 import { type AttemptDeps, type LockoutRepositories } from './credential-attempts.js';
 import { type SignInPushDeps } from './push.js';
 import type { UpstreamOidcStrategy } from '../strategies/upstream-oidc/strategy.js';
+import type { PolicyVersions } from '../domain/onboarding.js';
+import type { OnboardingLinks, PlatformPolicyAcceptances } from '../domain/repositories.js';
+import type { OnboardingBrowserValue } from './onboarding.js';
 
 /** The facts of a provider interaction that the flow needs. */
 export interface InteractionFacts {
@@ -52,6 +55,16 @@ export interface SignInRequest {
   userAgent: string;
   /** The remembered accounts of this browser (refs from its signed cookie). */
   rememberedRefs: string[];
+  /** The onboarding link this browser opened (its signed cookie), if any: a pending account may then sign in to finish it. */
+  onboarding?: OnboardingBrowserValue | null;
+}
+
+/** The platform's Privacy Policy and Terms of Use, and onboarding (issue 18). Absent (the demo's upstream provider): neither is asked. */
+export interface PlatformSignInDeps {
+  /** The versions in force now (PRIVACY_POLICY_VERSION, TERMS_OF_USE_VERSION). */
+  versions: PolicyVersions;
+  policies: PlatformPolicyAcceptances;
+  onboardingLinks: OnboardingLinks;
 }
 
 /** Sign-in through integrated identity providers (sign-in-federation.ts). */
@@ -69,7 +82,18 @@ export type AccessDecision = { ok: true } | { ok: false; reason: 'sign_in_disabl
 export type SignInRepositories = LockoutRepositories &
   Pick<
     Repositories,
-    'users' | 'flows' | 'passkeys' | 'push' | 'outbox' | 'accountSessions' | 'rememberedAccounts' | 'forNamespace' | 'federatedIdentities'
+    | 'users'
+    | 'flows'
+    | 'passkeys'
+    | 'push'
+    | 'outbox'
+    | 'accountSessions'
+    | 'rememberedAccounts'
+    | 'forNamespace'
+    | 'federatedIdentities'
+    | 'accountStatuses'
+    | 'platformPolicies'
+    | 'onboardingLinks'
   >;
 
 export interface SignInDeps extends AttemptDeps {
@@ -99,6 +123,7 @@ export interface SignInDeps extends AttemptDeps {
   relyingParty: RelyingParty;
   /** Seals and opens secrets kept in a flow until they are confirmed (TOTP seeds being enrolled). */
   sealer: { seal(value: string, context: string): string; open(sealed: string, context: string): string };
+  platform?: PlatformSignInDeps;
 }
 
 export type InteractionResult =
@@ -123,6 +148,8 @@ export const SIGN_IN_PROBLEMS = [
   'stale',
   /** An integrated provider's answer for a request this sign-in no longer waits for (used, or replaced). */
   'federation_replayed',
+  /** The onboarding link this sign-in finishes was replaced by a newer one, or expired, meanwhile. */
+  'onboarding_ended',
 ] as const;
 export type SignInProblem = (typeof SIGN_IN_PROBLEMS)[number];
 
@@ -220,6 +247,8 @@ export async function refuseUnlessInGoodStanding(deps: SignInDeps, flow: SignInF
   if (!flow.userId) return null;
   const user = await deps.users.findById(flow.userId);
   const standing = user ? standingRefusal(user) : 'account_inactive';
+  // A pending account signs in only to finish its onboarding, through the link bound to this browser.
+  if (standing === 'account_pending' && flow.context.onboarding) return null;
   return standing ? refuse(deps, flow, standing) : null;
 }
 

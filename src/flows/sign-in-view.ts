@@ -35,6 +35,8 @@ export interface SignInFormContext {
   uid: string;
   csrf: string;
   applicationName: string;
+  /** The application's client id (the identify page's "Sign up" link remembers where the person came from). */
+  clientId: string;
 }
 
 export type SignInPage =
@@ -44,6 +46,8 @@ export type SignInPage =
   | { page: 'federating'; provider: string; login: string }
   | { page: 'password'; login: string }
   | { page: 'terms'; version: number }
+  /** The platform's Privacy Policy and Terms of Use, after MFA (`onboarding`: accepting activates the account). */
+  | { page: 'policies'; privacy: number; terms: number; onboarding: boolean }
   | { page: 'refused'; refusal: string }
   | { page: 'push'; number: number | null; choices: FactorChoices }
   | { page: 'totp'; choices: FactorChoices }
@@ -73,7 +77,7 @@ export interface FederationFailureView {
 export async function signInPage(
   deps: SignInDeps,
   facts: InteractionFacts,
-  req: Pick<SignInRequest, 'rememberedRefs'>,
+  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'>,
 ): Promise<{ kind: 'view'; view: SignInView } | Extract<SignInOutcome, { kind: 'finish' }>> {
   const opened = await openSignIn(deps, facts, req);
   if (opened.kind === 'finish') return opened;
@@ -81,7 +85,7 @@ export async function signInPage(
 }
 
 export async function viewOf(deps: SignInDeps, flow: SignInFlow, rememberedRefs: string[]): Promise<SignInView> {
-  const form = { uid: flow.interactionUid ?? '', csrf: flow.csrf, applicationName: flow.context.applicationName };
+  const form = { uid: flow.interactionUid ?? '', csrf: flow.csrf, applicationName: flow.context.applicationName, clientId: flow.context.clientId };
   return { ...(await pageOf(deps, flow, rememberedRefs)), form };
 }
 
@@ -113,6 +117,11 @@ async function pageOf(deps: SignInDeps, flow: SignInFlow, rememberedRefs: string
     case 'terms': {
       const client = await deps.clients.findClient(flow.context.clientId);
       return { page: 'terms', version: client?.application.termsVersion ?? 1 };
+    }
+    case 'policies': {
+      const owed = flow.context.policiesOwed;
+      if (!owed) return { page: 'resume' };
+      return { page: 'policies', privacy: owed.privacy, terms: owed.terms, onboarding: Boolean(flow.context.onboarding) };
     }
     case 'refused':
       return { page: 'refused', refusal: flow.context.refusal ?? 'refused' };

@@ -18,6 +18,7 @@ import { passwordStrategy } from '../strategies/password/strategy.js';
 import { addressThrottled, attemptCredential, countAddressFailure } from './credential-attempts.js';
 import { firstStepVerified, move, secondFactorStep } from './sign-in-progress.js';
 import { providerFor, sendToProvider } from './sign-in-federation.js';
+import { onboardingLogin } from './sign-in-onboarding.js';
 import {
   advance,
   advanceWith,
@@ -50,7 +51,11 @@ export function enrolledFactors(users: UserRepository, push: Pick<PushRepository
 }
 
 /** Finds the flow of this interaction or opens one in the state the interaction calls for. */
-export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, req: Pick<SignInRequest, 'rememberedRefs'>): Promise<SignInOutcome> {
+export async function openSignIn(
+  deps: SignInDeps,
+  facts: InteractionFacts,
+  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'>,
+): Promise<SignInOutcome> {
   const existing = (await deps.flows.findByInteraction(facts.uid)) as SignInFlow | null;
   if (existing && existing.expiresAt > deps.clock.now()) return show(existing);
 
@@ -104,7 +109,9 @@ export async function openSignIn(deps: SignInDeps, facts: InteractionFacts, req:
     flow.state = 'choose_account';
   } else {
     flow.state = 'identify';
-    if (facts.loginHint) flow.context.login = facts.loginHint;
+    // The TechPass ID the application hinted, else the one this browser is onboarding (its link opened here).
+    const login = facts.loginHint ?? (await onboardingLogin(deps, req.onboarding));
+    if (login) flow.context.login = login;
   }
   // The identify page offers "Sign in with a passkey": its challenge is bound to this flow, which completes once.
   flow.context.webauthn = { challenge: randomBytes(32).toString('base64url') };
@@ -168,7 +175,7 @@ export async function pickAccount(deps: SignInDeps, flow: SignInFlow, ref: strin
   if (choice.live && user.lockedAt === null && user.status === 'active') {
     const decision = await deps.checkAccess(flow.context.clientId, user.id);
     if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
-    const step = await secondFactorStep(deps, flow, user, choice.amr);
+    const step = await secondFactorStep(deps, flow, user, choice.amr, req);
     return move(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref, next: step }, req);
   }
   // A federated account signs in at its provider again, the provider told who is expected.

@@ -7,7 +7,7 @@
  */
 
 /** Paths whose segments after the prefix are a bearer secret. */
-const SECRET_AFTER = ['/login/reset/'];
+const SECRET_AFTER = ['/login/reset/', '/onboarding/'];
 
 /**
  * TechPass's one-time secrets are `<kind>_<id>.<secret>` (lucia's `id.secret`): a

@@ -32,7 +32,8 @@ import {
 import { runFederationCallback, runSignInStep } from '../flows/sign-in-step-table.js';
 import { afterUpstreamSignOut, UPSTREAM_SIGN_OUT_DONE_PATH } from '../strategies/upstream-oidc/sign-out.js';
 import { signInPage } from '../flows/sign-in-view.js';
-import { readRememberedRefs, writeRememberedRefs } from '../platform/signed-cookie.js';
+import { readRememberedRefs, verifyValue, writeRememberedRefs } from '../platform/signed-cookie.js';
+import { parseOnboardingBrowserValue } from '../flows/onboarding.js';
 import { renderPage } from '../ui/layout.js';
 import { ErrorPage } from '../ui/sign-in-pages.js';
 import { TECHPASS_CSS } from '../ui/techpass-css.js';
@@ -52,6 +53,8 @@ export interface SignInRoutesDeps {
   cookie: { key: Buffer; name: string; secure: boolean; maxAgeSeconds: number };
   /** Checks where a sign-out goes on after the integrated provider's (oidc/upstream-sign-out.ts). */
   upstreamSignOut: { key: Buffer; publicUrl: string };
+  /** The cookie binding this browser to the onboarding link it opened (sign-up-routes.ts), if onboarding is served. */
+  onboardingCookie?: { key: Buffer; name: string };
 }
 
 const require = createRequire(import.meta.url);
@@ -98,10 +101,15 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     );
 
     const refsOf = (request: FastifyRequest) => readRememberedRefs(deps.cookie.key, cookieValue(request, deps.cookie.name));
+    const onboardingOf = (request: FastifyRequest) =>
+      deps.onboardingCookie
+        ? parseOnboardingBrowserValue(verifyValue(deps.onboardingCookie.key, cookieValue(request, deps.onboardingCookie.name)))
+        : null;
     const requestOf = (request: FastifyRequest): SignInRequest => ({
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
       rememberedRefs: refsOf(request),
+      onboarding: onboardingOf(request),
     });
 
     const page = (reply: FastifyReply, html: string, status = 200, nonce?: string) => {
@@ -134,7 +142,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const facts = await deps.port.facts(request.raw, reply.raw, request.params.uid);
       const problem = request.query.problem;
       if (!facts || problem === 'expired') return expired(request, reply);
-      const shown = await signInPage(deps.signIn, facts, { rememberedRefs: refsOf(request) });
+      const shown = await signInPage(deps.signIn, facts, { rememberedRefs: refsOf(request), onboarding: onboardingOf(request) });
       if (shown.kind === 'finish') return finish(request, reply, shown.result);
       const nonce = randomBytes(16).toString('base64');
       const status = problem ? PROBLEM_STATUS[problem] : 200;

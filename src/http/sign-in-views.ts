@@ -9,6 +9,7 @@ import { EnrolAuthenticatorPage, EnrolPasskeyPage, EnrolTotpPage } from '../ui/e
 import { PasskeyPage, PushPage, TotpPage } from '../ui/factor-pages.js';
 import type { FormContext } from '../ui/form-parts.js';
 import { qrSvg } from '../ui/qr.js';
+import { PoliciesPage } from '../ui/policy-pages.js';
 import { ErrorPage, FederatingPage, IdentifyPage, PasswordPage, PickerPage, RefusedPage, ResumePage, TermsPage } from '../ui/sign-in-pages.js';
 
 export const PROBLEMS: Record<SignInProblem, string> = {
@@ -31,6 +32,8 @@ export const PROBLEMS: Record<SignInProblem, string> = {
   passkey_taken: 'That passkey is already registered to a TechPass account. Create a new one.',
   authenticator_not_enrolled:
     'Your phone has not added your account yet. Open the link (or scan the code) on your phone, add the account, then continue.',
+  onboarding_ended:
+    'This onboarding link no longer works: a newer link replaced it, or it expired. Open the link in your newest TechPass mail, or sign up again.',
   no_other_factor:
     'You have no other way to verify that it is you. Contact the TechPass team (your agency IT helpdesk): after checking who you are, a platform administrator can reset your second factor, and you then set up a new one at your next sign-in.',
 };
@@ -54,6 +57,7 @@ export const PROBLEM_STATUS: Record<SignInProblem, number> = {
   federation_replayed: CONFLICT,
   passkey_taken: CONFLICT,
   no_other_factor: CONFLICT,
+  onboarding_ended: CONFLICT,
   push_pending: PROGRESS,
   push_denied: PROGRESS,
   push_wrong_number: PROGRESS,
@@ -79,6 +83,7 @@ export async function pageFor(view: SignInView, problem: SignInProblem | undefin
         problem: message,
         passkey: view.passkeyOptions ? { options: view.passkeyOptions, nonce } : undefined,
         federationFailure: view.federationFailure,
+        signUpHref: `/signup?client_id=${encodeURIComponent(view.form.clientId)}`,
       });
     case 'federating':
       return FederatingPage({ f, provider: view.provider, login: view.login });
@@ -86,6 +91,8 @@ export async function pageFor(view: SignInView, problem: SignInProblem | undefin
       return PasswordPage({ f, login: view.login, problem: message });
     case 'terms':
       return TermsPage({ f, version: view.version });
+    case 'policies':
+      return PoliciesPage({ f, privacy: view.privacy, terms: view.terms, onboarding: view.onboarding, problem: message });
     case 'refused':
       return RefusedPage({ f, refusal: view.refusal, correlationId });
     case 'push':

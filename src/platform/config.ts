@@ -53,6 +53,20 @@ function trustProxySetting(value: string, ctx: z.core.$RefinementCtx): TrustProx
   return z.NEVER;
 }
 
+/** A comma-separated list of e-mail domains (`agency.gov.sg`, `*.gov.sg`), lower-cased; empty: none. */
+const domainList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((d) => d.trim().toLowerCase().replace(/\.$/, ''))
+      .filter(Boolean),
+  )
+  .refine((list) => list.every((d) => /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(d)), {
+    message: 'comma-separated e-mail domains such as agency.gov.sg or *.gov.sg',
+  });
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -131,6 +145,24 @@ const schema = z.object({
     .toLowerCase()
     .regex(/^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a domain name such as techpass.local')
     .default('techpass.local'),
+  /** Getting an account (issue 18). E-mail domains whose people may sign up on their own at /signup. */
+  SIGN_UP_DOMAINS: domainList,
+  /** E-mail domains whose people must be invited by an officer (sign-up says so). */
+  SIGN_UP_INVITE_ONLY_DOMAINS: domainList,
+  /** E-mail domains without mailboxes, refused at sign-up with that reason (LOCAL_ID_DOMAIN always is). */
+  SIGN_UP_MAILBOXLESS_DOMAINS: domainList,
+  /** How long an onboarding link works, in seconds (default 30 days). */
+  ONBOARDING_LINK_TTL: seconds(300, 90 * 86_400).default(30 * 86_400),
+  /** The sign-up page's proof of work (ALTCHA): the largest number the browser may have to try (higher: slower). */
+  ALTCHA_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
+  /** Seconds a sign-up page's proof-of-work challenge stays valid. */
+  ALTCHA_CHALLENGE_TTL: seconds(60, 3600).default(1200),
+  /** The platform Privacy Policy (a UTF-8 text file, paragraphs separated by empty lines; unset: the built-in text) and its version. */
+  PRIVACY_POLICY_FILE: z.string().min(1).optional(),
+  PRIVACY_POLICY_VERSION: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  /** The platform Terms of Use (as the Privacy Policy) and its version; a new version is asked for at each account's next sign-in. */
+  TERMS_OF_USE_FILE: z.string().min(1).optional(),
+  TERMS_OF_USE_VERSION: z.coerce.number().int().min(1).max(1_000_000).default(1),
   /** Seconds a registration link sent by invitation works (to an address no integrated provider serves): 5 days. */
   INVITATION_LINK_TTL: seconds(3600, 30 * 86_400).default(5 * 86_400),
 });

@@ -6,6 +6,7 @@ import { Button, FormControl, FormLabel } from '@govtechsg/sgds-react';
 import { ActionForm, Cancel, Hidden, Problem, type FormContext } from './form-parts.js';
 import { Layout, Notice } from './layout.js';
 import { PasskeyForm } from './passkey-form.js';
+import { PolicyLinks } from './policy-pages.js';
 
 export type { FormContext } from './form-parts.js';
 
@@ -15,9 +16,12 @@ export function IdentifyPage({
   problem,
   passkey,
   federationFailure,
+  signUpHref,
 }: {
   f: FormContext;
   login?: string | undefined;
+  /** "Don't have an account? Sign up" (the application's client id in its query). */
+  signUpHref?: string | undefined;
   problem?: string | undefined;
   /** "Sign in with a passkey": the WebAuthn options and the page's script nonce. */
   passkey?: { options: unknown; nonce: string } | undefined;
@@ -66,10 +70,17 @@ export function IdentifyPage({
         />
       ) : null}
       <p className="tp-meta">
-        No TechPass account? Ask your project manager to invite you. <a href="/login/reset">Forgot your password?</a>{' '}
-        <a href="/login/change-password">Change your password</a>
+        {signUpHref ? (
+          <>
+            Don’t have an account? <a href={signUpHref}>Sign up</a>, or ask a colleague who uses TechPass to invite you.{' '}
+          </>
+        ) : (
+          'No TechPass account? Ask your project manager to invite you. '
+        )}
+        <a href="/login/reset">Forgot your password?</a> <a href="/login/change-password">Change your password</a>
       </p>
       <Cancel f={f} />
+      <PolicyLinks />
     </Layout>
   );
 }

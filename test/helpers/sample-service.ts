@@ -15,6 +15,8 @@ export async function startSample(tp: TestServer, namespaceName: string): Promis
     name: 'Sample Service',
     redirectUris: [`${sampleUrl}/callback`],
     logoutUrl: `${sampleUrl}/`,
+    // Where an onboarding (issue 18) sends a person who signed up from the sample's sign-in page.
+    homepageUrl: `${sampleUrl}/`,
   });
   // @ts-expect-error: the sample is plain JavaScript without type declarations.
   const mod = (await import('../../examples/sample-service/server.js')) as {

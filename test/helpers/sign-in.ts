@@ -19,6 +19,8 @@ export interface SignInOptions {
   browser?: HttpBrowser;
   /** Accept the terms of use when asked (default true). */
   acceptTerms?: boolean;
+  /** Accept the platform's Privacy Policy and Terms of Use when asked (default true); false stops at that page. */
+  acceptPolicies?: boolean;
   /** Answers the TOTP page, e.g. with a code from oathtool. */
   totp?: () => string;
   /** The assurance the application asks for, e.g. urn:techpass:aal2. */
@@ -118,6 +120,11 @@ export async function completeSignIn(browser: HttpBrowser, first: Page, o: SignI
       if (page.status === 401) return page;
       const f = form(page, '/totp');
       page = await browser.follow(f.action, { form: { ...f.fields, code: o.totp() } }, back);
+    } else if (page.html.includes('/policies"')) {
+      // The platform policies (issue 18), asked after MFA; its links (/policies/terms) are not the application's terms.
+      if (o.acceptPolicies === false) return page;
+      const f = form(page, '/policies');
+      page = await browser.follow(f.action, { form: f.fields }, back);
     } else if (page.html.includes('/terms"') && o.acceptTerms !== false) {
       const f = form(page, '/terms');
       page = await browser.follow(f.action, { form: f.fields }, back);

@@ -9,6 +9,7 @@ import { assuranceLevel } from '../assurance.js';
 import type { UserId } from '../ids.js';
 import type { Flow, Transition } from './flow.js';
 import type { SecondFactorId } from '../../contracts/factors.js';
+import type { PolicyVersions } from '../onboarding.js';
 
 export type SignInState =
   | 'choose_account' // the account picker
@@ -18,6 +19,7 @@ export type SignInState =
   | 'factors' // further factors the policy still asks for (MFA)
   | 'enrol' // the sign-in needs a second factor the account has not enrolled yet
   | 'terms' // terms of use for this application
+  | 'policies' // the platform's Privacy Policy and Terms of Use (a new version, or onboarding), after MFA
   | 'refused' // an end state with a reason shown to the person
   | 'completed'; // handed back to the provider
 
@@ -64,6 +66,10 @@ export interface SignInContext {
   /** Set when the browser's remembered account continued with single sign-on. */
   remembered?: string;
   notice?: string;
+  /** The platform policies' versions this account must accept before the sign-in completes (after MFA). */
+  policiesOwed?: PolicyVersions;
+  /** This sign-in onboards a pending account through its link, bound to this browser: accepting the policies activates it. */
+  onboarding?: { linkId: string };
 }
 
 export type SignInFlow = Flow<SignInState, SignInContext>;
@@ -139,10 +145,18 @@ export type SignInEvent =
   | { type: 'remembered_expired'; login: string; federation?: FederationRequest }
   | { type: 'refuse'; refusal: Refusal }
   | { type: 'terms_accepted' }
+  /** The platform's Privacy Policy and Terms of Use were accepted (and, onboarding, the account activated). */
+  | { type: 'policies_accepted' }
   | { type: 'complete' };
 
-/** What a verified first step still needs: nothing, enrolled factors, or enrolling one. */
-export type SecondFactorStep = { kind: 'none' } | { kind: 'factors'; owed: SecondFactorId[] } | ({ kind: 'enrol' } & EnrolmentOffer);
+/** What a verified first step still needs: nothing, enrolled factors, or enrolling one; then what comes after the factors. */
+export type SecondFactorStep = ({ kind: 'none' } | { kind: 'factors'; owed: SecondFactorId[] } | ({ kind: 'enrol' } & EnrolmentOffer)) & AfterFactors;
+
+/** What a sign-in asks after MFA, before it completes: the platform policies owed; an onboarding to finish. */
+export interface AfterFactors {
+  policies?: PolicyVersions;
+  onboarding?: { linkId: string };
+}
 
 /** MFA is mandatory: every sign-in reaches level 2, or what the application asked for. */
 export const requiredLevel = (flow: SignInFlow): number => Math.max(2, flow.requestedAal);
@@ -156,6 +170,10 @@ const to = (state: SignInState, flow: SignInFlow, patch: Partial<SignInFlow> = {
   state,
   context: { ...flow.context, ...context },
 });
+
+/** MFA is done: the platform policies when some are owed, else completed. */
+const factorsDone = (f: SignInFlow, patch: Partial<SignInFlow>, context: Partial<SignInContext>): SignInFlow =>
+  to(f.context.policiesOwed ? 'policies' : 'completed', f, patch, context);
 
 const owes = (f: SignInFlow, method: SecondFactorId) => (f.context.factorsOwed ?? []).includes(method);
 const offers = (f: SignInFlow, method: SecondFactorId) => (f.context.enrolment?.methods ?? []).includes(method);
@@ -217,7 +235,7 @@ const TABLE: Record<SignInState, Handlers> = {
       const done = [...new Set([...f.methodsDone, e.method])];
       const reached = assuranceLevel(done) >= requiredLevel(f);
       const cleared = { factorsOwed: [], push: undefined, webauthn: undefined, recovering: undefined, factorChoice: undefined };
-      if (reached && !f.context.recovering) return to('completed', f, { methodsDone: done }, { ...cleared, amr: done });
+      if (reached && !f.context.recovering) return factorsDone(f, { methodsDone: done }, { ...cleared, amr: done });
       // A recovery goes on to enrol a replacement (or skip); a level only a passkey reaches goes on to enrol one.
       if (!e.offer) return null;
       return to('enrol', f, { methodsDone: done }, { ...cleared, amr: done, enrolment: { ...e.offer, skippable: reached } });
@@ -243,11 +261,11 @@ const TABLE: Record<SignInState, Handlers> = {
       if (!offers(f, e.method)) return null;
       const done = [...new Set([...f.methodsDone, e.method])];
       if (assuranceLevel(done) < requiredLevel(f)) return null;
-      return to('completed', f, { methodsDone: done }, { amr: done, enrolment: undefined, webauthn: undefined });
+      return factorsDone(f, { methodsDone: done }, { amr: done, enrolment: undefined, webauthn: undefined });
     },
     enrol_skipped: (f) =>
       f.context.enrolment?.skippable && assuranceLevel(f.methodsDone) >= requiredLevel(f)
-        ? to('completed', f, {}, { amr: f.methodsDone, enrolment: undefined, webauthn: undefined })
+        ? factorsDone(f, {}, { amr: f.methodsDone, enrolment: undefined, webauthn: undefined })
         : null,
   },
   terms: {
@@ -255,17 +273,22 @@ const TABLE: Record<SignInState, Handlers> = {
     terms_accepted: (f) => to('completed', f),
     complete: (f) => to('completed', f),
   },
+  policies: {
+    ...refusable,
+    policies_accepted: (f) => to('completed', f, {}, { policiesOwed: undefined, onboarding: undefined }),
+  },
   refused: {},
   // The account's standing is read once more as a sign-in completes (a lock or a report made
   // while the flow was open); a completed flow whose result was not handed back yet may still be refused.
   completed: { ...refusable },
 };
 
-function afterFirstStep(f: SignInFlow, userId: UserId, methods: string[], next: SecondFactorStep): SignInFlow {
+function afterFirstStep(flow: SignInFlow, userId: UserId, methods: string[], next: SecondFactorStep): SignInFlow {
   const base = { userId, methodsDone: methods };
+  const f = { ...flow, context: { ...flow.context, policiesOwed: next.policies, onboarding: next.onboarding } };
   switch (next.kind) {
     case 'none':
-      return to('completed', f, base, { amr: methods });
+      return factorsDone(f, base, { amr: methods });
     case 'factors':
       return to('factors', f, base, { amr: methods, factorsOwed: next.owed });
     case 'enrol':
