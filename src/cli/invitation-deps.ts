@@ -7,7 +7,7 @@ import type { Store } from '../persistence/store.js';
 
 export function invitationDeps(
   store: Store,
-  config: Pick<Config, 'PUBLIC_URL' | 'LOCAL_ID_DOMAIN' | 'INVITATION_LINK_TTL'>,
+  config: Pick<Config, 'PUBLIC_URL' | 'LOCAL_ID_DOMAIN' | 'INVITATION_LINK_TTL' | 'ONBOARDING_LINK_TTL'>,
   clock: Clock,
 ): InvitationDeps {
   return {
@@ -17,6 +17,7 @@ export function invitationDeps(
     publicUrl: config.PUBLIC_URL,
     localIdDomain: config.LOCAL_ID_DOMAIN,
     linkTtlMs: config.INVITATION_LINK_TTL * 1000,
+    onboardingTtlMs: config.ONBOARDING_LINK_TTL * 1000,
     transaction: (fn) => store.transaction(fn),
   };
 }

@@ -5,7 +5,8 @@
  * registers, and signs in to the sample service with their new local TechPass ID,
  * setting up a second factor (an authenticator app, with oathtool's codes) on the way.
  * Then an officer whose organisation has an integrated provider is invited: their account
- * exists at once, pending, and the onboarding e-mail is in the outbox.
+ * exists at once, pending, with the onboarding e-mail; they open it, sign in at their
+ * provider, enrol MFA and accept the platform's policies, and the account is active.
  */
 import type { Browser, Page } from 'playwright-core';
 import type { UpstreamProvider } from '../../src/oidc/demo-upstream/index.js';
@@ -14,7 +15,7 @@ import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { engine } from '../helpers/database.js';
 import { namespace, PASSWORD, user } from '../helpers/directory.js';
 import { federatedUpstream } from '../helpers/federation.js';
-import { upstreamUser } from '../helpers/upstream.js';
+import { UPSTREAM_PASSWORD, upstreamUser } from '../helpers/upstream.js';
 import { approveOnPhone, nextTotpCode, phoneOf, rememberSeed } from '../helpers/phone.js';
 import { startSample, type SampleService } from '../helpers/sample-service.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -71,10 +72,25 @@ describe(`browser: an invitation and its registration (${engine})`, { timeout: 1
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const number = (await page.getByTestId('push-number').textContent())!.trim();
     expect(await approveOnPhone(phoneOf(tp, INVITER)!, number)).toBe('approved');
-    const terms = page.getByRole('heading', { name: 'Terms of use' });
-    const signedIn = page.getByRole('heading', { name: /Signed in as Grace Tester/ });
-    await terms.or(signedIn).waitFor();
-    if (await terms.isVisible()) await page.getByRole('button', { name: 'Accept and continue' }).click();
+    await acceptUntilSignedIn(/Signed in as Grace Tester/);
+  }
+
+  /** The platform's Privacy Policy and Terms of Use, then the application's terms, each when asked, until the sample says who is signed in. */
+  async function acceptUntilSignedIn(name: RegExp) {
+    const policies = page.getByRole('heading', { name: 'Accept the Privacy Policy and Terms of Use' });
+    const terms = page.getByRole('heading', { name: 'Terms of use', exact: true });
+    const signedIn = page.getByRole('heading', { name });
+    for (let i = 0; i < 3 && !(await signedIn.isVisible()); i += 1) {
+      await policies.or(terms).or(signedIn).waitFor();
+      if (await policies.isVisible()) {
+        await page.getByLabel('I have read and accept the TechPass Privacy Policy and Terms of Use.').check();
+        await page.getByRole('button', { name: 'Accept and continue' }).click();
+        await terms.or(signedIn).waitFor();
+      } else if (await terms.isVisible()) {
+        await page.getByRole('button', { name: 'Accept and continue' }).click();
+        await signedIn.waitFor();
+      }
+    }
     await signedIn.waitFor();
   }
 
@@ -135,16 +151,14 @@ describe(`browser: an invitation and its registration (${engine})`, { timeout: 1
     await page.getByLabel('Code from the app').fill(await nextTotpCode(tp.url, 'wei_ming@techpass.local'));
     await screenshot(page, 'invitation-mfa-enrolment');
     await page.getByRole('button', { name: 'Verify and continue' }).click();
-    await page.getByRole('heading', { name: 'Terms of use' }).waitFor();
-    await page.getByRole('button', { name: 'Accept and continue' }).click();
-    await page.getByRole('heading', { name: /Signed in as Wei Ming Goh/ }).waitFor();
+    await acceptUntilSignedIn(/Signed in as Wei Ming Goh/);
     await screenshot(page, 'invitation-signed-in');
 
     const inviterMail = (await tp.server.store.outbox.recent(10, INVITER)).map((m) => m.subject);
     expect(inviterMail).toContain('Your TechPass invitation was accepted');
   });
 
-  it('invites an officer whose organisation has an integrated provider: a pending account and the onboarding e-mail at once', async () => {
+  it('invites an officer whose organisation has an integrated provider: a pending account and the onboarding e-mail at once, then their onboarding', async () => {
     await signInInviter();
     await page.goto(`${tp.url}/login/invite`);
     await page.getByLabel('E-mail address of the person to invite').fill(INTEGRATED);
@@ -160,5 +174,32 @@ describe(`browser: an invitation and its registration (${engine})`, { timeout: 1
     await page.getByLabel('E-mail address of the person to invite').fill(INTEGRATED);
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByText('That address already has a TechPass account').waitFor();
+
+    // The invitee opens the onboarding mail, signs in at their provider, enrols MFA, accepts the policies: active.
+    const mail = (await tp.server.store.outbox.recent(5, INTEGRATED)).find((m) => m.subject === 'Finish setting up your TechPass account')!;
+    expect(mail.text).toContain(`Grace Tester (${INVITER}) invited you to TechPass`);
+    const link = /https?:\/\/\S+\/onboarding\/[\w-]+\.[\w-]+/.exec(mail.text)![0];
+    await freshPage();
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Finish setting up your account' }).waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Now sign in' }).waitFor();
+    await page.goto(sample.url);
+    await page.getByRole('link', { name: 'Login with TechPass' }).click();
+    await page.getByLabel('TechPass ID').fill(INTEGRATED);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(wog.url));
+    await page.getByLabel('Password').fill(UPSTREAM_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(tp.issuer));
+    await page.getByRole('heading', { name: 'Set up the TechPass Authenticator' }).waitFor();
+    await page.getByRole('button', { name: 'Use another authenticator app instead' }).click();
+    await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
+    rememberSeed(tp.url, INTEGRATED, (await page.getByTestId('totp-seed').textContent())!.replace(/\s/g, ''));
+    await page.getByLabel('Code from the app').fill(await nextTotpCode(tp.url, INTEGRATED));
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
+    await acceptUntilSignedIn(new RegExp(`Signed in as .*\\(${INTEGRATED.replace(/\./g, '\\.')}\\)`));
+    await screenshot(page, 'invitation-integrated-onboarded');
+    expect((await tp.server.store.users.findByLogin(INTEGRATED))!.status).toBe('active');
   });
 });
