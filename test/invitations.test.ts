@@ -28,7 +28,7 @@ describe(`invitations (${engine})`, () => {
   let app: Awaited<ReturnType<typeof application>>;
   beforeAll(async () => {
     // Loopback upstreams: the integrated provider's discovery document is fetched from this machine.
-    tp = await startTestServer({ env: { OUTBOUND_ALLOW_PRIVATE: 'true' } });
+    tp = await startTestServer({ env: { OUTBOUND_ALLOW_PRIVATE: 'true', SIGN_UP_MAILBOXLESS_DOMAINS: 'shared.gov.sg' } });
     await namespace(tp, 'invite');
     app = await application(tp, { namespace: 'invite', name: 'Invite Portal' });
     await user(tp, 'inviter@agency.gov.sg');
@@ -100,6 +100,9 @@ describe(`invitations (${engine})`, () => {
     refused(await invite('x@partner.example.com', 'nobody@agency.gov.sg'), 'user.not_found', 'by');
     refused(await invite('not-an-address'), 'input.invalid', 'email');
     refused(await invite('somebody@techpass.local'), 'input.invalid', 'email');
+    const mailboxless = await invite('desk@shared.gov.sg');
+    refused(mailboxless, 'input.invalid', 'email');
+    expect(mailboxless.stderr).toContain('no mailbox');
     refused(await invite('inviter@agency.gov.sg'), 'user.exists', 'email');
 
     const deps = administrationDeps(tp.server.store, systemClock);

@@ -7,7 +7,7 @@ import type { Store } from '../persistence/store.js';
 
 export function invitationDeps(
   store: Store,
-  config: Pick<Config, 'PUBLIC_URL' | 'LOCAL_ID_DOMAIN' | 'INVITATION_LINK_TTL' | 'ONBOARDING_LINK_TTL'>,
+  config: Pick<Config, 'PUBLIC_URL' | 'LOCAL_ID_DOMAIN' | 'INVITATION_LINK_TTL' | 'ONBOARDING_LINK_TTL' | 'SIGN_UP_MAILBOXLESS_DOMAINS'>,
   clock: Clock,
 ): InvitationDeps {
   return {
@@ -16,6 +16,7 @@ export function invitationDeps(
     clock,
     publicUrl: config.PUBLIC_URL,
     localIdDomain: config.LOCAL_ID_DOMAIN,
+    mailboxlessDomains: config.SIGN_UP_MAILBOXLESS_DOMAINS,
     linkTtlMs: config.INVITATION_LINK_TTL * 1000,
     onboardingTtlMs: config.ONBOARDING_LINK_TTL * 1000,
     transaction: (fn) => store.transaction(fn),

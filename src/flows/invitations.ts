@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
-import { emailDomain } from '../domain/email-domains.js';
+import { domainMatches, emailDomain } from '../domain/email-domains.js';
 import { invitationExpiredMail, registrationLinkMail } from '../domain/invitation-mails.js';
 import { inviterRefusal, type InviterRefusal } from '../domain/invitations.js';
 import type { IdentityProviderDirectory, Repositories, UserRepository } from '../domain/repositories.js';
@@ -37,6 +37,8 @@ export interface InvitationDeps {
   publicUrl: string;
   /** LOCAL_ID_DOMAIN: a registered invitee's TechPass ID reads name@<it>. */
   localIdDomain: string;
+  /** Domains without mailboxes (SIGN_UP_MAILBOXLESS_DOMAINS, patterns as email-domains.ts reads them): nobody there can be mailed a link. */
+  mailboxlessDomains?: readonly string[];
   /** INVITATION_LINK_TTL in milliseconds. */
   linkTtlMs: number;
   /** How long the onboarding link of an integrated provider's address works (ONBOARDING_LINK_TTL); flows/onboarding.ts's default when absent. */
@@ -78,8 +80,16 @@ export async function inviteUser(deps: InvitationDeps, input: { email: string; i
   const emailProblem = checkNewUser({ email, username: null, givenName: '-', familyName: '-', accountType: 'officer' });
   if (emailProblem) return fail(ErrorCodes.inputInvalid, `e-mail ${emailProblem.message}`, 'email');
   // A local TechPass ID is a name, not a mailbox: the registration link could never arrive.
-  if (emailDomain(email) === deps.localIdDomain.toLowerCase()) {
+  const domain = emailDomain(email) ?? '';
+  if (domain === deps.localIdDomain.toLowerCase()) {
     return fail(ErrorCodes.inputInvalid, `${email} is a local TechPass ID, not a mailbox; invite the person's own e-mail address`, 'email');
+  }
+  if ((deps.mailboxlessDomains ?? []).some((pattern) => domainMatches(pattern, domain))) {
+    return fail(
+      ErrorCodes.inputInvalid,
+      `${domain} addresses have no mailbox, so no invitation could reach ${email}; invite the person's own e-mail address`,
+      'email',
+    );
   }
   const inviter = input.inviter.trim() ? await deps.users.findByLogin(input.inviter) : null;
   if (!inviter) return fail(ErrorCodes.userNotFound, `no account ${input.inviter.trim().toLowerCase()} to invite on behalf of`, 'by');
