@@ -14,6 +14,7 @@ import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndIssuer } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerSetStatusCommand } from './commands/user-status.js';
+import { registerInviteCommand } from './commands/user-invite.js';
 import { registerIdpCommands } from './commands/idp.js';
 import { registerVendorCommands } from './commands/vendor.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
@@ -219,6 +220,7 @@ user
 registerClearRiskCommand(user);
 registerResetMfaCommand(user);
 registerSetStatusCommand(user);
+registerInviteCommand(user);
 
 const audit = program.command('audit').description('the audit log');
 audit

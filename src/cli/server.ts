@@ -25,6 +25,9 @@ import type { UserId } from '../domain/ids.js';
 import { enrolledFactors, type SignInDeps } from '../flows/sign-in.js';
 import { pushSignals } from '../platform/notices.js';
 import { registerAccountRoutes } from '../http/account-routes.js';
+import { registerInvitationRoutes } from '../http/invitation-routes.js';
+import { invitationExpiry } from '../jobs/invitation-expiry.js';
+import { invitationDeps, registrationDeps } from './invitation-deps.js';
 import { registerDevOutboxRoutes } from '../http/dev-outbox-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerAuthenticatorApp } from '../http/authenticator-app.js';
@@ -216,6 +219,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     resetRequested: () => setImmediate(() => void scheduler?.runOnce(PASSWORD_RESET_MAIL_JOB).catch(() => undefined)),
   };
   await registerAccountRoutes(app, { secure, passwords, cookie: { key: cookieKey, name: cookieName } });
+  await registerInvitationRoutes(app, {
+    invitations: { ...invitationDeps(store, config, clock), remembered: store.rememberedAccounts },
+    registration: registrationDeps(store, config, clock),
+    cookie: { key: cookieKey, name: cookieName },
+    secure,
+  });
   // Embedded only: a production configuration has no such route (404).
   if (isEmbeddedMode(config)) registerDevOutboxRoutes(app, { secure, recent: (limit) => store.outbox.recent(limit) });
 
@@ -231,6 +240,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const jobs = [
     expiredRowsCleanup(store.oidcModels),
     passwordResetMail(passwords),
+    invitationExpiry({ invitations: store.invitations, publicUrl: config.PUBLIC_URL, transaction: (fn) => store.transaction(fn) }),
     backchannelLogout(
       store.backchannelLogouts,
       backchannelLogoutSender(() => current!),

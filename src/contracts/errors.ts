@@ -65,6 +65,12 @@ export const ErrorCodes = {
   discoveryIssuerMismatch: 'idp.discovery_issuer_mismatch',
   discoveryNoS256: 'idp.discovery_no_s256',
   discoveryClientAuthUnsupported: 'idp.discovery_client_auth_unsupported',
+  /** The inviter may not invite: not a public officer, or not active. */
+  invitationNotAllowed: 'invitation.not_allowed',
+  /** Another invitation to the same address was made at the same moment. */
+  invitationConflict: 'invitation.conflict',
+  /** A registration link that is unknown, used, replaced or expired. */
+  invitationLinkInvalid: 'invitation.link_invalid',
   internal: 'internal.error',
 } as const;
 
@@ -118,6 +124,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'push.challenge_not_found': 404,
   'push.no_pending_challenge': 404,
   'push.wrong_number': 422,
+  'invitation.not_allowed': 403,
+  'invitation.conflict': 409,
+  'invitation.link_invalid': 410,
   'push.challenge_expired': 410,
   'push.challenge_answered': 409,
   'push.foreign_device': 403,

@@ -18,6 +18,7 @@ import type { AuthenticatorDevice, PushChallenge, PushOutcome } from './push.js'
 import type { FlowRepository } from './flows/flow.js';
 import type { ActivationCodes, VendorRepository } from './vendors.js';
 import type { AcceptedPolicies, OnboardingLink, PolicyVersions } from './onboarding.js';
+import type { InvitationRepository } from './invitations.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
@@ -458,6 +459,8 @@ export interface Repositories {
   rateLimits: RateLimiter;
   audit: AuditLog;
   outbox: MailQueue;
+  /** Registration links sent by invitation (domain/invitations.ts). */
+  invitations: InvitationRepository;
   flows: FlowRepository;
   rememberedAccounts: RememberedAccounts;
   identityProviders: IdentityProviderRepository;

@@ -21,6 +21,7 @@ import { identityProviders } from './migrations/0013-identity-providers.js';
 import { accountProfile } from './migrations/0014-account-profile.js';
 import { outboxChannels } from './migrations/0015-outbox-channels.js';
 import { onboarding } from './migrations/0016-onboarding.js';
+import { invitations } from './migrations/0017-invitations.js';
 import { vendorAccounts } from './migrations/0018-vendor-accounts.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -41,6 +42,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0014-account-profile': accountProfile,
     '0015-outbox-channels': outboxChannels,
     '0016-onboarding': onboarding,
+    '0017-invitations': invitations,
     '0018-vendor-accounts': vendorAccounts,
   };
 }

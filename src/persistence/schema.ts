@@ -212,6 +212,21 @@ export interface JobLeasesTable {
   last_run_at: number | null;
 }
 
+/** Registration links sent by invitation (0017). */
+export interface InvitationsTable {
+  id: string;
+  email: string;
+  digest: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+  replaced_at: number | null;
+  expiry_notified_at: number | null;
+  user_id: string | null;
+  draft: string | null;
+}
+
 export interface MailOutboxTable {
   id: string;
   to_address: string;
@@ -422,6 +437,7 @@ export interface Schema {
   remembered_accounts: RememberedAccountsTable;
   terms_acceptances: TermsAcceptancesTable;
   password_resets: PasswordResetsTable;
+  invitations: InvitationsTable;
   rate_limits: RateLimitsTable;
   users: UsersTable;
   user_identifiers: UserIdentifiersTable;

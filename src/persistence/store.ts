@@ -45,6 +45,8 @@ import { groupRepository } from './repositories/groups.js';
 import { auditLog } from './repositories/audit.js';
 import { jobLeases, type JobLeases } from './repositories/job-leases.js';
 import { mailOutbox, type MailOutbox } from './repositories/mail-outbox.js';
+import { invitationRepository } from './repositories/invitations.js';
+import type { InvitationRepository } from '../domain/invitations.js';
 import { namespaceRepository } from './repositories/namespaces.js';
 import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
@@ -72,6 +74,8 @@ export interface Repositories {
   readonly oidcModels: OidcModelStore;
   readonly leases: JobLeases;
   readonly outbox: MailOutbox;
+  /** Registration links sent by invitation. */
+  readonly invitations: InvitationRepository;
   readonly flows: FlowRepository;
   readonly rememberedAccounts: RememberedAccounts;
   readonly passwordResets: PasswordResets;
@@ -142,6 +146,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     oidcModels: oidcModelStore(db, engine, clock),
     leases: jobLeases(db, clock),
     outbox: mailOutbox(db, clock),
+    invitations: invitationRepository(db, clock),
     flows: flowRepository(db),
     rememberedAccounts: rememberedAccounts(db, clock),
     passwordResets: passwordResets(db, clock),

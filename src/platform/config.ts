@@ -165,6 +165,8 @@ const schema = z.object({
   /** The platform Terms of Use (as the Privacy Policy) and its version; a new version is asked for at each account's next sign-in. */
   TERMS_OF_USE_FILE: z.string().min(1).optional(),
   TERMS_OF_USE_VERSION: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  /** Seconds a registration link sent by invitation works (to an address no integrated provider serves): 5 days. */
+  INVITATION_LINK_TTL: seconds(3600, 30 * 86_400).default(5 * 86_400),
 });
 
 export type RawConfig = z.infer<typeof schema>;
