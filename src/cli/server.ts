@@ -28,6 +28,10 @@ import { registerAccountRoutes } from '../http/account-routes.js';
 import { registerDevOutboxRoutes } from '../http/dev-outbox-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerAuthenticatorApp } from '../http/authenticator-app.js';
+import { registerManagementApi } from '../http/management-api.js';
+import { registerApiDocs } from '../http/api-docs.js';
+import type { JSONWebKeySet } from 'jose';
+import { administrationDeps } from './demo.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
 import { checkApplicationAccess } from '../oidc/access-policy.js';
 import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
@@ -46,6 +50,12 @@ import { federationDeps } from './federation-deps.js';
 import { UPSTREAM_SIGN_OUT_KEY } from '../strategies/upstream-oidc/sign-out.js';
 
 export { StartupError };
+
+/** A published JWK without its private members (and without key_ops, which marks a key kept for verification only). */
+function publicJwk(jwk: Record<string, unknown>): JSONWebKeySet['keys'][number] {
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, key_ops: _ops, ...rest } = jwk;
+  return rest as JSONWebKeySet['keys'][number];
+}
 
 export interface RunningServer {
   url: string;
@@ -103,6 +113,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // any node, or a retired key's window closing), so every node follows within seconds.
   let published = '';
   let handler: (req: IncomingMessage, res: ServerResponse) => void = () => {};
+  // The published keys' public parts: what the management API checks its access tokens with.
+  let verificationKeys: JSONWebKeySet = { keys: [] };
   const refreshKeys = async (): Promise<boolean> => {
     const jwks = await loadJwks(store.signingKeys, clock);
     const fingerprint = jwks.keys.map((k) => `${String(k.kid)}:${k.key_ops ? 'v' : 's'}`).join(',');
@@ -110,6 +122,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const provider = buildProvider({ config, store, masterKey, clock, logger, jwks, interactions });
     handler = provider.callback();
     current = provider;
+    verificationKeys = { keys: jwks.keys.map(publicJwk) };
     published = fingerprint;
     logger.info({ keys: fingerprint }, 'signing keys loaded');
     return true;
@@ -209,6 +222,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ...(options.streamPollMs ? { streamPollMs: options.streamPollMs } : {}),
   });
   await registerAuthenticatorApp(app, { secure });
+  await registerManagementApi(app, {
+    administration: administrationDeps(store, clock),
+    callers: { issuer: config.PUBLIC_URL, verificationKeys: () => verificationKeys, users: store.users, namespaces: store.namespaces, clock },
+  });
+  registerApiDocs(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
   const smsTransport = smsProvider(config);

@@ -20,6 +20,7 @@ import { deviceRequestNonces } from './migrations/0012-device-request-nonces.js'
 import { identityProviders } from './migrations/0013-identity-providers.js';
 import { accountProfile } from './migrations/0014-account-profile.js';
 import { outboxChannels } from './migrations/0015-outbox-channels.js';
+import { managementApi } from './migrations/0019-management-api.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -38,6 +39,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0013-identity-providers': identityProviders,
     '0014-account-profile': accountProfile,
     '0015-outbox-channels': outboxChannels,
+    '0019-management-api': managementApi,
   };
 }
 

@@ -42,6 +42,7 @@ import { auditLog } from './repositories/audit.js';
 import { jobLeases, type JobLeases } from './repositories/job-leases.js';
 import { mailOutbox, type MailOutbox } from './repositories/mail-outbox.js';
 import { namespaceRepository } from './repositories/namespaces.js';
+import { namespaceAdminRepository } from './repositories/namespace-admins.js';
 import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { DEFAULT_LOCAL_ID_DOMAIN } from '../domain/users.js';
@@ -151,6 +152,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
       groups: groupRepository(db, clock, namespaceId, engine),
       assignments: assignmentRepository(db, clock, namespaceId),
       terms: termsAcceptances(db, clock, namespaceId),
+      admins: namespaceAdminRepository(db, clock, namespaceId, engine),
     }),
   });
   const db = database.db;
