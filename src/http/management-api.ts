@@ -14,6 +14,7 @@
  *   PATCH must send it back in `If-Match`: 428 without it, 412 when the object changed
  *   meanwhile. A DELETE honours If-Match when sent and does not require it.
  */
+import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ApiError, ErrorCodes } from '../contracts/errors.js';
@@ -117,7 +118,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
 
       scope.delete(
         '/namespaces/:namespace',
-        { schema: { params: NamespaceParams, headers: IfMatchHeaders, response: { 204: { type: 'null' }, ...ERROR_ANSWERS } } },
+        { schema: { params: NamespaceParams, headers: IfMatchHeaders, response: { 204: z.null().describe('no content'), ...ERROR_ANSWERS } } },
         async (request, reply) => {
           const precondition = ifMatch(request, namespaceView, false);
           answer(await deleteNamespace(admin, callerOf(request), { namespace: request.params.namespace, precondition }));

@@ -3,6 +3,7 @@
  * update, delete) and their client secrets (list, add, revoke). Plumbing (caller,
  * errors, ETag/If-Match) in management-api.ts.
  */
+import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -88,7 +89,7 @@ export function registerApplicationRoutes(plain: FastifyInstance, admin: Adminis
 
   scope.delete(
     `${APPS}/:clientId`,
-    { schema: { params: ApplicationParams, headers: IfMatchHeaders, response: { 204: { type: 'null' }, ...ERROR_ANSWERS } } },
+    { schema: { params: ApplicationParams, headers: IfMatchHeaders, response: { 204: z.null().describe('no content'), ...ERROR_ANSWERS } } },
     async (request, reply) => {
       const precondition = ifMatch(request, applicationView(request.params.namespace), false);
       answer(await deleteApplication(admin, callerOf(request), { ...request.params, precondition }));
