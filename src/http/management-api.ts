@@ -122,7 +122,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
         async (request, reply) => {
           const precondition = ifMatch(request, namespaceView, false);
           answer(await deleteNamespace(admin, callerOf(request), { namespace: request.params.namespace, precondition }));
-          return reply.code(204).send();
+          return reply.code(204).send(null);
         },
       );
 

@@ -93,7 +93,7 @@ export function registerApplicationRoutes(plain: FastifyInstance, admin: Adminis
     async (request, reply) => {
       const precondition = ifMatch(request, applicationView(request.params.namespace), false);
       answer(await deleteApplication(admin, callerOf(request), { ...request.params, precondition }));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
