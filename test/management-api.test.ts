@@ -8,9 +8,7 @@
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { administrationDeps } from '../src/cli/demo.js';
-import { updateApplication } from '../src/flows/applications.js';
-import { systemClock } from '../src/platform/clock.js';
+import { runCli } from './helpers/cli.js';
 import { api, apiResource, apiToken, person, signInForResource } from './helpers/api.js';
 import { engine } from './helpers/database.js';
 import { application, namespace } from './helpers/directory.js';
@@ -28,7 +26,6 @@ describe(`management API (${engine})`, () => {
   let console_: App;
   let plainApp: App;
   const tokens: Record<'platform' | 'alphaAdmin' | 'betaAdmin' | 'plain', string> = { platform: '', alphaAdmin: '', betaAdmin: '', plain: '' };
-  const deps = () => administrationDeps(tp.server.store, systemClock);
 
   beforeAll(async () => {
     tp = await startTestServer();
@@ -36,8 +33,10 @@ describe(`management API (${engine})`, () => {
     await namespace(tp, 'alpha');
     await namespace(tp, 'beta');
     console_ = await application(tp, { namespace: 'ops', name: 'Admin console', isPublic: true, redirectUris: ['http://127.0.0.1/console/cb'] });
-    const allowed = await updateApplication(deps(), 'test', { namespace: 'ops', clientId: console_.clientId, changes: { managementApi: true } });
-    expect(allowed.ok).toBe(true);
+    // The operator lets the console ask for management API tokens (a platform admin's decision).
+    const allowed = await runCli(['app', 'update', '--namespace', 'ops', '--app', console_.clientId, '--management-api', 'true', '--json'], tp.env);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ managementApi: true });
     plainApp = await application(tp, { namespace: 'alpha', name: 'Alpha web' });
     await person(tp, 'root@agency.gov.sg', { platformAdmin: true });
     await person(tp, 'alice@agency.gov.sg');
