@@ -28,7 +28,7 @@ describe(`management API (${engine})`, () => {
   const tokens: Record<'platform' | 'alphaAdmin' | 'betaAdmin' | 'plain', string> = { platform: '', alphaAdmin: '', betaAdmin: '', plain: '' };
 
   beforeAll(async () => {
-    tp = await startTestServer();
+    tp = await startTestServer({ env: { KEY_REFRESH_SECONDS: '1' } });
     await namespace(tp, 'ops');
     await namespace(tp, 'alpha');
     await namespace(tp, 'beta');
@@ -253,6 +253,31 @@ describe(`management API (${engine})`, () => {
     const gone = await api(tp, 'DELETE', '/api/v1/namespaces/gamma', { token: tokens.platform });
     expect(gone.status).toBe(204);
     expect((await api(tp, 'GET', '/api/v1/namespaces/gamma', { token: tokens.platform })).status).toBe(404);
+  });
+
+  it('ends the tokens issued through an application once its management API access is turned off', async () => {
+    const token = await apiToken(tp, console_, 'pat@agency.gov.sg');
+    expect((await api(tp, 'GET', '/api/v1/me', { token })).status).toBe(200);
+    const read = await api(tp, 'GET', `/api/v1/namespaces/ops/applications/${console_.clientId}`, { token: tokens.platform });
+    const off = await api(tp, 'PATCH', `/api/v1/namespaces/ops/applications/${console_.clientId}`, {
+      token: tokens.platform,
+      body: { managementApi: false },
+      headers: { 'if-match': read.headers.get('etag')! },
+    });
+    expect(off.status).toBe(200);
+    const refused = await api(tp, 'GET', '/api/v1/me', { token });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('api.token_invalid');
+    // Only a platform admin turns it back on, with a token issued before (none can be issued meanwhile).
+    const on = await runCli(['app', 'update', '--namespace', 'ops', '--app', console_.clientId, '--management-api', 'true'], tp.env);
+    expect(on.code, on.stderr).toBe(0);
+    // Seen at once on SQLite; on PostgreSQL within KEY_REFRESH_SECONDS (another process changed it).
+    let again = await api(tp, 'GET', '/api/v1/me', { token });
+    for (let i = 0; i < 30 && again.status !== 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await api(tp, 'GET', '/api/v1/me', { token });
+    }
+    expect(again.status).toBe(200);
   });
 
   it('serves the OpenAPI document at /api/openapi.json (and /api/v1/openapi.json) and a readable page at /api/docs', async () => {

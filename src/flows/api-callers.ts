@@ -6,8 +6,9 @@
  * provider: signature (ES256, a key of the current set), `typ` at+jwt (RFC 9068, so
  * an ID token is no access token), issuer, audience, expiry, and a subject that is an
  * account in good standing now (a lock or a suspension counts at once, not at the
- * token's expiry). Client-credentials tokens are an application's, not a person's:
- * refused with their own code.
+ * token's expiry), and the application it was issued through still allowed (deleting it
+ * or turning its `managementApi` off ends its tokens). Client-credentials tokens are an
+ * application's, not a person's: refused with their own code.
  *
  * The seam for the portal's session (a later issue): another `CallerSource` that reads
  * the HttpOnly cookie and checks the CSRF header, answering the same `Caller` with
@@ -18,7 +19,7 @@ import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { Caller } from '../domain/authorization.js';
 import { asUserId } from '../domain/ids.js';
-import type { NamespaceRepository, UserRepository } from '../domain/repositories.js';
+import type { ClientDirectory, NamespaceRepository, UserRepository } from '../domain/repositories.js';
 import { standingRefusal } from '../domain/users.js';
 import type { Clock } from '../platform/clock.js';
 
@@ -29,6 +30,8 @@ export interface ApiCallerDeps {
   verificationKeys(): JSONWebKeySet;
   users: UserRepository;
   namespaces: NamespaceRepository;
+  /** The applications (this node's cache): the one the token was issued through must still be allowed. */
+  clients: Pick<ClientDirectory, 'findApplication'>;
   clock: Clock;
 }
 
@@ -67,6 +70,12 @@ export async function callerFromAccessToken(deps: ApiCallerDeps, token: string):
     );
   }
   if (!audiences.includes(managementApiResource(deps.issuer))) return fail(ErrorCodes.apiTokenInvalid, INVALID);
+  // Checked at issuance too; again here so that deleting the application, or turning its
+  // management API access off, ends the tokens already issued through it.
+  const through = typeof payload.client_id === 'string' ? await deps.clients.findApplication(payload.client_id) : null;
+  if (!through?.managementApi || !through.signInEnabled) {
+    return fail(ErrorCodes.apiTokenInvalid, 'the application this token was issued through may no longer ask for management API tokens');
+  }
   const user = await deps.users.findById(asUserId(String(payload.sub)));
   if (!user || standingRefusal(user)) return fail(ErrorCodes.apiTokenInvalid, 'the account behind this access token may not sign in now');
   const adminOf = new Set(await deps.namespaces.administeredBy(user.id));
