@@ -112,6 +112,8 @@ describe(`management API (${engine})`, () => {
     const missing = await api(tp, 'PATCH', '/api/v1/namespaces/alpha', { token: tokens.alphaAdmin, body: { displayName: 'Alpha Agency' } });
     expect(missing.status).toBe(428);
     expect(missing.body.error.code).toBe('request.precondition_required');
+    // Someone not allowed learns nothing more than that.
+    expect((await api(tp, 'PATCH', '/api/v1/namespaces/alpha', { token: tokens.betaAdmin, body: { displayName: 'x' } })).status).toBe(403);
     const first = await api(tp, 'PATCH', '/api/v1/namespaces/alpha', {
       token: tokens.alphaAdmin,
       body: { displayName: 'Alpha Agency', description: 'Alpha services' },

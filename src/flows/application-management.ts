@@ -41,7 +41,7 @@ import { pageOf, type Page } from '../domain/pagination.js';
 import { newSecret } from '../platform/ids.js';
 import { digestSecret } from '../platform/secrets.js';
 import type { AdministrationDeps } from './administration.js';
-import { authorizedNamespace, preconditionFailed, refused, type Precondition } from './namespace-management.js';
+import { authorizedNamespace, holds, preconditionFailed, preconditionRequired, type Precondition } from './namespace-management.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -91,6 +91,7 @@ export async function changeApplication(
   const changes = Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined)) as ApplicationChanges;
   const found = await authorizedApplication(deps, caller, input, (c, n) => mayUpdateApplication(c, n, changes));
   if (!found.ok) return found;
+  if (input.precondition === 'missing') return preconditionRequired();
   if (Object.keys(changes).length === 0) return fail(ErrorCodes.inputInvalid, 'nothing to change: give at least one property');
   const { namespace, application } = found.value;
   const problem = checkApplicationChanges(application, changes);
@@ -99,7 +100,7 @@ export async function changeApplication(
     const applications = tx.forNamespace(namespace.id).applications;
     const before = await applications.get(application.id);
     if (!before) return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
-    if (input.precondition && !input.precondition(before)) return preconditionFailed();
+    if (!holds(input.precondition, before)) return preconditionFailed();
     // Checked again against the row this transaction read (the terms version only goes up).
     const again = checkApplicationChanges(before, changes);
     if (again) return fail(ErrorCodes.inputInvalid, `${again.field} ${again.message}`, again.field);
@@ -133,7 +134,7 @@ export async function deleteApplication(
     const applications = tx.forNamespace(namespace.id).applications;
     const before = await applications.get(application.id);
     if (!before) return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
-    if (input.precondition && !input.precondition(before)) return preconditionFailed();
+    if (!holds(input.precondition, before)) return preconditionFailed();
     await applications.remove(before.id);
     await tx.audit.append({
       actor: auditActor(caller),

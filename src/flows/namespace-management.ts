@@ -28,13 +28,22 @@ import { pageOf, type Page } from '../domain/pagination.js';
 import type { NamespaceAdmin } from '../domain/repositories.js';
 import type { AdministrationDeps } from './administration.js';
 
-/** Whether the object as it is now is the version the caller last read (If-Match); absent means no condition. */
-export type Precondition<T> = ((current: T) => boolean) | undefined;
+/**
+ * Whether the object as it is now is the version the caller last read (If-Match);
+ * `undefined` means no condition, `'missing'` that an update came without one (refused
+ * once the caller is known to be allowed, so a refusal never tells more than 403).
+ */
+export type Precondition<T> = ((current: T) => boolean) | 'missing' | undefined;
+
+/** Whether `precondition` holds for `current`. */
+export const holds = <T>(precondition: Precondition<T>, current: T) => typeof precondition !== 'function' || precondition(current);
 
 export const refused = (decision: Extract<Decision, { allow: false }>) => fail(ErrorCodes.accessForbidden, decision.message);
 
 const PRECONDITION_FAILED = 'the object changed since you read it (If-Match does not match its ETag); read it again and retry';
 export const preconditionFailed = () => fail(ErrorCodes.preconditionFailed, PRECONDITION_FAILED);
+export const preconditionRequired = () =>
+  fail(ErrorCodes.preconditionRequired, 'send the ETag of the version you read in If-Match (GET the object first)');
 
 /** Finds a namespace by name and asks `decide` whether the caller may act on it. */
 export async function authorizedNamespace(
@@ -75,6 +84,7 @@ export async function updateNamespace(
 ): Promise<Result<Namespace>> {
   const found = await authorizedNamespace(deps, caller, input.namespace, mayUpdateNamespace);
   if (!found.ok) return found;
+  if (input.precondition === 'missing') return preconditionRequired();
   const changes: { displayName?: string; description?: string } = {};
   if (input.changes.displayName !== undefined) {
     const displayName = input.changes.displayName.trim();
@@ -89,7 +99,7 @@ export async function updateNamespace(
   return deps.transaction(async (tx) => {
     const before = await tx.namespaces.findById(found.value.id);
     if (!before) return fail(ErrorCodes.namespaceNotFound, `no namespace named ${input.namespace}`, 'namespace');
-    if (input.precondition && !input.precondition(before)) return preconditionFailed();
+    if (!holds(input.precondition, before)) return preconditionFailed();
     const after = (await tx.namespaces.update(before.id, changes))!;
     await tx.audit.append({
       actor: auditActor(caller),
@@ -118,7 +128,7 @@ export async function deleteNamespace(
   return deps.transaction(async (tx) => {
     const before = await tx.namespaces.findById(found.value.id);
     if (!before) return fail(ErrorCodes.namespaceNotFound, `no namespace named ${input.namespace}`, 'namespace');
-    if (input.precondition && !input.precondition(before)) return preconditionFailed();
+    if (!holds(input.precondition, before)) return preconditionFailed();
     const scope = tx.forNamespace(before.id);
     const [applications, groups] = await Promise.all([scope.applications.list(), scope.groups.list()]);
     if (applications.length || groups.length) {
