@@ -282,6 +282,28 @@ describe(`management API (${engine})`, () => {
     expect(again.status).toBe(200);
   });
 
+  it('never leaves a namespace without an admin, even when two admins are removed at once', async () => {
+    await namespace(tp, 'delta');
+    for (const email of ['alice@agency.gov.sg', 'bob@agency.gov.sg']) {
+      expect((await api(tp, 'POST', '/api/v1/namespaces/delta/admins', { token: tokens.platform, body: { email } })).status).toBe(201);
+    }
+    const admins = (await api(tp, 'GET', '/api/v1/namespaces/delta/admins', { token: tokens.platform })).body.items as Array<{ userId: string }>;
+    const answers = await Promise.all(admins.map((a) => api(tp, 'DELETE', `/api/v1/namespaces/delta/admins/${a.userId}`, { token: tokens.platform })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect((await api(tp, 'GET', '/api/v1/namespaces/delta/admins', { token: tokens.platform })).body.items).toHaveLength(1);
+  });
+
+  it("refuses a token at once when its person's account may no longer sign in", async () => {
+    await person(tp, 'dan@agency.gov.sg');
+    const token = await apiToken(tp, console_, 'dan@agency.gov.sg');
+    expect((await api(tp, 'GET', '/api/v1/me', { token })).status).toBe(200);
+    const disabled = await runCli(['user', 'set-status', '--email', 'dan@agency.gov.sg', '--status', 'disabled'], tp.env);
+    expect(disabled.code, disabled.stderr).toBe(0);
+    const refused = await api(tp, 'GET', '/api/v1/me', { token });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('api.token_invalid');
+  });
+
   it('serves the OpenAPI document at /api/openapi.json (and /api/v1/openapi.json) and a readable page at /api/docs', async () => {
     const doc = (await (await fetch(`${tp.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toMatch(/^3\.1\./);
