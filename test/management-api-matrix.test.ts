@@ -57,7 +57,11 @@ const MATRIX: Record<string, Call> = {
   [`PATCH ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, body: () => ({ name: 'Renamed' }), allowed: ADMINS },
   [`DELETE ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, allowed: ADMINS },
   [`GET ${A}/secrets`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets`, allowed: ADMINS },
-  [`POST ${A}/secrets`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets`, body: () => ({ name: 'new' }), allowed: ADMINS },
+  [`POST ${A}/secrets`]: {
+    path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets`,
+    body: () => ({ name: 'new' }),
+    allowed: ADMINS,
+  },
   [`DELETE ${A}/secrets/:secretId`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets/${f.secretId}`, allowed: ADMINS },
 };
 
@@ -65,7 +69,12 @@ const MATRIX: Record<string, Call> = {
 function managementRoutes(tp: TestServer): string[] {
   return routeTable(tp.server.app)
     .filter((r) => r.url.startsWith('/api/v1/') && !r.url.startsWith('/api/v1/authenticator') && r.url !== '/api/v1/openapi.json')
-    .flatMap((r) => ([] as string[]).concat(r.method).filter((m) => m !== 'HEAD').map((m) => `${m} ${r.url}`))
+    .flatMap((r) =>
+      ([] as string[])
+        .concat(r.method)
+        .filter((m) => m !== 'HEAD')
+        .map((m) => `${m} ${r.url}`),
+    )
     .sort();
 }
 
@@ -94,7 +103,9 @@ describe(`management API authorization matrix (${engine})`, () => {
     await namespace(tp, 'ops');
     await namespace(tp, 'other');
     const console_ = await application(tp, { namespace: 'ops', name: 'Console', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
-    expect((await updateApplication(deps(), 'test', { namespace: 'ops', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(true);
+    expect((await updateApplication(deps(), 'test', { namespace: 'ops', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(
+      true,
+    );
     const people: Array<[Exclude<Kind, 'anonymous'>, string, boolean]> = [
       ['user', 'user@agency.gov.sg', false],
       ['otherAdmin', 'other@agency.gov.sg', false],

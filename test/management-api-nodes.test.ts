@@ -39,7 +39,9 @@ describe(`management API on two nodes (${engine})`, () => {
     await namespace(nodeA, 'alpha');
     const console_ = await application(nodeA, { namespace: 'ops', name: 'Console', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
     const deps = administrationDeps(nodeA.server.store, systemClock);
-    expect((await updateApplication(deps, 'test', { namespace: 'ops', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(true);
+    expect((await updateApplication(deps, 'test', { namespace: 'ops', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(
+      true,
+    );
     await person(nodeA, 'root@agency.gov.sg', { platformAdmin: true });
     token = await apiToken(nodeA, console_, 'root@agency.gov.sg');
   }, 60_000);

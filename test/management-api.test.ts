@@ -44,8 +44,12 @@ describe(`management API (${engine})`, () => {
     await person(tp, 'pat@agency.gov.sg');
     tokens.platform = await apiToken(tp, console_, 'root@agency.gov.sg');
     // The platform admin makes the tenant admins, through the API.
-    expect((await api(tp, 'POST', '/api/v1/namespaces/alpha/admins', { token: tokens.platform, body: { email: 'alice@agency.gov.sg' } })).status).toBe(201);
-    expect((await api(tp, 'POST', '/api/v1/namespaces/beta/admins', { token: tokens.platform, body: { email: 'bob@agency.gov.sg' } })).status).toBe(201);
+    expect(
+      (await api(tp, 'POST', '/api/v1/namespaces/alpha/admins', { token: tokens.platform, body: { email: 'alice@agency.gov.sg' } })).status,
+    ).toBe(201);
+    expect((await api(tp, 'POST', '/api/v1/namespaces/beta/admins', { token: tokens.platform, body: { email: 'bob@agency.gov.sg' } })).status).toBe(
+      201,
+    );
     tokens.alphaAdmin = await apiToken(tp, console_, 'alice@agency.gov.sg');
     tokens.betaAdmin = await apiToken(tp, console_, 'bob@agency.gov.sg');
     tokens.plain = await apiToken(tp, console_, 'pat@agency.gov.sg');
@@ -123,13 +127,21 @@ describe(`management API (${engine})`, () => {
     expect(first.body).toMatchObject({ displayName: 'Alpha Agency', description: 'Alpha services' });
     expect(first.headers.get('etag')).not.toBe(etag);
     // A second admin who read before the change cannot overwrite it.
-    const stale = await api(tp, 'PATCH', '/api/v1/namespaces/alpha', { token: tokens.platform, body: { displayName: 'Mine' }, headers: { 'if-match': etag } });
+    const stale = await api(tp, 'PATCH', '/api/v1/namespaces/alpha', {
+      token: tokens.platform,
+      body: { displayName: 'Mine' },
+      headers: { 'if-match': etag },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.error.code).toBe('request.precondition_failed');
     expect((await api(tp, 'GET', '/api/v1/namespaces/alpha', { token: tokens.platform })).body.displayName).toBe('Alpha Agency');
     const events = await tp.server.store.audit.list({ targetId: read.body.id });
     const updated = events.find((e) => e.action === 'namespace.updated')!;
-    expect(updated.data).toMatchObject({ before: { displayName: 'alpha' }, after: { displayName: 'Alpha Agency', description: 'Alpha services' }, role: 'tenant_admin' });
+    expect(updated.data).toMatchObject({
+      before: { displayName: 'alpha' },
+      after: { displayName: 'Alpha Agency', description: 'Alpha services' },
+      role: 'tenant_admin',
+    });
   });
 
   it('keeps a list of namespace admins: add by e-mail, remove, never the last one', async () => {
@@ -159,9 +171,15 @@ describe(`management API (${engine})`, () => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ clientId: plainApp.clientId, namespace: 'alpha', name: 'Alpha web', public: false, managementApi: false });
     const etag = read.headers.get('etag')!;
-    const badUri = await api(tp, 'PATCH', path, { token: tokens.alphaAdmin, body: { redirectUris: ['http://evil.example/cb'] }, headers: { 'if-match': etag } });
+    const badUri = await api(tp, 'PATCH', path, {
+      token: tokens.alphaAdmin,
+      body: { redirectUris: ['http://evil.example/cb'] },
+      headers: { 'if-match': etag },
+    });
     expect(badUri.status).toBe(400);
-    expect(badUri.body).toEqual({ error: { code: 'input.invalid', message: expect.stringContaining('https'), fields: ['redirectUris'], correlationId: expect.any(String) } });
+    expect(badUri.body).toEqual({
+      error: { code: 'input.invalid', message: expect.stringContaining('https'), fields: ['redirectUris'], correlationId: expect.any(String) },
+    });
     const unknownField = await api(tp, 'PATCH', path, { token: tokens.alphaAdmin, body: { colour: 'red' }, headers: { 'if-match': etag } });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.error.code).toBe('input.invalid');
@@ -182,7 +200,11 @@ describe(`management API (${engine})`, () => {
     const updated = await api(tp, 'PATCH', path, { token: tokens.alphaAdmin, body: changes, headers: { 'if-match': etag } });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject(changes);
-    const down = await api(tp, 'PATCH', path, { token: tokens.alphaAdmin, body: { termsVersion: 1 }, headers: { 'if-match': updated.headers.get('etag')! } });
+    const down = await api(tp, 'PATCH', path, {
+      token: tokens.alphaAdmin,
+      body: { termsVersion: 1 },
+      headers: { 'if-match': updated.headers.get('etag')! },
+    });
     expect(down.body.error).toMatchObject({ code: 'input.invalid', fields: ['termsVersion'] });
     const audit = (await tp.server.store.audit.list({ targetId: plainApp.clientId })).filter((e) => e.action === 'application.updated').at(-1)!;
     expect(audit.data).toMatchObject({ before: { name: 'Alpha web' }, after: { name: 'Alpha portal', termsVersion: 2 } });
@@ -212,7 +234,9 @@ describe(`management API (${engine})`, () => {
     expect(remove.status).toBe(404);
     const secrets = await api(tp, 'GET', `/api/v1/namespaces/alpha/applications/${betaApp.clientId}/secrets`, { token: tokens.alphaAdmin });
     expect(secrets.status).toBe(404);
-    expect((await api(tp, 'GET', `/api/v1/namespaces/beta/applications/${betaApp.clientId}`, { token: tokens.betaAdmin })).body.name).toBe('Beta web');
+    expect((await api(tp, 'GET', `/api/v1/namespaces/beta/applications/${betaApp.clientId}`, { token: tokens.betaAdmin })).body.name).toBe(
+      'Beta web',
+    );
   });
 
   it('manages client secrets: listed without values, added with a name (the value once), revoked and refused at once', async () => {
@@ -240,7 +264,7 @@ describe(`management API (${engine})`, () => {
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['application.secret_added', 'application.secret_revoked']));
   });
 
-  it("deletes an application irreversibly: its refresh tokens stop working; a namespace is deleted only when empty", async () => {
+  it('deletes an application irreversibly: its refresh tokens stop working; a namespace is deleted only when empty', async () => {
     await namespace(tp, 'gamma');
     const doomed = await application(tp, { namespace: 'gamma', name: 'Doomed' });
     const signedIn = await signIn(tp, { ...doomed, login: 'pat@agency.gov.sg', password: PASSWORD });
@@ -288,7 +312,9 @@ describe(`management API (${engine})`, () => {
       expect((await api(tp, 'POST', '/api/v1/namespaces/delta/admins', { token: tokens.platform, body: { email } })).status).toBe(201);
     }
     const admins = (await api(tp, 'GET', '/api/v1/namespaces/delta/admins', { token: tokens.platform })).body.items as Array<{ userId: string }>;
-    const answers = await Promise.all(admins.map((a) => api(tp, 'DELETE', `/api/v1/namespaces/delta/admins/${a.userId}`, { token: tokens.platform })));
+    const answers = await Promise.all(
+      admins.map((a) => api(tp, 'DELETE', `/api/v1/namespaces/delta/admins/${a.userId}`, { token: tokens.platform })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect((await api(tp, 'GET', '/api/v1/namespaces/delta/admins', { token: tokens.platform })).body.items).toHaveLength(1);
   });
@@ -307,7 +333,11 @@ describe(`management API (${engine})`, () => {
   it('serves the OpenAPI document at /api/openapi.json (and /api/v1/openapi.json) and a readable page at /api/docs', async () => {
     const doc = (await (await fetch(`${tp.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toMatch(/^3\.1\./);
-    for (const path of ['/api/v1/namespaces', '/api/v1/namespaces/{namespace}', '/api/v1/namespaces/{namespace}/applications/{clientId}/secrets/{secretId}']) {
+    for (const path of [
+      '/api/v1/namespaces',
+      '/api/v1/namespaces/{namespace}',
+      '/api/v1/namespaces/{namespace}/applications/{clientId}/secrets/{secretId}',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.paths['/api/v1/namespaces/{namespace}']!).sort()).toEqual(['delete', 'get', 'patch']);
@@ -321,4 +351,3 @@ describe(`management API (${engine})`, () => {
     expect(html).not.toMatch(/<script|https?:\/\/cdn/i);
   });
 });
-

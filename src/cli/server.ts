@@ -224,7 +224,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await registerAuthenticatorApp(app, { secure });
   await registerManagementApi(app, {
     administration: administrationDeps(store, clock),
-    callers: { issuer: config.PUBLIC_URL, verificationKeys: () => verificationKeys, users: store.users, namespaces: store.namespaces, clients: store.clients, clock },
+    callers: {
+      issuer: config.PUBLIC_URL,
+      verificationKeys: () => verificationKeys,
+      users: store.users,
+      namespaces: store.namespaces,
+      clients: store.clients,
+      clock,
+    },
   });
   registerApiDocs(app, { secure });
 

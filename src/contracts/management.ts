@@ -123,9 +123,7 @@ export const SecretView = z
   })
   .meta({ id: 'ClientSecret' });
 export const SecretList = z.object({ items: z.array(SecretView) }).meta({ id: 'ClientSecretList' });
-export const SecretAdd = z
-  .strictObject({ name: z.string().max(100), expiresInDays: z.number().int().optional() })
-  .meta({ id: 'ClientSecretAdd' });
+export const SecretAdd = z.strictObject({ name: z.string().max(100), expiresInDays: z.number().int().optional() }).meta({ id: 'ClientSecretAdd' });
 export const SecretCreated = SecretView.extend({ value: z.string().describe('shown this once; TechPass keeps only a digest') }).meta({
   id: 'ClientSecretCreated',
 });

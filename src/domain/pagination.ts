@@ -16,7 +16,11 @@ export const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('
 export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
 /** One page of `items`, sorted by `key` (unique per item), after `cursor`. */
-export function pageOf<T>(items: readonly T[], key: (item: T) => string, options: { cursor?: string | undefined; limit?: number | undefined }): Page<T> {
+export function pageOf<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  options: { cursor?: string | undefined; limit?: number | undefined },
+): Page<T> {
   const limit = Math.min(Math.max(options.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
   const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
   const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

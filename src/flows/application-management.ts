@@ -99,7 +99,8 @@ export async function changeApplication(
   return deps.transaction(async (tx) => {
     const applications = tx.forNamespace(namespace.id).applications;
     const before = await applications.get(application.id);
-    if (!before) return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
+    if (!before)
+      return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
     if (!holds(input.precondition, before)) return preconditionFailed();
     // Checked again against the row this transaction read (the terms version only goes up).
     const again = checkApplicationChanges(before, changes);
@@ -133,7 +134,8 @@ export async function deleteApplication(
   return deps.transaction(async (tx) => {
     const applications = tx.forNamespace(namespace.id).applications;
     const before = await applications.get(application.id);
-    if (!before) return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
+    if (!before)
+      return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
     if (!holds(input.precondition, before)) return preconditionFailed();
     await applications.remove(before.id);
     await tx.audit.append({
@@ -148,7 +150,11 @@ export async function deleteApplication(
   });
 }
 
-export async function listSecrets(deps: AdministrationDeps, caller: Caller, input: { namespace: string; clientId: string }): Promise<Result<ApplicationSecret[]>> {
+export async function listSecrets(
+  deps: AdministrationDeps,
+  caller: Caller,
+  input: { namespace: string; clientId: string },
+): Promise<Result<ApplicationSecret[]>> {
   const found = await authorizedApplication(deps, caller, input, mayListSecrets);
   if (!found.ok) return found;
   return ok(await deps.forNamespace(found.value.namespace.id).applications.listSecrets(found.value.application.id));
@@ -169,12 +175,18 @@ export async function addSecret(
     return fail(ErrorCodes.inputInvalid, `expiresInDays must be a whole number of days from 1 to ${MAX_SECRET_LIFETIME_DAYS}`, 'expiresInDays');
   }
   if (application.isPublic) {
-    return fail(ErrorCodes.inputInvalid, `${application.name} is a public client: it authenticates with PKCE only and cannot hold a secret`, 'clientId');
+    return fail(
+      ErrorCodes.inputInvalid,
+      `${application.name} is a public client: it authenticates with PKCE only and cannot hold a secret`,
+      'clientId',
+    );
   }
   const value = newSecret();
   const expiresAt = deps.clock.now() + (days === undefined ? SECRET_LIFETIME_MS : days * DAY_MS);
   return deps.transaction(async (tx) => {
-    const secret = await tx.forNamespace(namespace.id).applications.addSecret(application.id, { digest: digestSecret(value), hint: value.slice(-4), expiresAt, name });
+    const secret = await tx
+      .forNamespace(namespace.id)
+      .applications.addSecret(application.id, { digest: digestSecret(value), hint: value.slice(-4), expiresAt, name });
     await tx.audit.append({
       actor: auditActor(caller),
       action: 'application.secret_added',
@@ -208,7 +220,11 @@ export async function revokeSecret(
       targetType: 'application',
       targetId: application.id,
       namespaceId: namespace.id,
-      data: { ...auditContext(caller), before: { secretId: before.id, name: before.name, hint: before.hint, expiresAt: before.expiresAt }, after: null },
+      data: {
+        ...auditContext(caller),
+        before: { secretId: before.id, name: before.name, hint: before.hint, expiresAt: before.expiresAt },
+        after: null,
+      },
     });
     return ok(before);
   });

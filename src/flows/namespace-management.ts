@@ -80,7 +80,11 @@ export const showNamespace = (deps: AdministrationDeps, caller: Caller, name: st
 export async function updateNamespace(
   deps: AdministrationDeps,
   caller: Caller,
-  input: { namespace: string; changes: { displayName?: string | undefined; description?: string | undefined }; precondition: Precondition<Namespace> },
+  input: {
+    namespace: string;
+    changes: { displayName?: string | undefined; description?: string | undefined };
+    precondition: Precondition<Namespace>;
+  },
 ): Promise<Result<Namespace>> {
   const found = await authorizedNamespace(deps, caller, input.namespace, mayUpdateNamespace);
   if (!found.ok) return found;
@@ -88,7 +92,8 @@ export async function updateNamespace(
   const changes: { displayName?: string; description?: string } = {};
   if (input.changes.displayName !== undefined) {
     const displayName = input.changes.displayName.trim();
-    if (!displayName || displayName.length > 100) return fail(ErrorCodes.inputInvalid, 'displayName is required (at most 100 characters)', 'displayName');
+    if (!displayName || displayName.length > 100)
+      return fail(ErrorCodes.inputInvalid, 'displayName is required (at most 100 characters)', 'displayName');
     changes.displayName = displayName;
   }
   if (input.changes.description !== undefined) {

@@ -48,8 +48,12 @@ export function renderApiDocs(doc: Document): string {
   const operations = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method, op })),
   );
-  const index = operations.map(({ path, method }) => `<li><a href="#${anchor(method, path)}"><code>${method.toUpperCase()} ${escape(path)}</code></a></li>`);
-  const schemas = Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => `<h3 id="schema-${escape(name)}">${escape(name)}</h3>${json(schema)}`);
+  const index = operations.map(
+    ({ path, method }) => `<li><a href="#${anchor(method, path)}"><code>${method.toUpperCase()} ${escape(path)}</code></a></li>`,
+  );
+  const schemas = Object.entries(doc.components?.schemas ?? {}).map(
+    ([name, schema]) => `<h3 id="schema-${escape(name)}">${escape(name)}</h3>${json(schema)}`,
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(doc.info.title)} ${escape(doc.info.version)}</title></head>
 <body>

@@ -101,8 +101,10 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
         return { items: page.items.map(namespaceView), nextCursor: page.nextCursor };
       });
 
-      scope.get('/namespaces/:namespace', { schema: { params: NamespaceParams, response: { 200: NamespaceView, ...ERROR_ANSWERS } } }, async (request, reply) =>
-        withEtag(reply, namespaceView(answer(await showNamespace(admin, callerOf(request), request.params.namespace)))),
+      scope.get(
+        '/namespaces/:namespace',
+        { schema: { params: NamespaceParams, response: { 200: NamespaceView, ...ERROR_ANSWERS } } },
+        async (request, reply) => withEtag(reply, namespaceView(answer(await showNamespace(admin, callerOf(request), request.params.namespace)))),
       );
 
       scope.patch(
@@ -126,9 +128,13 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
         },
       );
 
-      scope.get('/namespaces/:namespace/admins', { schema: { params: NamespaceParams, response: { 200: AdminList, ...ERROR_ANSWERS } } }, async (request) => ({
-        items: answer(await listNamespaceAdmins(admin, callerOf(request), request.params.namespace)),
-      }));
+      scope.get(
+        '/namespaces/:namespace/admins',
+        { schema: { params: NamespaceParams, response: { 200: AdminList, ...ERROR_ANSWERS } } },
+        async (request) => ({
+          items: answer(await listNamespaceAdmins(admin, callerOf(request), request.params.namespace)),
+        }),
+      );
 
       scope.post(
         '/namespaces/:namespace/admins',
@@ -139,9 +145,13 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
         },
       );
 
-      scope.delete('/namespaces/:namespace/admins/:userId', { schema: { params: AdminParams, response: { 200: AdminList, ...ERROR_ANSWERS } } }, async (request) => ({
-        items: answer(await removeNamespaceAdmin(admin, callerOf(request), { namespace: request.params.namespace, userId: request.params.userId })),
-      }));
+      scope.delete(
+        '/namespaces/:namespace/admins/:userId',
+        { schema: { params: AdminParams, response: { 200: AdminList, ...ERROR_ANSWERS } } },
+        async (request) => ({
+          items: answer(await removeNamespaceAdmin(admin, callerOf(request), { namespace: request.params.namespace, userId: request.params.userId })),
+        }),
+      );
 
       registerApplicationRoutes(scope, admin);
     },

@@ -66,15 +66,23 @@ const APPS = '/namespaces/:namespace/applications';
 export function registerApplicationRoutes(plain: FastifyInstance, admin: AdministrationDeps): void {
   const scope = plain.withTypeProvider<ZodTypeProvider>();
 
-  scope.get(APPS, { schema: { params: NamespaceParams, querystring: PageQuery, response: { 200: ApplicationPage, ...ERROR_ANSWERS } } }, async (request) => {
-    const page = answer(await listApplications(admin, callerOf(request), { namespace: request.params.namespace, ...request.query }));
-    return { items: page.items.map(applicationView(request.params.namespace)), nextCursor: page.nextCursor };
-  });
+  scope.get(
+    APPS,
+    { schema: { params: NamespaceParams, querystring: PageQuery, response: { 200: ApplicationPage, ...ERROR_ANSWERS } } },
+    async (request) => {
+      const page = answer(await listApplications(admin, callerOf(request), { namespace: request.params.namespace, ...request.query }));
+      return { items: page.items.map(applicationView(request.params.namespace)), nextCursor: page.nextCursor };
+    },
+  );
 
-  scope.get(`${APPS}/:clientId`, { schema: { params: ApplicationParams, response: { 200: ApplicationView, ...ERROR_ANSWERS } } }, async (request, reply) => {
-    const app = answer(await showApplication(admin, callerOf(request), request.params));
-    return withEtag(reply, applicationView(request.params.namespace)(app));
-  });
+  scope.get(
+    `${APPS}/:clientId`,
+    { schema: { params: ApplicationParams, response: { 200: ApplicationView, ...ERROR_ANSWERS } } },
+    async (request, reply) => {
+      const app = answer(await showApplication(admin, callerOf(request), request.params));
+      return withEtag(reply, applicationView(request.params.namespace)(app));
+    },
+  );
 
   scope.patch(
     `${APPS}/:clientId`,
@@ -97,9 +105,13 @@ export function registerApplicationRoutes(plain: FastifyInstance, admin: Adminis
     },
   );
 
-  scope.get(`${APPS}/:clientId/secrets`, { schema: { params: ApplicationParams, response: { 200: SecretList, ...ERROR_ANSWERS } } }, async (request) => ({
-    items: answer(await listSecrets(admin, callerOf(request), request.params)).map(secretView),
-  }));
+  scope.get(
+    `${APPS}/:clientId/secrets`,
+    { schema: { params: ApplicationParams, response: { 200: SecretList, ...ERROR_ANSWERS } } },
+    async (request) => ({
+      items: answer(await listSecrets(admin, callerOf(request), request.params)).map(secretView),
+    }),
+  );
 
   scope.post(
     `${APPS}/:clientId/secrets`,

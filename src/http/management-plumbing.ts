@@ -62,4 +62,3 @@ export function withEtag<T>(reply: FastifyReply, view: T): T {
   reply.header('etag', etagOf(view));
   return view;
 }
-

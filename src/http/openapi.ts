@@ -45,7 +45,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'TechPass API',
         version,
         description:
-          "TechPass' JSON APIs. The management API (`/api/v1/namespaces/…`, `/api/v1/me`) takes `Authorization: Bearer <access token>` issued by TechPass to a person for the resource `<issuer>/api`, and answers errors as `{ \"error\": { \"code\", \"message\", \"fields\"? } }`; a single object's GET answers an ETag, which an update must send back in If-Match (428 without it, 412 when the object changed). The authenticator API (`/api/v1/authenticator/…`) answers errors with a flat ErrorBody: a dotted `error` code, a `message`, the `field` at fault if any, and the `correlationId`.",
+          'TechPass\' JSON APIs. The management API (`/api/v1/namespaces/…`, `/api/v1/me`) takes `Authorization: Bearer <access token>` issued by TechPass to a person for the resource `<issuer>/api`, and answers errors as `{ "error": { "code", "message", "fields"? } }`; a single object\'s GET answers an ETag, which an update must send back in If-Match (428 without it, 412 when the object changed). The authenticator API (`/api/v1/authenticator/…`) answers errors with a flat ErrorBody: a dotted `error` code, a `message`, the `field` at fault if any, and the `correlationId`.',
       },
       components: {
         securitySchemes: {
