@@ -31,6 +31,10 @@ import { invitationDeps, registrationDeps } from './invitation-deps.js';
 import { registerDevOutboxRoutes } from '../http/dev-outbox-routes.js';
 import { registerAuthenticatorApi } from '../http/authenticator-api.js';
 import { registerAuthenticatorApp } from '../http/authenticator-app.js';
+import { registerManagementApi } from '../http/management-api.js';
+import { registerApiDocs } from '../http/api-docs.js';
+import type { JSONWebKeySet } from 'jose';
+import { administrationDeps } from './demo.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
 import { checkApplicationAccess } from '../oidc/access-policy.js';
 import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
@@ -53,6 +57,12 @@ import { loadPolicyTexts } from '../platform/policies.js';
 import { signUpRoutesDeps } from './sign-up-deps.js';
 
 export { StartupError };
+
+/** A published JWK without its private members (and without key_ops, which marks a key kept for verification only). */
+function publicJwk(jwk: Record<string, unknown>): JSONWebKeySet['keys'][number] {
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, key_ops: _ops, ...rest } = jwk;
+  return rest as JSONWebKeySet['keys'][number];
+}
 
 export interface RunningServer {
   url: string;
@@ -115,6 +125,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // any node, or a retired key's window closing), so every node follows within seconds.
   let published = '';
   let handler: (req: IncomingMessage, res: ServerResponse) => void = () => {};
+  // The published keys' public parts: what the management API checks its access tokens with.
+  let verificationKeys: JSONWebKeySet = { keys: [] };
   const refreshKeys = async (): Promise<boolean> => {
     const jwks = await loadJwks(store.signingKeys, clock);
     const fingerprint = jwks.keys.map((k) => `${String(k.kid)}:${k.key_ops ? 'v' : 's'}`).join(',');
@@ -122,6 +134,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const provider = buildProvider({ config, store, masterKey, clock, logger, jwks, interactions });
     handler = provider.callback();
     current = provider;
+    verificationKeys = { keys: jwks.keys.map(publicJwk) };
     published = fingerprint;
     logger.info({ keys: fingerprint }, 'signing keys loaded');
     return true;
@@ -234,6 +247,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ...(options.streamPollMs ? { streamPollMs: options.streamPollMs } : {}),
   });
   await registerAuthenticatorApp(app, { secure });
+  await registerManagementApi(app, {
+    administration: administrationDeps(store, clock),
+    callers: {
+      issuer: config.PUBLIC_URL,
+      verificationKeys: () => verificationKeys,
+      users: store.users,
+      namespaces: store.namespaces,
+      clients: store.clients,
+      clock,
+    },
+  });
+  registerApiDocs(app, { secure });
 
   const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : null;
   const smsTransport = smsProvider(config);

@@ -71,6 +71,17 @@ export const ErrorCodes = {
   invitationConflict: 'invitation.conflict',
   /** A registration link that is unknown, used, replaced or expired. */
   invitationLinkInvalid: 'invitation.link_invalid',
+  /** The management API (issue 19). */
+  apiTokenInvalid: 'api.token_invalid',
+  apiClientToken: 'api.client_token_refused',
+  accessForbidden: 'access.forbidden',
+  namespaceNotEmpty: 'namespace.not_empty',
+  namespaceLastAdmin: 'namespace.last_admin',
+  namespaceAdminNotFound: 'namespace.admin_not_found',
+  secretNotFound: 'secret.not_found',
+  preconditionFailed: 'request.precondition_failed',
+  preconditionRequired: 'request.precondition_required',
+  routeNotFound: 'route.not_found',
   internal: 'internal.error',
 } as const;
 
@@ -148,6 +159,20 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'idp.discovery_no_s256': 422,
   /** The provider's token endpoint does not take the client authentication chosen (client secret or private_key_jwt). */
   'idp.discovery_client_auth_unsupported': 422,
+  /** No access token, or one that is not a live TechPass token for `<issuer>/api` naming an active person. */
+  'api.token_invalid': 401,
+  /** An application's own token (client credentials): not an admin credential. */
+  'api.client_token_refused': 403,
+  'access.forbidden': 403,
+  'namespace.not_empty': 409,
+  'namespace.last_admin': 409,
+  'namespace.admin_not_found': 404,
+  'secret.not_found': 404,
+  /** If-Match names a version the object no longer has: someone changed it meanwhile. */
+  'request.precondition_failed': 412,
+  /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */
+  'request.precondition_required': 428,
+  'route.not_found': 404,
   'internal.error': 500,
 };
 

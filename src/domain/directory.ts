@@ -26,6 +26,8 @@ export interface Application {
   implicitGrant: boolean;
   backchannelLogoutUri: string | null;
   termsVersion: number;
+  /** People signing in through it may be issued access tokens for the management API (`<issuer>/api`). */
+  managementApi: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -35,8 +37,12 @@ export interface ApplicationSecret {
   applicationId: ApplicationId;
   digest: string;
   hint: string;
+  /** What the admin called it (empty for secrets made before names). */
+  name: string;
   createdAt: number;
   expiresAt: number;
+  /** When it last authenticated the application (to the minute), null if never. */
+  lastUsedAt: number | null;
 }
 
 const NAMESPACE_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
@@ -76,6 +82,11 @@ export const MAX_SECRET_LIFETIME_DAYS = 730;
 
 /** What an admin may change on an application (`null` removes a URL). */
 export interface ApplicationChanges {
+  name?: string;
+  homepageUrl?: string | null;
+  redirectUris?: string[];
+  /** Only a platform admin may change it (domain/authorization.ts). */
+  managementApi?: boolean;
   signInEnabled?: boolean;
   assignmentRequired?: boolean;
   implicitGrant?: boolean;
@@ -92,7 +103,18 @@ export type ApplicationChangeProblem = { field: keyof ApplicationChanges; messag
  * up, since raising it is how users are asked to accept new terms.
  */
 export function checkApplicationChanges(app: Application, changes: ApplicationChanges): ApplicationChangeProblem | null {
-  for (const field of ['logoutUrl', 'backchannelLogoutUri'] as const) {
+  if (changes.name !== undefined) {
+    const problem = checkApplicationName(changes.name);
+    if (problem) return { field: 'name', message: problem };
+  }
+  if (changes.redirectUris !== undefined) {
+    if (changes.redirectUris.length === 0) return { field: 'redirectUris', message: 'needs at least one redirect URI' };
+    for (const uri of changes.redirectUris) {
+      const problem = checkRedirectUri(uri);
+      if (problem) return { field: 'redirectUris', message: problem };
+    }
+  }
+  for (const field of ['logoutUrl', 'backchannelLogoutUri', 'homepageUrl'] as const) {
     const url = changes[field];
     if (url !== undefined && url !== null) {
       const problem = checkRedirectUri(url);

@@ -152,6 +152,36 @@ export interface NamespaceRepository {
   findByName(name: string): Promise<Namespace | null>;
   findById(id: NamespaceId): Promise<Namespace | null>;
   list(): Promise<Namespace[]>;
+  /** Sets the display name and/or description; answers the namespace as it now is, null if unknown. */
+  update(id: NamespaceId, changes: { displayName?: string; description?: string }): Promise<Namespace | null>;
+  /** Deletes the namespace (its admins go by cascade); false if unknown. The caller checks it is empty. */
+  remove(id: NamespaceId): Promise<boolean>;
+  /**
+   * The namespaces `userId` administers. The one read of namespace_admins across
+   * namespaces: it is how a caller's role is learned, before any scope exists.
+   */
+  administeredBy(userId: UserId): Promise<NamespaceId[]>;
+}
+
+/** A namespace admin, as listed. */
+export interface NamespaceAdmin {
+  userId: UserId;
+  email: string;
+  givenName: string;
+  familyName: string;
+  since: number;
+}
+
+/** The admins of one namespace; obtained only through `forNamespace`. */
+export interface NamespaceAdminRepository {
+  list(): Promise<NamespaceAdmin[]>;
+  /** Adds `userId`; false if already an admin. */
+  add(userId: UserId): Promise<boolean>;
+  /**
+   * Removes `userId`, unless it is the last admin. Serialised per namespace (the
+   * namespace row is locked on PostgreSQL), so two removals at once cannot leave none.
+   */
+  remove(userId: UserId): Promise<'removed' | 'not_admin' | 'last_admin'>;
 }
 
 export interface NewApplication {
@@ -169,7 +199,13 @@ export interface ApplicationRepository {
   list(): Promise<Application[]>;
   /** Applies `changes` (only the fields present) and answers the application as it now is; null if unknown. */
   update(id: ApplicationId, changes: ApplicationChanges): Promise<Application | null>;
-  addSecret(id: ApplicationId, secret: { digest: string; hint: string; expiresAt: number }): Promise<ApplicationSecret>;
+  addSecret(id: ApplicationId, secret: { digest: string; hint: string; expiresAt: number; name?: string }): Promise<ApplicationSecret>;
+  /** Deletes a secret (revocation); false when the secret is not this application's. */
+  removeSecret(id: ApplicationId, secretId: string): Promise<boolean>;
+  /** Records that the secret just authenticated the application. */
+  recordSecretUse(id: ApplicationId, secretId: string, at: number): Promise<void>;
+  /** Deletes the application with its secrets, certificates and assignments; false if unknown. */
+  remove(id: ApplicationId): Promise<boolean>;
   listSecrets(id: ApplicationId): Promise<ApplicationSecret[]>;
   /** Moves a secret's expiry (to now, to revoke it); false when the secret is not this application's. */
   setSecretExpiry(id: ApplicationId, secretId: string, expiresAt: number): Promise<boolean>;
@@ -218,6 +254,7 @@ export interface NamespaceScope {
   readonly terms: TermsAcceptances;
   /** Vendor accounts created in this namespace (domain/vendors.ts). */
   readonly vendors: VendorRepository;
+  readonly admins: NamespaceAdminRepository;
 }
 
 /** An application as the OIDC provider needs it: with its secrets (digests) and certificates. */

@@ -9,7 +9,14 @@
  * pages, portal API, automation API) register as plugins.
  */
 import cookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RouteOptions,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -113,6 +120,33 @@ function frontHandler(deps: HttpDeps, trust: ProxyTrust | false, fastify: (req: 
   };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * How the route's errors look: the management API's routes answer
+     * `{ "error": { "code", "message", "fields"? } }` (contracts/management.ts); every
+     * other API route keeps the flat ErrorBody it was released with.
+     */
+    errorShape?: 'nested';
+  }
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteOptions[]>();
+
+/** Every route the app registered: method(s), URL and config (as the route's own hooks left it). */
+export function routeTable(app: FastifyInstance): ReadonlyArray<{ method: string | string[]; url: string; config?: unknown }> {
+  return routeTables.get(app) ?? [];
+}
+
+/** Sends an error in the shape the route answers with (`config.errorShape`). */
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody & Record<string, unknown>) {
+  if (request.routeOptions.config?.errorShape !== 'nested') return reply.code(status).send(body);
+  const { error: code, message, field, correlationId, ...details } = body;
+  return reply.code(status).send({
+    error: { code, message, ...(field ? { fields: [field] } : {}), ...details, ...(correlationId ? { correlationId } : {}) },
+  });
+}
+
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const trust = proxyTrust(deps.trustProxy);
   const app = Fastify({
@@ -130,7 +164,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // The route's pattern (`/login/:uid`); a request no route matched has none.
     const route = () => request.routeOptions.url ?? UNMATCHED_ROUTE;
     if (!observe(deps, request.raw, reply.raw, request.id, request.ip, pathOf(request.url), route)) {
-      reply.code(ERROR_STATUS[ErrorCodes.databaseUnavailable]).header('retry-after', '5').send({
+      sendError(request, reply.header('retry-after', '5'), ERROR_STATUS[ErrorCodes.databaseUnavailable], {
         error: ErrorCodes.databaseUnavailable,
         message: DATABASE_UNAVAILABLE,
         correlationId: request.id,
@@ -144,6 +178,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   // The one cookie reader and writer (request.cookies, reply.setCookie): request-cookies.ts.
   await app.register(cookie, cookieParsing);
+  // Every route, as registered (the authorization matrix test walks /api/v1 from it).
+  const table: RouteOptions[] = [];
+  routeTables.set(app, table);
+  app.addHook('onRoute', (route) => void table.push(route));
   // Before any route: the document is made of the routes registered after it.
   await registerOpenApi(app);
 
@@ -154,7 +192,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (deps.isDatabaseUnavailable(error)) {
       void deps.health.check();
-      return reply.code(ERROR_STATUS[ErrorCodes.databaseUnavailable]).header('retry-after', '5').send({
+      return sendError(request, reply.header('retry-after', '5'), ERROR_STATUS[ErrorCodes.databaseUnavailable], {
         error: ErrorCodes.databaseUnavailable,
         message: DATABASE_UNAVAILABLE,
         correlationId: request.id,
@@ -171,11 +209,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         ...refusal.details,
         correlationId: request.id,
       };
-      return reply.code(refusal.status).send(body);
+      return sendError(request, reply, refusal.status, body);
     }
     const status = Math.max((error as { statusCode?: number }).statusCode ?? 500, 500);
     request.log.error({ err: error, reqId: request.id }, 'unhandled error');
-    return reply.code(status).send({
+    return sendError(request, reply, status, {
       error: ErrorCodes.internal,
       message: 'Something went wrong on our side. Quote the correlation id if you contact support.',
       correlationId: request.id,

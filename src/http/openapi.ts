@@ -1,5 +1,6 @@
 /**
- * The OpenAPI 3.1 document of TechPass' JSON APIs, served at GET /api/v1/openapi.json.
+ * The OpenAPI 3.1 document of TechPass' JSON APIs, served at GET /api/openapi.json
+ * (and, as first released, at /api/v1/openapi.json), read as a page at /api/docs.
  * @fastify/swagger makes it from the zod schemas the routes validate with
  * (fastify-type-provider-zod), so the document and the checks cannot drift apart.
  *
@@ -19,6 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
+/** Where the document lives now: it describes every version under /api/. */
+export const OPENAPI_DOCUMENT_PATH = '/api/openapi.json';
 
 /** The package root, from src/http or dist/http alike. */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,11 +45,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'TechPass API',
         version,
         description:
-          "TechPass' JSON APIs. Errors answer with an ErrorBody: a dotted `error` code, a `message`, the `field` at fault if any, and the `correlationId`.",
+          'TechPass\' JSON APIs. The management API (`/api/v1/namespaces/…`, `/api/v1/me`) takes `Authorization: Bearer <access token>` issued by TechPass to a person for the resource `<issuer>/api`, and answers errors as `{ "error": { "code", "message", "fields"? } }`; a single object\'s GET answers an ETag, which an update must send back in If-Match (428 without it, 412 when the object changed). The authenticator API (`/api/v1/authenticator/…`) answers errors with a flat ErrorBody: a dotted `error` code, a `message`, the `field` at fault if any, and the `correlationId`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A TechPass access token for the resource <issuer>/api' },
+        },
       },
     },
     transform: apiRoutesOnly,
     transformObject: jsonSchemaTransformObject,
   });
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+  app.get(OPENAPI_DOCUMENT_PATH, { schema: { hide: true } }, async () => app.swagger());
 }

@@ -37,10 +37,12 @@ export interface TechpassClientMetadata {
   backchannel_logout_uri?: string;
   client_uri?: string;
   'urn:techpass:namespace': string;
-  'urn:techpass:secrets': Array<{ digest: string; expiresAt: number }>;
+  'urn:techpass:secrets': Array<{ id: string; digest: string; expiresAt: number }>;
   'urn:techpass:auth_methods': ClientAuthMethod[];
   'urn:techpass:sign_in_enabled': boolean;
   'urn:techpass:assignment_required': boolean;
+  /** People signing in through it may get management API tokens (provider.ts). */
+  'urn:techpass:management_api': boolean;
 }
 
 /** The custom metadata properties the provider must accept (see provider.ts). */
@@ -50,6 +52,7 @@ export const TECHPASS_CLIENT_PROPERTIES = [
   'urn:techpass:auth_methods',
   'urn:techpass:sign_in_enabled',
   'urn:techpass:assignment_required',
+  'urn:techpass:management_api',
 ];
 
 export function clientMetadata(record: ClientRecord, secretMarker: string, now: number): TechpassClientMetadata {
@@ -89,9 +92,10 @@ export function clientMetadata(record: ClientRecord, secretMarker: string, now: 
     ...(app.backchannelLogoutUri ? { backchannel_logout_uri: app.backchannelLogoutUri } : {}),
     ...(app.homepageUrl ? { client_uri: app.homepageUrl } : {}),
     'urn:techpass:namespace': app.namespaceId,
-    'urn:techpass:secrets': secrets.map((s) => ({ digest: s.digest, expiresAt: s.expiresAt })),
+    'urn:techpass:secrets': secrets.map((s) => ({ id: s.id, digest: s.digest, expiresAt: s.expiresAt })),
     'urn:techpass:auth_methods': methods,
     'urn:techpass:sign_in_enabled': app.signInEnabled,
     'urn:techpass:assignment_required': app.assignmentRequired,
+    'urn:techpass:management_api': app.managementApi,
   };
 }

@@ -11,6 +11,7 @@ import { CLIENT_ADDRESS_HEADER } from '../platform/request-origin.js';
 import { constantTimeEqual, digestSecret, type MasterKey } from '../platform/secrets.js';
 import type { Clock } from '../platform/clock.js';
 import type { Store } from '../persistence/store.js';
+import type { ApplicationId, NamespaceId } from '../domain/ids.js';
 import { accountFinder, CLAIMS, tokenClaims } from './accounts.js';
 import { adapterFactory } from './adapter.js';
 import { assertClientAssertion, CLIENT_AUTH_METHODS, clientAuthMethod, replayDetectionUnique } from './client-authentication.js';
@@ -50,17 +51,51 @@ export interface ProviderDeps {
   interactions: InteractionDeps;
 }
 
-/** Whether `digest` is one of the live secrets' digests; every secret is compared, so timing does not reveal which one matched. */
-function liveSecretMatches(secrets: Array<{ digest: string; expiresAt: number }>, digest: string, now: number): boolean {
-  let matched = false;
+type StoredSecret = { id: string; digest: string; expiresAt: number };
+
+/** The live secret whose digest is `digest`, if any; every secret is compared, so timing does not reveal which one matched. */
+function liveSecretMatching(secrets: StoredSecret[], digest: string, now: number): StoredSecret | undefined {
+  let matched: StoredSecret | undefined;
   for (const secret of secrets) {
-    if (constantTimeEqual(secret.digest, digest) && secret.expiresAt > now) matched = true;
+    if (constantTimeEqual(secret.digest, digest) && secret.expiresAt > now) matched = secret;
   }
   return matched;
 }
 
+/** How often one node records that a secret was used (its `lastUsedAt`, shown by the management API). */
+const SECRET_USE_RECORD_MS = 60_000;
+
 /** The resource (audience) of the TechPass automation API, the default for machine callers. */
 export const apiResource = (config: Config) => `${config.PUBLIC_URL}/iam`;
+
+/**
+ * The resource (audience) of the management API (`/api/v1/…`): tokens acting for a
+ * person, with that person's role (src/http/management-api.ts checks them).
+ */
+export const managementApiResource = (config: Config) => `${config.PUBLIC_URL}/api`;
+
+/**
+ * The management API as a resource server. Its tokens act with the full role of the
+ * person signed in, platform admins included, so only applications a platform admin
+ * allowed (`managementApi`, stored as `urn:techpass:management_api`) may ask for
+ * them; any other tenant application asking gets invalid_target. Never for client
+ * credentials: an application is no person.
+ */
+function managementApiServer(config: Config, ctx: KoaContextWithOIDC, client: { [key: string]: unknown }) {
+  if (ctx.oidc.params?.grant_type === 'client_credentials') {
+    throw new errors.InvalidTarget('the management API acts for people: use the authorization code grant');
+  }
+  if (client['urn:techpass:management_api'] !== true) {
+    throw new errors.InvalidTarget('this application may not ask for management API tokens');
+  }
+  return {
+    scope: 'api',
+    audience: managementApiResource(config),
+    accessTokenFormat: 'jwt' as const,
+    accessTokenTTL: config.ACCESS_TOKEN_TTL,
+    jwt: { sign: { alg: 'ES256' as const } },
+  };
+}
 
 export function buildProvider(deps: ProviderDeps): Provider {
   const { config, store, masterKey, clock, logger } = deps;
@@ -134,7 +169,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
         defaultResource: (ctx: KoaContextWithOIDC) =>
           ctx.oidc.params?.grant_type === 'client_credentials' ? apiResource(config) : (undefined as unknown as string),
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => {
+        getResourceServerInfo: (ctx: KoaContextWithOIDC, resource: string, client) => {
+          if (resource === managementApiResource(config)) return managementApiServer(config, ctx, client as unknown as { [key: string]: unknown });
           if (resource !== apiResource(config)) {
             throw new errors.InvalidTarget(`unknown resource ${resource}`);
           }
@@ -179,12 +215,30 @@ export function buildProvider(deps: ProviderDeps): Provider {
   // client's metadata may come from this node's cache: a secret that matches none of its
   // digests is checked once more against the database, so a secret just added on another
   // node works at once (a secret revoked elsewhere stops working within KEY_REFRESH_SECONDS).
+  // When each secret's use was last recorded by this node: at most one write a minute per secret.
+  const recorded = new Map<string, number>();
+  const recordUse = (client: InstanceType<Provider['Client']>, secret: StoredSecret) => {
+    const now = clock.now();
+    if ((recorded.get(secret.id) ?? -Infinity) > now - SECRET_USE_RECORD_MS) return;
+    if (recorded.size > 10_000) recorded.clear();
+    recorded.set(secret.id, now);
+    const namespaceId = (client as { 'urn:techpass:namespace'?: string })['urn:techpass:namespace'];
+    if (!namespaceId) return;
+    store
+      .forNamespace(namespaceId as NamespaceId)
+      .applications.recordSecretUse(client.clientId as ApplicationId, secret.id, now)
+      .catch((error: unknown) => logger.warn({ err: error }, "a client secret's last use could not be recorded"));
+  };
   const compareClientSecret = async (client: InstanceType<Provider['Client']>, actual: string) => {
     const digest = digestSecret(actual);
-    const cached = (client as { 'urn:techpass:secrets'?: Array<{ digest: string; expiresAt: number }> })['urn:techpass:secrets'];
-    if (liveSecretMatches(cached ?? [], digest, clock.now())) return true;
-    const fresh = await store.clients.findClient(client.clientId, { fresh: true });
-    return fresh ? liveSecretMatches(fresh.secrets, digest, clock.now()) : false;
+    const cached = (client as { 'urn:techpass:secrets'?: StoredSecret[] })['urn:techpass:secrets'];
+    let matched = liveSecretMatching(cached ?? [], digest, clock.now());
+    if (!matched) {
+      const fresh = await store.clients.findClient(client.clientId, { fresh: true });
+      matched = fresh ? liveSecretMatching(fresh.secrets, digest, clock.now()) : undefined;
+    }
+    if (matched) recordUse(client, matched);
+    return matched !== undefined;
   };
   // The members of oidc-provider TechPass replaces, each documented (and checked first) there.
   patchOidcProvider(provider, {

@@ -23,6 +23,7 @@ import { outboxChannels } from './migrations/0015-outbox-channels.js';
 import { onboarding } from './migrations/0016-onboarding.js';
 import { invitations } from './migrations/0017-invitations.js';
 import { vendorAccounts } from './migrations/0018-vendor-accounts.js';
+import { managementApi } from './migrations/0019-management-api.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -44,6 +45,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0016-onboarding': onboarding,
     '0017-invitations': invitations,
     '0018-vendor-accounts': vendorAccounts,
+    '0019-management-api': managementApi,
   };
 }
 

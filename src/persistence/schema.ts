@@ -84,6 +84,8 @@ export interface ApplicationsTable {
   terms_version: number;
   created_at: number;
   updated_at: number;
+  /** 0019: people signing in through it may get management API tokens. */
+  management_api: Generated<number>;
 }
 
 export interface ApplicationSecretsTable {
@@ -94,6 +96,9 @@ export interface ApplicationSecretsTable {
   hint: string;
   created_at: number;
   expires_at: number;
+  /** 0019 */
+  name: Generated<string>;
+  last_used_at: number | null;
 }
 
 export interface ApplicationCertificatesTable {

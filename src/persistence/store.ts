@@ -48,6 +48,7 @@ import { mailOutbox, type MailOutbox } from './repositories/mail-outbox.js';
 import { invitationRepository } from './repositories/invitations.js';
 import type { InvitationRepository } from '../domain/invitations.js';
 import { namespaceRepository } from './repositories/namespaces.js';
+import { namespaceAdminRepository } from './repositories/namespace-admins.js';
 import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { DEFAULT_LOCAL_ID_DOMAIN } from '../domain/users.js';
@@ -172,6 +173,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
       assignments: assignmentRepository(db, clock, namespaceId),
       terms: termsAcceptances(db, clock, namespaceId),
       vendors: vendorRepository(db, clock, namespaceId),
+      admins: namespaceAdminRepository(db, clock, namespaceId, engine),
     }),
   });
   const db = database.db;

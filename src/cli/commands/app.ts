@@ -27,6 +27,7 @@ function describeApplication(app: Application) {
     logoutUrl: app.logoutUrl,
     backchannelLogoutUri: app.backchannelLogoutUri,
     termsVersion: app.termsVersion,
+    managementApi: app.managementApi,
   };
 }
 
@@ -99,6 +100,10 @@ export function registerAppCommands(program: Command): void {
     .option('--logout-url <url>', 'where to send people after sign-out ("" removes it)')
     .option('--backchannel-logout-uri <url>', 'where TechPass posts a logout token when a session ends ("" removes it)')
     .option('--terms-version <n>', 'raise to ask every user to accept the terms again')
+    .option(
+      '--management-api <true|false>',
+      'on: people signing in through it may get management API tokens (resource <issuer>/api), acting with their full role',
+    )
     .addOption(jsonOption())
     .action(
       async (options: {
@@ -110,9 +115,11 @@ export function registerAppCommands(program: Command): void {
         logoutUrl?: string;
         backchannelLogoutUri?: string;
         termsVersion?: string;
+        managementApi?: string;
         json?: boolean;
       }) => {
         const changes = {
+          managementApi: parseSwitch(options.managementApi, '--management-api', 'managementApi'),
           signInEnabled: parseSwitch(options.signInEnabled, '--sign-in-enabled', 'signInEnabled'),
           assignmentRequired: parseSwitch(options.assignmentRequired, '--assignment-required', 'assignmentRequired'),
           implicitGrant: parseSwitch(options.implicitGrant, '--implicit-grant', 'implicitGrant'),

@@ -32,6 +32,7 @@ export function toApplication(row: Selectable<ApplicationsTable>): Application {
     implicitGrant: row.implicit_grant === 1,
     backchannelLogoutUri: row.backchannel_logout_uri,
     termsVersion: row.terms_version,
+    managementApi: row.management_api === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -43,8 +44,10 @@ function toSecret(row: Selectable<ApplicationSecretsTable>): ApplicationSecret {
     applicationId: asApplicationId(row.application_id),
     digest: row.digest,
     hint: row.hint,
+    name: row.name,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
   };
 }
 
@@ -110,6 +113,7 @@ export function applicationRepository(
         implicit_grant: 0,
         backchannel_logout_uri: null,
         terms_version: 1,
+        management_api: 0,
         created_at: now,
         updated_at: now,
       };
@@ -134,6 +138,10 @@ export function applicationRepository(
       if (changes.logoutUrl !== undefined) set.logout_url = changes.logoutUrl;
       if (changes.backchannelLogoutUri !== undefined) set.backchannel_logout_uri = changes.backchannelLogoutUri;
       if (changes.termsVersion !== undefined) set.terms_version = changes.termsVersion;
+      if (changes.name !== undefined) set.name = changes.name.trim();
+      if (changes.homepageUrl !== undefined) set.homepage_url = changes.homepageUrl;
+      if (changes.redirectUris !== undefined) set.redirect_uris = JSON.stringify([...new Set(changes.redirectUris)]);
+      if (changes.managementApi !== undefined) set.management_api = flag(changes.managementApi);
       const now = clock.now();
       await db
         .updateTable('applications')
@@ -153,8 +161,10 @@ export function applicationRepository(
         application_id: id,
         digest: secret.digest,
         hint: secret.hint,
+        name: secret.name ?? '',
         created_at: clock.now(),
         expires_at: secret.expiresAt,
+        last_used_at: null,
       };
       await db.insertInto('application_secrets').values(row).execute();
       await touch(id);
@@ -182,6 +192,35 @@ export function applicationRepository(
         .executeTakeFirst();
       await touch(id);
       return changed(Number(result.numUpdatedRows) === 1);
+    },
+
+    async removeSecret(id, secretId) {
+      const result = await db
+        .deleteFrom('application_secrets')
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', id)
+        .where('id', '=', secretId)
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) !== 1) return false;
+      await touch(id);
+      return changed(true);
+    },
+
+    async recordSecretUse(id, secretId, at) {
+      // Not a change of the application: the provider needs nothing new (no touch).
+      await db
+        .updateTable('application_secrets')
+        .set({ last_used_at: at })
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', id)
+        .where('id', '=', secretId)
+        .execute();
+    },
+
+    async remove(id) {
+      // Secrets, certificates, assignments and terms acceptances go by cascade.
+      const result = await db.deleteFrom('applications').where('namespace_id', '=', namespaceId).where('id', '=', id).executeTakeFirst();
+      return changed(Number(result.numDeletedRows) === 1);
     },
 
     async addCertificate(id, certificate) {

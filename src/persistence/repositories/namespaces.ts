@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Namespace } from '../../domain/directory.js';
-import { asNamespaceId } from '../../domain/ids.js';
+import { asNamespaceId, type NamespaceId } from '../../domain/ids.js';
 import type { NamespaceRepository } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -44,6 +44,24 @@ export function namespaceRepository(db: Kysely<Schema>, clock: Clock): Namespace
     async list() {
       const rows = await db.selectFrom('namespaces').selectAll().orderBy('name').execute();
       return rows.map(toNamespace);
+    },
+    async update(id, changes) {
+      const set: { display_name?: string; description?: string } = {};
+      if (changes.displayName !== undefined) set.display_name = changes.displayName;
+      if (changes.description !== undefined) set.description = changes.description;
+      if (Object.keys(set).length) await db.updateTable('namespaces').set(set).where('id', '=', id).execute();
+      const row = await db.selectFrom('namespaces').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toNamespace(row) : null;
+    },
+    async remove(id) {
+      const result = await db.deleteFrom('namespaces').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+    async administeredBy(userId) {
+      // Across namespaces by design: a caller's role is learned before any scope exists
+      // (hence no namespace guard). Only namespace ids leave this query.
+      const rows = await db.withoutPlugins().selectFrom('namespace_admins').select('namespace_id').where('user_id', '=', userId).execute();
+      return rows.map((r): NamespaceId => asNamespaceId(r.namespace_id));
     },
   };
 }

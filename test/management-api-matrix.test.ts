@@ -1,0 +1,154 @@
+/**
+ * The management API's authorization matrix: every /api/v1 route, enumerated from the
+ * server's own route table (so a route added without an entry here fails this test),
+ * called by each kind of caller: anonymous, a plain user, an admin of another
+ * namespace, an admin of the namespace concerned, a platform admin. Each call gets a
+ * fresh namespace (with an application, a secret and a second admin), so a write
+ * allowed to one caller changes nothing another caller sees.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { administrationDeps } from '../src/cli/demo.js';
+import { addApplicationSecret, updateApplication } from '../src/flows/applications.js';
+import { asNamespaceId } from '../src/domain/ids.js';
+import { routeTable } from '../src/http/app.js';
+import { systemClock } from '../src/platform/clock.js';
+import { api, apiToken, person } from './helpers/api.js';
+import { engine } from './helpers/database.js';
+import { application, namespace } from './helpers/directory.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+type Kind = 'anonymous' | 'user' | 'otherAdmin' | 'thisAdmin' | 'platform';
+const KINDS: Kind[] = ['anonymous', 'user', 'otherAdmin', 'thisAdmin', 'platform'];
+
+interface Fixture {
+  ns: string;
+  clientId: string;
+  secretId: string;
+  secondAdminId: string;
+}
+interface Call {
+  path: (f: Fixture) => string;
+  body?: (f: Fixture) => unknown;
+  /** Who is allowed (a 2xx answer); everyone else is refused: 401 when anonymous, else 403. */
+  allowed: Kind[];
+  /** The namespace must own nothing (deleting it). */
+  empty?: boolean;
+}
+
+const ADMINS: Kind[] = ['thisAdmin', 'platform'];
+const A = '/api/v1/namespaces/:namespace/applications/:clientId';
+
+/** One entry per route of the management API: `METHOD pattern`. */
+const MATRIX: Record<string, Call> = {
+  'GET /api/v1/me': { path: () => '/api/v1/me', allowed: ['user', 'otherAdmin', 'thisAdmin', 'platform'] },
+  'GET /api/v1/namespaces': { path: () => '/api/v1/namespaces', allowed: ['otherAdmin', 'thisAdmin', 'platform'] },
+  'GET /api/v1/namespaces/:namespace': { path: (f) => `/api/v1/namespaces/${f.ns}`, allowed: ADMINS },
+  'PATCH /api/v1/namespaces/:namespace': { path: (f) => `/api/v1/namespaces/${f.ns}`, body: () => ({ description: 'changed' }), allowed: ADMINS },
+  'DELETE /api/v1/namespaces/:namespace': { path: (f) => `/api/v1/namespaces/${f.ns}`, allowed: ['platform'], empty: true },
+  'GET /api/v1/namespaces/:namespace/admins': { path: (f) => `/api/v1/namespaces/${f.ns}/admins`, allowed: ADMINS },
+  'POST /api/v1/namespaces/:namespace/admins': {
+    path: (f) => `/api/v1/namespaces/${f.ns}/admins`,
+    body: () => ({ email: 'user@agency.gov.sg' }),
+    allowed: ADMINS,
+  },
+  'DELETE /api/v1/namespaces/:namespace/admins/:userId': { path: (f) => `/api/v1/namespaces/${f.ns}/admins/${f.secondAdminId}`, allowed: ADMINS },
+  'GET /api/v1/namespaces/:namespace/applications': { path: (f) => `/api/v1/namespaces/${f.ns}/applications`, allowed: ADMINS },
+  [`GET ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, allowed: ADMINS },
+  [`PATCH ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, body: () => ({ name: 'Renamed' }), allowed: ADMINS },
+  [`DELETE ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, allowed: ADMINS },
+  [`GET ${A}/secrets`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets`, allowed: ADMINS },
+  [`POST ${A}/secrets`]: {
+    path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets`,
+    body: () => ({ name: 'new' }),
+    allowed: ADMINS,
+  },
+  [`DELETE ${A}/secrets/:secretId`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets/${f.secretId}`, allowed: ADMINS },
+};
+
+/** The management API's routes as the server registered them (the authenticator API and the OpenAPI document are not its). */
+function managementRoutes(tp: TestServer): string[] {
+  return routeTable(tp.server.app)
+    .filter((r) => r.url.startsWith('/api/v1/') && !r.url.startsWith('/api/v1/authenticator') && r.url !== '/api/v1/openapi.json')
+    .flatMap((r) =>
+      ([] as string[])
+        .concat(r.method)
+        .filter((m) => m !== 'HEAD')
+        .map((m) => `${m} ${r.url}`),
+    )
+    .sort();
+}
+
+describe(`management API authorization matrix (${engine})`, () => {
+  let tp: TestServer;
+  const tokens: Partial<Record<Kind, string>> = {};
+  const ids: Record<string, string> = {};
+  let fixtures = 0;
+  const deps = () => administrationDeps(tp.server.store, systemClock);
+
+  async function fixture(empty: boolean): Promise<Fixture> {
+    fixtures += 1;
+    const ns = await namespace(tp, `m${fixtures}-${engine}`);
+    const scope = tp.server.store.forNamespace(asNamespaceId(ns.id));
+    await scope.admins.add(ids.thisAdmin as never);
+    await scope.admins.add(ids.second as never);
+    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second! };
+    const app = await application(tp, { namespace: ns.name, name: 'Service' });
+    const secret = await addApplicationSecret(deps(), 'test', { namespace: ns.name, clientId: app.clientId });
+    if (!secret.ok) throw new Error(secret.message);
+    return { ns: ns.name, clientId: app.clientId, secretId: secret.value.secret.id, secondAdminId: ids.second! };
+  }
+
+  beforeAll(async () => {
+    tp = await startTestServer();
+    await namespace(tp, 'ops');
+    await namespace(tp, 'other');
+    const console_ = await application(tp, { namespace: 'ops', name: 'Console', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
+    expect((await updateApplication(deps(), 'test', { namespace: 'ops', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(
+      true,
+    );
+    const people: Array<[Exclude<Kind, 'anonymous'>, string, boolean]> = [
+      ['user', 'user@agency.gov.sg', false],
+      ['otherAdmin', 'other@agency.gov.sg', false],
+      ['thisAdmin', 'this@agency.gov.sg', false],
+      ['platform', 'root@agency.gov.sg', true],
+    ];
+    for (const [kind, email, platformAdmin] of people) {
+      const created = await person(tp, email, { platformAdmin });
+      ids[kind] = created.id;
+    }
+    ids.second = (await person(tp, 'second@agency.gov.sg')).id;
+    const other = await tp.server.store.namespaces.findByName('other');
+    await tp.server.store.forNamespace(other!.id).admins.add(ids.otherAdmin as never);
+    for (const [kind, email] of people) tokens[kind] = await apiToken(tp, console_, email);
+  }, 60_000);
+  afterAll(() => tp?.close());
+
+  it('has an entry for every /api/v1 route of the route table, and no entry for a route that does not exist', () => {
+    const routes = managementRoutes(tp);
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it('allows each route to exactly the callers it names, and refuses the others (401 anonymous, 403 signed in)', async () => {
+    const outcomes: string[] = [];
+    const expected: string[] = [];
+    for (const route of managementRoutes(tp)) {
+      const call = MATRIX[route]!;
+      const method = route.split(' ')[0]!;
+      for (const kind of KINDS) {
+        const f = await fixture(call.empty ?? false);
+        const answer = await api(tp, method, call.path(f), {
+          token: tokens[kind],
+          ...(call.body ? { body: call.body(f) } : {}),
+          headers: { 'if-match': '*' },
+        });
+        const allowed = call.allowed.includes(kind);
+        const refusal = kind === 'anonymous' ? 401 : 403;
+        outcomes.push(`${route} as ${kind}: ${answer.status >= 200 && answer.status < 300 ? 'allowed' : answer.status}`);
+        expected.push(`${route} as ${kind}: ${allowed ? 'allowed' : refusal}`);
+        if (!allowed) expect(answer.body.error.code, `${route} as ${kind}`).toMatch(/^(api\.token_invalid|access\.forbidden)$/);
+      }
+    }
+    expect(outcomes).toEqual(expected);
+  }, 120_000);
+});
