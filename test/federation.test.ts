@@ -95,6 +95,10 @@ describe(`sign-in through an integrated identity provider (${engine})`, () => {
     expect(link).toMatchObject({ issuer: wog.issuer, subject: `upstream-${OFFICER}` });
     const [event] = (await federationEvents()).filter((e) => (e.data as { subject?: string }).subject === `upstream-${OFFICER}`);
     expect(event?.data).toMatchObject({ provider: 'wog', result: 'succeeded', linked: true, upstreamAmr: ['pwd'] });
+    // The agency is the provider's (read-only in TechPass); an active account keeps its own names.
+    const account = await tp.server.store.users.findByLogin(OFFICER);
+    expect(account).toMatchObject({ givenName: 'Jane', familyName: 'Tester', profile: { agency: 'Test Agency' } });
+    expect(event?.data).toMatchObject({ profile: { agency: { from: null, to: 'Test Agency' } } });
   });
 
   it('uses the link the next time, whatever the upstream now says the e-mail is', async () => {
@@ -103,6 +107,8 @@ describe(`sign-in through an integrated identity provider (${engine})`, () => {
     await finishAuthorization(start, last.url);
     const events = (await federationEvents()).filter((e) => (e.data as { subject?: string }).subject === `upstream-${OFFICER}`);
     expect(events.at(-1)?.data).toMatchObject({ result: 'succeeded', linked: false });
+    // Nothing of the profile changed this time.
+    expect(events.at(-1)?.data).not.toHaveProperty('profile');
   });
 
   /** A sign-in whose ID token `tamper` rewrites: refused, back at the identify page with a reference, nothing linked. */

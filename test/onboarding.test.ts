@@ -77,6 +77,10 @@ describe(`onboarding (${engine})`, () => {
     expect(policies.html).toContain('href="/policies/privacy"');
     const account = (await store().users.findByLogin(email))!;
     expect(account.status).toBe('pending');
+    // Sign-up knew only the e-mail: the names and the agency are now the provider's.
+    expect(account).toMatchObject({ givenName: 'Jane', familyName: 'Tan', profile: { agency: 'Test Agency' } });
+    // Sign-up knew only the e-mail: the names and the agency are now the provider's.
+    expect(account).toMatchObject({ givenName: 'Jane', familyName: 'Tan', profile: { agency: 'Test Agency' } });
 
     const accept = form(policies, '/policies');
     const next = await browser.follow(accept.action, { form: accept.fields }, toApp);
@@ -112,6 +116,8 @@ describe(`onboarding (${engine})`, () => {
     expect(await store().federatedIdentities.find(wog.issuer, `upstream-${email}`)).toBeNull();
     const account = (await store().users.findByLogin(email))!;
     expect(account.status).toBe('pending');
+    // A refused sign-in takes nothing from the provider either.
+    expect(account.profile.agency).toBeNull();
     expect(await actionsOf(account.id)).toContain('sign_in.refused');
   });
 

@@ -10,6 +10,7 @@
  */
 import type { ClaimMapping } from './identity-providers.js';
 import type { IdentityProviderId, UserId } from './ids.js';
+import type { User } from './users.js';
 
 export interface FederatedIdentity {
   providerId: IdentityProviderId;
@@ -58,4 +59,36 @@ export function mapClaims(claims: Record<string, unknown>, mapping: ClaimMapping
     agency: firstOf(claims, mapping.agency),
     department: firstOf(claims, mapping.department),
   };
+}
+
+/** What an integrated provider says of the person, as far as the account keeps it. */
+export interface ProviderProfile {
+  agency?: string;
+  givenName?: string;
+  familyName?: string;
+}
+
+/**
+ * What a provider's answer changes on the account, or null when nothing: the agency
+ * whenever the provider names one (read-only in TechPass: the provider is its source),
+ * and the names while the account is still pending (sign-up and invitations make it
+ * from the e-mail alone, so the names are placeholders until the provider says).
+ */
+export function profileFromProvider(
+  user: Pick<User, 'givenName' | 'familyName' | 'status' | 'profile'>,
+  said: ProviderProfile,
+): { facts: ProviderProfile; changes: Record<string, { from: string | null; to: string }> } | null {
+  const facts: ProviderProfile = {};
+  const changes: Record<string, { from: string | null; to: string }> = {};
+  const change = (key: keyof ProviderProfile, from: string | null, to: string | undefined) => {
+    if (to === undefined || to === from) return;
+    facts[key] = to;
+    changes[key] = { from, to };
+  };
+  change('agency', user.profile.agency, said.agency);
+  if (user.status === 'pending') {
+    change('givenName', user.givenName, said.givenName);
+    change('familyName', user.familyName, said.familyName);
+  }
+  return Object.keys(facts).length > 0 ? { facts, changes } : null;
 }

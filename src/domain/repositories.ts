@@ -60,6 +60,11 @@ export interface UserRepository {
   removeFactors(id: UserId, kinds: StoredFactorKind[]): Promise<number>;
   /** Sets a new password hash; a new password also unlocks the account. */
   setPassword(id: UserId, passwordHash: string): Promise<void>;
+  /**
+   * What an integrated identity provider says of the person: the agency (read-only in
+   * TechPass: the provider is its source) and, while the account is pending, the names.
+   */
+  updateFromProvider(id: UserId, facts: { agency?: string; givenName?: string; familyName?: string }): Promise<void>;
 }
 
 /** The accounts a browser remembers for the account picker, by opaque reference. */

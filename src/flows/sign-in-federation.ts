@@ -15,6 +15,7 @@ import { constantTimeEqual } from '../platform/secrets.js';
 import type { FederationFailure, FederationRequest, SignInEvent, SignInFlow } from '../domain/flows/sign-in.js';
 import type { UpstreamProvider } from '../domain/identity-providers.js';
 import { techpassId, type User } from '../domain/users.js';
+import { profileFromProvider } from '../domain/federated-identities.js';
 import type { UpstreamIdentity } from '../strategies/upstream-oidc/strategy.js';
 import { secondFactorStep, settle } from './sign-in-progress.js';
 import { signInStanding } from './sign-in-onboarding.js';
@@ -137,6 +138,8 @@ export async function federationAnswered(
       } else {
         await tx.federatedIdentities.touch(identity.issuer, identity.subject);
       }
+      const profile = profileFromProvider(account, identity);
+      if (profile) await tx.users.updateFromProvider(account.id, profile.facts);
       await tx.audit.append({
         actor: account.id,
         action: 'federation.sign_in',
@@ -149,6 +152,7 @@ export async function federationAnswered(
           linked: !link,
           upstreamAmr: identity.amr,
           clientId: flow.context.clientId,
+          ...(profile ? { profile: profile.changes } : {}),
         },
       });
       return { ok: true, value: null };

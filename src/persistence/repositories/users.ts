@@ -250,6 +250,20 @@ export function userRepository(db: Kysely<Schema>, clock: Clock, masterKey: Mast
       await STATEMENTS.recordSignIn(db)({ id, now: clock.now() });
     },
 
+    async updateFromProvider(id, facts) {
+      const values = {
+        ...(facts.agency !== undefined ? { agency: facts.agency.slice(0, 200) } : {}),
+        ...(facts.givenName !== undefined ? { given_name: facts.givenName.trim().slice(0, 100) } : {}),
+        ...(facts.familyName !== undefined ? { family_name: facts.familyName.trim().slice(0, 100) } : {}),
+      };
+      if (Object.keys(values).length === 0) return;
+      await db
+        .updateTable('users')
+        .set({ ...values, updated_at: clock.now() })
+        .where('id', '=', id)
+        .execute();
+    },
+
     async setPassword(id, passwordHash) {
       const now = clock.now();
       await db
