@@ -14,7 +14,7 @@ export class CommandError extends Error {
   }
 }
 
-export function answer(json: boolean, value: Record<string, unknown>, text: string): void {
+export function answer(json: boolean, value: Record<string, unknown> | unknown[], text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 }
 

@@ -17,10 +17,15 @@
  */
 import type { NamespaceId, UserId } from './ids.js';
 
-/** How the caller proved who they are: an access token for `<issuer>/api`, or (later) the portal's session. */
-export type CallerCredential = 'access_token' | 'portal_session';
+/**
+ * How the caller proved who they are: an access token for `<issuer>/api`, (later) the
+ * portal's session, or the operator at the server's own database (the CLI without
+ * `--server`: whoever can open the database is the platform's operator).
+ */
+export type CallerCredential = 'access_token' | 'portal_session' | 'operator';
 
 export interface Caller {
+  /** The person; for the operator, the CLI's actor (`cli:<user>`), which names no account. */
   userId: UserId;
   email: string;
   platformAdmin: boolean;
@@ -30,6 +35,15 @@ export interface Caller {
 }
 
 export type Role = 'platform_admin' | 'tenant_admin' | 'user';
+
+/** The CLI on the local database: the operator, with a platform admin's rights, audited as `actor`. */
+export const operatorCaller = (actor: string): Caller => ({
+  userId: actor as UserId,
+  email: '',
+  platformAdmin: true,
+  adminOf: new Set(),
+  via: 'operator',
+});
 
 export function roleOf(caller: Caller): Role {
   if (caller.platformAdmin) return 'platform_admin';

@@ -11,6 +11,7 @@ import { addApplicationCertificate, addApplicationSecret, assignToApplication, u
 import { systemClock } from '../../platform/clock.js';
 import { administrationDeps } from '../demo.js';
 import { answer, CommandError } from '../output.js';
+import { registerAppManagementCommands } from './app-manage.js';
 import { cliActor, exactlyOne, jsonOption, parseSwitch, parseWholeNumber, withStore, withStoreAndIssuer } from './context.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -148,6 +149,7 @@ export function registerAppCommands(program: Command): void {
     );
 
   const secret = app.command('secret').description("an application's client secrets");
+  registerAppManagementCommands(app, secret);
   secret
     .command('add')
     .description('add a client secret (shown once); older secrets keep working until they expire, for rollover')
