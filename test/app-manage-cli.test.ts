@@ -18,7 +18,10 @@ describe(`techpass app list|show|delete, app secret list|revoke (${engine})`, ()
     expect((await runCli(['namespace', 'create', '--name', 'manage', '--display-name', 'Manage'], tp.env)).code).toBe(0);
     expect((await runCli(['namespace', 'create', '--name', 'other-tenant', '--display-name', 'Other'], tp.env)).code).toBe(0);
     for (const name of ['Zeta', 'Alpha']) {
-      const made = await runCli(['app', 'create', '--namespace', 'manage', '--name', name, '--redirect-uri', 'https://app.example.gov.sg/cb', '--json'], tp.env);
+      const made = await runCli(
+        ['app', 'create', '--namespace', 'manage', '--name', name, '--redirect-uri', 'https://app.example.gov.sg/cb', '--json'],
+        tp.env,
+      );
       expect(made.code, made.stderr).toBe(0);
       if (name === 'Alpha') ({ clientId, clientSecret } = made.json as { clientId: string; clientSecret: string });
     }
@@ -68,7 +71,16 @@ describe(`techpass app list|show|delete, app secret list|revoke (${engine})`, ()
     const revoked = await runCli(['app', 'secret', 'revoke', '--namespace', 'manage', '--app', clientId, '--secret-id', id, '--json'], tp.env);
     expect(revoked).toMatchObject({ code: 0, json: { revoked: true, id } });
     // The server is another process: its cache hears of the change within its refresh interval.
-    await expect.poll(() => grant(clientSecret).then(() => 'accepted', () => 'refused'), { timeout: 15_000, interval: 250 }).toBe('refused');
+    await expect
+      .poll(
+        () =>
+          grant(clientSecret).then(
+            () => 'accepted',
+            () => 'refused',
+          ),
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe('refused');
     const again = await runCli(['app', 'secret', 'revoke', '--namespace', 'manage', '--app', clientId, '--secret-id', id, '--json'], tp.env);
     expect(again).toMatchObject({ code: 1, json: { error: 'secret.not_found', field: 'secretId' } });
 

@@ -13,6 +13,7 @@ import { techpassId } from '../domain/users.js';
 import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndIssuer } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerNamespaceManagementCommands } from './commands/namespace-manage.js';
 import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerInviteCommand } from './commands/user-invite.js';
 import { registerIdpCommands } from './commands/idp.js';
@@ -119,6 +120,7 @@ namespace
       );
     }),
   );
+registerNamespaceManagementCommands(namespace);
 
 registerAppCommands(program);
 registerGroupCommands(program);
