@@ -16,7 +16,7 @@ import { deleteApplication, listApplications, listSecrets, revokeSecret, showApp
 import { systemClock } from '../../platform/clock.js';
 import { administrationDeps } from '../demo.js';
 import { answer, CommandError } from '../output.js';
-import { cliActor, jsonOption, withStore } from './context.js';
+import { allPages, cliActor, jsonOption, withStore } from './context.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -60,14 +60,9 @@ export function registerAppManagementCommands(app: Command, secret: Command): vo
     .addOption(jsonOption())
     .action(async (options: { namespace: string; json?: boolean }) =>
       withStore(async (store) => {
-        const all: Application[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await listApplications(deps(store), operatorCaller(cliActor()), { namespace: options.namespace, cursor, limit: 100 });
-          if (!page.ok) throw CommandError.from(page);
-          all.push(...page.value.items);
-          cursor = page.value.nextCursor ?? undefined;
-        } while (cursor);
+        const all = await allPages((cursor) =>
+          listApplications(deps(store), operatorCaller(cliActor()), { namespace: options.namespace, cursor, limit: 100 }),
+        );
         answer(
           Boolean(options.json),
           all.map(applicationJson),

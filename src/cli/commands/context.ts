@@ -5,6 +5,7 @@
  */
 import { Option } from 'commander';
 import { ErrorCodes } from '../../contracts/errors.js';
+import type { Failure } from '../../contracts/result.js';
 import { loadConfig, type Config } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
 import type { Store } from '../../persistence/store.js';
@@ -62,4 +63,19 @@ export function exactlyOne<A extends string, B extends string>(a: [A, string | u
   if ((a[1] === undefined) === (b[1] === undefined)) {
     throw new CommandError(`give exactly one of --${a[0]} or --${b[0]}`, ErrorCodes.inputInvalid, a[0]);
   }
+}
+
+/** Every page of a paged listing (the management API's cursor pagination), or its refusal as a CommandError. */
+export async function allPages<T>(
+  fetch: (cursor: string | undefined) => Promise<{ ok: true; value: { items: T[]; nextCursor: string | null } } | Failure>,
+): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetch(cursor);
+    if (!page.ok) throw CommandError.from(page);
+    all.push(...page.value.items);
+    cursor = page.value.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
 }

@@ -21,7 +21,7 @@ import { systemClock } from '../../platform/clock.js';
 import type { Store } from '../../persistence/store.js';
 import { administrationDeps } from '../demo.js';
 import { answer, CommandError } from '../output.js';
-import { cliActor, jsonOption, withStore } from './context.js';
+import { allPages, cliActor, jsonOption, withStore } from './context.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -53,14 +53,7 @@ export function registerNamespaceManagementCommands(namespace: Command): void {
     .addOption(jsonOption())
     .action(async (options: { json?: boolean }) =>
       withStore(async (store) => {
-        const all: Namespace[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await listNamespaces(deps(store), operator(), { cursor, limit: 100 });
-          if (!page.ok) throw CommandError.from(page);
-          all.push(...page.value.items);
-          cursor = page.value.nextCursor ?? undefined;
-        } while (cursor);
+        const all = await allPages((cursor) => listNamespaces(deps(store), operator(), { cursor, limit: 100 }));
         answer(
           Boolean(options.json),
           all.map(namespaceJson),
