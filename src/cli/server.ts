@@ -34,7 +34,7 @@ import { registerAuthenticatorApp } from '../http/authenticator-app.js';
 import { registerManagementApi } from '../http/management-api.js';
 import { registerApiDocs } from '../http/api-docs.js';
 import type { JSONWebKeySet } from 'jose';
-import { administrationDeps } from './demo.js';
+import { managementDeps } from './management-deps.js';
 import { registerSignInRoutes } from '../http/sign-in-routes.js';
 import { checkApplicationAccess } from '../oidc/access-policy.js';
 import { interactionPort, type InteractionDeps } from '../oidc/interactions.js';
@@ -248,7 +248,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   await registerAuthenticatorApp(app, { secure });
   await registerManagementApi(app, {
-    administration: administrationDeps(store, clock),
+    ...managementDeps(store, config, clock),
     callers: {
       issuer: config.PUBLIC_URL,
       verificationKeys: () => verificationKeys,

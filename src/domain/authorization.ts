@@ -53,8 +53,8 @@ export function roleOf(caller: Caller): Role {
 export type DenyReason = 'not_an_admin' | 'not_this_namespace' | 'platform_admin_only';
 export type Decision = { allow: true } | { allow: false; reason: DenyReason; message: string };
 
-const ALLOW: Decision = { allow: true };
-const deny = (reason: DenyReason, message: string): Decision => ({ allow: false, reason, message });
+export const ALLOW: Decision = { allow: true };
+export const deny = (reason: DenyReason, message: string): Decision => ({ allow: false, reason, message });
 
 /** The target of a namespace-owned action: the namespace, by id and name. */
 export interface NamespaceTarget {
@@ -62,13 +62,14 @@ export interface NamespaceTarget {
   name: string;
 }
 
-function administers(caller: Caller, namespace: NamespaceTarget): Decision {
+/** Allowed to an admin of the namespace and to platform admins. */
+export function administers(caller: Caller, namespace: NamespaceTarget): Decision {
   if (caller.platformAdmin || caller.adminOf.has(namespace.id)) return ALLOW;
   if (caller.adminOf.size === 0) return deny('not_an_admin', 'only the admins of a namespace and platform admins may do this');
   return deny('not_this_namespace', `you are not an admin of namespace ${namespace.name}`);
 }
 
-const platformOnly = (caller: Caller, what: string): Decision =>
+export const platformOnly = (caller: Caller, what: string): Decision =>
   caller.platformAdmin ? ALLOW : deny('platform_admin_only', `only a platform admin may ${what}`);
 
 /** Lists namespaces: a platform admin sees every one, a tenant admin theirs (see `visibleNamespaces`). */

@@ -31,7 +31,7 @@ import {
   NamespaceView,
   PageQuery,
 } from '../contracts/management.js';
-import { roleOf, type Caller } from '../domain/authorization.js';
+import { operatorCaller, roleOf, type Caller } from '../domain/authorization.js';
 import type { Namespace } from '../domain/directory.js';
 import type { AdministrationDeps } from '../flows/administration.js';
 import { callerFromAccessToken, type ApiCallerDeps } from '../flows/api-callers.js';
@@ -49,7 +49,14 @@ import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from '.
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
-  callers: ApiCallerDeps;
+  /** How a request's bearer token becomes a caller (the server); absent in the CLI's in-process API. */
+  callers?: ApiCallerDeps;
+  /**
+   * In-process only (the CLI's local mode, management-local.ts): every request is this
+   * operator (`operatorCaller`), audited as such. The server never sets it: over HTTP a
+   * caller is always a token's person.
+   */
+  operator?: string;
 }
 
 export const namespaceView = (n: Namespace) => ({
@@ -65,11 +72,13 @@ export const namespaceView = (n: Namespace) => ({
  * later issue) is read here too, as a second source of the same Caller.
  */
 async function authenticate(deps: ManagementApiDeps, request: FastifyRequest): Promise<Caller> {
+  if (deps.operator !== undefined) return operatorCaller(deps.operator);
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header) : null;
   if (!match) {
     throw new ApiError(ErrorCodes.apiTokenInvalid, 'a TechPass access token for the management API is required: Authorization: Bearer <token>');
   }
+  if (!deps.callers) throw new ApiError(ErrorCodes.apiTokenInvalid, 'this API takes no access tokens');
   return answer(await callerFromAccessToken(deps.callers, match[1]!));
 }
 

@@ -1,0 +1,110 @@
+/**
+ * How an administrative command reaches the management API (issue 19): one request
+ * per command, whichever the mode.
+ * - **local** (no `--server`, no remembered server): the API in process
+ *   (http/management-local.ts) on this machine's database, as the operator
+ *   (`cli:<user>`), audited `via: operator`;
+ * - **remote** (`--server URL`, or the default `techpass login` remembered): the
+ *   server's `/api/v1` over HTTPS with the signed-in person's access token and role.
+ *
+ * A command builds the request and formats the answer; it never calls a flow itself,
+ * so both modes run the same rules. A refusal (any non-2xx answer) throws a
+ * CommandError with the API's code, message and first field.
+ */
+import { Option } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { MANAGEMENT_API } from '../contracts/management.js';
+import { buildLocalManagementApi } from '../http/management-local.js';
+import { systemClock } from '../platform/clock.js';
+import { cliActor, withStore } from './commands/context.js';
+import { managementDeps } from './management-deps.js';
+import { CommandError } from './output.js';
+
+export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface ApiRequest {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** The ETag the change is based on (If-Match). */
+  ifMatch?: string;
+}
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  etag: string | undefined;
+}
+
+export interface ManagementClient {
+  /** `local` or the server's URL. */
+  readonly where: string;
+  /** Calls `/api/v1${path}`: the answer, or a CommandError carrying the API's refusal. */
+  call<T = unknown>(method: ApiMethod, path: string, request?: ApiRequest): Promise<ApiAnswer<T>>;
+}
+
+export const serverOption = () =>
+  new Option('--server <url>', 'work on this TechPass server through its API, as the person `techpass login` signed in (default: the local database, as the operator)');
+
+/** The API's error answer as a CommandError (the CLI maps its field to a flag). */
+export function refusalOf(status: number, body: unknown): CommandError {
+  const error = (body as { error?: { code?: string; message?: string; fields?: string[] } } | null)?.error;
+  if (error && typeof error === 'object' && error.code) {
+    return new CommandError(error.message ?? `refused (${status})`, error.code, error.fields?.[0]);
+  }
+  return new CommandError(`the server answered ${status}`, 'command.failed');
+}
+
+export function queryString(query: ApiRequest['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function localClient(app: FastifyInstance): ManagementClient {
+  return {
+    where: 'local',
+    async call<T>(method: ApiMethod, path: string, request: ApiRequest = {}): Promise<ApiAnswer<T>> {
+      const reply = await app.inject({
+        method,
+        url: `${MANAGEMENT_API}${path}${queryString(request.query)}`,
+        headers: request.ifMatch ? { 'if-match': request.ifMatch } : {},
+        ...(request.body === undefined ? {} : { payload: request.body as object }),
+      });
+      const body = reply.body ? (JSON.parse(reply.body) as unknown) : null;
+      if (reply.statusCode >= 300) throw refusalOf(reply.statusCode, body);
+      const etag = reply.headers.etag;
+      return { status: reply.statusCode, body: body as T, etag: typeof etag === 'string' ? etag : undefined };
+    },
+  };
+}
+
+/** Remote mode (`--server`): filled in with `techpass login` (device authorization grant). */
+async function remoteClient(server: string): Promise<ManagementClient> {
+  throw new CommandError(`--server ${server}: remote mode needs \`techpass login\`, which is not built yet`, 'command.failed', 'server');
+}
+
+/** Runs `fn` with a client for the mode the options name, and closes what it opened. */
+export async function withManagementClient<T>(options: { server?: string }, fn: (client: ManagementClient) => Promise<T>): Promise<T> {
+  if (options.server !== undefined) return fn(await remoteClient(options.server));
+  return withStore(async (store, cfg) => {
+    const app = await buildLocalManagementApi({ ...managementDeps(store, cfg, systemClock), operator: cliActor() });
+    try {
+      return await fn(localClient(app));
+    } finally {
+      await app.close();
+    }
+  });
+}
+
+/** Every page of a paged listing: `{ items, nextCursor }` answers followed to the end. */
+export async function allApiPages<T>(client: ManagementClient, path: string, query: ApiRequest['query'] = {}): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.call<{ items: T[]; nextCursor: string | null }>('GET', path, { query: { ...query, limit: 200, cursor } });
+    all.push(...page.body.items);
+    cursor = page.body.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
