@@ -473,7 +473,31 @@ export interface AccountSessions {
    * login_required), and queues a back-channel logout for each application each ended
    * session signed in to. Answers how many of each.
    */
-  endAll(userId: UserId): Promise<{ sessions: number; grants: number; logouts: number }>;
+  endAll(userId: UserId): Promise<{ sessions: number; grants: number; logouts: number; portalSessions: number }>;
+}
+
+/** A portal session as stored: the cookie token's digest, never the token. */
+export interface PortalSessionRecord {
+  id: string;
+  userId: UserId;
+  csrf: string;
+  idToken: string;
+  createdAt: number;
+  expiresAt: number;
+  idleExpiresAt: number;
+}
+
+/** The portal's backend-for-frontend sessions (flows/portal-session.ts). */
+export interface PortalSessions {
+  create(session: PortalSessionRecord): Promise<void>;
+  /** The session with this digest, if it has not expired (absolute or idle) at `now`. */
+  findLive(id: string, now: number): Promise<PortalSessionRecord | null>;
+  /** Moves the idle expiry forward (never past the absolute one). */
+  touch(id: string, idleExpiresAt: number): Promise<void>;
+  /** Ends one session; answers whether it existed. */
+  remove(id: string): Promise<boolean>;
+  /** Deletes sessions expired at `now`; answers how many. */
+  removeExpired(now: number): Promise<number>;
 }
 
 /** Back-channel logout tokens owed to applications, sent by a job with retries. */
@@ -514,6 +538,7 @@ export interface Repositories {
   onboardingLinks: OnboardingLinks;
   platformPolicies: PlatformPolicyAcceptances;
   spentProofs: SpentProofs;
+  portalSessions: PortalSessions;
   /** A namespace's objects, reachable only through its scope. */
   forNamespace(id: NamespaceId): NamespaceScope;
 }

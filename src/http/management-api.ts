@@ -45,6 +45,8 @@ import {
   updateNamespace,
 } from '../flows/namespace-management.js';
 import { registerApplicationRoutes } from './management-application-routes.js';
+import { portalCaller, type PortalSessionDeps } from '../flows/portal-session.js';
+import { PORTAL_CSRF_HEADER, portalSessionToken } from './portal-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 
 export interface ManagementApiDeps {
@@ -57,6 +59,8 @@ export interface ManagementApiDeps {
    * caller is always a token's person.
    */
   operator?: string;
+  /** The portal's session (cookie plus X-CSRF-Token), a second source of callers; absent in process. */
+  portal?: { deps: PortalSessionDeps; secure: boolean };
 }
 
 export const namespaceView = (n: Namespace) => ({
@@ -74,6 +78,11 @@ export const namespaceView = (n: Namespace) => ({
 async function authenticate(deps: ManagementApiDeps, request: FastifyRequest): Promise<Caller> {
   if (deps.operator !== undefined) return operatorCaller(deps.operator);
   const header = request.headers.authorization;
+  const session = deps.portal && !header ? portalSessionToken(request, deps.portal.secure) : undefined;
+  if (deps.portal && session) {
+    const csrf = request.headers[PORTAL_CSRF_HEADER];
+    return answer(await portalCaller(deps.portal.deps, session, typeof csrf === 'string' ? csrf : undefined));
+  }
   const match = header ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header) : null;
   if (!match) {
     throw new ApiError(ErrorCodes.apiTokenInvalid, 'a TechPass access token for the management API is required: Authorization: Bearer <token>');

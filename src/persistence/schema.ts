@@ -63,6 +63,16 @@ export interface NamespacesTable {
   created_at: number;
 }
 
+export interface PortalSessionsTable {
+  id: string;
+  user_id: string;
+  csrf: string;
+  id_token: string;
+  created_at: number;
+  expires_at: number;
+  idle_expires_at: number;
+}
+
 export interface NamespaceAdminsTable {
   namespace_id: string;
   user_id: string;
@@ -477,6 +487,7 @@ export interface Schema {
   onboarding_links: OnboardingLinksTable;
   platform_policy_acceptances: PlatformPolicyAcceptancesTable;
   spent_proofs: SpentProofsTable;
+  portal_sessions: PortalSessionsTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

@@ -23,6 +23,7 @@ import type {
   OnboardingLinks,
   PlatformPolicyAcceptances,
   SpentProofs,
+  PortalSessions,
   PasskeyRepository,
   PasswordResets,
   PushRepository,
@@ -58,6 +59,7 @@ import { termsAcceptances } from './repositories/terms.js';
 import { accountStatuses, pushRepository } from './repositories/push.js';
 import { passkeyRepository } from './repositories/passkeys.js';
 import { accountSessions, backchannelLogoutQueue } from './repositories/account-sessions.js';
+import { portalSessions } from './repositories/portal-sessions.js';
 import { passwordResetRequests } from './repositories/password-reset-requests.js';
 import { deploymentSettings } from './repositories/deployment-settings.js';
 import { federatedIdentityRepository, identityProviderRepository } from './repositories/identity-providers.js';
@@ -98,6 +100,7 @@ export interface Repositories {
   readonly onboardingLinks: OnboardingLinks;
   readonly platformPolicies: PlatformPolicyAcceptances;
   readonly spentProofs: SpentProofs;
+  readonly portalSessions: PortalSessions;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -166,6 +169,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     onboardingLinks: onboardingLinks(db, clock),
     platformPolicies: platformPolicyAcceptances(db, clock),
     spentProofs: spentProofs(db, clock),
+    portalSessions: portalSessions(db),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),

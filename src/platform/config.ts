@@ -117,6 +117,9 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
+  /** The portal's sessions: the longest one lasts (hours) and how long one may sit unused (minutes). */
+  PORTAL_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+  PORTAL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   /** Longest validity (exp - iat) of a private_key_jwt client assertion the token endpoints accept. */
   CLIENT_ASSERTION_MAX_LIFETIME: seconds(10, 3600).default(300),
   /** Seconds a push (number-matching) challenge waits for an answer on the phone. */
