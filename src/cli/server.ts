@@ -10,6 +10,7 @@ import { isEmbeddedMode, type Config } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { buildHttpApp, inProcessFetch, type ProviderHandler } from '../http/app.js';
 import { registerPortalRoutes } from '../http/portal-routes.js';
+import { registerPortalApp } from '../http/portal-app-routes.js';
 import type { PortalSessionDeps } from '../flows/portal-session.js';
 import { ensurePortalApplication } from '../flows/platform-applications.js';
 import { administrationDeps } from './demo.js';
@@ -272,6 +273,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     idleMs: config.PORTAL_SESSION_IDLE_MINUTES * 60_000,
   };
   registerPortalRoutes(app, { portal, ensureApplication: ensurePortal, cookieKey: masterKey.derive('portal-sign-in'), secure });
+  await registerPortalApp(app, { secure });
   await registerManagementApi(app, {
     ...managementDeps(store, config, clock),
     portal: { deps: portal, secure },
