@@ -64,6 +64,8 @@ import { federatedIdentityRepository, identityProviderRepository } from './repos
 import { cachedProviderDirectory, uncachedProviderDirectory } from './identity-provider-directory.js';
 import { activationCodes, vendorRepository } from './repositories/vendors.js';
 import { onboardingLinks, platformPolicyAcceptances, spentProofs } from './repositories/onboarding.js';
+import { tenantRequestRepository } from './repositories/tenant-requests.js';
+import type { TenantRequestRepository } from '../domain/tenant-requests.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -98,6 +100,8 @@ export interface Repositories {
   readonly onboardingLinks: OnboardingLinks;
   readonly platformPolicies: PlatformPolicyAcceptances;
   readonly spentProofs: SpentProofs;
+  /** Services' requests to become tenants (domain/tenant-requests.ts). */
+  readonly tenantRequests: TenantRequestRepository;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -166,6 +170,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     onboardingLinks: onboardingLinks(db, clock),
     platformPolicies: platformPolicyAcceptances(db, clock),
     spentProofs: spentProofs(db, clock),
+    tenantRequests: tenantRequestRepository(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),
