@@ -36,10 +36,6 @@ export const mayRejectTenantRequest = (caller: Caller, _request: Pick<TenantRequ
 
 export function mayWithdrawTenantRequest(caller: Caller, request: Pick<TenantRequest, 'requestedBy'>): Decision {
   if (isRequester(caller, request)) return ALLOW;
-  return deny(
-    caller.platformAdmin ? 'platform_admin_only' : 'not_an_admin',
-    caller.platformAdmin
-      ? 'only the person who sent a tenant request may withdraw it; reject it instead, with a reason'
-      : 'only the person who sent a tenant request may withdraw it',
-  );
+  const hint = caller.platformAdmin ? '; reject it instead, with a reason' : '';
+  return deny('not_an_admin', `only the person who sent a tenant request may withdraw it${hint}`);
 }
