@@ -25,6 +25,9 @@ interface Fixture {
   clientId: string;
   secretId: string;
   secondAdminId: string;
+  /** A pending tenant request of the plain user, and one of the second admin. */
+  requestId: string;
+  othersRequestId: string;
 }
 interface Call {
   path: (f: Fixture) => string;
@@ -36,6 +39,7 @@ interface Call {
 }
 
 const ADMINS: Kind[] = ['thisAdmin', 'platform'];
+const SIGNED_IN: Kind[] = ['user', 'otherAdmin', 'thisAdmin', 'platform'];
 const A = '/api/v1/namespaces/:namespace/applications/:clientId';
 
 /** One entry per route of the management API: `METHOD pattern`. */
@@ -63,6 +67,20 @@ const MATRIX: Record<string, Call> = {
     allowed: ADMINS,
   },
   [`DELETE ${A}/secrets/:secretId`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets/${f.secretId}`, allowed: ADMINS },
+  'POST /api/v1/tenant-requests': {
+    path: () => '/api/v1/tenant-requests',
+    body: (f) => ({ name: `new-${f.ns}`, displayName: 'New', justification: 'needs sign-in' }),
+    allowed: SIGNED_IN,
+  },
+  'GET /api/v1/tenant-requests': { path: () => '/api/v1/tenant-requests', allowed: SIGNED_IN },
+  'GET /api/v1/tenant-requests/:id': { path: (f) => `/api/v1/tenant-requests/${f.requestId}`, allowed: ['user', 'platform'] },
+  'POST /api/v1/tenant-requests/:id/approve': { path: (f) => `/api/v1/tenant-requests/${f.othersRequestId}/approve`, allowed: ['platform'] },
+  'POST /api/v1/tenant-requests/:id/reject': {
+    path: (f) => `/api/v1/tenant-requests/${f.othersRequestId}/reject`,
+    body: () => ({ reason: 'not now' }),
+    allowed: ['platform'],
+  },
+  'POST /api/v1/tenant-requests/:id/withdraw': { path: (f) => `/api/v1/tenant-requests/${f.requestId}/withdraw`, allowed: ['user'] },
 };
 
 /** The management API's routes as the server registered them (the authenticator API and the OpenAPI document are not its). */
@@ -91,11 +109,24 @@ describe(`management API authorization matrix (${engine})`, () => {
     const scope = tp.server.store.forNamespace(asNamespaceId(ns.id));
     await scope.admins.add(ids.thisAdmin as never);
     await scope.admins.add(ids.second as never);
-    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second! };
+    const requests = tp.server.store.tenantRequests;
+    const asked = async (prefix: string, by: string) => {
+      const made = await requests.create({
+        name: `${prefix}-${ns.name}`,
+        displayName: 'Asked',
+        description: '',
+        justification: 'test',
+        requestedBy: by as never,
+      });
+      if (!made.ok) throw new Error(`tenant request ${prefix}-${ns.name}: ${made.conflict}`);
+      return made.value.id;
+    };
+    const requestIds = { requestId: await asked('mine', ids.user!), othersRequestId: await asked('theirs', ids.second!) };
+    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...requestIds };
     const app = await application(tp, { namespace: ns.name, name: 'Service' });
     const secret = await addApplicationSecret(deps(), 'test', { namespace: ns.name, clientId: app.clientId });
     if (!secret.ok) throw new Error(secret.message);
-    return { ns: ns.name, clientId: app.clientId, secretId: secret.value.secret.id, secondAdminId: ids.second! };
+    return { ns: ns.name, clientId: app.clientId, secretId: secret.value.secret.id, secondAdminId: ids.second!, ...requestIds };
   }
 
   beforeAll(async () => {

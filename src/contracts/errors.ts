@@ -79,6 +79,10 @@ export const ErrorCodes = {
   namespaceLastAdmin: 'namespace.last_admin',
   namespaceAdminNotFound: 'namespace.admin_not_found',
   secretNotFound: 'secret.not_found',
+  /** Tenant requests (issue 19). */
+  tenantRequestNotFound: 'tenant_request.not_found',
+  tenantRequestExists: 'tenant_request.exists',
+  tenantRequestNotPending: 'tenant_request.not_pending',
   preconditionFailed: 'request.precondition_failed',
   preconditionRequired: 'request.precondition_required',
   routeNotFound: 'route.not_found',
@@ -168,6 +172,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'namespace.last_admin': 409,
   'namespace.admin_not_found': 404,
   'secret.not_found': 404,
+  'tenant_request.not_found': 404,
+  /** A pending request for the same namespace name exists already. */
+  'tenant_request.exists': 409,
+  /** The request was approved, rejected or withdrawn already: it no longer changes. */
+  'tenant_request.not_pending': 409,
   /** If-Match names a version the object no longer has: someone changed it meanwhile. */
   'request.precondition_failed': 412,
   /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */

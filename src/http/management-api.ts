@@ -44,9 +44,12 @@ import {
   showNamespace,
   updateNamespace,
 } from '../flows/namespace-management.js';
+import type { TenantRequestDeps } from '../flows/tenant-requests.js';
 import { registerApplicationRoutes } from './management-application-routes.js';
 import { portalCaller, type PortalSessionDeps } from '../flows/portal-session.js';
 import { PORTAL_CSRF_HEADER, portalSessionToken } from './portal-routes.js';
+import { throttle, type ApiRateLimit } from './management-rate-limit.js';
+import { registerTenantRoutes } from './management-tenant-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 
 export interface ManagementApiDeps {
@@ -61,6 +64,10 @@ export interface ManagementApiDeps {
   operator?: string;
   /** The portal's session (cookie plus X-CSRF-Token), a second source of callers; absent in process. */
   portal?: { deps: PortalSessionDeps; secure: boolean };
+  /** Tenant requests (management-tenant-routes.ts). */
+  tenantRequests: TenantRequestDeps;
+  /** Requests per minute per caller (per client address before one is known); absent or 0: no limit. */
+  rateLimit?: ApiRateLimit;
 }
 
 export const namespaceView = (n: Namespace) => ({
@@ -105,7 +112,18 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       scope.addHook('onRequest', async (request, reply) => {
         reply.header('cache-control', 'no-store');
         if (reply.sent) return;
-        setCaller(request, await authenticate(deps, request));
+        // The operator (the CLI's in-process API) is never throttled.
+        if (deps.operator !== undefined) return setCaller(request, operatorCaller(deps.operator));
+        let caller: Caller;
+        try {
+          caller = await authenticate(deps, request);
+        } catch (error) {
+          // Unauthenticated: counted per client address (429 rather than 401 once over the limit).
+          if (deps.rateLimit) await throttle(deps.rateLimit, `address:${request.ip}`, reply);
+          throw error;
+        }
+        if (deps.rateLimit) await throttle(deps.rateLimit, `caller:${caller.userId}`, reply);
+        setCaller(request, caller);
       });
 
       scope.get('/me', { schema: { response: { 200: Me, ...ERROR_ANSWERS } } }, async (request) => {
@@ -172,6 +190,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       );
 
       registerApplicationRoutes(scope, admin);
+      registerTenantRoutes(scope, deps.tenantRequests);
     },
     { prefix: MANAGEMENT_API },
   );

@@ -242,6 +242,22 @@ export interface InvitationsTable {
   draft: string | null;
 }
 
+/** A service's request to become a tenant (0021). */
+export interface TenantRequestsTable {
+  id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  justification: string;
+  status: string;
+  requested_by: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  reason: string | null;
+  namespace_id: string | null;
+}
+
 export interface MailOutboxTable {
   id: string;
   to_address: string;
@@ -488,6 +504,7 @@ export interface Schema {
   platform_policy_acceptances: PlatformPolicyAcceptancesTable;
   spent_proofs: SpentProofsTable;
   portal_sessions: PortalSessionsTable;
+  tenant_requests: TenantRequestsTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

@@ -66,6 +66,8 @@ import { federatedIdentityRepository, identityProviderRepository } from './repos
 import { cachedProviderDirectory, uncachedProviderDirectory } from './identity-provider-directory.js';
 import { activationCodes, vendorRepository } from './repositories/vendors.js';
 import { onboardingLinks, platformPolicyAcceptances, spentProofs } from './repositories/onboarding.js';
+import { tenantRequestRepository } from './repositories/tenant-requests.js';
+import type { TenantRequestRepository } from '../domain/tenant-requests.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
@@ -101,6 +103,8 @@ export interface Repositories {
   readonly platformPolicies: PlatformPolicyAcceptances;
   readonly spentProofs: SpentProofs;
   readonly portalSessions: PortalSessions;
+  /** Services' requests to become tenants (domain/tenant-requests.ts). */
+  readonly tenantRequests: TenantRequestRepository;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -170,6 +174,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     platformPolicies: platformPolicyAcceptances(db, clock),
     spentProofs: spentProofs(db, clock),
     portalSessions: portalSessions(db),
+    tenantRequests: tenantRequestRepository(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),

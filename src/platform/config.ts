@@ -141,6 +141,8 @@ const schema = z.object({
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
   /** Failed passwords allowed from one address in 15 minutes, across all accounts, before it is slowed down. */
   THROTTLE_FAILURES_PER_IP: z.coerce.number().int().min(3).max(100_000).default(50),
+  /** Management API (/api/v1) requests a minute per person, or per client address before one is known; 0: no limit. Shared by every node. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   /** Seconds a vendor's SMS activation code works (default 72 hours); `techpass vendor resend-code` issues a new one. */
   VENDOR_ACTIVATION_CODE_TTL: seconds(300, 30 * 86_400).default(72 * 3600),
   /** The domain of local TechPass IDs (`jane_tan@techpass.local`): a name, not a mailbox; mail goes to the account's e-mail. */
