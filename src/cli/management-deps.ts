@@ -8,9 +8,11 @@ import type { Store } from '../persistence/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { administrationDeps } from './demo.js';
+import { accountDeps } from './account-deps.js';
 
-export function managementDeps(store: Store, _config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
+export function managementDeps(store: Store, config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
   return {
     administration: administrationDeps(store, clock),
+    accounts: accountDeps(store, config, clock),
   };
 }

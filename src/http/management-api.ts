@@ -45,10 +45,13 @@ import {
   updateNamespace,
 } from '../flows/namespace-management.js';
 import { registerApplicationRoutes } from './management-application-routes.js';
+import { registerUserRoutes, type AccountRouteDeps } from './management-user-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
+  /** Accounts, vendors and invitations (management-user-routes.ts). */
+  accounts: AccountRouteDeps;
   /** How a request's bearer token becomes a caller (the server); absent in the CLI's in-process API. */
   callers?: ApiCallerDeps;
   /**
@@ -163,6 +166,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       );
 
       registerApplicationRoutes(scope, admin);
+      registerUserRoutes(scope, { ...deps.accounts, administration: admin });
     },
     { prefix: MANAGEMENT_API },
   );
