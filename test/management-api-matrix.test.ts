@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
 import { addApplicationSecret, updateApplication } from '../src/flows/applications.js';
-import { asNamespaceId } from '../src/domain/ids.js';
+import { asNamespaceId, asUserId } from '../src/domain/ids.js';
 import { routeTable } from '../src/http/app.js';
 import { systemClock } from '../src/platform/clock.js';
 import { api, apiToken, person } from './helpers/api.js';
@@ -28,6 +28,13 @@ interface Fixture {
   /** A pending tenant request of the plain user, and one of the second admin. */
   requestId: string;
   othersRequestId: string;
+  /** A fresh active account (with a TOTP factor), a disabled one and one a fraud report put on hold. */
+  userId: string;
+  factorId: string;
+  disabledUserId: string;
+  riskyUserId: string;
+  /** Unique to this fixture: for bodies that create something. */
+  n: number;
 }
 interface Call {
   path: (f: Fixture) => string;
@@ -40,6 +47,7 @@ interface Call {
 
 const ADMINS: Kind[] = ['thisAdmin', 'platform'];
 const SIGNED_IN: Kind[] = ['user', 'otherAdmin', 'thisAdmin', 'platform'];
+const U = '/api/v1/users/:userId';
 const A = '/api/v1/namespaces/:namespace/applications/:clientId';
 
 /** One entry per route of the management API: `METHOD pattern`. */
@@ -81,6 +89,32 @@ const MATRIX: Record<string, Call> = {
     allowed: ['platform'],
   },
   'POST /api/v1/tenant-requests/:id/withdraw': { path: (f) => `/api/v1/tenant-requests/${f.requestId}/withdraw`, allowed: ['user'] },
+  'GET /api/v1/users': { path: (f) => `/api/v1/users?q=${f.userId}`, allowed: ['otherAdmin', 'thisAdmin', 'platform'] },
+  [`GET ${U}`]: { path: (f) => `/api/v1/users/${f.userId}`, allowed: ['platform'] },
+  [`PATCH ${U}`]: { path: (f) => `/api/v1/users/${f.userId}`, body: () => ({ department: 'Changed' }), allowed: ['platform'] },
+  'GET /api/v1/me/profile': { path: () => '/api/v1/me/profile', allowed: SIGNED_IN },
+  'PATCH /api/v1/me/profile': { path: () => '/api/v1/me/profile', body: (f) => ({ department: `Dept ${f.n}` }), allowed: SIGNED_IN },
+  [`POST ${U}/disable`]: { path: (f) => `/api/v1/users/${f.userId}/disable`, body: () => ({ reason: 'matrix' }), allowed: ['platform'] },
+  [`POST ${U}/enable`]: { path: (f) => `/api/v1/users/${f.disabledUserId}/enable`, allowed: ['platform'] },
+  [`POST ${U}/terminate`]: { path: (f) => `/api/v1/users/${f.userId}/terminate`, body: () => ({ reason: 'matrix' }), allowed: ['platform'] },
+  [`POST ${U}/unlock`]: { path: (f) => `/api/v1/users/${f.userId}/unlock`, allowed: ['platform'] },
+  [`POST ${U}/end-sessions`]: { path: (f) => `/api/v1/users/${f.userId}/end-sessions`, allowed: ['platform'] },
+  [`POST ${U}/clear-risk`]: { path: (f) => `/api/v1/users/${f.riskyUserId}/clear-risk`, allowed: ['platform'] },
+  [`GET ${U}/factors`]: { path: (f) => `/api/v1/users/${f.userId}/factors`, allowed: ['platform'] },
+  [`DELETE ${U}/factors/:factorId`]: { path: (f) => `/api/v1/users/${f.userId}/factors/${f.factorId}`, allowed: ['platform'] },
+  'GET /api/v1/namespaces/:namespace/vendors': { path: (f) => `/api/v1/namespaces/${f.ns}/vendors`, allowed: ADMINS },
+  'POST /api/v1/namespaces/:namespace/vendors': {
+    path: (f) => `/api/v1/namespaces/${f.ns}/vendors`,
+    body: (f) => ({
+      email: `vendor${f.n}@vendor.example.com`,
+      username: `vendor_${f.n}`,
+      givenName: `Vendor`,
+      familyName: `No ${f.n}`,
+      mobile: `+6590${String(f.n).padStart(6, '0')}`,
+    }),
+    allowed: ADMINS,
+  },
+  'POST /api/v1/invitations': { path: () => '/api/v1/invitations', body: (f) => ({ email: `invitee${f.n}@example.com` }), allowed: SIGNED_IN },
 };
 
 /** The management API's routes as the server registered them (the authenticator API and the OpenAPI document are not its). */
@@ -122,11 +156,39 @@ describe(`management API authorization matrix (${engine})`, () => {
       return made.value.id;
     };
     const requestIds = { requestId: await asked('mine', ids.user!), othersRequestId: await asked('theirs', ids.second!) };
-    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...requestIds };
+    const accounts = { ...(await targets(fixtures)), ...requestIds };
+    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...accounts, n: fixtures };
     const app = await application(tp, { namespace: ns.name, name: 'Service' });
     const secret = await addApplicationSecret(deps(), 'test', { namespace: ns.name, clientId: app.clientId });
     if (!secret.ok) throw new Error(secret.message);
-    return { ns: ns.name, clientId: app.clientId, secretId: secret.value.secret.id, secondAdminId: ids.second!, ...requestIds };
+    return { ns: ns.name, clientId: app.clientId, secretId: secret.value.secret.id, secondAdminId: ids.second!, ...accounts, n: fixtures };
+  }
+
+  /** The accounts a fixture's user routes act on: active (with a TOTP factor), disabled, high risk. */
+  async function targets(n: number) {
+    const users = tp.server.store.users;
+    const made: Record<'userId' | 'disabledUserId' | 'riskyUserId', string> = { userId: '', disabledUserId: '', riskyUserId: '' };
+    for (const [key, status] of [
+      ['userId', 'active'],
+      ['disabledUserId', 'disabled'],
+      ['riskyUserId', 'high_risk'],
+    ] as const) {
+      const created = await users.create(
+        {
+          email: `${key.toLowerCase()}${n}-${engine}@agency.gov.sg`,
+          username: null,
+          givenName: 'Target',
+          familyName: `${n}`,
+          accountType: 'officer',
+          status,
+        },
+        { passwordHash: null },
+      );
+      if (!created.ok) throw new Error(created.conflict);
+      made[key] = created.value.id;
+    }
+    const factorId = await users.addTotpFactor(asUserId(made.userId), 'Matrix app', 'JBSWY3DPEHPK3PXPJBSWY3DP');
+    return { ...made, factorId };
   }
 
   beforeAll(async () => {

@@ -16,6 +16,7 @@ import { registerGroupCommands } from './commands/group.js';
 import { registerNamespaceManagementCommands } from './commands/namespace-manage.js';
 import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerInviteCommand } from './commands/user-invite.js';
+import { registerUserManagementCommands } from './commands/user-manage.js';
 import { registerIdpCommands } from './commands/idp.js';
 import { registerVendorCommands } from './commands/vendor.js';
 import { registerTenantCommands } from './commands/tenant.js';
@@ -225,6 +226,7 @@ registerClearRiskCommand(user);
 registerResetMfaCommand(user);
 registerSetStatusCommand(user);
 registerInviteCommand(user);
+registerUserManagementCommands(user);
 
 const audit = program.command('audit').description('the audit log');
 audit

@@ -8,6 +8,7 @@ import type { Store } from '../persistence/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { administrationDeps } from './demo.js';
+import { accountDeps } from './account-deps.js';
 
 export function managementDeps(store: Store, config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
   return {
@@ -22,5 +23,6 @@ export function managementDeps(store: Store, config: Config, clock: Clock): Omit
       transaction: (fn) => store.transaction((repos) => fn(repos)),
     },
     rateLimit: { perMinute: config.API_RATE_LIMIT_PER_MINUTE, limiter: store.rateLimits, clock },
+    accounts: accountDeps(store, config, clock),
   };
 }

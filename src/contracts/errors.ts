@@ -83,6 +83,7 @@ export const ErrorCodes = {
   tenantRequestNotFound: 'tenant_request.not_found',
   tenantRequestExists: 'tenant_request.exists',
   tenantRequestNotPending: 'tenant_request.not_pending',
+  factorNotFound: 'user.factor_not_found',
   preconditionFailed: 'request.precondition_failed',
   preconditionRequired: 'request.precondition_required',
   routeNotFound: 'route.not_found',
@@ -177,6 +178,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'tenant_request.exists': 409,
   /** The request was approved, rejected or withdrawn already: it no longer changes. */
   'tenant_request.not_pending': 409,
+  'user.factor_not_found': 404,
   /** If-Match names a version the object no longer has: someone changed it meanwhile. */
   'request.precondition_failed': 412,
   /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */

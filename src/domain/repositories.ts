@@ -19,6 +19,7 @@ import type { FlowRepository } from './flows/flow.js';
 import type { ActivationCodes, VendorRepository } from './vendors.js';
 import type { AcceptedPolicies, OnboardingLink, PolicyVersions } from './onboarding.js';
 import type { InvitationRepository } from './invitations.js';
+import type { UserDirectory } from './user-directory.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
@@ -518,6 +519,8 @@ export interface BackchannelLogoutQueue {
  */
 export interface Repositories {
   users: UserRepository;
+  /** Accounts as administrators manage them (domain/user-directory.ts). */
+  userDirectory: UserDirectory;
   push: PushRepository;
   passkeys: PasskeyRepository;
   accountStatuses: AccountStatuses;

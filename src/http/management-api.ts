@@ -50,10 +50,13 @@ import { portalCaller, type PortalSessionDeps } from '../flows/portal-session.js
 import { PORTAL_CSRF_HEADER, portalSessionToken } from './portal-routes.js';
 import { throttle, type ApiRateLimit } from './management-rate-limit.js';
 import { registerTenantRoutes } from './management-tenant-routes.js';
+import { registerUserRoutes, type AccountRouteDeps } from './management-user-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
+  /** Accounts, vendors and invitations (management-user-routes.ts). */
+  accounts: AccountRouteDeps;
   /** How a request's bearer token becomes a caller (the server); absent in the CLI's in-process API. */
   callers?: ApiCallerDeps;
   /**
@@ -191,6 +194,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
 
       registerApplicationRoutes(scope, admin);
       registerTenantRoutes(scope, deps.tenantRequests);
+      registerUserRoutes(scope, { ...deps.accounts, administration: admin });
     },
     { prefix: MANAGEMENT_API },
   );

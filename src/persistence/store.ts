@@ -54,6 +54,8 @@ import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { DEFAULT_LOCAL_ID_DOMAIN } from '../domain/users.js';
 import { userRepository } from './repositories/users.js';
+import { userDirectory } from './repositories/user-directory.js';
+import type { UserDirectory } from '../domain/user-directory.js';
 import { flowRepository, passwordResets, rateLimiter, rememberedAccounts } from './repositories/sign-in-state.js';
 import { termsAcceptances } from './repositories/terms.js';
 import { accountStatuses, pushRepository } from './repositories/push.js';
@@ -72,6 +74,8 @@ import type { TenantRequestRepository } from '../domain/tenant-requests.js';
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
   readonly users: UserRepository;
+  /** Accounts as administrators manage them: search, profile, unlock, single factors. */
+  readonly userDirectory: UserDirectory;
   readonly namespaces: NamespaceRepository;
   readonly clients: ClientDirectory;
   readonly audit: AuditLog;
@@ -147,6 +151,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
   const providersChanged = () => providerCache.changed();
   const repositories = (db: Kysely<Schema>) => ({
     users: userRepository(db, clock, masterKey, options.localIdDomain ?? DEFAULT_LOCAL_ID_DOMAIN),
+    userDirectory: userDirectory(db, clock),
     namespaces: namespaceRepository(db, clock),
     clients: clientDirectory(db),
     audit: auditLog(db, engine, clock),
