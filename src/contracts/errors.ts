@@ -79,6 +79,9 @@ export const ErrorCodes = {
   namespaceLastAdmin: 'namespace.last_admin',
   namespaceAdminNotFound: 'namespace.admin_not_found',
   secretNotFound: 'secret.not_found',
+  groupMemberNotFound: 'group.member_not_found',
+  assignmentNotFound: 'assignment.not_found',
+  certificateNotFound: 'certificate.not_found',
   preconditionFailed: 'request.precondition_failed',
   preconditionRequired: 'request.precondition_required',
   routeNotFound: 'route.not_found',
@@ -168,6 +171,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'namespace.last_admin': 409,
   'namespace.admin_not_found': 404,
   'secret.not_found': 404,
+  'group.member_not_found': 404,
+  'assignment.not_found': 404,
+  'certificate.not_found': 404,
   /** If-Match names a version the object no longer has: someone changed it meanwhile. */
   'request.precondition_failed': 412,
   /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */

@@ -45,6 +45,7 @@ import {
   updateNamespace,
 } from '../flows/namespace-management.js';
 import { registerApplicationRoutes } from './management-application-routes.js';
+import { registerGroupRoutes } from './management-group-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 
 export interface ManagementApiDeps {
@@ -163,6 +164,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       );
 
       registerApplicationRoutes(scope, admin);
+      registerGroupRoutes(scope, admin);
     },
     { prefix: MANAGEMENT_API },
   );
