@@ -194,5 +194,5 @@ describe(`management API authorization matrix (${engine})`, () => {
       }
     }
     expect(outcomes).toEqual(expected);
-  }, 120_000);
+  }, 300_000);
 });
