@@ -5,9 +5,11 @@ import { systemClock } from '../../platform/clock.js';
 import { administrationDeps } from '../demo.js';
 import { answer, CommandError } from '../output.js';
 import { cliActor, exactlyOne, jsonOption, withStore } from './context.js';
+import { registerGroupManagementCommands } from './group-manage.js';
 
 export function registerGroupCommands(program: Command): void {
   const group = program.command('group').description("a namespace's groups, named <namespace>:<group>");
+  registerGroupManagementCommands(group);
 
   group
     .command('create')
