@@ -45,8 +45,8 @@ import {
   updateNamespace,
 } from '../flows/namespace-management.js';
 import { registerApplicationRoutes } from './management-application-routes.js';
-import { registerGroupRoutes } from './management-group-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
+import { registerGroupRoutes } from './management-group-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
