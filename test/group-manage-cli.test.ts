@@ -1,5 +1,5 @@
 /**
- * The CLI's group commands (list, show, update, delete, remove-member), `app cert
+ * The CLI's group commands (create, add-member, list, show, update, delete, remove-member), `app cert
  * list|remove` and `app unassign`, spawned on the local database: they go through the
  * management API in process as the operator, audited as such; refusals are one line,
  * JSON with --json, naming the flags typed.
@@ -64,6 +64,13 @@ describe(`techpass group list|show|update|delete|remove-member, app cert list|re
     expect(await cli('group', 'show', '--namespace', 'teams', '--group', 'nope')).toMatchObject({ code: 1, json: { error: 'group.not_found' } });
     expect(await cli('group', 'show', '--namespace', 'elsewhere', '--group', 'ops')).toMatchObject({ code: 1, json: { error: 'group.not_found' } });
     expect(await cli('group', 'list', '--namespace', 'nowhere')).toMatchObject({ code: 1, json: { error: 'namespace.not_found' } });
+    // `group create` and `add-member` go through the API too: audited as the operator, with before and after.
+    const created = (await tp.server.store.audit.list({ limit: 1000 })).filter((e) => e.action === 'group.created');
+    expect(created.map((e) => e.data)).toContainEqual(
+      expect.objectContaining({ via: 'operator', before: null, after: { name: 'teams:ops', description: 'Operations' } }),
+    );
+    const added = (await tp.server.store.audit.list({ limit: 1000 })).filter((e) => e.action === 'group.member_added');
+    expect(added).toHaveLength(3);
   });
 
   it('renames and describes a group (audited as the operator), refusing a bad name with the flag', async () => {

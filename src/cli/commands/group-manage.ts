@@ -1,5 +1,5 @@
 /**
- * `techpass group list|show|update|delete|remove-member`, `app cert list|remove` and
+ * `techpass group list|show|update|delete|remove-member` (create and add-member: group.ts), `app cert list|remove` and
  * `app unassign`: through the management API (management-client.ts), locally as the
  * operator or, with `--server`, as the signed-in person. The API's refusals come back
  * as CommandErrors; their fields are renamed to the flags typed here.
@@ -10,7 +10,7 @@ import { allApiPages, serverOption, withManagementClient, type ManagementClient 
 import { answer, CommandError } from '../output.js';
 import { exactlyOne, jsonOption } from './context.js';
 
-interface GroupBody {
+export interface GroupBody {
   id: string;
   namespace: string;
   name: string;
@@ -18,7 +18,7 @@ interface GroupBody {
   description: string;
   createdAt: number;
 }
-interface MemberBody {
+export interface MemberBody {
   type: 'user' | 'group';
   id: string;
   name: string;
@@ -42,11 +42,11 @@ const certificateJson = (c: CertificateBody) => ({ ...c, notBefore: iso(c.notBef
 const memberLine = (m: MemberBody) => (m.type === 'user' ? `user   ${m.email}  ${m.name}  (${m.id})` : `group  ${m.name}  (${m.id})`);
 
 const seg = encodeURIComponent;
-const groupPath = (o: { namespace: string; group: string }) => `/namespaces/${seg(o.namespace)}/groups/${seg(o.group)}`;
+export const groupPath = (o: { namespace: string; group: string }) => `/namespaces/${seg(o.namespace)}/groups/${seg(o.group)}`;
 const appPath = (o: { namespace: string; app: string }) => `/namespaces/${seg(o.namespace)}/applications/${seg(o.app)}`;
 
 /** Runs `fn` with a client; a refusal naming one of the API's fields names the flag instead. */
-async function viaApi<T>(server: string | undefined, flags: Record<string, string>, fn: (client: ManagementClient) => Promise<T>): Promise<T> {
+export async function viaApi<T>(server: string | undefined, flags: Record<string, string>, fn: (client: ManagementClient) => Promise<T>): Promise<T> {
   try {
     return await withManagementClient({ server }, fn);
   } catch (error) {
