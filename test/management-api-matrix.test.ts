@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
-import { addApplicationSecret, updateApplication } from '../src/flows/applications.js';
+import { addApplicationCertificate, addApplicationSecret, assignToApplication, updateApplication } from '../src/flows/applications.js';
+import { addGroupMember, createGroup } from '../src/flows/groups.js';
 import { asNamespaceId, asUserId } from '../src/domain/ids.js';
 import { routeTable } from '../src/http/app.js';
 import { systemClock } from '../src/platform/clock.js';
@@ -16,6 +17,9 @@ import { api, apiToken, person } from './helpers/api.js';
 import { engine } from './helpers/database.js';
 import { application, namespace } from './helpers/directory.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { selfSignedCertificate } from './helpers/x509.js';
+
+const testCertificate = () => selfSignedCertificate({ notAfter: new Date(Date.now() + 30 * 24 * 3600 * 1000) });
 
 type Kind = 'anonymous' | 'user' | 'otherAdmin' | 'thisAdmin' | 'platform';
 const KINDS: Kind[] = ['anonymous', 'user', 'otherAdmin', 'thisAdmin', 'platform'];
@@ -35,6 +39,11 @@ interface Fixture {
   riskyUserId: string;
   /** Unique to this fixture: for bodies that create something. */
   n: number;
+  /** A group (`team`) with the second admin as its member; the second admin is also assigned to the application. */
+  group: string;
+  certificateId: string;
+  /** A PEM certificate of its own, to upload. */
+  pem: string;
 }
 interface Call {
   path: (f: Fixture) => string;
@@ -49,6 +58,9 @@ const ADMINS: Kind[] = ['thisAdmin', 'platform'];
 const SIGNED_IN: Kind[] = ['user', 'otherAdmin', 'thisAdmin', 'platform'];
 const U = '/api/v1/users/:userId';
 const A = '/api/v1/namespaces/:namespace/applications/:clientId';
+const G = '/api/v1/namespaces/:namespace/groups';
+const apps = (f: Fixture) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`;
+const groups = (f: Fixture) => `/api/v1/namespaces/${f.ns}/groups`;
 
 /** One entry per route of the management API: `METHOD pattern`. */
 const MATRIX: Record<string, Call> = {
@@ -115,6 +127,20 @@ const MATRIX: Record<string, Call> = {
     allowed: ADMINS,
   },
   'POST /api/v1/invitations': { path: () => '/api/v1/invitations', body: (f) => ({ email: `invitee${f.n}@example.com` }), allowed: SIGNED_IN },
+  [`GET ${G}`]: { path: groups, allowed: ADMINS },
+  [`POST ${G}`]: { path: groups, body: (f) => ({ name: `made-${f.ns}` }), allowed: ADMINS },
+  [`GET ${G}/:group`]: { path: (f) => `${groups(f)}/${f.group}`, allowed: ADMINS },
+  [`PATCH ${G}/:group`]: { path: (f) => `${groups(f)}/${f.group}`, body: (f) => ({ name: `renamed-${f.ns}` }), allowed: ADMINS },
+  [`DELETE ${G}/:group`]: { path: (f) => `${groups(f)}/${f.group}`, allowed: ADMINS },
+  [`GET ${G}/:group/members`]: { path: (f) => `${groups(f)}/${f.group}/members`, allowed: ADMINS },
+  [`POST ${G}/:group/members`]: { path: (f) => `${groups(f)}/${f.group}/members`, body: () => ({ email: 'user@agency.gov.sg' }), allowed: ADMINS },
+  [`DELETE ${G}/:group/members/:kind/:id`]: { path: (f) => `${groups(f)}/${f.group}/members/users/${f.secondAdminId}`, allowed: ADMINS },
+  [`GET ${A}/assignments`]: { path: (f) => `${apps(f)}/assignments`, allowed: ADMINS },
+  [`POST ${A}/assignments`]: { path: (f) => `${apps(f)}/assignments`, body: () => ({ email: 'user@agency.gov.sg' }), allowed: ADMINS },
+  [`DELETE ${A}/assignments/:kind/:id`]: { path: (f) => `${apps(f)}/assignments/users/${f.secondAdminId}`, allowed: ADMINS },
+  [`GET ${A}/certificates`]: { path: (f) => `${apps(f)}/certificates`, allowed: ADMINS },
+  [`POST ${A}/certificates`]: { path: (f) => `${apps(f)}/certificates`, body: (f) => ({ pem: f.pem }), allowed: ADMINS },
+  [`DELETE ${A}/certificates/:certificateId`]: { path: (f) => `${apps(f)}/certificates/${f.certificateId}`, allowed: ADMINS },
 };
 
 /** The management API's routes as the server registered them (the authenticator API and the OpenAPI document are not its). */
@@ -156,12 +182,31 @@ describe(`management API authorization matrix (${engine})`, () => {
       return made.value.id;
     };
     const requestIds = { requestId: await asked('mine', ids.user!), othersRequestId: await asked('theirs', ids.second!) };
-    const accounts = { ...(await targets(fixtures)), ...requestIds };
-    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...accounts, n: fixtures };
+    const accounts = { ...(await targets(fixtures)), ...requestIds, n: fixtures };
+    const none = { group: 'none', certificateId: 'none', pem: '' };
+    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...none, ...accounts };
     const app = await application(tp, { namespace: ns.name, name: 'Service' });
     const secret = await addApplicationSecret(deps(), 'test', { namespace: ns.name, clientId: app.clientId });
     if (!secret.ok) throw new Error(secret.message);
-    return { ns: ns.name, clientId: app.clientId, secretId: secret.value.secret.id, secondAdminId: ids.second!, ...accounts, n: fixtures };
+    const second = await tp.server.store.users.findById(ids.second as never);
+    const made = [
+      await createGroup(deps(), 'test', { namespace: ns.name, name: 'team' }),
+      await addGroupMember(deps(), 'test', { namespace: ns.name, group: 'team', member: { user: second!.email } }),
+      await assignToApplication(deps(), 'test', { namespace: ns.name, clientId: app.clientId, assignee: { user: second!.email } }),
+    ];
+    for (const done of made) if (!done.ok) throw new Error(done.message);
+    const certificate = await addApplicationCertificate(deps(), 'test', { namespace: ns.name, clientId: app.clientId, pem: testCertificate().pem });
+    if (!certificate.ok) throw new Error(certificate.message);
+    return {
+      ns: ns.name,
+      clientId: app.clientId,
+      secretId: secret.value.secret.id,
+      secondAdminId: ids.second!,
+      group: 'team',
+      certificateId: certificate.value.id,
+      pem: testCertificate().pem,
+      ...accounts,
+    };
   }
 
   /** The accounts a fixture's user routes act on: active (with a TOTP factor), disabled, high risk. */
@@ -243,5 +288,5 @@ describe(`management API authorization matrix (${engine})`, () => {
       }
     }
     expect(outcomes).toEqual(expected);
-  }, 120_000);
+  }, 300_000);
 });

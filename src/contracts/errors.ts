@@ -84,6 +84,9 @@ export const ErrorCodes = {
   tenantRequestExists: 'tenant_request.exists',
   tenantRequestNotPending: 'tenant_request.not_pending',
   factorNotFound: 'user.factor_not_found',
+  groupMemberNotFound: 'group.member_not_found',
+  assignmentNotFound: 'assignment.not_found',
+  certificateNotFound: 'certificate.not_found',
   preconditionFailed: 'request.precondition_failed',
   preconditionRequired: 'request.precondition_required',
   routeNotFound: 'route.not_found',
@@ -179,6 +182,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   /** The request was approved, rejected or withdrawn already: it no longer changes. */
   'tenant_request.not_pending': 409,
   'user.factor_not_found': 404,
+  'group.member_not_found': 404,
+  'assignment.not_found': 404,
+  'certificate.not_found': 404,
   /** If-Match names a version the object no longer has: someone changed it meanwhile. */
   'request.precondition_failed': 412,
   /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */

@@ -52,6 +52,7 @@ import { throttle, type ApiRateLimit } from './management-rate-limit.js';
 import { registerTenantRoutes } from './management-tenant-routes.js';
 import { registerUserRoutes, type AccountRouteDeps } from './management-user-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
+import { registerGroupRoutes } from './management-group-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
@@ -195,6 +196,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       registerApplicationRoutes(scope, admin);
       registerTenantRoutes(scope, deps.tenantRequests);
       registerUserRoutes(scope, { ...deps.accounts, administration: admin });
+      registerGroupRoutes(scope, admin);
     },
     { prefix: MANAGEMENT_API },
   );
