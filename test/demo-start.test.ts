@@ -42,7 +42,7 @@ describe.runIf(engine === 'sqlite')('techpass start: the demo with its identity 
 
   it('prints the demo provider and which account signs in there', () => {
     const banner = node.output();
-    expect(banner).toMatch(/jane_tan@agency\.gov\.localhost\s+Demo-WOG-2026\s+public officer: signs in at the WOG account \(demo\) first/);
+    expect(banner).toMatch(/jane_tan@agency\.gov\.localhost\s+Demo-WOG-2026\s+public officer, admin of the demo tenant: signs in at the WOG account \(demo\) first/);
     expect(banner).toMatch(/lim_wei@agency\.gov\.localhost\s+Demo-WOG-2026/);
     expect(banner).toContain(`Integrated identity provider: WOG account (demo) at http://localhost:${ports.upstream}`);
   });
@@ -127,6 +127,31 @@ describe.runIf(engine === 'sqlite')('techpass start: the demo with its identity 
     expect(last.stopped).toBe(true);
     const tokens = await client.authorizationCodeGrant(config, new URL(last.url), { pkceCodeVerifier: verifier, expectedState: state });
     expect(tokens.claims()).toMatchObject({ email, amr: expect.arrayContaining(['fed', 'mfa']) });
+  });
+
+  it('the banner names the portal; the demo platform admin lands on it and sees the demo tenant, which jane administers', async () => {
+    expect(node.output()).toContain(`TechPass portal:           ${issuer}/portal/`);
+    const demo = JSON.parse(readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as { users: Array<{ email: string; password: string }> };
+    const admin = demo.users.find((u) => u.email === 'admin@techpass.localhost')!;
+    const callback = `${issuer}/portal/callback`;
+    const back = (u: string) => u.startsWith(callback);
+    const browser = new HttpBrowser();
+    const first = await browser.follow(`${issuer}/portal/login`, {}, back);
+    const last = await completeSignIn(browser, first, { clientId: '', redirectUri: callback, login: admin.email, password: admin.password });
+    expect(last.stopped).toBe(true);
+    const landed = await browser.request(last.url);
+    expect(landed.status).toBe(303);
+    expect(landed.headers.get('location')).toBe('/portal/');
+    const index = await browser.request(`${issuer}/portal/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toMatch(/<div id="root"><\/div>[\s\S]*|src="\/portal\/assets\/index-[\w-]+\.js"/);
+    const session = (await (await browser.request(`${issuer}/portal/session`)).json()) as { csrfToken: string; email: string };
+    expect(session.email).toBe(admin.email);
+    const headers = { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': session.csrfToken };
+    const namespaces = (await (await fetch(`${issuer}/api/v1/namespaces`, { headers })).json()) as { items: Array<{ name: string }> };
+    expect(namespaces.items.map((n) => n.name)).toContain('demo');
+    const admins = (await (await fetch(`${issuer}/api/v1/namespaces/demo/admins`, { headers })).json()) as { items: Array<{ email: string }> };
+    expect(admins.items.map((a) => a.email)).toEqual(['jane_tan@agency.gov.localhost']);
   });
 
   it('refuses a bad port before starting anything', async () => {

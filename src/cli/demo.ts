@@ -7,6 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../platform/config.js';
+import { operatorCaller } from '../domain/authorization.js';
+import { addNamespaceAdmin } from '../flows/namespace-management.js';
 import type { Clock } from '../platform/clock.js';
 import type { Store } from '../persistence/store.js';
 import { createApplication, createNamespace, createUser, type AdministrationDeps } from '../flows/administration.js';
@@ -57,7 +59,7 @@ export async function ensureDemo(config: Config, store: Store, clock: Clock, sam
       familyName: 'Tan',
       type: 'officer',
       platformAdmin: false,
-      role: 'public officer',
+      role: 'public officer, admin of the demo tenant',
     },
     {
       email: 'ravi@vendor.localhost',
@@ -76,6 +78,8 @@ export async function ensureDemo(config: Config, store: Store, clock: Clock, sam
   if (!(await store.namespaces.findByName('demo'))) {
     must(await createNamespace(deps, actor, { name: 'demo', displayName: 'Demo tenant', description: 'Created on first start' }));
   }
+  // The demo tenant's admin: the portal shows jane its namespace (idempotent: already an admin adds nothing).
+  must(await addNamespaceAdmin(deps, operatorCaller(actor), { namespace: 'demo', email: 'jane_tan@agency.gov.localhost' }));
   const redirectUri = `${sampleUrl}/callback`;
   const app = must(
     await createApplication(deps, actor, {

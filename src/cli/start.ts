@@ -78,6 +78,7 @@ export async function runDemo(
     '',
     `  Issuer (OpenID discovery): ${config.PUBLIC_URL}/.well-known/openid-configuration`,
     sample ? `  Sample service:            ${sampleUrl}/   ← click "Login with TechPass"` : '  Sample service:            not started (--no-sample)',
+    `  TechPass portal:           ${config.PUBLIC_URL}/portal/   ← your account; tenant and platform administration`,
     '',
     '  Demo accounts (TechPass ID / password):',
     ...accounts.map((a) => `    ${a.id.padEnd(width)}  ${a.password.padEnd(pwWidth)}  ${a.note}`),
