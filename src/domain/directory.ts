@@ -28,6 +28,8 @@ export interface Application {
   termsVersion: number;
   /** People signing in through it may be issued access tokens for the management API (`<issuer>/api`). */
   managementApi: boolean;
+  /** It may use the device authorization grant (RFC 8628); honoured for public clients only. */
+  deviceGrant: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -87,6 +89,8 @@ export interface ApplicationChanges {
   redirectUris?: string[];
   /** Only a platform admin may change it (domain/authorization.ts). */
   managementApi?: boolean;
+  /** Set by the platform only (flows/platform-cli.ts); no API changes it yet. */
+  deviceGrant?: boolean;
   signInEnabled?: boolean;
   assignmentRequired?: boolean;
   implicitGrant?: boolean;
