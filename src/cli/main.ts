@@ -18,6 +18,7 @@ import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerInviteCommand } from './commands/user-invite.js';
 import { registerIdpCommands } from './commands/idp.js';
 import { registerVendorCommands } from './commands/vendor.js';
+import { registerLoginCommands } from './commands/login.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, answerUsageError, CommandError } from './output.js';
@@ -127,6 +128,7 @@ registerGroupCommands(program);
 registerAuthenticatorCommands(program);
 registerIdpCommands(program);
 registerVendorCommands(program);
+registerLoginCommands(program);
 
 const user = program.command('user').description('accounts');
 user

@@ -18,8 +18,6 @@ import { smtpTransport } from '../platform/mail.js';
 import { smsProvider } from '../platform/sms.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { ensureSigningKeys, loadJwks } from '../oidc/keys.js';
-import { ensurePlatformCli } from '../flows/platform-cli.js';
-import { administrationDeps } from './demo.js';
 import { buildProvider, PROVIDER_PATH_PREFIXES } from '../oidc/provider.js';
 import { isConnectionError, type Store } from '../persistence/store.js';
 import type Provider from 'oidc-provider';
@@ -100,8 +98,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     checkLibraryPatches(store.engine);
     await store.migrate();
     await store.withLock('signing-keys', () => ensureSigningKeys(store.signingKeys));
-    // The `techpass` command line's own application (`techpass login`, device grant), like the keys: there when serving.
-    await store.withLock('platform-cli', () => ensurePlatformCli(administrationDeps(store, clock)));
     // CLI commands make their links with the URL the server answers at (src/cli/server-issuer.ts).
     const previous = await store.deployment.recordPublicUrl(config.PUBLIC_URL);
     if (previous !== null && previous !== config.PUBLIC_URL) {

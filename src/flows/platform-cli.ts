@@ -4,9 +4,9 @@
  * authorization grant (RFC 8628) and ask for management API tokens (`<issuer>/api`),
  * with refresh tokens. `techpass login --server URL` signs people in through it.
  *
- * Ensured when a server starts (like its signing keys): created if missing, and put
- * back as it must be if someone changed it (its switches; a deleted one comes back at
- * the next start). Every change is audited as `system:start`.
+ * Created the first time the provider is asked for it (oidc/platform-client.ts), audited
+ * as `system:platform`; a deleted one comes back at the next `techpass login`. A platform
+ * admin may turn its sign-in or its `managementApi` off to stop remote CLI use.
  */
 import type { Application } from '../domain/directory.js';
 import { asApplicationId } from '../domain/ids.js';
@@ -15,10 +15,7 @@ import type { AdministrationDeps } from './administration.js';
 export const PLATFORM_NAMESPACE = 'techpass';
 export const CLI_CLIENT_ID = 'techpass-cli';
 
-const ACTOR = 'system:start';
-
-/** What the CLI application must be, whatever an admin did to it. */
-const REQUIRED = { managementApi: true, deviceGrant: true, signInEnabled: true, assignmentRequired: false } as const;
+const ACTOR = 'system:platform';
 
 export async function ensurePlatformCli(deps: AdministrationDeps): Promise<Application> {
   return deps.transaction(async (tx) => {
@@ -42,36 +39,23 @@ export async function ensurePlatformCli(deps: AdministrationDeps): Promise<Appli
     }
     const scope = tx.forNamespace(namespace.id);
     const id = asApplicationId(CLI_CLIENT_ID);
-    let app = await scope.applications.get(id);
-    if (!app) {
-      const created = await scope.applications.create({ id, name: 'TechPass CLI', redirectUris: [], isPublic: true });
-      if (!created.ok)
-        throw new Error(
-          `the TechPass CLI application (${CLI_CLIENT_ID}) could not be created in namespace ${PLATFORM_NAMESPACE}: the name or client id is taken`,
-        );
-      app = created.value;
-      await tx.audit.append({
-        actor: ACTOR,
-        action: 'application.created',
-        targetType: 'application',
-        targetId: app.id,
-        namespaceId: namespace.id,
-        data: { name: app.name, public: true, redirectUris: [] },
-      });
+    const existing = await scope.applications.get(id);
+    if (existing) return existing;
+    const created = await scope.applications.create({ id, name: 'TechPass CLI', redirectUris: [], isPublic: true });
+    if (!created.ok) {
+      throw new Error(
+        `the TechPass CLI application (${CLI_CLIENT_ID}) could not be created in namespace ${PLATFORM_NAMESPACE}: its name or client id is taken`,
+      );
     }
-    const drift = Object.entries(REQUIRED).filter(([key, value]) => app![key as keyof typeof REQUIRED] !== value);
-    if (drift.length === 0) return app;
-    const before = Object.fromEntries(drift.map(([key]) => [key, app![key as keyof typeof REQUIRED]]));
-    const updated = await scope.applications.update(id, Object.fromEntries(drift));
-    if (!updated) throw new Error('the TechPass CLI application vanished while being set up');
+    const app = (await scope.applications.update(id, { managementApi: true, deviceGrant: true }))!;
     await tx.audit.append({
       actor: ACTOR,
-      action: 'application.updated',
+      action: 'application.created',
       targetType: 'application',
-      targetId: id,
+      targetId: app.id,
       namespaceId: namespace.id,
-      data: { before, after: Object.fromEntries(drift) },
+      data: { name: app.name, public: true, redirectUris: [], managementApi: true, deviceGrant: true },
     });
-    return updated;
+    return app;
   });
 }

@@ -26,6 +26,7 @@ import { endRememberedSessionsOnSignOut, interactionConfiguration, type Interact
 import { cookieSigner } from './cookie-signatures.js';
 import { UPSTREAM_SIGN_OUT_KEY } from '../strategies/upstream-oidc/sign-out.js';
 import { endUpstreamSessionsOnSignOut } from './upstream-sign-out.js';
+import { withPlatformCli } from './platform-client.js';
 import { DEVICE_ROUTES, deviceFlowFeature, installDeviceFlowLimits } from './device-flow.js';
 
 /** Paths the provider answers; everything else belongs to the HTTP layer. */
@@ -118,7 +119,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
     onError: (error) => logger.error({ err: error }, 'the token response could not be stored'),
   });
   const configuration: Configuration = {
-    adapter: adapterFactory(tokenRequests.models, store.clients, marker, clock),
+    // The platform's CLI application is created when first asked for (platform-client.ts).
+    adapter: adapterFactory(tokenRequests.models, withPlatformCli(store, clock, logger), marker, clock),
     // The current ES256 key signs on the request's thread (inline-signing-keys.ts).
     jwks: { keys: inlineSigningKeys(deps.jwks.keys) } as Configuration['jwks'],
     findAccount: accountFinder(store.users, store),
