@@ -168,21 +168,17 @@ export async function refresh(server: string, entry: ServerCredentials): Promise
   return next;
 }
 
-/** Revokes the refresh token (and with it the grant's tokens); best effort. */
+/**
+ * Revokes the refresh token at the server, so no new access token comes from it; best
+ * effort (false when the server could not be told). The access token is a JWT the API
+ * checks on its own: it lives out its few minutes (ACCESS_TOKEN_TTL) and is forgotten here.
+ */
 export async function revoke(entry: ServerCredentials): Promise<boolean> {
-  if (!entry.revocationEndpoint) return false;
-  let revoked = true;
-  for (const [token, hint] of [
-    [entry.refreshToken, 'refresh_token'],
-    [entry.accessToken, 'access_token'],
-  ] as const) {
-    if (!token) continue;
-    try {
-      const answer = await form(entry.revocationEndpoint, { token, token_type_hint: hint, client_id: entry.clientId });
-      revoked &&= answer.status === 200;
-    } catch {
-      revoked = false;
-    }
+  if (!entry.revocationEndpoint || !entry.refreshToken) return false;
+  try {
+    const answer = await form(entry.revocationEndpoint, { token: entry.refreshToken, token_type_hint: 'refresh_token', client_id: entry.clientId });
+    return answer.status === 200;
+  } catch {
+    return false;
   }
-  return revoked;
 }
