@@ -12,7 +12,7 @@ export type DeviceCodeProblem = 'not_found' | 'expired' | 'used' | 'aborted' | '
 
 const PROBLEMS: Record<DeviceCodeProblem, string> = {
   not_found: 'That code is not right. Check the code your terminal shows and type it again.',
-  expired: 'That code has expired. Run the command again (for example `techpass login`) to get a new code.',
+  expired: 'That code has expired. Run the command again (for example techpass login) to get a new code.',
   used: 'That code has already been used. Run the command again to get a new code.',
   aborted: 'The sign-in was cancelled. Your terminal is told it was refused; run the command again to retry.',
   missing: 'Type the code your terminal shows.',
@@ -37,7 +37,9 @@ function DeviceCodeInputPage({
   return (
     <Layout title="Sign in on a device">
       <h1>Sign in on a device</h1>
-      <p className="tp-sub">Enter the code shown by your terminal or device (for example by `techpass login`).</p>
+      <p className="tp-sub">
+        Enter the code shown by your terminal or device (for example by <code>techpass login</code>).
+      </p>
       {problem ? (
         <div data-testid="device-problem" data-problem={problem}>
           <Notice variant={problem === 'aborted' ? 'info' : 'danger'}>{PROBLEMS[problem]}</Notice>
