@@ -8,14 +8,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
-import { addApplicationSecret, updateApplication } from '../src/flows/applications.js';
-import { asNamespaceId } from '../src/domain/ids.js';
+import { addApplicationCertificate, addApplicationSecret, assignToApplication, updateApplication } from '../src/flows/applications.js';
+import { addGroupMember, createGroup } from '../src/flows/groups.js';
+import { asNamespaceId, asUserId } from '../src/domain/ids.js';
 import { routeTable } from '../src/http/app.js';
 import { systemClock } from '../src/platform/clock.js';
 import { api, apiToken, person } from './helpers/api.js';
 import { engine } from './helpers/database.js';
 import { application, namespace } from './helpers/directory.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { selfSignedCertificate } from './helpers/x509.js';
+
+const testCertificate = () => selfSignedCertificate({ notAfter: new Date(Date.now() + 30 * 24 * 3600 * 1000) });
 
 type Kind = 'anonymous' | 'user' | 'otherAdmin' | 'thisAdmin' | 'platform';
 const KINDS: Kind[] = ['anonymous', 'user', 'otherAdmin', 'thisAdmin', 'platform'];
@@ -25,6 +29,21 @@ interface Fixture {
   clientId: string;
   secretId: string;
   secondAdminId: string;
+  /** A pending tenant request of the plain user, and one of the second admin. */
+  requestId: string;
+  othersRequestId: string;
+  /** A fresh active account (with a TOTP factor), a disabled one and one a fraud report put on hold. */
+  userId: string;
+  factorId: string;
+  disabledUserId: string;
+  riskyUserId: string;
+  /** Unique to this fixture: for bodies that create something. */
+  n: number;
+  /** A group (`team`) with the second admin as its member; the second admin is also assigned to the application. */
+  group: string;
+  certificateId: string;
+  /** A PEM certificate of its own, to upload. */
+  pem: string;
 }
 interface Call {
   path: (f: Fixture) => string;
@@ -36,7 +55,12 @@ interface Call {
 }
 
 const ADMINS: Kind[] = ['thisAdmin', 'platform'];
+const SIGNED_IN: Kind[] = ['user', 'otherAdmin', 'thisAdmin', 'platform'];
+const U = '/api/v1/users/:userId';
 const A = '/api/v1/namespaces/:namespace/applications/:clientId';
+const G = '/api/v1/namespaces/:namespace/groups';
+const apps = (f: Fixture) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`;
+const groups = (f: Fixture) => `/api/v1/namespaces/${f.ns}/groups`;
 
 /** One entry per route of the management API: `METHOD pattern`. */
 const MATRIX: Record<string, Call> = {
@@ -63,6 +87,60 @@ const MATRIX: Record<string, Call> = {
     allowed: ADMINS,
   },
   [`DELETE ${A}/secrets/:secretId`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}/secrets/${f.secretId}`, allowed: ADMINS },
+  'POST /api/v1/tenant-requests': {
+    path: () => '/api/v1/tenant-requests',
+    body: (f) => ({ name: `new-${f.ns}`, displayName: 'New', justification: 'needs sign-in' }),
+    allowed: SIGNED_IN,
+  },
+  'GET /api/v1/tenant-requests': { path: () => '/api/v1/tenant-requests', allowed: SIGNED_IN },
+  'GET /api/v1/tenant-requests/:id': { path: (f) => `/api/v1/tenant-requests/${f.requestId}`, allowed: ['user', 'platform'] },
+  'POST /api/v1/tenant-requests/:id/approve': { path: (f) => `/api/v1/tenant-requests/${f.othersRequestId}/approve`, allowed: ['platform'] },
+  'POST /api/v1/tenant-requests/:id/reject': {
+    path: (f) => `/api/v1/tenant-requests/${f.othersRequestId}/reject`,
+    body: () => ({ reason: 'not now' }),
+    allowed: ['platform'],
+  },
+  'POST /api/v1/tenant-requests/:id/withdraw': { path: (f) => `/api/v1/tenant-requests/${f.requestId}/withdraw`, allowed: ['user'] },
+  'GET /api/v1/users': { path: (f) => `/api/v1/users?q=${f.userId}`, allowed: ['otherAdmin', 'thisAdmin', 'platform'] },
+  [`GET ${U}`]: { path: (f) => `/api/v1/users/${f.userId}`, allowed: ['platform'] },
+  [`PATCH ${U}`]: { path: (f) => `/api/v1/users/${f.userId}`, body: () => ({ department: 'Changed' }), allowed: ['platform'] },
+  'GET /api/v1/me/profile': { path: () => '/api/v1/me/profile', allowed: SIGNED_IN },
+  'PATCH /api/v1/me/profile': { path: () => '/api/v1/me/profile', body: (f) => ({ department: `Dept ${f.n}` }), allowed: SIGNED_IN },
+  [`POST ${U}/disable`]: { path: (f) => `/api/v1/users/${f.userId}/disable`, body: () => ({ reason: 'matrix' }), allowed: ['platform'] },
+  [`POST ${U}/enable`]: { path: (f) => `/api/v1/users/${f.disabledUserId}/enable`, allowed: ['platform'] },
+  [`POST ${U}/terminate`]: { path: (f) => `/api/v1/users/${f.userId}/terminate`, body: () => ({ reason: 'matrix' }), allowed: ['platform'] },
+  [`POST ${U}/unlock`]: { path: (f) => `/api/v1/users/${f.userId}/unlock`, allowed: ['platform'] },
+  [`POST ${U}/end-sessions`]: { path: (f) => `/api/v1/users/${f.userId}/end-sessions`, allowed: ['platform'] },
+  [`POST ${U}/clear-risk`]: { path: (f) => `/api/v1/users/${f.riskyUserId}/clear-risk`, allowed: ['platform'] },
+  [`GET ${U}/factors`]: { path: (f) => `/api/v1/users/${f.userId}/factors`, allowed: ['platform'] },
+  [`DELETE ${U}/factors/:factorId`]: { path: (f) => `/api/v1/users/${f.userId}/factors/${f.factorId}`, allowed: ['platform'] },
+  'GET /api/v1/namespaces/:namespace/vendors': { path: (f) => `/api/v1/namespaces/${f.ns}/vendors`, allowed: ADMINS },
+  'POST /api/v1/namespaces/:namespace/vendors': {
+    path: (f) => `/api/v1/namespaces/${f.ns}/vendors`,
+    body: (f) => ({
+      email: `vendor${f.n}@vendor.example.com`,
+      username: `vendor_${f.n}`,
+      givenName: `Vendor`,
+      familyName: `No ${f.n}`,
+      mobile: `+6590${String(f.n).padStart(6, '0')}`,
+    }),
+    allowed: ADMINS,
+  },
+  'POST /api/v1/invitations': { path: () => '/api/v1/invitations', body: (f) => ({ email: `invitee${f.n}@example.com` }), allowed: SIGNED_IN },
+  [`GET ${G}`]: { path: groups, allowed: ADMINS },
+  [`POST ${G}`]: { path: groups, body: (f) => ({ name: `made-${f.ns}` }), allowed: ADMINS },
+  [`GET ${G}/:group`]: { path: (f) => `${groups(f)}/${f.group}`, allowed: ADMINS },
+  [`PATCH ${G}/:group`]: { path: (f) => `${groups(f)}/${f.group}`, body: (f) => ({ name: `renamed-${f.ns}` }), allowed: ADMINS },
+  [`DELETE ${G}/:group`]: { path: (f) => `${groups(f)}/${f.group}`, allowed: ADMINS },
+  [`GET ${G}/:group/members`]: { path: (f) => `${groups(f)}/${f.group}/members`, allowed: ADMINS },
+  [`POST ${G}/:group/members`]: { path: (f) => `${groups(f)}/${f.group}/members`, body: () => ({ email: 'user@agency.gov.sg' }), allowed: ADMINS },
+  [`DELETE ${G}/:group/members/:kind/:id`]: { path: (f) => `${groups(f)}/${f.group}/members/users/${f.secondAdminId}`, allowed: ADMINS },
+  [`GET ${A}/assignments`]: { path: (f) => `${apps(f)}/assignments`, allowed: ADMINS },
+  [`POST ${A}/assignments`]: { path: (f) => `${apps(f)}/assignments`, body: () => ({ email: 'user@agency.gov.sg' }), allowed: ADMINS },
+  [`DELETE ${A}/assignments/:kind/:id`]: { path: (f) => `${apps(f)}/assignments/users/${f.secondAdminId}`, allowed: ADMINS },
+  [`GET ${A}/certificates`]: { path: (f) => `${apps(f)}/certificates`, allowed: ADMINS },
+  [`POST ${A}/certificates`]: { path: (f) => `${apps(f)}/certificates`, body: (f) => ({ pem: f.pem }), allowed: ADMINS },
+  [`DELETE ${A}/certificates/:certificateId`]: { path: (f) => `${apps(f)}/certificates/${f.certificateId}`, allowed: ADMINS },
 };
 
 /** The management API's routes as the server registered them (the authenticator API and the OpenAPI document are not its). */
@@ -91,11 +169,71 @@ describe(`management API authorization matrix (${engine})`, () => {
     const scope = tp.server.store.forNamespace(asNamespaceId(ns.id));
     await scope.admins.add(ids.thisAdmin as never);
     await scope.admins.add(ids.second as never);
-    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second! };
+    const requests = tp.server.store.tenantRequests;
+    const asked = async (prefix: string, by: string) => {
+      const made = await requests.create({
+        name: `${prefix}-${ns.name}`,
+        displayName: 'Asked',
+        description: '',
+        justification: 'test',
+        requestedBy: by as never,
+      });
+      if (!made.ok) throw new Error(`tenant request ${prefix}-${ns.name}: ${made.conflict}`);
+      return made.value.id;
+    };
+    const requestIds = { requestId: await asked('mine', ids.user!), othersRequestId: await asked('theirs', ids.second!) };
+    const accounts = { ...(await targets(fixtures)), ...requestIds, n: fixtures };
+    const none = { group: 'none', certificateId: 'none', pem: '' };
+    if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...none, ...accounts };
     const app = await application(tp, { namespace: ns.name, name: 'Service' });
     const secret = await addApplicationSecret(deps(), 'test', { namespace: ns.name, clientId: app.clientId });
     if (!secret.ok) throw new Error(secret.message);
-    return { ns: ns.name, clientId: app.clientId, secretId: secret.value.secret.id, secondAdminId: ids.second! };
+    const second = await tp.server.store.users.findById(ids.second as never);
+    const made = [
+      await createGroup(deps(), 'test', { namespace: ns.name, name: 'team' }),
+      await addGroupMember(deps(), 'test', { namespace: ns.name, group: 'team', member: { user: second!.email } }),
+      await assignToApplication(deps(), 'test', { namespace: ns.name, clientId: app.clientId, assignee: { user: second!.email } }),
+    ];
+    for (const done of made) if (!done.ok) throw new Error(done.message);
+    const certificate = await addApplicationCertificate(deps(), 'test', { namespace: ns.name, clientId: app.clientId, pem: testCertificate().pem });
+    if (!certificate.ok) throw new Error(certificate.message);
+    return {
+      ns: ns.name,
+      clientId: app.clientId,
+      secretId: secret.value.secret.id,
+      secondAdminId: ids.second!,
+      group: 'team',
+      certificateId: certificate.value.id,
+      pem: testCertificate().pem,
+      ...accounts,
+    };
+  }
+
+  /** The accounts a fixture's user routes act on: active (with a TOTP factor), disabled, high risk. */
+  async function targets(n: number) {
+    const users = tp.server.store.users;
+    const made: Record<'userId' | 'disabledUserId' | 'riskyUserId', string> = { userId: '', disabledUserId: '', riskyUserId: '' };
+    for (const [key, status] of [
+      ['userId', 'active'],
+      ['disabledUserId', 'disabled'],
+      ['riskyUserId', 'high_risk'],
+    ] as const) {
+      const created = await users.create(
+        {
+          email: `${key.toLowerCase()}${n}-${engine}@agency.gov.sg`,
+          username: null,
+          givenName: 'Target',
+          familyName: `${n}`,
+          accountType: 'officer',
+          status,
+        },
+        { passwordHash: null },
+      );
+      if (!created.ok) throw new Error(created.conflict);
+      made[key] = created.value.id;
+    }
+    const factorId = await users.addTotpFactor(asUserId(made.userId), 'Matrix app', 'JBSWY3DPEHPK3PXPJBSWY3DP');
+    return { ...made, factorId };
   }
 
   beforeAll(async () => {
@@ -150,5 +288,5 @@ describe(`management API authorization matrix (${engine})`, () => {
       }
     }
     expect(outcomes).toEqual(expected);
-  }, 120_000);
+  }, 300_000);
 });

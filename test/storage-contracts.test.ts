@@ -40,7 +40,7 @@ describe(`storage contracts (${engine})`, () => {
       await store.oidcModels.upsert('RefreshToken', 'rt_a', { grantId: 'g_a1', accountId: 'acct_a' }, 600);
       await store.oidcModels.upsert('AccessToken', 'at_o', { grantId: 'g_o', accountId: 'acct_other' }, 600);
 
-      expect(await store.accountSessions.endAll(asUserId('acct_a'))).toEqual({ sessions: 1, grants: 1, logouts: 2 });
+      expect(await store.accountSessions.endAll(asUserId('acct_a'))).toEqual({ sessions: 1, grants: 1, logouts: 2, portalSessions: 0 });
       for (const [model, id] of [
         ['Session', 'sess_a'],
         ['Grant', 'g_a1'],

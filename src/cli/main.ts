@@ -16,8 +16,10 @@ import { registerGroupCommands } from './commands/group.js';
 import { registerNamespaceManagementCommands } from './commands/namespace-manage.js';
 import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerInviteCommand } from './commands/user-invite.js';
+import { registerUserManagementCommands } from './commands/user-manage.js';
 import { registerIdpCommands } from './commands/idp.js';
 import { registerVendorCommands } from './commands/vendor.js';
+import { registerTenantCommands } from './commands/tenant.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
@@ -128,6 +130,7 @@ registerGroupCommands(program);
 registerAuthenticatorCommands(program);
 registerIdpCommands(program);
 registerVendorCommands(program);
+registerTenantCommands(program);
 registerLoginCommands(program);
 
 const user = program.command('user').description('accounts');
@@ -225,6 +228,7 @@ registerClearRiskCommand(user);
 registerResetMfaCommand(user);
 registerSetStatusCommand(user);
 registerInviteCommand(user);
+registerUserManagementCommands(user);
 
 const audit = program.command('audit').description('the audit log');
 audit

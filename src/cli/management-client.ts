@@ -15,7 +15,6 @@
 import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { MANAGEMENT_API } from '../contracts/management.js';
-import { buildLocalManagementApi } from '../http/management-local.js';
 import { systemClock } from '../platform/clock.js';
 import { cliActor, withStore } from './commands/context.js';
 import { managementDeps } from './management-deps.js';
@@ -79,6 +78,8 @@ export async function withManagementClient<T>(
   const server = chosenServer(options.server);
   if (server !== null) return fn(await remoteClient(server));
   return withStore(async (store, cfg) => {
+    // Loaded when a command uses it: the API's routes and flows add nothing to other commands' start-up.
+    const { buildLocalManagementApi } = await import('../http/management-local.js');
     const app = await buildLocalManagementApi({ ...managementDeps(store, cfg, systemClock), operator: cliActor() });
     try {
       return await fn(localClient(app));

@@ -8,9 +8,21 @@ import type { Store } from '../persistence/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { administrationDeps } from './demo.js';
+import { accountDeps } from './account-deps.js';
 
-export function managementDeps(store: Store, _config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
+export function managementDeps(store: Store, config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
   return {
     administration: administrationDeps(store, clock),
+    tenantRequests: {
+      users: store.users,
+      namespaces: store.namespaces,
+      audit: store.audit,
+      outbox: store.outbox,
+      tenantRequests: store.tenantRequests,
+      forNamespace: (id) => store.forNamespace(id),
+      transaction: (fn) => store.transaction((repos) => fn(repos)),
+    },
+    rateLimit: { perMinute: config.API_RATE_LIMIT_PER_MINUTE, limiter: store.rateLimits, clock },
+    accounts: accountDeps(store, config, clock),
   };
 }

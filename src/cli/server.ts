@@ -8,11 +8,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { isEmbeddedMode, type Config } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
-import { buildHttpApp, type ProviderHandler } from '../http/app.js';
+import { buildHttpApp, inProcessFetch, type ProviderHandler } from '../http/app.js';
+import { registerPortalRoutes } from '../http/portal-routes.js';
+import { registerPortalApp } from '../http/portal-app-routes.js';
+import type { PortalSessionDeps } from '../flows/portal-session.js';
+import { ensurePortalApplication } from '../flows/platform-applications.js';
+import { administrationDeps } from './demo.js';
 import { DatabaseHealth } from '../http/database-health.js';
 import { createMetrics } from '../http/metrics.js';
 import { metricsListener, registerOpsRoutes } from '../http/ops-routes.js';
-import { expiredRowsCleanup } from '../jobs/cleanup.js';
+import { expiredPortalSessionsCleanup, expiredRowsCleanup } from '../jobs/cleanup.js';
 import { mailDelivery } from '../jobs/mail-delivery.js';
 import { smtpTransport } from '../platform/mail.js';
 import { smsProvider } from '../platform/sms.js';
@@ -247,8 +252,31 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ...(options.streamPollMs ? { streamPollMs: options.streamPollMs } : {}),
   });
   await registerAuthenticatorApp(app, { secure });
+  // The portal's backend-for-frontend session: its sign-in goes through this server's own
+  // provider, in process (inProcessFetch), so it works behind any proxy.
+  let portalClientId = '';
+  const ensurePortal = async () => {
+    const found = await ensurePortalApplication(administrationDeps(store, clock), config.PUBLIC_URL);
+    if (!found.ok) throw new Error(`the portal application could not be made: ${found.message}`);
+    portalClientId = found.value.id;
+  };
+  const portal: PortalSessionDeps = {
+    issuer: config.PUBLIC_URL,
+    clientId: () => portalClientId,
+    fetch: inProcessFetch(app),
+    sessions: store.portalSessions,
+    users: store.users,
+    namespaces: store.namespaces,
+    audit: store.audit,
+    clock,
+    absoluteMs: config.PORTAL_SESSION_HOURS * 3_600_000,
+    idleMs: config.PORTAL_SESSION_IDLE_MINUTES * 60_000,
+  };
+  registerPortalRoutes(app, { portal, ensureApplication: ensurePortal, cookieKey: masterKey.derive('portal-sign-in'), secure });
+  await registerPortalApp(app, { secure });
   await registerManagementApi(app, {
     ...managementDeps(store, config, clock),
+    portal: { deps: portal, secure },
     callers: {
       issuer: config.PUBLIC_URL,
       verificationKeys: () => verificationKeys,
@@ -264,6 +292,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const smsTransport = smsProvider(config);
   const jobs = [
     expiredRowsCleanup(store.oidcModels),
+    expiredPortalSessionsCleanup(store.portalSessions, clock),
     passwordResetMail(passwords),
     invitationExpiry({ invitations: store.invitations, publicUrl: config.PUBLIC_URL, transaction: (fn) => store.transaction(fn) }),
     backchannelLogout(

@@ -79,6 +79,14 @@ export const ErrorCodes = {
   namespaceLastAdmin: 'namespace.last_admin',
   namespaceAdminNotFound: 'namespace.admin_not_found',
   secretNotFound: 'secret.not_found',
+  /** Tenant requests (issue 19). */
+  tenantRequestNotFound: 'tenant_request.not_found',
+  tenantRequestExists: 'tenant_request.exists',
+  tenantRequestNotPending: 'tenant_request.not_pending',
+  factorNotFound: 'user.factor_not_found',
+  groupMemberNotFound: 'group.member_not_found',
+  assignmentNotFound: 'assignment.not_found',
+  certificateNotFound: 'certificate.not_found',
   preconditionFailed: 'request.precondition_failed',
   preconditionRequired: 'request.precondition_required',
   routeNotFound: 'route.not_found',
@@ -168,6 +176,15 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'namespace.last_admin': 409,
   'namespace.admin_not_found': 404,
   'secret.not_found': 404,
+  'tenant_request.not_found': 404,
+  /** A pending request for the same namespace name exists already. */
+  'tenant_request.exists': 409,
+  /** The request was approved, rejected or withdrawn already: it no longer changes. */
+  'tenant_request.not_pending': 409,
+  'user.factor_not_found': 404,
+  'group.member_not_found': 404,
+  'assignment.not_found': 404,
+  'certificate.not_found': 404,
   /** If-Match names a version the object no longer has: someone changed it meanwhile. */
   'request.precondition_failed': 412,
   /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */

@@ -4,7 +4,7 @@
  * applications as `<namespace>:<group>`. Groups may contain groups, but never
  * themselves, directly or through others: nesting is a tree-like order, not a cycle.
  */
-import type { GroupId, NamespaceId } from './ids.js';
+import type { GroupId, NamespaceId, UserId } from './ids.js';
 
 export interface Group {
   id: GroupId;
@@ -20,6 +20,11 @@ export interface GroupNesting {
   groupId: GroupId;
   memberGroupId: GroupId;
 }
+
+/** A direct member of a group, or an assignee of an application: a person or a group (by its short name). */
+export type DirectoryMember =
+  | { type: 'user'; id: UserId; email: string; givenName: string; familyName: string; since: number }
+  | { type: 'group'; id: GroupId; name: string; since: number };
 
 export const MAX_GROUPS_PER_NAMESPACE = 50;
 

@@ -8,7 +8,7 @@ import type { AuditEvent, AuditEventInput, ChainCheck } from './audit.js';
 import type { AccessFacts } from './application-access.js';
 import type { ApplicationCertificate, NewCertificate } from './certificates.js';
 import type { Application, ApplicationChanges, ApplicationSecret, Namespace } from './directory.js';
-import type { Group, GroupNesting } from './groups.js';
+import type { DirectoryMember, Group, GroupNesting } from './groups.js';
 import type { ApplicationId, GroupId, IdentityProviderId, NamespaceId, UserId } from './ids.js';
 import type { FederatedIdentity } from './federated-identities.js';
 import type { ClientCredentials, DiscoveredMetadata, IdentityProvider, ProviderSettings, UpstreamProvider } from './identity-providers.js';
@@ -19,6 +19,7 @@ import type { FlowRepository } from './flows/flow.js';
 import type { ActivationCodes, VendorRepository } from './vendors.js';
 import type { AcceptedPolicies, OnboardingLink, PolicyVersions } from './onboarding.js';
 import type { InvitationRepository } from './invitations.js';
+import type { UserDirectory } from './user-directory.js';
 
 export type Created<T> = { ok: true; value: T } | { ok: false; conflict: string };
 
@@ -219,6 +220,8 @@ export interface ApplicationRepository {
   /** Stores a certificate; `conflict: 'certificate'` when the application already has this one. */
   addCertificate(id: ApplicationId, certificate: NewCertificate): Promise<Created<ApplicationCertificate>>;
   listCertificates(id: ApplicationId): Promise<ApplicationCertificate[]>;
+  /** Deletes a certificate (it authenticates nothing from now on); false when it is not this application's. */
+  removeCertificate(id: ApplicationId, certificateId: string): Promise<boolean>;
 }
 
 /** A link between two directory objects was made, was already there, or names an object this namespace lacks. */
@@ -243,12 +246,32 @@ export interface GroupRepository {
   nestings(): Promise<GroupNesting[]>;
   /** Groups `userId` belongs to directly (not through nesting). */
   directGroupsOf(userId: UserId): Promise<Group[]>;
+  /** Renames and/or describes a group; `conflict: 'name'` when another group has the name, null if unknown. */
+  update(id: GroupId, changes: { name?: string; description?: string }): Promise<{ ok: true; value: Group } | { ok: false; conflict: 'name' } | null>;
+  /** Deletes a group: its memberships (either way), nestings and assignments go with it. False if unknown. */
+  remove(id: GroupId): Promise<boolean>;
+  /** The direct members of a group: people (by e-mail) and nested groups (by name). */
+  members(groupId: GroupId): Promise<DirectoryMember[]>;
+  /** The groups `memberGroupId` is directly nested in. */
+  parentsOf(memberGroupId: GroupId): Promise<Group[]>;
+  /** Removes a person from a group; false when they were not a direct member. */
+  removeUser(groupId: GroupId, userId: UserId): Promise<boolean>;
+  /** Takes a nested group out of a group; false when it was not nested there. */
+  removeGroup(groupId: GroupId, memberGroupId: GroupId): Promise<boolean>;
 }
 
 /** Which users and groups are assigned to which applications of one namespace. */
 export interface AssignmentRepository {
   assignUser(applicationId: ApplicationId, userId: UserId): Promise<Linked>;
   assignGroup(applicationId: ApplicationId, groupId: GroupId): Promise<Linked>;
+  /** Who is assigned to an application: people first (by e-mail), then groups (by name). */
+  list(applicationId: ApplicationId): Promise<DirectoryMember[]>;
+  /** The applications a group is assigned to. */
+  applicationsOfGroup(groupId: GroupId): Promise<ApplicationId[]>;
+  /** Removes a person's assignment; false when they were not assigned directly. */
+  unassignUser(applicationId: ApplicationId, userId: UserId): Promise<boolean>;
+  /** Removes a group's assignment; false when it was not assigned. */
+  unassignGroup(applicationId: ApplicationId, groupId: GroupId): Promise<boolean>;
   /** Everything the access rules and the `groups` claim need about one user and one application. */
   accessFacts(applicationId: ApplicationId, userId: UserId): Promise<AccessFacts>;
 }
@@ -475,7 +498,31 @@ export interface AccountSessions {
    * login_required), and queues a back-channel logout for each application each ended
    * session signed in to. Answers how many of each.
    */
-  endAll(userId: UserId): Promise<{ sessions: number; grants: number; logouts: number }>;
+  endAll(userId: UserId): Promise<{ sessions: number; grants: number; logouts: number; portalSessions: number }>;
+}
+
+/** A portal session as stored: the cookie token's digest, never the token. */
+export interface PortalSessionRecord {
+  id: string;
+  userId: UserId;
+  csrf: string;
+  idToken: string;
+  createdAt: number;
+  expiresAt: number;
+  idleExpiresAt: number;
+}
+
+/** The portal's backend-for-frontend sessions (flows/portal-session.ts). */
+export interface PortalSessions {
+  create(session: PortalSessionRecord): Promise<void>;
+  /** The session with this digest, if it has not expired (absolute or idle) at `now`. */
+  findLive(id: string, now: number): Promise<PortalSessionRecord | null>;
+  /** Moves the idle expiry forward (never past the absolute one). */
+  touch(id: string, idleExpiresAt: number): Promise<void>;
+  /** Ends one session; answers whether it existed. */
+  remove(id: string): Promise<boolean>;
+  /** Deletes sessions expired at `now`; answers how many. */
+  removeExpired(now: number): Promise<number>;
 }
 
 /** Back-channel logout tokens owed to applications, sent by a job with retries. */
@@ -496,6 +543,8 @@ export interface BackchannelLogoutQueue {
  */
 export interface Repositories {
   users: UserRepository;
+  /** Accounts as administrators manage them (domain/user-directory.ts). */
+  userDirectory: UserDirectory;
   push: PushRepository;
   passkeys: PasskeyRepository;
   accountStatuses: AccountStatuses;
@@ -516,6 +565,7 @@ export interface Repositories {
   onboardingLinks: OnboardingLinks;
   platformPolicies: PlatformPolicyAcceptances;
   spentProofs: SpentProofs;
+  portalSessions: PortalSessions;
   /** A namespace's objects, reachable only through its scope. */
   forNamespace(id: NamespaceId): NamespaceScope;
 }

@@ -10,7 +10,7 @@ import type { AccountSessions, AuditLog } from '../domain/repositories.js';
 
 /** Why an account's sessions ended (recorded in the audit log). */
 export type SessionsEndReason =
-  'password_reset' | 'password_changed' | 'mfa_reset' | 'factor_removed' | 'fraud_reported' | 'locked' | 'status_changed';
+  'password_reset' | 'password_changed' | 'mfa_reset' | 'factor_removed' | 'fraud_reported' | 'locked' | 'status_changed' | 'ended_by_admin';
 
 export async function endAccountSessions(
   tx: { accountSessions: AccountSessions; audit: AuditLog },

@@ -27,7 +27,12 @@ export async function applyStatusChange(
   userId: UserId,
   change: StatusChange,
   actor: string,
-  options: { reason?: string; sessionsEnd?: SessionsEndReason; action?: string } = {},
+  options: {
+    reason?: string;
+    sessionsEnd?: SessionsEndReason;
+    action?: string;
+    audit?: (from: UserStatus, to: UserStatus) => Record<string, unknown>;
+  } = {},
 ): Promise<AppliedChange> {
   const user = await tx.users.findById(userId);
   if (!user) return { ok: false, refusal: 'not_found', from: null, message: 'no such account' };
@@ -43,7 +48,14 @@ export async function applyStatusChange(
     action: options.action ?? 'user.status_changed',
     targetType: 'user',
     targetId: userId,
-    data: { change, from: answer.from, to: answer.to, ...(options.reason ? { reason: options.reason } : {}) },
+    data: {
+      change,
+      from: answer.from,
+      to: answer.to,
+      ...(options.reason ? { reason: options.reason } : {}),
+      // What a flow adds (the management API: the caller's role, before and after).
+      ...(options.audit ? options.audit(answer.from, answer.to) : {}),
+    },
   });
   return { ok: true, from: answer.from, to: answer.to };
 }

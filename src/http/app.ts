@@ -19,7 +19,8 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import inject from 'light-my-request';
 import { ERROR_STATUS, ErrorCodes, type ErrorBody } from '../contracts/errors.js';
 import type { TrustProxy } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
@@ -147,8 +148,46 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
   });
 }
 
+/** Each app's whole handler (the provider's paths and Fastify's), as its HTTP server runs it. */
+const frontHandlers = new WeakMap<FastifyInstance, () => RequestListener | undefined>();
+
+/**
+ * A `fetch` that answers from this app in process, through the same handler as its HTTP
+ * server (the provider's endpoints included), without a socket: the portal's backend
+ * talks to TechPass' own token endpoint this way, whatever proxy stands in front of it.
+ */
+function headersOf(headers: Headers): Record<string, string> {
+  const all: Record<string, string> = {};
+  headers.forEach((value, name) => (all[name] = value));
+  return all;
+}
+
+export function inProcessFetch(app: FastifyInstance): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const handler = frontHandlers.get(app)?.();
+    if (!handler) throw new Error('the app has no handler yet');
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const answer = await inject(handler, {
+      method: request.method as 'GET',
+      url: `${url.pathname}${url.search}`,
+      headers: headersOf(request.headers),
+      remoteAddress: '127.0.0.1',
+      ...(body ? { payload: body } : {}),
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const v of ([] as Array<string | number>).concat(value ?? [])) headers.append(name, String(v));
+    }
+    const empty = answer.statusCode === 204 || answer.statusCode === 304;
+    return new Response(empty ? null : new Uint8Array(answer.rawPayload), { status: answer.statusCode, headers });
+  }) as typeof fetch;
+}
+
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const trust = proxyTrust(deps.trustProxy);
+  let front: RequestListener | undefined;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by our one (see observe).
@@ -157,8 +196,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     trustProxy: trust,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    serverFactory: (handler) => createServer(frontHandler(deps, trust, handler)),
+    serverFactory: (handler) => {
+      front = frontHandler(deps, trust, handler);
+      return createServer(front);
+    },
   });
+  frontHandlers.set(app, () => front);
 
   app.addHook('onRequest', async (request, reply) => {
     // The route's pattern (`/login/:uid`); a request no route matched has none.

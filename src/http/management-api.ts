@@ -44,11 +44,20 @@ import {
   showNamespace,
   updateNamespace,
 } from '../flows/namespace-management.js';
+import type { TenantRequestDeps } from '../flows/tenant-requests.js';
 import { registerApplicationRoutes } from './management-application-routes.js';
+import { portalCaller, type PortalSessionDeps } from '../flows/portal-session.js';
+import { PORTAL_CSRF_HEADER, portalSessionToken } from './portal-routes.js';
+import { throttle, type ApiRateLimit } from './management-rate-limit.js';
+import { registerTenantRoutes } from './management-tenant-routes.js';
+import { registerUserRoutes, type AccountRouteDeps } from './management-user-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
+import { registerGroupRoutes } from './management-group-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
+  /** Accounts, vendors and invitations (management-user-routes.ts). */
+  accounts: AccountRouteDeps;
   /** How a request's bearer token becomes a caller (the server); absent in the CLI's in-process API. */
   callers?: ApiCallerDeps;
   /**
@@ -57,6 +66,12 @@ export interface ManagementApiDeps {
    * caller is always a token's person.
    */
   operator?: string;
+  /** The portal's session (cookie plus X-CSRF-Token), a second source of callers; absent in process. */
+  portal?: { deps: PortalSessionDeps; secure: boolean };
+  /** Tenant requests (management-tenant-routes.ts). */
+  tenantRequests: TenantRequestDeps;
+  /** Requests per minute per caller (per client address before one is known); absent or 0: no limit. */
+  rateLimit?: ApiRateLimit;
 }
 
 export const namespaceView = (n: Namespace) => ({
@@ -75,6 +90,11 @@ export const namespaceView = (n: Namespace) => ({
 async function authenticate(deps: ManagementApiDeps, request: FastifyRequest): Promise<Caller> {
   if (deps.operator !== undefined) return operatorCaller(deps.operator);
   const header = request.headers.authorization;
+  const session = deps.portal && !header ? portalSessionToken(request, deps.portal.secure) : undefined;
+  if (deps.portal && session) {
+    const csrf = request.headers[PORTAL_CSRF_HEADER];
+    return answer(await portalCaller(deps.portal.deps, session, typeof csrf === 'string' ? csrf : undefined));
+  }
   const match = header ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header) : null;
   if (!match) {
     throw new ApiError(ErrorCodes.apiTokenInvalid, 'a TechPass access token for the management API is required: Authorization: Bearer <token>');
@@ -97,7 +117,18 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       scope.addHook('onRequest', async (request, reply) => {
         reply.header('cache-control', 'no-store');
         if (reply.sent) return;
-        setCaller(request, await authenticate(deps, request));
+        // The operator (the CLI's in-process API) is never throttled.
+        if (deps.operator !== undefined) return setCaller(request, operatorCaller(deps.operator));
+        let caller: Caller;
+        try {
+          caller = await authenticate(deps, request);
+        } catch (error) {
+          // Unauthenticated: counted per client address (429 rather than 401 once over the limit).
+          if (deps.rateLimit) await throttle(deps.rateLimit, `address:${request.ip}`, reply);
+          throw error;
+        }
+        if (deps.rateLimit) await throttle(deps.rateLimit, `caller:${caller.userId}`, reply);
+        setCaller(request, caller);
       });
 
       scope.get('/me', { schema: { response: { 200: Me, ...ERROR_ANSWERS } } }, async (request) => {
@@ -164,6 +195,9 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       );
 
       registerApplicationRoutes(scope, admin);
+      registerTenantRoutes(scope, deps.tenantRequests);
+      registerUserRoutes(scope, { ...deps.accounts, administration: admin });
+      registerGroupRoutes(scope, admin);
     },
     { prefix: MANAGEMENT_API },
   );

@@ -8,6 +8,8 @@
  */
 import type { OidcModelStore } from '../persistence/repositories/oidc-models.js';
 import type { Job } from './scheduler.js';
+import type { PortalSessions } from '../domain/repositories.js';
+import type { Clock } from '../platform/clock.js';
 
 const BATCH = 50;
 const MAX_BATCHES = 1000;
@@ -27,5 +29,14 @@ export function expiredRowsCleanup(models: OidcModelStore, intervalMs = 60_000):
       }
       return total;
     },
+  };
+}
+
+/** Deletes the portal's expired sessions (few: one per person signed in to the portal). */
+export function expiredPortalSessionsCleanup(sessions: PortalSessions, clock: Clock, intervalMs = 300_000): Job {
+  return {
+    name: 'cleanup.expired-portal-sessions',
+    intervalMs,
+    run: () => sessions.removeExpired(clock.now()),
   };
 }

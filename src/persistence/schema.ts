@@ -63,6 +63,16 @@ export interface NamespacesTable {
   created_at: number;
 }
 
+export interface PortalSessionsTable {
+  id: string;
+  user_id: string;
+  csrf: string;
+  id_token: string;
+  created_at: number;
+  expires_at: number;
+  idle_expires_at: number;
+}
+
 export interface NamespaceAdminsTable {
   namespace_id: string;
   user_id: string;
@@ -232,6 +242,22 @@ export interface InvitationsTable {
   expiry_notified_at: number | null;
   user_id: string | null;
   draft: string | null;
+}
+
+/** A service's request to become a tenant (0021). */
+export interface TenantRequestsTable {
+  id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  justification: string;
+  status: string;
+  requested_by: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  reason: string | null;
+  namespace_id: string | null;
 }
 
 export interface MailOutboxTable {
@@ -479,6 +505,8 @@ export interface Schema {
   onboarding_links: OnboardingLinksTable;
   platform_policy_acceptances: PlatformPolicyAcceptancesTable;
   spent_proofs: SpentProofsTable;
+  portal_sessions: PortalSessionsTable;
+  tenant_requests: TenantRequestsTable;
 }
 
 /** Tables whose rows belong to one namespace: reached only through a NamespaceScope. */

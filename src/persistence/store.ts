@@ -23,6 +23,7 @@ import type {
   OnboardingLinks,
   PlatformPolicyAcceptances,
   SpentProofs,
+  PortalSessions,
   PasskeyRepository,
   PasswordResets,
   PushRepository,
@@ -53,21 +54,28 @@ import { oidcModelStore, type OidcModelStore } from './repositories/oidc-models.
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { DEFAULT_LOCAL_ID_DOMAIN } from '../domain/users.js';
 import { userRepository } from './repositories/users.js';
+import { userDirectory } from './repositories/user-directory.js';
+import type { UserDirectory } from '../domain/user-directory.js';
 import { flowRepository, passwordResets, rateLimiter, rememberedAccounts } from './repositories/sign-in-state.js';
 import { termsAcceptances } from './repositories/terms.js';
 import { accountStatuses, pushRepository } from './repositories/push.js';
 import { passkeyRepository } from './repositories/passkeys.js';
 import { accountSessions, backchannelLogoutQueue } from './repositories/account-sessions.js';
+import { portalSessions } from './repositories/portal-sessions.js';
 import { passwordResetRequests } from './repositories/password-reset-requests.js';
 import { deploymentSettings } from './repositories/deployment-settings.js';
 import { federatedIdentityRepository, identityProviderRepository } from './repositories/identity-providers.js';
 import { cachedProviderDirectory, uncachedProviderDirectory } from './identity-provider-directory.js';
 import { activationCodes, vendorRepository } from './repositories/vendors.js';
 import { onboardingLinks, platformPolicyAcceptances, spentProofs } from './repositories/onboarding.js';
+import { tenantRequestRepository } from './repositories/tenant-requests.js';
+import type { TenantRequestRepository } from '../domain/tenant-requests.js';
 
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
   readonly users: UserRepository;
+  /** Accounts as administrators manage them: search, profile, unlock, single factors. */
+  readonly userDirectory: UserDirectory;
   readonly namespaces: NamespaceRepository;
   readonly clients: ClientDirectory;
   readonly audit: AuditLog;
@@ -98,6 +106,9 @@ export interface Repositories {
   readonly onboardingLinks: OnboardingLinks;
   readonly platformPolicies: PlatformPolicyAcceptances;
   readonly spentProofs: SpentProofs;
+  readonly portalSessions: PortalSessions;
+  /** Services' requests to become tenants (domain/tenant-requests.ts). */
+  readonly tenantRequests: TenantRequestRepository;
   forNamespace(id: NamespaceId): NamespaceScope;
 }
 
@@ -140,6 +151,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
   const providersChanged = () => providerCache.changed();
   const repositories = (db: Kysely<Schema>) => ({
     users: userRepository(db, clock, masterKey, options.localIdDomain ?? DEFAULT_LOCAL_ID_DOMAIN),
+    userDirectory: userDirectory(db, clock),
     namespaces: namespaceRepository(db, clock),
     clients: clientDirectory(db),
     audit: auditLog(db, engine, clock),
@@ -166,6 +178,8 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     onboardingLinks: onboardingLinks(db, clock),
     platformPolicies: platformPolicyAcceptances(db, clock),
     spentProofs: spentProofs(db, clock),
+    portalSessions: portalSessions(db),
+    tenantRequests: tenantRequestRepository(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,
       applications: applicationRepository(db, clock, namespaceId, directoryChanged),

@@ -119,6 +119,9 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   KEY_REFRESH_SECONDS: seconds(1, 3600).default(5),
+  /** The portal's sessions: the longest one lasts (hours) and how long one may sit unused (minutes). */
+  PORTAL_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+  PORTAL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   /** Longest validity (exp - iat) of a private_key_jwt client assertion the token endpoints accept. */
   CLIENT_ASSERTION_MAX_LIFETIME: seconds(10, 3600).default(300),
   /** Seconds a push (number-matching) challenge waits for an answer on the phone. */
@@ -140,6 +143,8 @@ const schema = z.object({
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
   /** Failed passwords allowed from one address in 15 minutes, across all accounts, before it is slowed down. */
   THROTTLE_FAILURES_PER_IP: z.coerce.number().int().min(3).max(100_000).default(50),
+  /** Management API (/api/v1) requests a minute per person, or per client address before one is known; 0: no limit. Shared by every node. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   /** Seconds a vendor's SMS activation code works (default 72 hours); `techpass vendor resend-code` issues a new one. */
   VENDOR_ACTIVATION_CODE_TTL: seconds(300, 30 * 86_400).default(72 * 3600),
   /** The domain of local TechPass IDs (`jane_tan@techpass.local`): a name, not a mailbox; mail goes to the account's e-mail. */

@@ -51,6 +51,13 @@ function time(date: Date): Buffer {
 
 const name = (commonName: string) => sequence(set(sequence(oid('2.5.4.3'), utf8(commonName))));
 
+/** A positive serial whose first byte is not zero (DER refuses a leading zero before a byte under 0x80). */
+function serialNumber(): Buffer {
+  const serial = randomBytes(12);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  return serial;
+}
+
 export interface TestCertificate {
   pem: string;
   privateKey: KeyObject;
@@ -69,7 +76,7 @@ export function selfSignedCertificate(options: { commonName?: string; keyType?: 
   const subject = name(options.commonName ?? 'techpass test client');
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
-    integer(randomBytes(12)),
+    integer(serialNumber()),
     signatureAlgorithm,
     subject,
     sequence(time(options.notBefore ?? new Date(Date.now() - 60_000)), time(options.notAfter)),

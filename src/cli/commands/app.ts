@@ -12,6 +12,7 @@ import { systemClock } from '../../platform/clock.js';
 import { administrationDeps } from '../demo.js';
 import { answer, CommandError } from '../output.js';
 import { registerAppManagementCommands } from './app-manage.js';
+import { registerAppAccessCommands } from './group-manage.js';
 import { cliActor, exactlyOne, jsonOption, parseSwitch, parseWholeNumber, withStore, withStoreAndIssuer } from './context.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -176,6 +177,7 @@ export function registerAppCommands(program: Command): void {
     });
 
   const cert = app.command('cert').description("an application's certificates (for private_key_jwt client assertions)");
+  registerAppAccessCommands(app, cert);
   cert
     .command('add')
     .description('upload a public X.509 certificate (PEM); assertions signed by its key authenticate the application')

@@ -28,6 +28,7 @@ export function accountSessions(db: Kysely<Schema>, clock: Clock): AccountSessio
     async endAll(userId: UserId) {
       const now = clock.now();
       await db.updateTable('remembered_accounts').set({ session_expires_at: null }).where('user_id', '=', userId).execute();
+      const portal = await db.deleteFrom('portal_sessions').where('user_id', '=', userId).executeTakeFirst();
       const rows = await db
         .selectFrom('oidc_models')
         .select(['model', 'id', 'payload'])
@@ -61,7 +62,7 @@ export function accountSessions(db: Kysely<Schema>, clock: Clock): AccountSessio
           )
           .execute();
       }
-      return { sessions: rows.length - grants.length, grants: grants.length, logouts: logouts.length };
+      return { sessions: rows.length - grants.length, grants: grants.length, logouts: logouts.length, portalSessions: Number(portal.numDeletedRows) };
     },
   };
 }

@@ -254,6 +254,18 @@ export function applicationRepository(
         .execute();
       return rows.map(toCertificate);
     },
+
+    async removeCertificate(id, certificateId) {
+      const result = await db
+        .deleteFrom('application_certificates')
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', id)
+        .where('id', '=', certificateId)
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) !== 1) return false;
+      await touch(id);
+      return changed(true);
+    },
   };
 }
 

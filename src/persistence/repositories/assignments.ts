@@ -5,7 +5,8 @@
  * are read in one statement.
  */
 import { sql, type Kysely } from 'kysely';
-import { asGroupId, type NamespaceId } from '../../domain/ids.js';
+import { asApplicationId, asGroupId, asUserId, type NamespaceId } from '../../domain/ids.js';
+import type { DirectoryMember } from '../../domain/groups.js';
 import type { AssignmentRepository } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { precompiledPerDatabase } from '../precompiled.js';
@@ -71,6 +72,69 @@ export function assignmentRepository(db: Kysely<Schema>, clock: Clock, namespace
             .execute(),
         'group',
       );
+    },
+
+    async list(applicationId) {
+      const [users, groups] = await Promise.all([
+        db
+          .selectFrom('application_user_assignments as a')
+          .innerJoin('users as u', 'u.id', 'a.user_id')
+          .select(['u.id', 'u.email', 'u.given_name', 'u.family_name', 'a.created_at'])
+          .where('a.namespace_id', '=', namespaceId)
+          .where('a.application_id', '=', applicationId)
+          .orderBy('u.email')
+          .execute(),
+        db
+          .selectFrom('application_group_assignments as a')
+          .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'a.namespace_id').onRef('g.id', '=', 'a.group_id'))
+          .select(['g.id', 'g.name', 'a.created_at'])
+          .where('a.namespace_id', '=', namespaceId)
+          .where('a.application_id', '=', applicationId)
+          .orderBy('g.name')
+          .execute(),
+      ]);
+      return [
+        ...users.map((u): DirectoryMember => ({
+          type: 'user',
+          id: asUserId(u.id),
+          email: u.email,
+          givenName: u.given_name,
+          familyName: u.family_name,
+          since: Number(u.created_at),
+        })),
+        ...groups.map((g): DirectoryMember => ({ type: 'group', id: asGroupId(g.id), name: g.name, since: Number(g.created_at) })),
+      ];
+    },
+
+    async applicationsOfGroup(groupId) {
+      const rows = await db
+        .selectFrom('application_group_assignments')
+        .select('application_id')
+        .where('namespace_id', '=', namespaceId)
+        .where('group_id', '=', groupId)
+        .orderBy('application_id')
+        .execute();
+      return rows.map((r) => asApplicationId(r.application_id));
+    },
+
+    async unassignUser(applicationId, userId) {
+      const result = await db
+        .deleteFrom('application_user_assignments')
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', applicationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
+    async unassignGroup(applicationId, groupId) {
+      const result = await db
+        .deleteFrom('application_group_assignments')
+        .where('namespace_id', '=', namespaceId)
+        .where('application_id', '=', applicationId)
+        .where('group_id', '=', groupId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
     },
 
     async accessFacts(applicationId, userId) {

@@ -4,8 +4,8 @@
  * application is also refused by the composite foreign keys of the schema.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Group } from '../../domain/groups.js';
-import { asGroupId, asNamespaceId, type NamespaceId } from '../../domain/ids.js';
+import type { DirectoryMember, Group } from '../../domain/groups.js';
+import { asGroupId, asNamespaceId, asUserId, type NamespaceId } from '../../domain/ids.js';
 import type { GroupRepository, Linked } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -121,6 +121,87 @@ export function groupRepository(db: Kysely<Schema>, clock: Clock, namespaceId: N
         .orderBy('g.name')
         .execute();
       return rows.map(toGroup);
+    },
+
+    async update(id, changes) {
+      const set: { name?: string; description?: string } = {};
+      if (changes.name !== undefined) set.name = changes.name;
+      if (changes.description !== undefined) set.description = changes.description;
+      const updating = db.updateTable('groups').set(set).where('namespace_id', '=', namespaceId).where('id', '=', id).execute();
+      const done = await insertUnique(updating, null, 'name' as const);
+      if (!done.ok) return done;
+      const after = await get(id);
+      return after ? { ok: true, value: after } : null;
+    },
+
+    async remove(id) {
+      // Memberships, nestings (either way) and assignments go by cascade.
+      const result = await db.deleteFrom('groups').where('namespace_id', '=', namespaceId).where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
+    async members(groupId) {
+      const [users, groups] = await Promise.all([
+        db
+          .selectFrom('group_user_members as m')
+          .innerJoin('users as u', 'u.id', 'm.user_id')
+          .select(['u.id', 'u.email', 'u.given_name', 'u.family_name', 'm.created_at'])
+          .where('m.namespace_id', '=', namespaceId)
+          .where('m.group_id', '=', groupId)
+          .orderBy('u.email')
+          .execute(),
+        db
+          .selectFrom('group_group_members as m')
+          .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.member_group_id'))
+          .select(['g.id', 'g.name', 'm.created_at'])
+          .where('m.namespace_id', '=', namespaceId)
+          .where('m.group_id', '=', groupId)
+          .orderBy('g.name')
+          .execute(),
+      ]);
+      return [
+        ...users.map((u): DirectoryMember => ({
+          type: 'user',
+          id: asUserId(u.id),
+          email: u.email,
+          givenName: u.given_name,
+          familyName: u.family_name,
+          since: Number(u.created_at),
+        })),
+        ...groups.map((g): DirectoryMember => ({ type: 'group', id: asGroupId(g.id), name: g.name, since: Number(g.created_at) })),
+      ];
+    },
+
+    async parentsOf(memberGroupId) {
+      const rows = await db
+        .selectFrom('group_group_members as m')
+        .innerJoin('groups as g', (join) => join.onRef('g.namespace_id', '=', 'm.namespace_id').onRef('g.id', '=', 'm.group_id'))
+        .selectAll('g')
+        .where('m.namespace_id', '=', namespaceId)
+        .where('m.member_group_id', '=', memberGroupId)
+        .orderBy('g.name')
+        .execute();
+      return rows.map(toGroup);
+    },
+
+    async removeUser(groupId, userId) {
+      const result = await db
+        .deleteFrom('group_user_members')
+        .where('namespace_id', '=', namespaceId)
+        .where('group_id', '=', groupId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
+    async removeGroup(groupId, memberGroupId) {
+      const result = await db
+        .deleteFrom('group_group_members')
+        .where('namespace_id', '=', namespaceId)
+        .where('group_id', '=', groupId)
+        .where('member_group_id', '=', memberGroupId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
     },
   };
 }

@@ -44,7 +44,7 @@ export function toUser(row: Selectable<UsersTable>): User {
  * then commits must not keep the half of an account (SQLite goes on after a failed
  * statement; PostgreSQL would refuse every later statement of the transaction).
  */
-async function atomically(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promise<void>): Promise<void> {
+export async function atomically(db: Kysely<Schema>, fn: (tx: Kysely<Schema>) => Promise<void>): Promise<void> {
   if (!db.isTransaction) return transactionOf(db, fn);
   await sql`savepoint user_create`.execute(db);
   try {

@@ -1,0 +1,200 @@
+/**
+ * The portal in Chromium, as its people use it: sign in to /portal with TechPass
+ * (password and an authenticator app's code), land on the role's start page, switch
+ * role, and as a tenant admin edit the namespace, add an admin, open an application,
+ * add a client secret (shown once), revoke it (confirmed) and see client credentials
+ * with it fail. axe-core finds no serious or critical violation on any page visited,
+ * at desktop and at phone width. Screenshots: test-results/portal-*.png.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { administrationDeps } from '../../src/cli/demo.js';
+import { createUser } from '../../src/flows/administration.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { engine } from '../helpers/database.js';
+import { application, namespace, PASSWORD } from '../helpers/directory.js';
+import { nextTotpCode, rememberSeed } from '../helpers/phone.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+describe(`browser: the portal (${engine})`, { timeout: 120_000 }, () => {
+  let tp: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let clientId: string;
+
+  async function account(email: string, seed: string, platformAdmin = false) {
+    const made = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
+      email,
+      givenName: email.split('@')[0]!.replace(/^./, (c) => c.toUpperCase()),
+      familyName: 'Tester',
+      password: PASSWORD,
+      ...(platformAdmin ? { platformAdmin: true } : {}),
+    });
+    if (!made.ok) throw new Error(made.message);
+    await tp.server.store.users.addTotpFactor(made.value.id, 'Authenticator app', seed);
+    rememberSeed(tp.url, email, seed);
+    return made.value;
+  }
+
+  beforeAll(async () => {
+    tp = await startTestServer();
+    await namespace(tp, 'alpha');
+    const app = await application(tp, { namespace: 'alpha', name: 'Alpha web' });
+    clientId = app.clientId;
+    await account('tina@agency.gov.sg', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXC');
+    await account('peter@agency.gov.sg', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXD', true);
+    await account('una@agency.gov.sg', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXE');
+    const added = await runCli(['namespace', 'admin', 'add', '--namespace', 'alpha', '--email', 'tina@agency.gov.sg'], tp.env);
+    expect(added.code, added.stderr).toBe(0);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tp?.close();
+  });
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail' && page) await screenshot(page, `portal-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  /** axe-core on the page as it is: no serious or critical violation. */
+  async function accessible(name: string) {
+    await page.addScriptTag({ content: AXE }).catch(async () => {
+      // The portal's CSP refuses inline scripts (as it should): inject through the devtools protocol instead.
+      await page.evaluate(AXE);
+    });
+    const result = (await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+      return axe.run({ resultTypes: ['violations'] });
+    })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) at ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown; failureSummary?: string }).target))} ${(v.nodes[0] as { failureSummary?: string }).failureSummary ?? ''}`)).toEqual([]);
+  }
+
+  async function signIn(email: string) {
+    const context = await browser.newContext();
+    page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${tp.url}/portal/`);
+    await page.getByLabel('TechPass ID').fill(email);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel(/code/i).first().fill(await nextTotpCode(tp.url, email));
+    await page.getByRole('button', { name: /verify|continue|sign in/i }).first().click();
+    // The first time: the platform's policies (a box to tick) and the portal's own terms of use.
+    for (let i = 0; i < 3 && !/\/portal\//.test(page.url()); i += 1) {
+      const accept = page.getByRole('button', { name: 'Accept and continue' });
+      await Promise.race([accept.waitFor(), page.waitForURL(/\/portal\//)]);
+      if (/\/portal\//.test(page.url())) break;
+      const box = page.getByRole('checkbox');
+      if (await box.count()) await box.first().check();
+      await accept.click();
+    }
+    await page.waitForURL(/\/portal\//);
+  }
+
+  it('a tenant admin signs in, manages the namespace and a client secret', async () => {
+    await signIn('tina@agency.gov.sg');
+    await page.getByRole('heading', { name: 'My namespaces' }).waitFor();
+    await screenshot(page, 'portal-tenant-namespaces');
+    await accessible('namespaces');
+
+    await page.getByRole('link', { name: 'alpha' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByLabel('Description').fill('The alpha team’s services');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    // A display name too long: refused field by field, nothing saved.
+    await page.getByLabel('Display name').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.invalid-feedback').first().waitFor();
+    const shown = await tp.server.store.namespaces.findByName('alpha');
+    expect(shown?.description).toBe('The alpha team’s services');
+    expect(shown?.displayName).not.toBe('');
+
+    await page.getByLabel('Add an admin by TechPass ID').fill('nobody@agency.gov.sg');
+    await page.getByRole('button', { name: 'Add admin' }).click();
+    await page.locator('.invalid-feedback').filter({ hasText: /nobody@agency.gov.sg|no account|not found/i }).waitFor();
+    await page.getByLabel('Add an admin by TechPass ID').fill('una@agency.gov.sg');
+    await page.getByRole('button', { name: 'Add admin' }).click();
+    await page.getByRole('cell', { name: 'una@agency.gov.sg' }).waitFor();
+    await screenshot(page, 'portal-tenant-namespace');
+    await accessible('namespace');
+
+    await page.getByRole('link', { name: 'Alpha web' }).click();
+    await page.getByRole('heading', { name: 'Common endpoints' }).waitFor();
+    await page.getByLabel('New secret’s name').fill('CI deploy');
+    await page.getByRole('button', { name: 'Add a secret' }).click();
+    const value = (await page.getByTestId('secret-value').textContent())!.trim();
+    expect(value.length).toBeGreaterThan(30);
+    await screenshot(page, 'portal-secret-once');
+    await accessible('application');
+
+    // The new secret works at the token endpoint.
+    const grant = (secret: string) =>
+      fetch(`${tp.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      });
+    expect((await grant(value)).status).toBe(200);
+
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    expect(await page.getByTestId('secret-value').count()).toBe(0);
+    const row = page.getByRole('row').filter({ hasText: 'CI deploy' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByText('stops working at once').waitFor();
+    await screenshot(page, 'portal-revoke-confirm');
+    await page.getByRole('button', { name: 'Revoke secret' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await grant(value)).status).toBe(401);
+  });
+
+  it('a platform admin sees every namespace, switches to My account, and signs out', async () => {
+    await signIn('peter@agency.gov.sg');
+    await page.getByRole('heading', { name: 'Namespaces', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'alpha' }).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'portal-platform-phone');
+    await accessible('namespaces (phone)');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await page.getByRole('button', { name: 'peter@agency.gov.sg' }).click();
+    await page.getByRole('button', { name: 'My account' }).click();
+    await page.getByTestId('account-email').waitFor();
+    expect(await page.getByTestId('account-email').textContent()).toBe('peter@agency.gov.sg');
+    await accessible('account');
+
+    await page.getByRole('button', { name: 'peter@agency.gov.sg' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // TechPass asks whether to sign out of it too; yes.
+    await page.getByRole('heading', { name: 'Sign out of TechPass?' }).waitFor();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    await screenshot(page, 'portal-signed-out');
+    // Back into the portal: a new sign-in is asked for.
+    await page.goto(`${tp.url}/portal/namespaces`);
+    await page.getByLabel('TechPass ID').waitFor();
+  });
+
+  it('a person who administers nothing gets their account page and a clear refusal elsewhere', async () => {
+    await signIn('una@agency.gov.sg');
+    // una was made an admin of alpha by the first test; a fresh one administers nothing.
+    const made = await account('vic@agency.gov.sg', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXF');
+    expect(made.email).toBe('vic@agency.gov.sg');
+    await signIn('vic@agency.gov.sg');
+    await page.getByTestId('account-email').waitFor();
+    await page.goto(`${tp.url}/portal/namespaces/alpha`);
+    await page.getByRole('alert').filter({ hasText: /may not|not an admin/i }).waitFor();
+    await screenshot(page, 'portal-refused');
+    await page.goto(`${tp.url}/portal/no-such-page`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await accessible('not found');
+  });
+});
