@@ -144,6 +144,13 @@ describe(`device authorization grant (${engine})`, () => {
     expect(deviceProblem(other)).toBeUndefined();
   });
 
+  it("keeps the CLI's application in the platform namespace, whose name no tenant may take", async () => {
+    const cli = await tp.server.store.clients.findApplication(CLI);
+    expect(cli).toMatchObject({ name: 'TechPass CLI', isPublic: true, deviceGrant: true, managementApi: true, redirectUris: [] });
+    expect((await tp.server.store.namespaces.findById(cli!.namespaceId))?.name).toBe('techpass');
+    await expect(namespace(tp, 'techpass')).rejects.toThrow('name is reserved for the platform');
+  });
+
   it('is refused to applications not allowed the grant (confidential, or public without it)', async () => {
     await namespace(tp, 'devgrant');
     const confidential = await application(tp, { namespace: 'devgrant', name: 'Web' });

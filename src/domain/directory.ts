@@ -49,8 +49,12 @@ export interface ApplicationSecret {
 
 const NAMESPACE_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 
+/** Names the platform keeps for itself: `techpass` holds its own applications (the CLI's, flows/platform-cli.ts). */
+export const RESERVED_NAMESPACE_NAMES: readonly string[] = ['techpass'];
+
 export function checkNamespaceName(name: string): string | null {
-  return NAMESPACE_NAME.test(name) ? null : 'must be 3–40 lower-case letters, digits or dashes, starting with a letter';
+  if (!NAMESPACE_NAME.test(name)) return 'must be 3–40 lower-case letters, digits or dashes, starting with a letter';
+  return RESERVED_NAMESPACE_NAMES.includes(name) ? 'is reserved for the platform' : null;
 }
 
 export function checkApplicationName(name: string): string | null {
