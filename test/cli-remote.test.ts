@@ -14,7 +14,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, waitForExit } from './helpers/cli.js';
 import { engine } from './helpers/database.js';
-import { approveDevice, totpPerson } from './helpers/device.js';
+import { approveDevice, cancel, deviceProblem, enterUserCode, totpPerson } from './helpers/device.js';
+import { HttpBrowser } from './helpers/http-browser.js';
 import { application, namespace } from './helpers/directory.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -170,6 +171,31 @@ describe(`techpass login and remote mode (${engine})`, () => {
     expect(again.refreshToken).not.toBe(refreshed.refreshToken);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   }, 30_000);
+
+  it('says so when the person cancels in the browser (with --json: the code as a JSON line on stderr, the refusal on stdout)', async () => {
+    const child = spawn(process.execPath, [BIN, 'login', '--server', tp.url, '--json'], {
+      env: { PATH: process.env.PATH ?? '', HOME: configDir, ...remoteEnv },
+      cwd: ROOT,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!stderr.includes('\n')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no instructions from techpass login --json: ${stdout} ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const instructions = JSON.parse(stderr.split('\n')[0]!) as { verificationUri: string; userCode: string; verificationUriComplete: string };
+    expect(instructions.verificationUri).toBe(`${tp.url}/device`);
+    const browser = new HttpBrowser();
+    const cancelled = await cancel(browser, await enterUserCode(browser, instructions.verificationUri, instructions.userCode));
+    expect(deviceProblem(cancelled)).toBe('aborted');
+    expect(await waitForExit(child)).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({ error: 'login.denied', message: 'the sign-in was refused in the browser' });
+    // Still signed in as before: a refused login changes nothing stored.
+    expect(credentials().servers[tp.url]).toMatchObject({ email: 'tara@agency.gov.sg' });
+  }, 60_000);
 
   it('logs out: revokes the refresh token at the server and forgets the server', async () => {
     const { refreshToken } = credentials().servers[tp.url]!;
