@@ -20,6 +20,7 @@ import { registerUserManagementCommands } from './commands/user-manage.js';
 import { registerIdpCommands } from './commands/idp.js';
 import { registerVendorCommands } from './commands/vendor.js';
 import { registerTenantCommands } from './commands/tenant.js';
+import { registerLoginCommands } from './commands/login.js';
 import { registerAuthenticatorCommands, registerClearRiskCommand, registerResetMfaCommand } from './commands/authenticator.js';
 import { administrationDeps } from './demo.js';
 import { answer, answerError, answerUsageError, CommandError } from './output.js';
@@ -130,6 +131,7 @@ registerAuthenticatorCommands(program);
 registerIdpCommands(program);
 registerVendorCommands(program);
 registerTenantCommands(program);
+registerLoginCommands(program);
 
 const user = program.command('user').description('accounts');
 user

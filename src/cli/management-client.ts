@@ -1,11 +1,12 @@
 /**
  * How an administrative command reaches the management API (issue 19): one request
  * per command, whichever the mode.
- * - **local** (no `--server`, no remembered server): the API in process
- *   (http/management-local.ts) on this machine's database, as the operator
- *   (`cli:<user>`), audited `via: operator`;
- * - **remote** (`--server URL`, or the default `techpass login` remembered): the
- *   server's `/api/v1` over HTTPS with the signed-in person's access token and role.
+ * - **remote**: `--server URL`; `--server` alone (the server `techpass login` signed in
+ *   to last, remembered as the default); or, without `--server`, the environment's
+ *   TECHPASS_SERVER. The server's `/api/v1` over HTTPS (http only to this machine) with
+ *   the signed-in person's access token and role (remote-client.ts);
+ * - **local** (none of those): the API in process (http/management-local.ts) on this
+ *   machine's database, as the operator (`cli:<user>`), audited `via: operator`.
  *
  * A command builds the request and formats the answer; it never calls a flow itself,
  * so both modes run the same rules. A refusal (any non-2xx answer) throws a
@@ -17,32 +18,18 @@ import { MANAGEMENT_API } from '../contracts/management.js';
 import { systemClock } from '../platform/clock.js';
 import { cliActor, withStore } from './commands/context.js';
 import { managementDeps } from './management-deps.js';
+import { chosenServer } from './credentials.js';
+import type { ApiAnswer, ApiMethod, ApiRequest, ManagementClient } from './management-types.js';
 import { CommandError } from './output.js';
+import { remoteManagementClient } from './remote-client.js';
 
-export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-export interface ApiRequest {
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  /** The ETag the change is based on (If-Match). */
-  ifMatch?: string;
-}
-
-export interface ApiAnswer<T> {
-  status: number;
-  body: T;
-  etag: string | undefined;
-}
-
-export interface ManagementClient {
-  /** `local` or the server's URL. */
-  readonly where: string;
-  /** Calls `/api/v1${path}`: the answer, or a CommandError carrying the API's refusal. */
-  call<T = unknown>(method: ApiMethod, path: string, request?: ApiRequest): Promise<ApiAnswer<T>>;
-}
+export type { ApiAnswer, ApiMethod, ApiRequest, ManagementClient } from './management-types.js';
 
 export const serverOption = () =>
-  new Option('--server <url>', 'work on this TechPass server through its API, as the person `techpass login` signed in (default: the local database, as the operator)');
+  new Option(
+    '--server [url]',
+    'work on this TechPass server through its API, as the person `techpass login` signed in; alone, the server signed in to last (default: TECHPASS_SERVER, else the local database as the operator)',
+  );
 
 /** The API's error answer as a CommandError (the CLI maps its field to a flag). */
 export function refusalOf(status: number, body: unknown): CommandError {
@@ -78,14 +65,18 @@ function localClient(app: FastifyInstance): ManagementClient {
   };
 }
 
-/** Remote mode (`--server`): filled in with `techpass login` (device authorization grant). */
-async function remoteClient(server: string): Promise<ManagementClient> {
-  throw new CommandError(`--server ${server}: remote mode needs \`techpass login\`, which is not built yet`, 'command.failed', 'server');
+/** Remote mode: the server's API with the token `techpass login` stored for it. */
+function remoteClient(server: string): Promise<ManagementClient> {
+  return remoteManagementClient(server, { refusalOf, queryString });
 }
 
 /** Runs `fn` with a client for the mode the options name, and closes what it opened. */
-export async function withManagementClient<T>(options: { server?: string }, fn: (client: ManagementClient) => Promise<T>): Promise<T> {
-  if (options.server !== undefined) return fn(await remoteClient(options.server));
+export async function withManagementClient<T>(
+  options: { server?: string | boolean | undefined },
+  fn: (client: ManagementClient) => Promise<T>,
+): Promise<T> {
+  const server = chosenServer(options.server);
+  if (server !== null) return fn(await remoteClient(server));
   return withStore(async (store, cfg) => {
     // Loaded when a command uses it: the API's routes and flows add nothing to other commands' start-up.
     const { buildLocalManagementApi } = await import('../http/management-local.js');

@@ -55,6 +55,8 @@ export const NamespaceView = z
     name: z.string(),
     displayName: z.string(),
     description: z.string(),
+    /** The directory its people and groups belong to. */
+    directoryId: z.string(),
     createdAt: z.number(),
   })
   .meta({ id: 'Namespace' });

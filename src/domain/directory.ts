@@ -28,6 +28,8 @@ export interface Application {
   termsVersion: number;
   /** People signing in through it may be issued access tokens for the management API (`<issuer>/api`). */
   managementApi: boolean;
+  /** It may use the device authorization grant (RFC 8628); honoured for public clients only. */
+  deviceGrant: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -47,8 +49,12 @@ export interface ApplicationSecret {
 
 const NAMESPACE_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 
+/** Names the platform keeps for itself: `techpass` holds its own applications (the CLI's, flows/platform-cli.ts). */
+export const RESERVED_NAMESPACE_NAMES: readonly string[] = ['techpass'];
+
 export function checkNamespaceName(name: string): string | null {
-  return NAMESPACE_NAME.test(name) ? null : 'must be 3–40 lower-case letters, digits or dashes, starting with a letter';
+  if (!NAMESPACE_NAME.test(name)) return 'must be 3–40 lower-case letters, digits or dashes, starting with a letter';
+  return RESERVED_NAMESPACE_NAMES.includes(name) ? 'is reserved for the platform' : null;
 }
 
 export function checkApplicationName(name: string): string | null {
@@ -87,6 +93,8 @@ export interface ApplicationChanges {
   redirectUris?: string[];
   /** Only a platform admin may change it (domain/authorization.ts). */
   managementApi?: boolean;
+  /** Set by the platform only (flows/platform-cli.ts); no API changes it yet. */
+  deviceGrant?: boolean;
   signInEnabled?: boolean;
   assignmentRequired?: boolean;
   implicitGrant?: boolean;

@@ -191,6 +191,8 @@ export interface NamespaceAdminRepository {
 }
 
 export interface NewApplication {
+  /** A fixed client id (the platform's own applications); otherwise a new `app_…` id. */
+  id?: ApplicationId;
   name: string;
   redirectUris: string[];
   isPublic: boolean;

@@ -7,26 +7,26 @@
  */
 import { ErrorCodes } from '../contracts/errors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
-import type { Application } from '../domain/directory.js';
-import { createApplication, createNamespace, type AdministrationDeps } from './administration.js';
+import type { Application, Namespace } from '../domain/directory.js';
+import { createApplication, type AdministrationDeps } from './administration.js';
+import { PLATFORM_NAMESPACE, platformNamespaceIn } from './platform-cli.js';
 import { updateApplication } from './applications.js';
 import { portalRedirectUri, portalSignedOutUri, PORTAL_PATH } from './portal-session.js';
 
-export const PLATFORM_NAMESPACE = 'techpass';
 export const PORTAL_APPLICATION = 'TechPass portal';
 const ACTOR = 'system:platform';
 
-async function platformNamespace(deps: AdministrationDeps) {
+async function platformNamespace(deps: AdministrationDeps): Promise<Result<Namespace>> {
   const found = await deps.namespaces.findByName(PLATFORM_NAMESPACE);
   if (found) return ok(found);
-  const created = await createNamespace(deps, ACTOR, {
-    name: PLATFORM_NAMESPACE,
-    displayName: 'TechPass platform',
-    description: "TechPass' own applications (the portal)",
-  });
-  if (created.ok || created.error !== ErrorCodes.namespaceExists) return created;
-  const again = await deps.namespaces.findByName(PLATFORM_NAMESPACE);
-  return again ? ok(again) : fail(ErrorCodes.namespaceNotFound, 'the platform namespace could not be made');
+  try {
+    return ok(await deps.transaction((tx) => platformNamespaceIn(tx)));
+  } catch (error) {
+    // Another node made it meanwhile.
+    const again = await deps.namespaces.findByName(PLATFORM_NAMESPACE);
+    if (again) return ok(again);
+    return fail(ErrorCodes.namespaceNotFound, error instanceof Error ? error.message : 'the platform namespace could not be made');
+  }
 }
 
 /** The portal application as PUBLIC_URL wants it, made or corrected as needed. */

@@ -79,6 +79,7 @@ export const namespaceView = (n: Namespace) => ({
   name: n.name,
   displayName: n.displayName,
   description: n.description,
+  directoryId: n.directoryId,
   createdAt: n.createdAt,
 });
 

@@ -18,6 +18,9 @@ function nextChange(record: ClientRecord, now: number): number {
   return Math.min(Infinity, ...moments);
 }
 
+/** How long an expired device code is kept, to be answered as expired. */
+const DEVICE_CODE_GRACE_SECONDS = 3600;
+
 export function adapterFactory(models: OidcModelStore, clients: ClientDirectory, clientSecretMarker: (clientId: string) => string, clock: Clock) {
   // Client records come from a per-node cache; the metadata made of one is kept with it
   // until a certificate or secret in it starts or stops being live (provider.Client.find
@@ -38,7 +41,11 @@ export function adapterFactory(models: OidcModelStore, clients: ClientDirectory,
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed as TechPass applications');
-      await models.upsert(this.model, id, payload as Record<string, unknown>, expiresIn);
+      // A device code is kept an hour past its expiry (its payload's `exp` still says when it
+      // expired), so a late poll learns `expired_token` and a late person "this code has expired"
+      // rather than "not found" (RFC 8628 §3.5; device-flow.ts).
+      const keep = this.model === 'DeviceCode' ? expiresIn + DEVICE_CODE_GRACE_SECONDS : expiresIn;
+      await models.upsert(this.model, id, payload as Record<string, unknown>, keep);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {

@@ -14,6 +14,9 @@
 import { isLiveCertificate } from '../domain/certificates.js';
 import type { ClientRecord } from '../domain/repositories.js';
 
+/** The grant type of the device authorization grant (RFC 8628 §3.4). */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface CertificateJwk extends Record<string, unknown> {
@@ -57,10 +60,14 @@ export const TECHPASS_CLIENT_PROPERTIES = [
 
 export function clientMetadata(record: ClientRecord, secretMarker: string, now: number): TechpassClientMetadata {
   const { application: app, secrets, certificates } = record;
-  const grantTypes = ['authorization_code', 'refresh_token'];
+  // An application without redirect URIs (a terminal's, signing in by device grant only) has no browser flow.
+  const browser = app.redirectUris.length > 0;
+  const grantTypes = browser ? ['authorization_code', 'refresh_token'] : ['refresh_token'];
   if (!app.isPublic) grantTypes.push('client_credentials');
-  const responseTypes = ['code'];
-  if (app.implicitGrant) {
+  // The device authorization grant (RFC 8628): public clients the platform allowed it.
+  if (app.isPublic && app.deviceGrant) grantTypes.push(DEVICE_CODE_GRANT);
+  const responseTypes = browser ? ['code'] : [];
+  if (app.implicitGrant && browser) {
     grantTypes.push('implicit');
     responseTypes.push('id_token', 'code id_token');
   }

@@ -10,6 +10,7 @@ import type { InteractionFacts, InteractionResult } from '../flows/sign-in.js';
 import { PAGE_CSP } from '../platform/page-policy.js';
 import { readRememberedRefs } from '../platform/signed-cookie.js';
 import type { Store } from '../persistence/store.js';
+import type { DevicePages } from './device-flow.js';
 
 const { Prompt, Check, base } = interactionPolicy;
 
@@ -18,6 +19,8 @@ export interface ProviderPages {
   error(input: { error: string; description?: string; correlationId?: string }): string;
   signOutConfirm(input: { form: string; applicationName?: string }): string;
   signedOut(input: { applicationName?: string }): string;
+  /** The device authorization grant's pages (device-flow.ts). */
+  device: DevicePages;
 }
 
 export interface InteractionDeps {

@@ -2,7 +2,8 @@
  * The pages oidc-provider renders itself get the headers of ours (platform/page-policy.ts):
  * the form_post page that carries an authorization code to the application (also the
  * sign-out form of a browser without a session), the sign-out and account-switch
- * confirmation, the signed-out page and error pages.
+ * confirmation, the signed-out page and error pages, and the device authorization
+ * grant's pages (`/device`: its link with the code in it answers a self-submitting form).
  *
  * Before the provider answers a path that renders pages (/authorize, /logout), the
  * page headers are set with a fresh nonce in `script-src`: oidc-provider adds the
@@ -15,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import { pageHeaders } from '../platform/page-policy.js';
 
-const PAGE_PATHS = ['/authorize', '/logout'];
+const PAGE_PATHS = ['/authorize', '/logout', '/device'];
 
 const rendersPages = (path: string) => PAGE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 

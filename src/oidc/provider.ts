@@ -26,6 +26,8 @@ import { endRememberedSessionsOnSignOut, interactionConfiguration, type Interact
 import { cookieSigner } from './cookie-signatures.js';
 import { UPSTREAM_SIGN_OUT_KEY } from '../strategies/upstream-oidc/sign-out.js';
 import { endUpstreamSessionsOnSignOut } from './upstream-sign-out.js';
+import { withPlatformCli } from './platform-client.js';
+import { DEVICE_ROUTES, deviceFlowFeature, installDeviceFlowLimits } from './device-flow.js';
 
 /** Paths the provider answers; everything else belongs to the HTTP layer. */
 export const PROVIDER_ROUTES = {
@@ -37,6 +39,7 @@ export const PROVIDER_ROUTES = {
   revocation: '/revoke',
   end_session: '/logout',
   pushed_authorization_request: '/par',
+  ...DEVICE_ROUTES,
 } as const;
 
 export const PROVIDER_PATH_PREFIXES = ['/.well-known/openid-configuration', ...Object.values(PROVIDER_ROUTES)];
@@ -83,7 +86,7 @@ export const managementApiResource = (config: Config) => `${config.PUBLIC_URL}/a
  */
 function managementApiServer(config: Config, ctx: KoaContextWithOIDC, client: { [key: string]: unknown }) {
   if (ctx.oidc.params?.grant_type === 'client_credentials') {
-    throw new errors.InvalidTarget('the management API acts for people: use the authorization code grant');
+    throw new errors.InvalidTarget('the management API acts for people: use the authorization code or the device authorization grant');
   }
   if (client['urn:techpass:management_api'] !== true) {
     throw new errors.InvalidTarget('this application may not ask for management API tokens');
@@ -116,7 +119,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
     onError: (error) => logger.error({ err: error }, 'the token response could not be stored'),
   });
   const configuration: Configuration = {
-    adapter: adapterFactory(tokenRequests.models, store.clients, marker, clock),
+    // The platform's CLI application is created when first asked for (platform-client.ts).
+    adapter: adapterFactory(tokenRequests.models, withPlatformCli(store, clock, logger), marker, clock),
     // The current ES256 key signs on the request's thread (inline-signing-keys.ts).
     jwks: { keys: inlineSigningKeys(deps.jwks.keys) } as Configuration['jwks'],
     findAccount: accountFinder(store.users, store),
@@ -154,6 +158,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       Interaction: 3600,
       Session: config.SESSION_TTL,
       Grant: config.REFRESH_TOKEN_TTL,
+      DeviceCode: config.DEVICE_CODE_TTL,
     },
     features: {
       devInteractions: { enabled: false },
@@ -164,6 +169,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      deviceFlow: deviceFlowFeature(deps.interactions.pages.device),
       resourceIndicators: {
         enabled: true,
         defaultResource: (ctx: KoaContextWithOIDC) =>
@@ -207,6 +213,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     if (ctx.path === '/.well-known/openid-configuration' && ctx.status === 200) ctx.set('cache-control', 'public, max-age=300');
   });
   provider.use(tokenRequests.middleware);
+  installDeviceFlowLimits(provider, store.rateLimits);
   // Koa reads the request's scheme, host and address from headers the HTTP layer pins
   // on every request (platform/request-origin.ts), never from what the client sent.
   provider.proxy = true;

@@ -96,6 +96,8 @@ export interface ApplicationsTable {
   updated_at: number;
   /** 0019: people signing in through it may get management API tokens. */
   management_api: Generated<number>;
+  /** 0024: may use the device authorization grant (public clients only). */
+  device_grant: Generated<number>;
 }
 
 export interface ApplicationSecretsTable {

@@ -86,6 +86,8 @@ const schema = z.object({
   ID_TOKEN_TTL: seconds(60, 86_400).default(3600),
   REFRESH_TOKEN_TTL: seconds(300, 90 * 86_400).default(14 * 86_400),
   SESSION_TTL: seconds(300, 30 * 86_400).default(12 * 3600),
+  /** How long a device authorization grant's codes live (`techpass login`, RFC 8628). */
+  DEVICE_CODE_TTL: seconds(5, 1800).default(600),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')

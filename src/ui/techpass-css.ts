@@ -31,6 +31,9 @@ body { background: #f3f5f8; min-height: 100vh; display: flex; flex-direction: co
 .tp-account-state { font-size: .75rem; color: #5d6785; }
 .tp-terms { max-height: 16rem; overflow: auto; border: 1px solid #d0d5dd; border-radius: .5rem; padding: 1rem; font-size: .9rem; background: #fafbfc; margin-bottom: 1rem; }
 .tp-meta { color: #5d6785; font-size: .8rem; margin-top: 1.25rem; }
+.tp-code { text-align: center; margin: 1.25rem 0; }
+.tp-code code { font-size: 2rem; letter-spacing: .15em; color: inherit; }
+#user_code { text-transform: uppercase; letter-spacing: .15em; font-size: 1.25rem; text-align: center; }
 .tp-qr { width: 220px; height: 220px; margin: 0 auto 1rem; }
 .tp-qr svg { width: 100%; height: 100%; }
 .tp-seed { font-size: 1rem; letter-spacing: .05em; }

@@ -1,8 +1,9 @@
 /**
- * `techpass app list|show|delete` and `app secret list|revoke` on the local database:
- * the management API's flows (flows/application-management.ts), called as the operator
- * (`operatorCaller`), so the rules, the audit (before and after, secrets never) and the
- * cache invalidation are the API's own. Contracts scripts rely on (issue 19):
+ * `techpass app list|show|delete` and `app secret list|revoke`: requests to the
+ * management API (management-client.ts), on the local database as the operator or, with
+ * `--server`, on a server as the person `techpass login` signed in; the rules, the audit
+ * (before and after, secrets never) and the cache invalidation are the API's own.
+ * Contracts scripts rely on (issue 19):
  * - `app list --namespace N --json` answers `[{ "clientId", "name", … }]`;
  * - `app secret list --namespace N --app CLIENT_ID --json` answers
  *   `[{ "id", "name", "createdAt", "expiresAt", "lastUsedAt" }]` (never a value);
@@ -10,23 +11,47 @@
  * - `app delete --namespace N --app CLIENT_ID`.
  */
 import type { Command } from 'commander';
-import { operatorCaller } from '../../domain/authorization.js';
-import type { Application, ApplicationSecret } from '../../domain/directory.js';
-import { deleteApplication, listApplications, listSecrets, revokeSecret, showApplication } from '../../flows/application-management.js';
-import { systemClock } from '../../platform/clock.js';
-import { administrationDeps } from '../demo.js';
-import { answer, CommandError } from '../output.js';
-import { allPages, cliActor, jsonOption, withStore } from './context.js';
+import { allApiPages, serverOption, withManagementClient } from '../management-client.js';
+import { answer } from '../output.js';
+import { jsonOption } from './context.js';
+
+/** An application as the API answers it (timestamps in ms). */
+interface ApplicationView {
+  clientId: string;
+  namespace: string;
+  name: string;
+  homepageUrl: string | null;
+  logoutUrl: string | null;
+  redirectUris: string[];
+  public: boolean;
+  signInEnabled: boolean;
+  assignmentRequired: boolean;
+  implicitGrant: boolean;
+  backchannelLogoutUri: string | null;
+  termsVersion: number;
+  managementApi: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface SecretView {
+  id: string;
+  name: string;
+  hint: string;
+  createdAt: number;
+  expiresAt: number;
+  lastUsedAt: number | null;
+}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const applicationJson = (app: Application) => ({
-  clientId: app.id,
+const applicationJson = (app: ApplicationView) => ({
+  clientId: app.clientId,
   name: app.name,
   homepageUrl: app.homepageUrl,
   logoutUrl: app.logoutUrl,
   redirectUris: app.redirectUris,
-  public: app.isPublic,
+  public: app.public,
   signInEnabled: app.signInEnabled,
   assignmentRequired: app.assignmentRequired,
   implicitGrant: app.implicitGrant,
@@ -37,7 +62,7 @@ const applicationJson = (app: Application) => ({
   updatedAt: iso(app.updatedAt),
 });
 
-const secretJson = (s: ApplicationSecret) => ({
+const secretJson = (s: SecretView) => ({
   id: s.id,
   name: s.name,
   hint: s.hint,
@@ -46,23 +71,25 @@ const secretJson = (s: ApplicationSecret) => ({
   lastUsedAt: iso(s.lastUsedAt),
 });
 
-const appLine = (a: Application) => `${a.id}  ${a.name}${a.isPublic ? '  (public)' : ''}${a.signInEnabled ? '' : '  (sign-in off)'}`;
-const secretLine = (s: ApplicationSecret) =>
+const appLine = (a: ApplicationView) => `${a.clientId}  ${a.name}${a.public ? '  (public)' : ''}${a.signInEnabled ? '' : '  (sign-in off)'}`;
+const secretLine = (s: SecretView) =>
   `${s.id}  ${s.name || '(no name)'}  …${s.hint}  created ${iso(s.createdAt)}  expires ${iso(s.expiresAt)}  last used ${iso(s.lastUsedAt) ?? 'never'}`;
 
-export function registerAppManagementCommands(app: Command, secret: Command): void {
-  const deps = (store: Parameters<typeof administrationDeps>[0]) => administrationDeps(store, systemClock);
+const appsPath = (namespace: string) => `/namespaces/${encodeURIComponent(namespace)}/applications`;
+const appPath = (namespace: string, clientId: string) => `${appsPath(namespace)}/${encodeURIComponent(clientId)}`;
 
+type AppOptions = { namespace: string; app: string; json?: boolean; server?: string | boolean };
+
+export function registerAppManagementCommands(app: Command, secret: Command): void {
   app
     .command('list')
     .description("a namespace's applications, by name")
     .requiredOption('--namespace <name>', 'the namespace')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { namespace: string; json?: boolean }) =>
-      withStore(async (store) => {
-        const all = await allPages((cursor) =>
-          listApplications(deps(store), operatorCaller(cliActor()), { namespace: options.namespace, cursor, limit: 100 }),
-        );
+    .action(async (options: { namespace: string; json?: boolean; server?: string | boolean }) =>
+      withManagementClient(options, async (client) => {
+        const all = await allApiPages<ApplicationView>(client, appsPath(options.namespace));
         answer(
           Boolean(options.json),
           all.map(applicationJson),
@@ -76,12 +103,12 @@ export function registerAppManagementCommands(app: Command, secret: Command): vo
     .description('one application, every property')
     .requiredOption('--namespace <name>', 'namespace that owns it')
     .requiredOption('--app <client-id>', 'the application (client id)')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { namespace: string; app: string; json?: boolean }) =>
-      withStore(async (store) => {
-        const found = await showApplication(deps(store), operatorCaller(cliActor()), { namespace: options.namespace, clientId: options.app });
-        if (!found.ok) throw CommandError.from(found);
-        const view = applicationJson(found.value);
+    .action(async (options: AppOptions) =>
+      withManagementClient(options, async (client) => {
+        const found = await client.call<ApplicationView>('GET', appPath(options.namespace, options.app));
+        const view = applicationJson(found.body);
         answer(
           Boolean(options.json),
           view,
@@ -97,19 +124,17 @@ export function registerAppManagementCommands(app: Command, secret: Command): vo
     .description('delete an application, irreversibly: its secrets, certificates, assignments and refresh tokens go with it')
     .requiredOption('--namespace <name>', 'namespace that owns it')
     .requiredOption('--app <client-id>', 'the application (client id)')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { namespace: string; app: string; json?: boolean }) =>
-      withStore(async (store) => {
-        const deleted = await deleteApplication(deps(store), operatorCaller(cliActor()), {
-          namespace: options.namespace,
-          clientId: options.app,
-          precondition: undefined,
-        });
-        if (!deleted.ok) throw CommandError.from(deleted);
+    .action(async (options: AppOptions) =>
+      withManagementClient(options, async (client) => {
+        // Read first: its name for the answer, its ETag so that a change made meanwhile is not deleted unseen.
+        const found = await client.call<ApplicationView>('GET', appPath(options.namespace, options.app));
+        await client.call('DELETE', appPath(options.namespace, options.app), found.etag ? { ifMatch: found.etag } : {});
         answer(
           Boolean(options.json),
-          { deleted: true, clientId: deleted.value.id, name: deleted.value.name },
-          `deleted ${deleted.value.name} (${deleted.value.id})`,
+          { deleted: true, clientId: found.body.clientId, name: found.body.name },
+          `deleted ${found.body.name} (${found.body.clientId})`,
         );
       }),
     );
@@ -119,15 +144,15 @@ export function registerAppManagementCommands(app: Command, secret: Command): vo
     .description("an application's client secrets: name, dates, the last 4 characters; never a value")
     .requiredOption('--namespace <name>', 'namespace that owns the application')
     .requiredOption('--app <client-id>', 'the application (client id)')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { namespace: string; app: string; json?: boolean }) =>
-      withStore(async (store) => {
-        const secrets = await listSecrets(deps(store), operatorCaller(cliActor()), { namespace: options.namespace, clientId: options.app });
-        if (!secrets.ok) throw CommandError.from(secrets);
+    .action(async (options: AppOptions) =>
+      withManagementClient(options, async (client) => {
+        const secrets = (await client.call<{ items: SecretView[] }>('GET', `${appPath(options.namespace, options.app)}/secrets`)).body.items;
         answer(
           Boolean(options.json),
-          secrets.value.map(secretJson),
-          secrets.value.length ? secrets.value.map(secretLine).join('\n') : `${options.app} has no client secrets`,
+          secrets.map(secretJson),
+          secrets.length ? secrets.map(secretLine).join('\n') : `${options.app} has no client secrets`,
         );
       }),
     );
@@ -138,19 +163,18 @@ export function registerAppManagementCommands(app: Command, secret: Command): vo
     .requiredOption('--namespace <name>', 'namespace that owns the application')
     .requiredOption('--app <client-id>', 'the application (client id)')
     .requiredOption('--secret-id <id>', 'the secret (its id, from `app secret list`)')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { namespace: string; app: string; secretId: string; json?: boolean }) =>
-      withStore(async (store) => {
-        const revoked = await revokeSecret(deps(store), operatorCaller(cliActor()), {
-          namespace: options.namespace,
-          clientId: options.app,
-          secretId: options.secretId,
-        });
-        if (!revoked.ok) throw CommandError.from(revoked);
+    .action(async (options: AppOptions & { secretId: string }) =>
+      withManagementClient(options, async (client) => {
+        const revoked = await client.call<SecretView>(
+          'DELETE',
+          `${appPath(options.namespace, options.app)}/secrets/${encodeURIComponent(options.secretId)}`,
+        );
         answer(
           Boolean(options.json),
-          { revoked: true, id: revoked.value.id, name: revoked.value.name },
-          `revoked secret ${revoked.value.id} (${revoked.value.name})`,
+          { revoked: true, id: revoked.body.id, name: revoked.body.name },
+          `revoked secret ${revoked.body.id} (${revoked.body.name})`,
         );
       }),
     );

@@ -33,6 +33,7 @@ export function toApplication(row: Selectable<ApplicationsTable>): Application {
     backchannelLogoutUri: row.backchannel_logout_uri,
     termsVersion: row.terms_version,
     managementApi: row.management_api === 1,
+    deviceGrant: row.device_grant === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -102,7 +103,7 @@ export function applicationRepository(
       const now = clock.now();
       const row = {
         namespace_id: namespaceId,
-        id: newId('app_'),
+        id: input.id ?? newId('app_'),
         name: input.name.trim(),
         homepage_url: input.homepageUrl ?? null,
         logout_url: input.logoutUrl ?? null,
@@ -114,6 +115,7 @@ export function applicationRepository(
         backchannel_logout_uri: null,
         terms_version: 1,
         management_api: 0,
+        device_grant: 0,
         created_at: now,
         updated_at: now,
       };
@@ -142,6 +144,7 @@ export function applicationRepository(
       if (changes.homepageUrl !== undefined) set.homepage_url = changes.homepageUrl;
       if (changes.redirectUris !== undefined) set.redirect_uris = JSON.stringify([...new Set(changes.redirectUris)]);
       if (changes.managementApi !== undefined) set.management_api = flag(changes.managementApi);
+      if (changes.deviceGrant !== undefined) set.device_grant = flag(changes.deviceGrant);
       const now = clock.now();
       await db
         .updateTable('applications')
