@@ -187,6 +187,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     accountSessions: store.accountSessions,
     rateLimits: store.rateLimits,
     audit: store.audit,
+    signInLog: store.signInLog,
     clients: store.clients,
     forNamespace: (id) => store.forNamespace(id),
     clock,

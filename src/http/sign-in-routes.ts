@@ -111,6 +111,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       userAgent: request.headers['user-agent'] ?? '',
       rememberedRefs: refsOf(request),
       onboarding: onboardingOf(request),
+      correlationId: request.id,
     });
 
     const page = (reply: FastifyReply, html: string, status = 200, nonce?: string) => {

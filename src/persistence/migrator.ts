@@ -24,6 +24,7 @@ import { onboarding } from './migrations/0016-onboarding.js';
 import { invitations } from './migrations/0017-invitations.js';
 import { vendorAccounts } from './migrations/0018-vendor-accounts.js';
 import { managementApi } from './migrations/0019-management-api.js';
+import { signInLog } from './migrations/0020-sign-in-log.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -46,6 +47,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0017-invitations': invitations,
     '0018-vendor-accounts': vendorAccounts,
     '0019-management-api': managementApi,
+    '0020-sign-in-log': signInLog,
   };
 }
 
