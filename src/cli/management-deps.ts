@@ -12,5 +12,13 @@ import { administrationDeps } from './demo.js';
 export function managementDeps(store: Store, _config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
   return {
     administration: administrationDeps(store, clock),
+    observation: {
+      audit: store.audit,
+      signInLog: store.signInLog,
+      signingKeys: store.signingKeys,
+      namespaces: store.namespaces,
+      users: store.users,
+      clock,
+    },
   };
 }

@@ -45,10 +45,14 @@ import {
   updateNamespace,
 } from '../flows/namespace-management.js';
 import { registerApplicationRoutes } from './management-application-routes.js';
+import type { ObservationDeps } from '../flows/audit-management.js';
+import { registerObservationRoutes } from './management-observation-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
+  /** The signing keys, the audit log and the sign-in log, read only (management-observation-routes.ts). */
+  observation: ObservationDeps;
   /** How a request's bearer token becomes a caller (the server); absent in the CLI's in-process API. */
   callers?: ApiCallerDeps;
   /**
@@ -163,6 +167,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       );
 
       registerApplicationRoutes(scope, admin);
+      registerObservationRoutes(scope, deps.observation);
     },
     { prefix: MANAGEMENT_API },
   );
