@@ -282,7 +282,8 @@ export async function completeLogin(deps: SignInDeps, flow: SignInFlow, req: Sig
   const amr = amrFor(flow.context.amr ?? flow.methodsDone);
   const acr = acrFor(amr);
   const sessionExpiresAt = deps.clock.now() + deps.sessionTtlMs;
-  const facts = await attemptFacts(deps, flow, req, amr);
+  // The factors themselves (the amr adds `mfa`, which is none).
+  const facts = await attemptFacts(deps, flow, req, flow.context.amr ?? flow.methodsDone);
   // The sign-in, its audit and the browser's remembered accounts are written together.
   const { kept, earlier } = await deps.transaction(async (tx) => {
     await tx.users.recordSignIn(userId);
