@@ -48,7 +48,10 @@ export const AuditFilterQuery = z.object({
   namespace: text.optional().describe("a namespace's name"),
   target: text.optional().describe("the target's id"),
 });
-export const AuditQuery = AuditFilterQuery.extend(page);
+export const AuditQuery = AuditFilterQuery.extend({
+  ...page,
+  order: z.enum(['newest', 'oldest']).optional().describe('newest first (default), or in chain order (oldest first)'),
+});
 
 export const AuditEventView = z
   .object({

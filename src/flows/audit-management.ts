@@ -93,22 +93,22 @@ function seqOfCursor(cursor: string | undefined): Result<number | undefined> {
   return Number.isSafeInteger(seq) && seq > 0 ? ok(seq) : fail(ErrorCodes.inputInvalid, 'cursor is not one this API gave', 'cursor');
 }
 
-/** One page of audit events, newest first. */
+/** One page of audit events, newest first (or in chain order: `order: 'oldest'`). */
 export async function listAuditEvents(
   deps: ObservationDeps,
   caller: Caller,
-  input: AuditFilter & { cursor?: string | undefined; limit?: number | undefined },
+  input: AuditFilter & { cursor?: string | undefined; limit?: number | undefined; order?: 'newest' | 'oldest' | undefined },
 ): Promise<Result<Page<AuditEvent>>> {
   const namespaceIds = await namespacesToRead(deps, caller, input.namespace, mayReadAudit, mayReadNamespaceAudit);
   if (!namespaceIds.ok) return namespaceIds;
   const window = checkWindow(input);
   if (!window.ok) return window;
-  const before = seqOfCursor(input.cursor);
-  if (!before.ok) return before;
+  const from = seqOfCursor(input.cursor);
+  if (!from.ok) return from;
   const limit = pageLimit(input.limit);
   const rows = await deps.audit.query({
     ...auditQueryOf(input, namespaceIds.value),
-    ...(before.value !== undefined ? { beforeSeq: before.value } : {}),
+    ...(input.order === 'oldest' ? { afterSeq: from.value ?? 0 } : from.value !== undefined ? { beforeSeq: from.value } : {}),
     limit: limit + 1,
   });
   const items = rows.slice(0, limit);
