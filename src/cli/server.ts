@@ -12,7 +12,7 @@ import { buildHttpApp, type ProviderHandler } from '../http/app.js';
 import { DatabaseHealth } from '../http/database-health.js';
 import { createMetrics } from '../http/metrics.js';
 import { metricsListener, registerOpsRoutes } from '../http/ops-routes.js';
-import { expiredRowsCleanup } from '../jobs/cleanup.js';
+import { expiredRowsCleanup, signInLogCleanup } from '../jobs/cleanup.js';
 import { mailDelivery } from '../jobs/mail-delivery.js';
 import { smtpTransport } from '../platform/mail.js';
 import { smsProvider } from '../platform/sms.js';
@@ -265,6 +265,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const smsTransport = smsProvider(config);
   const jobs = [
     expiredRowsCleanup(store.oidcModels),
+    signInLogCleanup(store.signInLog, clock),
     passwordResetMail(passwords),
     invitationExpiry({ invitations: store.invitations, publicUrl: config.PUBLIC_URL, transaction: (fn) => store.transaction(fn) }),
     backchannelLogout(
