@@ -38,6 +38,7 @@ describe(`sign-in log through the management API (${engine})`, () => {
   let console_: App;
   let alphaApp: App;
   let betaApp: App;
+  let offApp: App;
   const ids: Record<string, string> = {};
   const tokens: Record<'platform' | 'alphaAdmin' | 'carol', string> = { platform: '', alphaAdmin: '', carol: '' };
   let started = 0;
@@ -93,6 +94,17 @@ describe(`sign-in log through the management API (${engine})`, () => {
     // Lou: three wrong passwords at Alpha lock the account; the right one is then refused unchecked.
     for (let i = 0; i < 3; i += 1) expect((await attempt(alphaApp, 'lou@agency.gov.sg', { password: `wrong-${i}-password` })).status).toBe(401);
     expect((await attempt(alphaApp, 'lou@agency.gov.sg')).status).toBe(401);
+    // An application whose sign-in a platform admin turned off: refused as the sign-in opens.
+    offApp = await application(tp, { namespace: 'beta', name: 'Beta old' });
+    const off = await api(tp, 'PATCH', `/api/v1/namespaces/beta/applications/${offApp.clientId}`, {
+      token: tokens.platform,
+      body: { signInEnabled: false },
+      headers: { 'if-match': '*' },
+    });
+    expect(off.status).toBe(200);
+    const browser = new HttpBrowser();
+    const refusedPage = await browser.follow((await startAuthorization(tp, offApp)).url, {}, (u) => u.startsWith(offApp.redirectUri));
+    expect(refusedPage.stopped).toBe(false);
     // Someone who has no account at all, at Beta.
     expect((await attempt(betaApp, 'nobody@agency.gov.sg')).status).toBe(401);
   }, 120_000);
@@ -146,7 +158,12 @@ describe(`sign-in log through the management API (${engine})`, () => {
     expect(lou.items.map((l) => l.reason)).toEqual(['locked', 'wrong_password', 'wrong_password', 'wrong_password']);
     const nobody = (await get(`/api/v1/sign-ins?application=${betaApp.clientId}&result=failed`, tokens.platform)).items;
     expect(nobody).toEqual([expect.objectContaining({ userId: null, login: 'nobody@agency.gov.sg', reason: 'unknown_account', namespace: 'beta' })]);
+    const refusedAtOpen = (await get(`/api/v1/sign-ins?application=${offApp.clientId}`, tokens.platform)).items;
+    expect(refusedAtOpen).toEqual([
+      expect.objectContaining({ userId: null, result: 'failed', reason: 'sign_in_disabled', namespace: 'beta', ip: '127.0.0.1' }),
+    ]);
     // Everything, and a time window that holds nothing.
+
     const all = await get('/api/v1/sign-ins?limit=200', tokens.platform);
     expect(new Set(all.items.map((l) => l.namespace))).toEqual(new Set(['ops', 'alpha', 'beta']));
     expect((await get(`/api/v1/sign-ins?to=${new Date(started).toISOString()}`, tokens.platform)).items).toEqual([]);

@@ -56,7 +56,7 @@ export function enrolledFactors(users: UserRepository, push: Pick<PushRepository
 export async function openSignIn(
   deps: SignInDeps,
   facts: InteractionFacts,
-  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'>,
+  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'> & Partial<SignInRequest>,
 ): Promise<SignInOutcome> {
   const existing = (await deps.flows.findByInteraction(facts.uid)) as SignInFlow | null;
   if (existing && existing.expiresAt > deps.clock.now()) return show(existing);
@@ -101,6 +101,7 @@ export async function openSignIn(
       flow.userId = facts.sessionAccountId as UserId;
       flow.context.refusal = decision.reason;
       await deps.flows.create(flow);
+      await logRefusalAtOpen(deps, flow, req);
       return show(flow);
     }
   }
@@ -118,7 +119,14 @@ export async function openSignIn(
   // The identify page offers "Sign in with a passkey": its challenge is bound to this flow, which completes once.
   flow.context.webauthn = { challenge: randomBytes(32).toString('base64url') };
   await deps.flows.create(flow);
+  if (flow.state === 'refused') await logRefusalAtOpen(deps, flow, req);
   return show(flow);
+}
+
+/** A sign-in refused as it opens (the application's sign-in is off, or the session's account may not use it): a failed line. */
+async function logRefusalAtOpen(deps: SignInDeps, flow: SignInFlow, req: Partial<SignInRequest>): Promise<void> {
+  const request = req.ip === undefined ? undefined : { ip: req.ip, userAgent: req.userAgent ?? '', correlationId: req.correlationId };
+  await deps.signInLog.record(failedAttempt(await attemptFacts(deps, flow, request), flow.context.refusal ?? 'refused'));
 }
 
 export async function useAnotherAccount(deps: SignInDeps, flow: SignInFlow, req: SignInRequest): Promise<SignInOutcome> {
