@@ -12,7 +12,9 @@ import { systemClock } from '../src/platform/clock.js';
 import { api, apiToken, person } from './helpers/api.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
-import { HttpBrowser } from './helpers/http-browser.js';
+import { deviceFetch, signedAnswer } from './helpers/authenticator.js';
+import { form, HttpBrowser } from './helpers/http-browser.js';
+import { phoneOf } from './helpers/phone.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { completeSignIn, signIn, startAuthorization } from './helpers/sign-in.js';
 
@@ -51,6 +53,23 @@ describe(`sign-in log through the management API (${engine})`, () => {
     return completeSignIn(browser, first, { ...app, login, password: o.password ?? PASSWORD, ...(o.totp ? { totp: o.totp } : {}) });
   }
 
+  /** Signs in up to the push prompt, then denies it on the phone (the way the app's "No" does). */
+  async function denyOnPhone(app: App, login: string) {
+    const browser = new HttpBrowser();
+    const back = (u: string) => u.startsWith(app.redirectUri);
+    let page = await browser.follow((await startAuthorization(tp, app)).url, {}, back);
+    let f = form(page, '/identify');
+    page = await browser.follow(f.action, { form: { ...f.fields, login } }, back);
+    f = form(page, '/password');
+    page = await browser.follow(f.action, { form: { ...f.fields, password: PASSWORD } }, back);
+    expect(page.html).toContain('data-testid="push-number"');
+    const phone = phoneOf(tp, login)!;
+    const waiting = (await (await deviceFetch(tp.url, phone, 'GET', '/challenges')).json()) as { challenges: Array<{ id: string }> };
+    const id = waiting.challenges[0]!.id;
+    const answered = await deviceFetch(tp.url, phone, 'POST', `/challenges/${id}`, signedAnswer(phone, id, 'deny', ''));
+    expect(((await answered.json()) as { outcome: string }).outcome).toBe('denied');
+  }
+
   const get = async (path: string, token: string) => {
     const answer = await api(tp, 'GET', path, { token });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -76,6 +95,7 @@ describe(`sign-in log through the management API (${engine})`, () => {
     ids.alice = (await person(tp, 'alice@agency.gov.sg')).id;
     ids.carol = (await person(tp, 'carol@agency.gov.sg')).id;
     ids.lou = (await person(tp, 'lou@agency.gov.sg')).id;
+    ids.dan = (await person(tp, 'dan@agency.gov.sg')).id;
     // Tina has no phone: her first sign-in enrols an authenticator app (oathtool's codes).
     ids.tina = (await user(tp, 'tina@agency.gov.sg', { phone: false })).id;
     const alpha = await tp.server.store.namespaces.findByName('alpha');
@@ -105,6 +125,8 @@ describe(`sign-in log through the management API (${engine})`, () => {
     const browser = new HttpBrowser();
     const refusedPage = await browser.follow((await startAuthorization(tp, offApp)).url, {}, (u) => u.startsWith(offApp.redirectUri));
     expect(refusedPage.stopped).toBe(false);
+    // Dan says no on his phone, at Alpha.
+    await denyOnPhone(alphaApp, 'dan@agency.gov.sg');
     // Someone who has no account at all, at Beta.
     expect((await attempt(betaApp, 'nobody@agency.gov.sg')).status).toBe(401);
   }, 120_000);
@@ -158,6 +180,10 @@ describe(`sign-in log through the management API (${engine})`, () => {
     expect(lou.items.map((l) => l.reason)).toEqual(['locked', 'wrong_password', 'wrong_password', 'wrong_password']);
     const nobody = (await get(`/api/v1/sign-ins?application=${betaApp.clientId}&result=failed`, tokens.platform)).items;
     expect(nobody).toEqual([expect.objectContaining({ userId: null, login: 'nobody@agency.gov.sg', reason: 'unknown_account', namespace: 'beta' })]);
+    const dan = (await get(`/api/v1/sign-ins?user=${ids.dan}`, tokens.platform)).items;
+    expect(dan).toEqual([
+      expect.objectContaining({ clientId: alphaApp.clientId, result: 'failed', reason: 'push_denied', factors: ['pwd', 'swk'], ip: '127.0.0.1' }),
+    ]);
     const refusedAtOpen = (await get(`/api/v1/sign-ins?application=${offApp.clientId}`, tokens.platform)).items;
     expect(refusedAtOpen).toEqual([
       expect.objectContaining({ userId: null, result: 'failed', reason: 'sign_in_disabled', namespace: 'beta', ip: '127.0.0.1' }),
