@@ -204,6 +204,8 @@ describe(`sign-in through an integrated identity provider (${engine})`, () => {
     expect(text(page)).toMatch(/Correlation id/);
     expect(await tp.server.store.users.findByLogin('stranger@wog.gov.sg')).toBeNull();
     expect(await linkOf('stranger@wog.gov.sg')).toBeNull();
+    const [line] = await tp.server.store.signInLog.query({ clientId: app.clientId, limit: 1 });
+    expect(line).toMatchObject({ userId: null, result: 'failed', reason: 'no_account', login: 'stranger@wog.gov.sg' });
   });
 
   it('does not link by an e-mail the provider says is unverified', async () => {
@@ -229,6 +231,10 @@ describe(`sign-in through an integrated identity provider (${engine})`, () => {
     expect(page.html).toMatch(/data-testid="federation-correlation-id"/);
     const [event] = (await federationEvents()).slice(-1);
     expect(event!.data).toMatchObject({ result: 'failed', reason: 'upstream_error' });
+    // The sign-in log's line names the reference the page showed.
+    const shown = /data-testid="federation-correlation-id">([^<]+)</.exec(page.html)![1];
+    const [line] = await tp.server.store.signInLog.query({ clientId: app.clientId, limit: 1 });
+    expect(line).toMatchObject({ result: 'failed', reason: 'upstream_error', factors: ['fed'], correlationId: shown, login: 'stranger@wog.gov.sg' });
   });
 
   it('says so when the provider cannot be reached to redeem the code', async () => {

@@ -141,6 +141,14 @@ const MATRIX: Record<string, Call> = {
   [`GET ${A}/certificates`]: { path: (f) => `${apps(f)}/certificates`, allowed: ADMINS },
   [`POST ${A}/certificates`]: { path: (f) => `${apps(f)}/certificates`, body: (f) => ({ pem: f.pem }), allowed: ADMINS },
   [`DELETE ${A}/certificates/:certificateId`]: { path: (f) => `${apps(f)}/certificates/${f.certificateId}`, allowed: ADMINS },
+  'GET /api/v1/keys': { path: () => '/api/v1/keys', allowed: ['platform'] },
+  // Read across namespaces by any admin (scoped to theirs); with this namespace named, its admins and platform admins only.
+  'GET /api/v1/audit': { path: (f) => `/api/v1/audit?namespace=${f.ns}`, allowed: ADMINS },
+  // An action no event has: the export answers no line (the matrix reads JSON answers).
+  'GET /api/v1/audit/export': { path: (f) => `/api/v1/audit/export?namespace=${f.ns}&action=none.such`, allowed: ADMINS },
+  'GET /api/v1/sign-ins': { path: (f) => `/api/v1/sign-ins?namespace=${f.ns}`, allowed: ADMINS },
+  'GET /api/v1/namespaces/:namespace/sign-ins': { path: (f) => `/api/v1/namespaces/${f.ns}/sign-ins`, allowed: ADMINS },
+  'GET /api/v1/me/sign-ins': { path: () => '/api/v1/me/sign-ins', allowed: ['user', 'otherAdmin', 'thisAdmin', 'platform'] },
 };
 
 /** The management API's routes as the server registered them (the authenticator API and the OpenAPI document are not its). */

@@ -139,6 +139,17 @@ describe(`passkeys at sign-in (${engine})`, () => {
     expect((await tp.server.store.passkeys.ofUser(holder.id))[0]!.counter).toBe(10);
     const failures = (await tp.server.store.audit.list({ targetId: holder.id, limit: 50 })).filter((e) => e.action === 'sign_in.passkey_failed');
     expect(failures).toHaveLength(4);
+    // Each is a failed line of the sign-in log, newest first, with the successes between them.
+    const lines = await tp.server.store.signInLog.query({ userId: holder.id, limit: 10 });
+    expect(lines.map((l) => [l.result, l.reason, l.factors.join('+')])).toEqual([
+      ['failed', 'passkey_failed', 'pwd+hwk'],
+      ['failed', 'passkey_failed', 'pwd+hwk'],
+      ['succeeded', null, 'pwd+hwk'],
+      ['failed', 'passkey_failed', 'pwd+hwk'],
+      ['failed', 'passkey_failed', 'pwd+hwk'],
+      // The sign-in that enrolled the passkey.
+      ['succeeded', null, 'pwd+hwk'],
+    ]);
   });
 
   it('signs in with a passkey alone from the identify page (the passkey names the account), and refuses what it must', async () => {

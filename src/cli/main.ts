@@ -14,6 +14,7 @@ import { registerAppCommands } from './commands/app.js';
 import { cliActor, config, jsonOption as newJsonOption, withStore, withStoreAndIssuer } from './commands/context.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerNamespaceManagementCommands } from './commands/namespace-manage.js';
+import { registerObservationCommands } from './commands/observation.js';
 import { registerSetStatusCommand } from './commands/user-status.js';
 import { registerInviteCommand } from './commands/user-invite.js';
 import { registerUserManagementCommands } from './commands/user-manage.js';
@@ -242,6 +243,9 @@ audit
       answer(Boolean(options.json), { ok: true, events: check.count }, `audit log intact: ${check.count} events`);
     }),
   );
+
+// keys list, audit list|export, signins list: through the management API (--server or the local database).
+registerObservationCommands(program, keys, audit);
 
 program
   .command('outbox')

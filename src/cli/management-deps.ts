@@ -24,5 +24,13 @@ export function managementDeps(store: Store, config: Config, clock: Clock): Omit
     },
     rateLimit: { perMinute: config.API_RATE_LIMIT_PER_MINUTE, limiter: store.rateLimits, clock },
     accounts: accountDeps(store, config, clock),
+    observation: {
+      audit: store.audit,
+      signInLog: store.signInLog,
+      signingKeys: store.signingKeys,
+      namespaces: store.namespaces,
+      users: store.users,
+      clock,
+    },
   };
 }

@@ -34,6 +34,7 @@ export function pushDeps(
     push: store.push,
     users: store.users,
     audit: store.audit,
+    clients: store.clients,
     clock,
     publicUrl: config.PUBLIC_URL,
     challengeTtlMs: config.PUSH_CHALLENGE_TTL * 1000,

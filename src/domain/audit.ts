@@ -61,3 +61,18 @@ export function verifyChain(events: Iterable<AuditEvent>, startHash: string = GE
   }
   return { ok: true, count };
 }
+
+/** Which events a query asks for; `namespaceIds` limits them to those namespaces (a tenant admin's). */
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  targetId?: string;
+  namespaceIds?: readonly string[];
+  from?: number;
+  to?: number;
+  /** Keyset, newest first: events before this one in the chain. */
+  beforeSeq?: number;
+  /** Keyset, in chain order (oldest first): events after this one. */
+  afterSeq?: number;
+  limit: number;
+}

@@ -4,7 +4,8 @@
  * Expected failures are values (`{ ok: false, … }`), never exceptions.
  */
 import type { StoredFactorKind } from '../contracts/factors.js';
-import type { AuditEvent, AuditEventInput, ChainCheck } from './audit.js';
+import type { AuditEvent, AuditEventInput, AuditQuery, ChainCheck } from './audit.js';
+import type { SignInLog } from './sign-in-log.js';
 import type { AccessFacts } from './application-access.js';
 import type { ApplicationCertificate, NewCertificate } from './certificates.js';
 import type { Application, ApplicationChanges, ApplicationSecret, Namespace } from './directory.js';
@@ -304,6 +305,8 @@ export interface ClientDirectory {
 export interface AuditLog {
   append(event: AuditEventInput): Promise<AuditEvent>;
   list(options?: { afterSeq?: number; limit?: number; targetId?: string }): Promise<AuditEvent[]>;
+  /** The events a query asks for, newest first (oldest first with `afterSeq`); the filters are the SQL's, on indexed columns. */
+  query(query: AuditQuery): Promise<AuditEvent[]>;
   verify(): Promise<ChainCheck>;
 }
 
@@ -551,6 +554,8 @@ export interface Repositories {
   accountSessions: AccountSessions;
   rateLimits: RateLimiter;
   audit: AuditLog;
+  /** Every sign-in attempt's outcome (domain/sign-in-log.ts). */
+  signInLog: SignInLog;
   outbox: MailQueue;
   /** Registration links sent by invitation (domain/invitations.ts). */
   invitations: InvitationRepository;

@@ -9,7 +9,8 @@
  */
 import type { LockoutPolicy } from '../domain/lockout.js';
 import type { AuthenticatorDevice } from '../domain/push.js';
-import type { Repositories, Transactional } from '../domain/repositories.js';
+import type { SignInFlow } from '../domain/flows/sign-in.js';
+import type { ClientDirectory, Repositories, Transactional } from '../domain/repositories.js';
 import type { Clock } from '../platform/clock.js';
 import type { PushSignals } from '../platform/notices.js';
 import type { WebPushSender } from '../platform/web-push.js';
@@ -25,6 +26,9 @@ import { removeDevice, unsubscribeWebPush as forgetSubscription } from '../strat
 import type { SignedAnswer } from '../strategies/push/rules.js';
 import { reportFraud } from './account-risk.js';
 import { attemptCredential } from './credential-attempts.js';
+import { attemptFacts, failedAttempt } from './sign-in-log.js';
+
+const NO_CLIENTS: Pick<ClientDirectory, 'findApplication'> = { findApplication: async () => null };
 
 export {
   authenticateDevice,
@@ -38,7 +42,10 @@ export {
 export type { AnswerOutcome, AnswerResult, ChallengeWatcher, PendingChallenge } from '../strategies/push/challenges.js';
 
 /** What answering a prompt writes in one transaction: the challenge, and the lockout or the fraud report it may set off. */
-export type AnswerRepositories = Pick<Repositories, 'push' | 'audit' | 'users' | 'accountStatuses' | 'accountSessions' | 'outbox' | 'rateLimits'>;
+export type AnswerRepositories = Pick<
+  Repositories,
+  'push' | 'audit' | 'users' | 'accountStatuses' | 'accountSessions' | 'outbox' | 'rateLimits' | 'flows' | 'signInLog'
+>;
 
 export interface AnswerDeps extends Pick<Repositories, 'push' | 'audit'>, Transactional<AnswerRepositories> {
   clock: Clock;
@@ -47,6 +54,8 @@ export interface AnswerDeps extends Pick<Repositories, 'push' | 'audit'>, Transa
   /** Where people reach TechPass (the fraud report's e-mail points here). */
   publicUrl: string;
   signals?: PushSignals;
+  /** The applications (the per-node cache): the namespace of a sign-in a prompt served, for its sign-in log line. */
+  clients?: Pick<ClientDirectory, 'findApplication'>;
 }
 
 /** Everything the device API's flows need; the composition root builds one. */
@@ -73,6 +82,16 @@ export async function answerChallenge(
     wrongNumber: async (tx, userId) => {
       const inThisTransaction = { ...tx, lockout: deps.lockout, transaction: <T>(fn: (t: typeof tx) => Promise<T>) => fn(tx) };
       await attemptCredential(inThisTransaction, userId, 'push_number', null, async () => false);
+    },
+    // The sign-in the prompt served failed: its line, with the browser's address the prompt recorded. After the
+    // answer's transaction (the application's namespace may need a query, which must not wait on that transaction).
+    refusedByPerson: async (challenge, outcome) => {
+      const flowId = challenge.flowId;
+      const flow = flowId ? ((await deps.transaction((tx) => tx.flows.find(flowId))) as SignInFlow | null) : null;
+      if (!flow) return;
+      const browser = challenge.ip ? { ip: challenge.ip, userAgent: challenge.userAgent ?? '' } : undefined;
+      const facts = await attemptFacts({ clients: deps.clients ?? NO_CLIENTS }, flow, browser, [...flow.methodsDone, 'swk']);
+      await deps.transaction((tx) => tx.signInLog.record(failedAttempt(facts, outcome === 'wrong_number' ? 'push_wrong_number' : 'push_denied')));
     },
   });
 }

@@ -10,6 +10,7 @@
 import type { UserId } from '../domain/ids.js';
 import type { LockoutPolicy } from '../domain/lockout.js';
 import type { AccountSessions, AuditLog, RateLimiter, UserRepository } from '../domain/repositories.js';
+import type { SignInAttemptFacts, SignInLog } from '../domain/sign-in-log.js';
 import { endAccountSessions } from './account-sessions.js';
 
 /** `activation_code`: a vendor's one-time SMS code at its first sign-in (sign-in-activation.ts). */
@@ -19,6 +20,14 @@ export interface LockoutRepositories {
   users: Pick<UserRepository, 'reserveAttempt' | 'releaseAttempt' | 'lock'>;
   accountSessions: AccountSessions;
   audit: AuditLog;
+  /** Where a sign-in's wrong credential is logged (with its audit event); absent outside sign-in. */
+  signInLog?: Pick<SignInLog, 'record'>;
+}
+
+/** A sign-in's attempt: a wrong credential is a failed line of the sign-in log, with `reason` (read after `verify`). */
+export interface LoggedAttempt {
+  facts: SignInAttemptFacts;
+  reason: () => string;
 }
 
 export interface AttemptDeps extends LockoutRepositories {
@@ -54,6 +63,7 @@ export async function attemptCredential(
   verify: () => Promise<boolean>,
   /** What the audit event of a wrong credential records besides the count (read after `verify`). */
   details: () => Record<string, unknown> = () => ({}),
+  logged?: LoggedAttempt,
 ): Promise<AttemptOutcome> {
   const attempt = await deps.users.reserveAttempt(userId, deps.lockout.threshold);
   if (attempt === null) {
@@ -65,14 +75,23 @@ export async function attemptCredential(
     return 'ok';
   }
   if (ip) await countAddressFailure(deps, ip);
-  await deps.audit.append({
+  const event = {
     actor: 'anonymous',
     action: `sign_in.${credential}_failed`,
     targetType: 'user',
     targetId: userId,
     ip,
     data: { failures: attempt, ...details() },
-  });
+  };
+  if (logged) {
+    // The audit event and the sign-in log's line commit together (the append is a transaction anyway).
+    await deps.transaction(async (tx) => {
+      await tx.audit.append(event);
+      await tx.signInLog?.record({ ...logged.facts, result: 'failed', reason: logged.reason() });
+    });
+  } else {
+    await deps.audit.append(event);
+  }
   if (attempt < deps.lockout.threshold) return 'wrong';
   await lockAccount(deps, userId, { failures: attempt, credential }, ip);
   return 'locked_now';

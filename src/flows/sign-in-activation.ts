@@ -16,6 +16,7 @@ import { activationCodeState, awaitsActivation, normaliseActivationCode } from '
 import { checkPassword, type PasswordProblem } from '../strategies/password/policy.js';
 import { passwordStrategy } from '../strategies/password/strategy.js';
 import { addressThrottled, attemptCredential } from './credential-attempts.js';
+import { attemptFacts } from './sign-in-log.js';
 import type { ActivationProblem } from './sign-in-activation-problems.js';
 import { enrolmentOffer, move, settle } from './sign-in-progress.js';
 import { advanceWith, refuse, show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
@@ -51,12 +52,12 @@ export async function submitActivation(deps: SignInDeps, flow: SignInFlow, form:
   const now = deps.clock.now();
   if (flow.state !== 'activate') return show(flow, 'stale');
   if (flow.expiresAt <= now) return show(flow, 'expired');
-  if (await addressThrottled(deps, req.ip)) return refuse(deps, flow, 'throttled');
+  if (await addressThrottled(deps, req.ip)) return refuse(deps, flow, 'throttled', req);
   const user = flow.context.login ? await deps.users.findByLogin(flow.context.login) : null;
   if (!user || user.accountType !== 'vendor') return show(flow, 'stale');
   // Activated meanwhile (another tab): its code is spent; the person signs in with the new password.
   if (user.status !== 'pending') return show(flow, 'activation_code_used');
-  if (user.lockedAt !== null) return refuse(deps, { ...flow, userId: user.id }, 'activation_locked');
+  if (user.lockedAt !== null) return refuse(deps, { ...flow, userId: user.id }, 'activation_locked', req);
 
   const code = normaliseActivationCode(form.code);
   if (!code) return show(flow, 'activation_code_malformed');
@@ -71,10 +72,17 @@ export async function submitActivation(deps: SignInDeps, flow: SignInFlow, form:
   const weak = checkPassword(form.password, identifiers);
   if (weak) return show(flow, PASSWORD_PROBLEMS[weak]);
 
-  const outcome = await attemptCredential(deps, user.id, 'activation_code', req.ip, () =>
-    deps.transaction((tx) => tx.activationCodes.matches(user.id, code)),
+  const facts = await attemptFacts(deps, { ...flow, userId: user.id }, req, ['activation_code']);
+  const outcome = await attemptCredential(
+    deps,
+    user.id,
+    'activation_code',
+    req.ip,
+    () => deps.transaction((tx) => tx.activationCodes.matches(user.id, code)),
+    undefined,
+    { facts, reason: () => 'wrong_activation_code' },
   );
-  if (outcome === 'locked' || outcome === 'locked_now') return refuse(deps, { ...flow, userId: user.id }, 'activation_locked');
+  if (outcome === 'locked' || outcome === 'locked_now') return refuse(deps, { ...flow, userId: user.id }, 'activation_locked', req);
   if (outcome !== 'ok') return show(flow, 'activation_code_wrong');
 
   const made = await passwordStrategy.enrol({ password: form.password, identifiers });

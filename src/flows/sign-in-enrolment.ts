@@ -44,7 +44,7 @@ export async function confirmTotpEnrolment(deps: SignInDeps, flow: SignInFlow, c
   const seed = deps.sealer.open(flow.context.enrolment.sealedSeed, `flows:${flow.id}`);
   const check = await totpStrategy.enrol({ seed, code, now: deps.clock.now() });
   if (check.kind !== 'ok') return show(flow, 'wrong_code');
-  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  const refused = await refuseUnlessInGoodStanding(deps, flow, req);
   if (refused) return refused;
   const userId = flow.userId;
   const enrolled = await advanceWith(deps, flow, { type: 'factor_enrolled', method: 'otp' }, async (tx) => {

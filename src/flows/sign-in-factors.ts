@@ -8,16 +8,9 @@ import { currentFactor, type SignInFlow } from '../domain/flows/sign-in.js';
 import { totpStrategy } from '../strategies/totp/strategy.js';
 import { challengeStatus, claimPushApproval } from './push.js';
 import { addressThrottled, attemptCredential } from './credential-attempts.js';
+import { attemptFacts } from './sign-in-log.js';
 import { factorVerified, move, prepare } from './sign-in-progress.js';
-import {
-  advanceWith,
-  refuse,
-  refuseUnlessInGoodStanding,
-  show,
-  type SignInDeps,
-  type SignInOutcome,
-  type SignInRequest,
-} from './sign-in-steps.js';
+import { advanceWith, refuse, refuseUnlessInGoodStanding, show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 
 /**
  * A code from the person's authenticator app. A wrong code counts like a wrong
@@ -26,11 +19,12 @@ import {
 export async function submitTotp(deps: SignInDeps, flow: SignInFlow, code: string, req: SignInRequest): Promise<SignInOutcome> {
   if (flow.state !== 'factors' || !flow.userId || !(flow.context.factorsOwed ?? []).includes('otp')) return show(flow, 'stale');
   if (flow.expiresAt <= deps.clock.now()) return show(flow, 'expired');
-  if (await addressThrottled(deps, req.ip)) return refuse(deps, flow, 'throttled');
-  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  if (await addressThrottled(deps, req.ip)) return refuse(deps, flow, 'throttled', req);
+  const refused = await refuseUnlessInGoodStanding(deps, flow, req);
   if (refused) return refused;
   const userId = flow.userId;
   let reused = false;
+  const facts = await attemptFacts(deps, flow, req, [...flow.methodsDone, 'otp']);
   const outcome = await attemptCredential(
     deps,
     userId,
@@ -44,9 +38,10 @@ export async function submitTotp(deps: SignInDeps, flow: SignInFlow, code: strin
       return false;
     },
     () => ({ reused }),
+    { facts, reason: () => (reused ? 'reused_code' : 'wrong_code') },
   );
   if (outcome === 'ok') return factorVerified(deps, flow, 'otp', req);
-  if (outcome === 'locked' || outcome === 'locked_now') return refuse(deps, flow, 'locked');
+  if (outcome === 'locked' || outcome === 'locked_now') return refuse(deps, flow, 'locked', req);
   return show(flow, reused ? 'reused_code' : 'wrong_code');
 }
 
@@ -74,7 +69,7 @@ export async function pushProgress(deps: SignInDeps, uid: string): Promise<PushP
 /** "Continue": completes the sign-in once the phone approved, or says why not yet. */
 export async function continuePush(deps: SignInDeps, flow: SignInFlow, req: SignInRequest): Promise<SignInOutcome> {
   if (flow.state !== 'factors' || !flow.userId || !flow.context.push) return show(flow, 'stale');
-  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  const refused = await refuseUnlessInGoodStanding(deps, flow, req);
   if (refused) return refused;
   const status = await challengeStatus(deps.push, flow.context.push.challengeId);
   if (!status.found) return show(flow, 'push_expired');
@@ -86,7 +81,7 @@ export async function continuePush(deps: SignInDeps, flow: SignInFlow, req: Sign
     case 'denied':
       return show(flow, status.reason === 'wrong_number' ? 'push_wrong_number' : 'push_denied');
     case 'reported':
-      return refuse(deps, flow, 'reported');
+      return refuse(deps, flow, 'reported', req);
     case 'approved': {
       const claimed = await claimPushApproval(deps.push, flow.context.push.challengeId, { userId: flow.userId, flowId: flow.id });
       if (!claimed.ok) return show(flow, 'push_expired');

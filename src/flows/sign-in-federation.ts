@@ -19,6 +19,7 @@ import { profileFromProvider } from '../domain/federated-identities.js';
 import type { UpstreamIdentity } from '../strategies/upstream-oidc/strategy.js';
 import { secondFactorStep, settle } from './sign-in-progress.js';
 import { signInStanding } from './sign-in-onboarding.js';
+import { attemptFacts, failedAttempt } from './sign-in-log.js';
 import { advance, advanceWith, refuse, show, unmoved, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 
 export type { FederationDeps } from './sign-in-steps.js';
@@ -62,10 +63,10 @@ export async function sendToProvider(
 }
 
 /** "Continue to <provider>" (after Back from the provider, or a reload): a new request replaces the old one. */
-export async function federateAgain(deps: SignInDeps, flow: SignInFlow): Promise<SignInOutcome> {
+export async function federateAgain(deps: SignInDeps, flow: SignInFlow, req?: SignInRequest): Promise<SignInOutcome> {
   if (flow.state !== 'federating' || !flow.context.login) return show(flow, 'stale');
   const match = await providerFor(deps, flow.context.login);
-  if (match.kind === 'disabled') return refuse(deps, flow, 'federation_unavailable');
+  if (match.kind === 'disabled') return refuse(deps, flow, 'federation_unavailable', req);
   if (match.kind === 'none') return show(flow, 'stale');
   return sendToProvider(deps, flow, match.provider, flow.context.login, (federation) => ({ type: 'federation_started', federation }));
 }
@@ -95,11 +96,11 @@ export async function federationAnswered(
   if (!constantTimeEqual(given, request.state)) return show(flow, 'federation_replayed');
 
   const provider = await deps.federation.directory.byName(request.provider);
-  if (!provider) return refuse(deps, flow, 'federation_unavailable');
+  if (!provider) return refuse(deps, flow, 'federation_unavailable', req);
   const callbackUrl = new URL(deps.federation.callbackUrl);
   callbackUrl.search = callback.query.toString();
   const answer = await deps.federation.strategy.verifyAnswer({ provider, request, callbackUrl });
-  if (answer.kind !== 'ok') return failed(deps, flow, provider, answer.refusal.reason, answer.refusal.detail, callback);
+  if (answer.kind !== 'ok') return failed(deps, flow, provider, answer.refusal.reason, answer.refusal.detail, callback, req);
   const identity = answer.value;
 
   const link = await deps.federatedIdentities.find(identity.issuer, identity.subject);
@@ -109,16 +110,16 @@ export async function federationAnswered(
     user = identity.email && identity.emailVerified ? await deps.users.findByLogin(identity.email) : null;
     if (user && user.email.toLowerCase() !== identity.email) user = null;
     if (user && (await deps.federatedIdentities.ofUser(user.id)).some((l) => l.providerId === provider.id)) {
-      return failed(deps, flow, provider, 'identity_conflict', `account ${user.id} is linked to another ${provider.name} identity`, callback);
+      return failed(deps, flow, provider, 'identity_conflict', `account ${user.id} is linked to another ${provider.name} identity`, callback, req);
     }
   }
-  if (!user) return noAccount(deps, flow, provider, identity);
+  if (!user) return noAccount(deps, flow, provider, identity, req);
 
   // A pending account is refused unless this browser opened its onboarding link (sign-in-onboarding.ts).
   const standing = await signInStanding(deps, user, req);
-  if (standing) return refuse(deps, { ...flow, userId: user.id }, standing);
+  if (standing) return refuse(deps, { ...flow, userId: user.id }, standing, req);
   const decision = await deps.checkAccess(flow.context.clientId, user.id);
-  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
+  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason, req);
   const next = await secondFactorStep(deps, flow, user, ['fed'], req);
   const account = user;
   // The link (the first time), its use, the audit and the flow's move are written together, the flow last.
@@ -168,7 +169,9 @@ async function failed(
   reason: FederationFailure,
   detail: string,
   callback: FederationCallback,
+  req: SignInRequest,
 ): Promise<SignInOutcome> {
+  const facts = await attemptFacts(deps, flow, { ...req, correlationId: callback.correlationId }, ['fed']);
   const moved = await advanceWith(
     deps,
     flow,
@@ -188,6 +191,7 @@ async function failed(
           clientId: flow.context.clientId,
         },
       });
+      await tx.signInLog.record(failedAttempt(facts, reason));
       return { ok: true, value: null };
     },
   );
@@ -197,7 +201,13 @@ async function failed(
 }
 
 /** An upstream identity with no TechPass account: refused with a page on how to get one, nothing created. */
-async function noAccount(deps: SignInDeps, flow: SignInFlow, provider: UpstreamProvider, identity: UpstreamIdentity): Promise<SignInOutcome> {
+async function noAccount(
+  deps: SignInDeps,
+  flow: SignInFlow,
+  provider: UpstreamProvider,
+  identity: UpstreamIdentity,
+  req: SignInRequest,
+): Promise<SignInOutcome> {
   await deps.audit.append({
     actor: 'anonymous',
     action: 'federation.sign_in',
@@ -211,5 +221,5 @@ async function noAccount(deps: SignInDeps, flow: SignInFlow, provider: UpstreamP
       clientId: flow.context.clientId,
     },
   });
-  return refuse(deps, { ...flow, context: { ...flow.context, ...(identity.email ? { login: identity.email } : {}) } }, 'no_account');
+  return refuse(deps, { ...flow, context: { ...flow.context, ...(identity.email ? { login: identity.email } : {}) } }, 'no_account', req);
 }

@@ -9,6 +9,7 @@ import type { SignInFlow } from '../domain/flows/sign-in.js';
 import { techpassId, type User } from '../domain/users.js';
 import type { UserId } from '../domain/ids.js';
 import { passkeyStrategy } from '../strategies/passkey/strategy.js';
+import { attemptFacts, failedAttempt } from './sign-in-log.js';
 import { factorVerified, firstStepVerified, newPasskeyChallenge, settle } from './sign-in-progress.js';
 import { advanceWith, refuseUnlessInGoodStanding, show, type SignInDeps, type SignInOutcome, type SignInRequest } from './sign-in-steps.js';
 
@@ -34,16 +35,22 @@ async function assertion(
   const user = passkey ? await deps.users.findById(passkey.userId) : null;
   const check = await strategy.verify({ response, challenge: flow.context.webauthn?.challenge ?? '', stored: user ? passkey : null });
   if (check.kind === 'ok' && (await deps.passkeys.recordUse(passkey!.id, passkey!.counter, check.value.counter))) return { ok: true, user: user! };
-  await deps.audit.append({
-    actor: 'anonymous',
-    action: 'sign_in.passkey_failed',
-    targetType: 'user',
-    targetId: owner ?? user?.id ?? null,
-    ip: req.ip,
-    data: {
-      reason: check.kind === 'ok' ? 'counter_race' : check.kind === 'failed' ? check.reason : 'unknown_credential',
-      ...(owner ? {} : { passwordless: true }),
-    },
+  const userId = owner ?? user?.id ?? null;
+  const facts = await attemptFacts(deps, { ...flow, userId }, req, owner ? [...flow.methodsDone, 'hwk'] : ['hwk']);
+  // The audit event and the sign-in log's line commit together.
+  await deps.transaction(async (tx) => {
+    await tx.audit.append({
+      actor: 'anonymous',
+      action: 'sign_in.passkey_failed',
+      targetType: 'user',
+      targetId: userId,
+      ip: req.ip,
+      data: {
+        reason: check.kind === 'ok' ? 'counter_race' : check.kind === 'failed' ? check.reason : 'unknown_credential',
+        ...(owner ? {} : { passwordless: true }),
+      },
+    });
+    await tx.signInLog.record(failedAttempt(facts, 'passkey_failed'));
   });
   return { ok: false, outcome: await newPasskeyChallenge(deps, flow, 'passkey_failed') };
 }
@@ -61,7 +68,7 @@ export async function signInWithPasskey(deps: SignInDeps, flow: SignInFlow, resp
 export async function submitPasskey(deps: SignInDeps, flow: SignInFlow, responseJson: string, req: SignInRequest): Promise<SignInOutcome> {
   if (flow.state !== 'factors' || !flow.userId || !(flow.context.factorsOwed ?? []).includes('hwk')) return show(flow, 'stale');
   if (!flow.context.webauthn?.challenge) return show(flow, 'stale');
-  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  const refused = await refuseUnlessInGoodStanding(deps, flow, req);
   if (refused) return refused;
   const proven = await assertion(deps, flow, responseJson, req, flow.userId);
   return proven.ok ? factorVerified(deps, flow, 'hwk', req) : proven.outcome;
@@ -80,7 +87,7 @@ export async function confirmPasskeyEnrolment(
   if (!challenge) return show(flow, 'stale');
   const verified = await passkeyStrategy(deps.relyingParty).enrol({ response: parseJson(responseJson), challenge });
   if (verified.kind !== 'ok') return newPasskeyChallenge(deps, flow, 'passkey_failed');
-  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  const refused = await refuseUnlessInGoodStanding(deps, flow, req);
   if (refused) return refused;
   const userId = flow.userId;
   const name = label.trim().slice(0, 60) || DEFAULT_FACTOR_LABEL.hwk;

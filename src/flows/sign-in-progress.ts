@@ -91,7 +91,7 @@ export async function newPasskeyChallenge(deps: SignInDeps, flow: SignInFlow, pr
  */
 async function startPush(deps: SignInDeps, flow: SignInFlow, req: SignInRequest, problem?: SignInProblem, renew = false): Promise<SignInOutcome> {
   if (!flow.userId) return show(flow, problem);
-  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  const refused = await refuseUnlessInGoodStanding(deps, flow, req);
   if (refused) return refused;
   const existing = flow.context.push;
   if (existing && !renew) {
@@ -104,7 +104,7 @@ async function startPush(deps: SignInDeps, flow: SignInFlow, req: SignInRequest,
     { applicationName: flow.context.applicationName, ip: req.ip, userAgent: req.userAgent, flowId: flow.id },
     { onboarding: Boolean(flow.context.onboarding) },
   );
-  if (!created.ok) return created.refusal === 'high_risk' ? refuse(deps, flow, 'reported') : show(flow, 'push_unavailable');
+  if (!created.ok) return created.refusal === 'high_risk' ? refuse(deps, flow, 'reported', req) : show(flow, 'push_unavailable');
   const next = await advance(deps, flow, {
     type: 'push_started',
     challengeId: created.challengeId,
@@ -180,10 +180,10 @@ export async function firstStepVerified(
   req: SignInRequest,
 ): Promise<SignInOutcome> {
   const standing = await signInStanding(deps, user, req);
-  if (standing) return refuse(deps, { ...flow, userId: user.id }, standing);
+  if (standing) return refuse(deps, { ...flow, userId: user.id }, standing, req);
   // The application's switches are checked before anything completes, so a refusal is shown from here.
   const decision = await deps.checkAccess(flow.context.clientId, user.id);
-  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
+  if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason, req);
   return move(deps, flow, event(await secondFactorStep(deps, flow, user, [method], req)), req);
 }
 

@@ -33,7 +33,7 @@ type Step = (deps: SignInDeps, flow: SignInFlow, form: SignInForm, req: SignInRe
 
 export const SIGN_IN_STEPS = {
   identify: (deps, flow, form, req) => submitIdentifier(deps, flow, form.login ?? '', req),
-  federate: (deps, flow) => federateAgain(deps, flow),
+  federate: (deps, flow, _form, req) => federateAgain(deps, flow, req),
   password: (deps, flow, form, req) => submitPassword(deps, flow, form.password ?? '', req),
   another: (deps, flow, _form, req) => useAnotherAccount(deps, flow, req),
   pick: (deps, flow, form, req) => pickAccount(deps, flow, form.ref ?? '', req),

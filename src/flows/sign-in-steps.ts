@@ -25,10 +25,12 @@ import type {
   UserRepository,
 } from '../domain/repositories.js';
 import { standingRefusal, type User } from '../domain/users.js';
+import type { SignInLog } from '../domain/sign-in-log.js';
 import type { SecondFactorId } from '../contracts/factors.js';
 import type { Clock } from '../platform/clock.js';
 import type { RelyingParty } from '../strategies/passkey/passkey.js';
 import { type AttemptDeps, type LockoutRepositories } from './credential-attempts.js';
+import { attemptFacts, failedAttempt, succeededAttempt } from './sign-in-log.js';
 import { type SignInPushDeps } from './push.js';
 import type { UpstreamOidcStrategy } from '../strategies/upstream-oidc/strategy.js';
 import { ACTIVATION_PROBLEMS } from './sign-in-activation-problems.js';
@@ -58,6 +60,8 @@ export interface SignInRequest {
   rememberedRefs: string[];
   /** The onboarding link this browser opened (its signed cookie), if any: a pending account may then sign in to finish it. */
   onboarding?: OnboardingBrowserValue | null;
+  /** The request's correlation id (`x-correlation-id`), recorded in the sign-in log. */
+  correlationId?: string;
 }
 
 /** The platform's Privacy Policy and Terms of Use, and onboarding (issue 18). Absent (the demo's upstream provider): neither is asked. */
@@ -97,6 +101,8 @@ export type SignInRepositories = LockoutRepositories &
     | 'onboardingLinks'
     // A vendor's activation (sign-in-activation.ts): its code, and the status change once MFA is enrolled.
     | 'activationCodes'
+    // Each attempt's outcome, written with the step's audit event (sign-in-log.ts).
+    | 'signInLog'
   >;
 
 export interface SignInDeps extends AttemptDeps {
@@ -107,6 +113,8 @@ export interface SignInDeps extends AttemptDeps {
   remembered: RememberedAccounts;
   rateLimits: RateLimiter;
   audit: AuditLog;
+  /** Each sign-in attempt's outcome (domain/sign-in-log.ts). */
+  signInLog: SignInLog;
   clients: ClientDirectory;
   forNamespace(id: NamespaceId): NamespaceScope;
   clock: Clock;
@@ -227,8 +235,9 @@ export async function advanceWith<T>(
   }
 }
 
-/** Refuses the sign-in (the flow's end state, with the reason shown) and audits it, in one transaction. */
-export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal): Promise<SignInOutcome> {
+/** Refuses the sign-in (the flow's end state, with the reason shown), audits and logs it, in one transaction. */
+export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusal, req?: SignInRequest): Promise<SignInOutcome> {
+  const facts = await attemptFacts(deps, flow, req);
   const refused = await advanceWith(deps, flow, { type: 'refuse', refusal }, async (tx) => {
     await tx.audit.append({
       actor: flow.userId ?? 'anonymous',
@@ -237,6 +246,7 @@ export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusa
       targetId: flow.userId,
       data: { refusal, clientId: flow.context.clientId },
     });
+    await tx.signInLog.record(failedAttempt(facts, refusal));
     return { ok: true, value: null };
   });
   return refused.ok ? show(refused.flow) : show(flow, refused.problem);
@@ -247,7 +257,7 @@ export async function refuse(deps: SignInDeps, flow: SignInFlow, refusal: Refusa
  * locked, reported or disabled since the flow opened; null when it may go on. Every factor
  * step calls this before looking at what was sent, and completion calls it once more.
  */
-export async function refuseUnlessInGoodStanding(deps: SignInDeps, flow: SignInFlow): Promise<SignInOutcome | null> {
+export async function refuseUnlessInGoodStanding(deps: SignInDeps, flow: SignInFlow, req?: SignInRequest): Promise<SignInOutcome | null> {
   if (!flow.userId) return null;
   const user = await deps.users.findById(flow.userId);
   const standing = user ? standingRefusal(user) : 'account_inactive';
@@ -255,7 +265,7 @@ export async function refuseUnlessInGoodStanding(deps: SignInDeps, flow: SignInF
   if (standing === 'account_pending' && flow.context.activating && flow.state === 'enrol') return null;
   // A pending account signs in only to finish its onboarding, through the link bound to this browser.
   if (standing === 'account_pending' && flow.context.onboarding) return null;
-  return standing ? refuse(deps, flow, standing) : null;
+  return standing ? refuse(deps, flow, standing, req) : null;
 }
 
 /**
@@ -267,11 +277,13 @@ export async function completeLogin(deps: SignInDeps, flow: SignInFlow, req: Sig
   const userId = flow.userId!;
   const rememberRef = flow.context.remembered;
   // Checked once more at the end: a lock or report made while this flow was open stops it here.
-  const refused = await refuseUnlessInGoodStanding(deps, flow);
+  const refused = await refuseUnlessInGoodStanding(deps, flow, req);
   if (refused) return refused;
   const amr = amrFor(flow.context.amr ?? flow.methodsDone);
   const acr = acrFor(amr);
   const sessionExpiresAt = deps.clock.now() + deps.sessionTtlMs;
+  // The factors themselves (the amr adds `mfa`, which is none).
+  const facts = await attemptFacts(deps, flow, req, flow.context.amr ?? flow.methodsDone);
   // The sign-in, its audit and the browser's remembered accounts are written together.
   const { kept, earlier } = await deps.transaction(async (tx) => {
     await tx.users.recordSignIn(userId);
@@ -282,6 +294,7 @@ export async function completeLogin(deps: SignInDeps, flow: SignInFlow, req: Sig
       targetId: userId,
       data: { clientId: flow.context.clientId, amr, sso: Boolean(rememberRef) },
     });
+    await tx.signInLog.record(succeededAttempt(facts));
     const remembered = tx.rememberedAccounts;
     const kept = rememberRef ?? (await remembered.remember(userId, { amr, acr, sessionExpiresAt }));
     // A step-up (or a recovery, which ended the account's other sessions) makes the remembered session live again.

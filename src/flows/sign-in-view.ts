@@ -79,7 +79,7 @@ export interface FederationFailureView {
 export async function signInPage(
   deps: SignInDeps,
   facts: InteractionFacts,
-  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'>,
+  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'> & Partial<SignInRequest>,
 ): Promise<{ kind: 'view'; view: SignInView } | Extract<SignInOutcome, { kind: 'finish' }>> {
   const opened = await openSignIn(deps, facts, req);
   if (opened.kind === 'finish') return opened;

@@ -20,6 +20,7 @@ import { firstStepVerified, move, secondFactorStep } from './sign-in-progress.js
 import { providerFor, sendToProvider } from './sign-in-federation.js';
 import { activationFor } from './sign-in-activation.js';
 import { onboardingLogin } from './sign-in-onboarding.js';
+import { attemptFacts, failedAttempt } from './sign-in-log.js';
 import {
   advance,
   advanceWith,
@@ -55,7 +56,7 @@ export function enrolledFactors(users: UserRepository, push: Pick<PushRepository
 export async function openSignIn(
   deps: SignInDeps,
   facts: InteractionFacts,
-  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'>,
+  req: Pick<SignInRequest, 'rememberedRefs' | 'onboarding'> & Partial<SignInRequest>,
 ): Promise<SignInOutcome> {
   const existing = (await deps.flows.findByInteraction(facts.uid)) as SignInFlow | null;
   if (existing && existing.expiresAt > deps.clock.now()) return show(existing);
@@ -100,6 +101,7 @@ export async function openSignIn(
       flow.userId = facts.sessionAccountId as UserId;
       flow.context.refusal = decision.reason;
       await deps.flows.create(flow);
+      await logRefusalAtOpen(deps, flow, req);
       return show(flow);
     }
   }
@@ -117,7 +119,14 @@ export async function openSignIn(
   // The identify page offers "Sign in with a passkey": its challenge is bound to this flow, which completes once.
   flow.context.webauthn = { challenge: randomBytes(32).toString('base64url') };
   await deps.flows.create(flow);
+  if (flow.state === 'refused') await logRefusalAtOpen(deps, flow, req);
   return show(flow);
+}
+
+/** A sign-in refused as it opens (the application's sign-in is off, or the session's account may not use it): a failed line. */
+async function logRefusalAtOpen(deps: SignInDeps, flow: SignInFlow, req: Partial<SignInRequest>): Promise<void> {
+  const request = req.ip === undefined ? undefined : { ip: req.ip, userAgent: req.userAgent ?? '', correlationId: req.correlationId };
+  await deps.signInLog.record(failedAttempt(await attemptFacts(deps, flow, request), flow.context.refusal ?? 'refused'));
 }
 
 export async function useAnotherAccount(deps: SignInDeps, flow: SignInFlow, req: SignInRequest): Promise<SignInOutcome> {
@@ -135,7 +144,7 @@ export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login
   if (activation) return activation;
   // Home-realm discovery: people of an integrated organisation sign in at its identity provider.
   const match = await providerFor(deps, value);
-  if (match.kind === 'disabled') return refuse(deps, { ...flow, context: { ...flow.context, login: value } }, 'federation_unavailable');
+  if (match.kind === 'disabled') return refuse(deps, { ...flow, context: { ...flow.context, login: value } }, 'federation_unavailable', req);
   if (match.kind === 'enabled') {
     return sendToProvider(deps, flow, match.provider, value, (federation) => ({ type: 'identified', login: value, federation }));
   }
@@ -145,18 +154,24 @@ export async function submitIdentifier(deps: SignInDeps, flow: SignInFlow, login
 export async function submitPassword(deps: SignInDeps, flow: SignInFlow, password: string, req: SignInRequest): Promise<SignInOutcome> {
   if (flow.state !== 'password' || flow.expiresAt <= deps.clock.now()) return show(flow, flow.expiresAt <= deps.clock.now() ? 'expired' : 'stale');
   const ip = req.ip;
-  if (await addressThrottled(deps, ip)) return refuse(deps, flow, 'throttled');
+  if (await addressThrottled(deps, ip)) return refuse(deps, flow, 'throttled', req);
 
   const user = flow.context.login ? await deps.users.findByLogin(flow.context.login) : null;
   const hash = user ? await deps.users.passwordHash(user.id) : null;
   // An unknown account, an account without a password and a locked one answer as a wrong
   // password does, after the same work (one argon2 verification): nothing tells them apart.
   const check = async () => (await passwordStrategy.verify({ hash, password })).kind === 'ok';
-  const outcome = user && hash ? await attemptCredential(deps, user.id, 'password', ip, check) : (await check(), null);
+  const facts = await attemptFacts(deps, { ...flow, userId: user?.id ?? null }, req, ['pwd']);
+  const logged = { facts, reason: () => 'wrong_password' };
+  const outcome = user && hash ? await attemptCredential(deps, user.id, 'password', ip, check, undefined, logged) : (await check(), null);
   if (outcome !== 'ok') {
     // A locked account's password is not checked, but the same work is done.
     if (outcome === 'locked') await verifyAgainstDummy(password);
     if (outcome === null) await countAddressFailure(deps, ip);
+    // A wrong password is logged with its audit event (attemptCredential); these are no audit event.
+    if (outcome === 'locked' || outcome === null) {
+      await deps.signInLog.record(failedAttempt(facts, outcome === 'locked' ? 'locked' : user ? 'no_password' : 'unknown_account'));
+    }
     await advance(deps, flow, { type: 'password_failed' });
     return show({ ...flow, version: flow.version + 1 }, 'wrong_password');
   }
@@ -178,13 +193,13 @@ export async function pickAccount(deps: SignInDeps, flow: SignInFlow, ref: strin
   if (!user) return show(flow, 'stale');
   if (choice.live && user.lockedAt === null && user.status === 'active') {
     const decision = await deps.checkAccess(flow.context.clientId, user.id);
-    if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason);
+    if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason, req);
     const step = await secondFactorStep(deps, flow, user, choice.amr, req);
     return move(deps, flow, { type: 'remembered_session', userId: user.id, amr: choice.amr, ref: choice.ref, next: step }, req);
   }
   // A federated account signs in at its provider again, the provider told who is expected.
   const match = await providerFor(deps, user.email);
-  if (match.kind === 'disabled') return refuse(deps, { ...flow, userId: user.id }, 'federation_unavailable');
+  if (match.kind === 'disabled') return refuse(deps, { ...flow, userId: user.id }, 'federation_unavailable', req);
   if (match.kind === 'enabled') {
     return sendToProvider(deps, flow, match.provider, user.email, (federation) => ({
       type: 'remembered_expired',

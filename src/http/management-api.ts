@@ -51,6 +51,8 @@ import { PORTAL_CSRF_HEADER, portalSessionToken } from './portal-routes.js';
 import { throttle, type ApiRateLimit } from './management-rate-limit.js';
 import { registerTenantRoutes } from './management-tenant-routes.js';
 import { registerUserRoutes, type AccountRouteDeps } from './management-user-routes.js';
+import type { ObservationDeps } from '../flows/audit-management.js';
+import { registerObservationRoutes } from './management-observation-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 import { registerGroupRoutes } from './management-group-routes.js';
 
@@ -58,6 +60,8 @@ export interface ManagementApiDeps {
   administration: AdministrationDeps;
   /** Accounts, vendors and invitations (management-user-routes.ts). */
   accounts: AccountRouteDeps;
+  /** The signing keys, the audit log and the sign-in log, read only (management-observation-routes.ts). */
+  observation: ObservationDeps;
   /** How a request's bearer token becomes a caller (the server); absent in the CLI's in-process API. */
   callers?: ApiCallerDeps;
   /**
@@ -198,6 +202,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       registerTenantRoutes(scope, deps.tenantRequests);
       registerUserRoutes(scope, { ...deps.accounts, administration: admin });
       registerGroupRoutes(scope, admin);
+      registerObservationRoutes(scope, deps.observation);
     },
     { prefix: MANAGEMENT_API },
   );

@@ -111,6 +111,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       userAgent: request.headers['user-agent'] ?? '',
       rememberedRefs: refsOf(request),
       onboarding: onboardingOf(request),
+      correlationId: request.id,
     });
 
     const page = (reply: FastifyReply, html: string, status = 200, nonce?: string) => {
@@ -143,7 +144,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const facts = await deps.port.facts(request.raw, reply.raw, request.params.uid);
       const problem = request.query.problem;
       if (!facts || problem === 'expired') return expired(request, reply);
-      const shown = await signInPage(deps.signIn, facts, { rememberedRefs: refsOf(request), onboarding: onboardingOf(request) });
+      const shown = await signInPage(deps.signIn, facts, requestOf(request));
       if (shown.kind === 'finish') return finish(request, reply, shown.result);
       const nonce = randomBytes(16).toString('base64');
       const status = problem ? PROBLEM_STATUS[problem] : 200;

@@ -7,9 +7,10 @@
  * 50 rows (~1.5 ms) and a 5 ms pause keep a waiting request's delay to about a batch.
  */
 import type { OidcModelStore } from '../persistence/repositories/oidc-models.js';
+import { SIGN_IN_LOG_RETENTION_DAYS, type SignInLog } from '../domain/sign-in-log.js';
+import type { Clock } from '../platform/clock.js';
 import type { Job } from './scheduler.js';
 import type { PortalSessions } from '../domain/repositories.js';
-import type { Clock } from '../platform/clock.js';
 
 const BATCH = 50;
 const MAX_BATCHES = 1000;
@@ -38,5 +39,30 @@ export function expiredPortalSessionsCleanup(sessions: PortalSessions, clock: Cl
     name: 'cleanup.expired-portal-sessions',
     intervalMs,
     run: () => sessions.removeExpired(clock.now()),
+  };
+}
+
+export const SIGN_IN_LOG_CLEANUP_JOB = 'cleanup.sign-in-log';
+
+/**
+ * Deletes sign-in log lines older than SIGN_IN_LOG_RETENTION_DAYS, in the same small
+ * batches with pauses. The audit log is never pruned: it is append-only and
+ * hash-chained (the sign-in's audit events stay there).
+ */
+export function signInLogCleanup(log: Pick<SignInLog, 'deleteOlderThan'>, clock: Clock, intervalMs = 3_600_000): Job {
+  return {
+    name: SIGN_IN_LOG_CLEANUP_JOB,
+    intervalMs,
+    async run() {
+      const before = clock.now() - SIGN_IN_LOG_RETENTION_DAYS * 86_400_000;
+      let total = 0;
+      for (let i = 0; i < MAX_BATCHES; i += 1) {
+        const deleted = await log.deleteOlderThan(before, BATCH);
+        total += deleted;
+        if (deleted < BATCH) break;
+        await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      }
+      return total;
+    },
   };
 }

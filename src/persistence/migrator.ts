@@ -24,6 +24,7 @@ import { onboarding } from './migrations/0016-onboarding.js';
 import { invitations } from './migrations/0017-invitations.js';
 import { vendorAccounts } from './migrations/0018-vendor-accounts.js';
 import { managementApi } from './migrations/0019-management-api.js';
+import { signInLog } from './migrations/0020-sign-in-log.js';
 import { tenantRequests } from './migrations/0021-tenant-requests.js';
 import { deviceGrant } from './migrations/0024-device-grant.js';
 import { portalSessions } from './migrations/0025-portal-sessions.js';
@@ -49,6 +50,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0017-invitations': invitations,
     '0018-vendor-accounts': vendorAccounts,
     '0019-management-api': managementApi,
+    '0020-sign-in-log': signInLog,
     '0021-tenant-requests': tenantRequests,
     '0024-device-grant': deviceGrant,
     '0025-portal-sessions': portalSessions,

@@ -178,6 +178,24 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/** One sign-in attempt's outcome (migration 0020, domain/sign-in-log.ts). */
+export interface SignInLogTable {
+  id: string;
+  occurred_at: number;
+  user_id: string | null;
+  login: string | null;
+  client_id: string | null;
+  namespace_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON array of amr values. */
+  factors: string;
+  result: string;
+  reason: string | null;
+  correlation_id: string | null;
+  flow_id: string | null;
+}
+
 export interface SigningKeysTable {
   kid: string;
   alg: string;
@@ -486,6 +504,7 @@ export interface Schema {
   application_user_assignments: ApplicationUserAssignmentsTable;
   application_group_assignments: ApplicationGroupAssignmentsTable;
   audit_events: AuditEventsTable;
+  sign_in_log: SignInLogTable;
   signing_keys: SigningKeysTable;
   oidc_models: OidcModelsTable;
   backchannel_logouts: BackchannelLogoutsTable;

@@ -44,6 +44,8 @@ import { applicationRepository, clientDirectory, directoryFingerprint } from './
 import { assignmentRepository } from './repositories/assignments.js';
 import { groupRepository } from './repositories/groups.js';
 import { auditLog } from './repositories/audit.js';
+import { signInLogRepository } from './repositories/sign-in-log.js';
+import type { SignInLog } from '../domain/sign-in-log.js';
 import { jobLeases, type JobLeases } from './repositories/job-leases.js';
 import { mailOutbox, type MailOutbox } from './repositories/mail-outbox.js';
 import { invitationRepository } from './repositories/invitations.js';
@@ -79,6 +81,7 @@ export interface Repositories {
   readonly namespaces: NamespaceRepository;
   readonly clients: ClientDirectory;
   readonly audit: AuditLog;
+  readonly signInLog: SignInLog;
   readonly signingKeys: SigningKeyRepository;
   readonly oidcModels: OidcModelStore;
   readonly leases: JobLeases;
@@ -155,6 +158,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     namespaces: namespaceRepository(db, clock),
     clients: clientDirectory(db),
     audit: auditLog(db, engine, clock),
+    signInLog: signInLogRepository(db, clock),
     signingKeys: signingKeyRepository(db, clock, masterKey),
     oidcModels: oidcModelStore(db, engine, clock),
     leases: jobLeases(db, clock),

@@ -104,6 +104,23 @@ export function auditLog(db: Kysely<Schema>, engine: Engine, clock: Clock): Audi
       return (await query.execute()).map(toEvent);
     },
 
+    async query(q) {
+      let query = db.selectFrom('audit_events').selectAll();
+      if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
+      if (q.action !== undefined) query = query.where('action', '=', q.action);
+      if (q.targetId !== undefined) query = query.where('target_id', '=', q.targetId);
+      if (q.namespaceIds !== undefined) {
+        if (q.namespaceIds.length === 0) return [];
+        query = query.where('namespace_id', 'in', [...q.namespaceIds]);
+      }
+      if (q.from !== undefined) query = query.where('occurred_at', '>=', q.from);
+      if (q.to !== undefined) query = query.where('occurred_at', '<', q.to);
+      if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
+      if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
+      const order = q.afterSeq !== undefined ? 'asc' : 'desc';
+      return (await query.orderBy('seq', order).limit(q.limit).execute()).map(toEvent);
+    },
+
     async verify() {
       // Reads in pages so a long log never sits in memory at once.
       let total = 0;

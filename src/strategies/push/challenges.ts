@@ -269,6 +269,8 @@ export interface AnswerHooks<Tx> {
   reported(tx: Tx, challenge: PushChallenge, deviceId: string, ip: string | null): Promise<void>;
   /** A wrong number counts in the one lockout, like a wrong password or code. */
   wrongNumber(tx: Tx, userId: UserId): Promise<void>;
+  /** After the answer committed: the person said no, or typed a wrong number, so the sign-in the prompt served failed. */
+  refusedByPerson?(challenge: PushChallenge, outcome: 'denied' | 'wrong_number'): Promise<void>;
 }
 
 /**
@@ -333,6 +335,7 @@ export async function answerChallenge<Tx extends ChallengeRepositories>(
   if (result.outcome === 'replayed' || result.outcome === 'expired') return refused(result.outcome, challenge.userId);
   // Answered: it leaves the lists of the account's other devices at once.
   deps.signals?.changed(challenge.userId);
+  if (result.outcome === 'denied' || result.outcome === 'wrong_number') await hooks.refusedByPerson?.(challenge, result.outcome);
   return result;
 }
 

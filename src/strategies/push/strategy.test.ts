@@ -42,7 +42,7 @@ function withChallenge(patch: Partial<PushChallenge>): PushStrategyDeps {
   const unused = () => Promise.reject(new Error('not used by verify'));
   return {
     push: push as PushRepository,
-    audit: { append: unused, list: unused, verify: unused },
+    audit: { append: unused, list: unused, query: unused, verify: unused },
     clock: { now: () => NOW },
     challengeTtlMs: 90_000,
     transaction: unused,
