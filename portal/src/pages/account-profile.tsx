@@ -134,14 +134,18 @@ function ProfileForm({
         isInvalid={!!errors[field]}
         autoComplete={props.autoComplete}
         maxLength={props.maxLength}
-        aria-describedby={props.hint ? `tp-profile-${field}-hint` : undefined}
+        aria-describedby={[props.hint ? `tp-profile-${field}-hint` : '', errors[field] ? `tp-profile-${field}-error` : ''].filter(Boolean).join(' ') || undefined}
       />
       {props.hint && (
         <Form.Text id={`tp-profile-${field}-hint`} className="text-muted">
           {props.hint}
         </Form.Text>
       )}
-      {errors[field] && <Form.Control.Feedback type="invalid">{errors[field]}</Form.Control.Feedback>}
+      {errors[field] && (
+        <Form.Control.Feedback type="invalid" id={`tp-profile-${field}-error`}>
+          {errors[field]}
+        </Form.Control.Feedback>
+      )}
     </Form.Group>
   );
 

@@ -160,12 +160,16 @@ function RequestForm({ onSent }: { onSent: () => void }) {
         isInvalid={!!errors[field]}
         maxLength={props.maxLength}
         required={!props.optional}
-        aria-describedby={`tp-request-${field}-hint`}
+        aria-describedby={`tp-request-${field}-hint${errors[field] ? ` tp-request-${field}-error` : ''}`}
       />
       <Form.Text id={`tp-request-${field}-hint`} className="text-muted">
         {hint}
       </Form.Text>
-      {errors[field] && <Form.Control.Feedback type="invalid">{errors[field]}</Form.Control.Feedback>}
+      {errors[field] && (
+        <Form.Control.Feedback type="invalid" id={`tp-request-${field}-error`}>
+          {errors[field]}
+        </Form.Control.Feedback>
+      )}
     </Form.Group>
   );
   return (
