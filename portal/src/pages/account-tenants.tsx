@@ -2,7 +2,7 @@
  * My Account › Tenant requests: ask for a new namespace (`POST /tenant-requests`), see
  * one's own requests and where they stand, withdraw a pending one (confirmed).
  */
-import { Badge, Button, Form, Table } from '@govtechsg/sgds-react';
+import { Badge, Button, Form } from '@govtechsg/sgds-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, get, type Me } from '../api.js';
@@ -61,61 +61,43 @@ export function AccountTenantRequestsPage({ me }: { me: Me }) {
         ) : requests.length === 0 ? (
           <p>You have not requested a tenant yet.</p>
         ) : (
-          <div className="tp-table-wrap">
-            <Table responsive>
-              <thead>
-                <tr>
-                  <th scope="col">Namespace</th>
-                  <th scope="col">Requested</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {requests.map((r) => (
-                  <tr key={r.id} data-testid={`tenant-request-${r.name}`}>
-                    <td>
-                      <span className="fw-semibold">{r.displayName}</span>
-                      <br />
-                      <span className="tp-code">{r.name}</span>
-                    </td>
-                    <td>{when(r.requestedAt)}</td>
-                    <td>
-                      <Badge bg={STATUS[r.status].bg} text={r.status === 'pending' ? 'dark' : undefined}>
-                        {STATUS[r.status].text}
-                      </Badge>
-                      {r.status === 'approved' && r.namespace && (
-                        <div className="small mt-1">
-                          <Link to={`/namespaces/${r.namespace}`}>Open {r.namespace}</Link>
-                        </div>
-                      )}
-                      {r.status === 'rejected' && r.reason && <div className="small mt-1">Reason: {r.reason}</div>}
-                    </td>
-                    <td className="text-end">
-                      {r.status === 'pending' && (
-                        <ConfirmButton
-                          label="Withdraw"
-                          title="Withdraw this request?"
-                          confirm="Withdraw request"
-                          onConfirm={async () => {
-                            const { body } = await api<TenantRequest>('POST', `/tenant-requests/${encodeURIComponent(r.id)}/withdraw`);
-                            setRequests((now) => (now ?? []).map((x) => (x.id === body.id ? body : x)));
-                          }}
-                        >
-                          <p>
-                            Your request for the namespace <span className="tp-code">{r.name}</span> will no longer be considered. You can request it
-                            again later.
-                          </p>
-                        </ConfirmButton>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </div>
+          <ul className="list-unstyled tp-requests">
+            {requests.map((r) => (
+              <li key={r.id} className="tp-request" data-testid={`tenant-request-${r.name}`}>
+                <div className="tp-request-what">
+                  <span className="fw-semibold">{r.displayName}</span> <span className="tp-code">({r.name})</span>
+                  <div className="small text-muted">Requested {when(r.requestedAt)}</div>
+                  {r.status === 'approved' && r.namespace && (
+                    <div className="small mt-1">
+                      <Link to={`/namespaces/${r.namespace}`}>Open {r.namespace}</Link>
+                    </div>
+                  )}
+                  {r.status === 'rejected' && r.reason && <div className="small mt-1">Reason: {r.reason}</div>}
+                </div>
+                <div className="tp-request-status">
+                  <Badge bg={STATUS[r.status].bg} text={r.status === 'pending' ? 'dark' : undefined}>
+                    {STATUS[r.status].text}
+                  </Badge>
+                  {r.status === 'pending' && (
+                    <ConfirmButton
+                      label="Withdraw"
+                      title="Withdraw this request?"
+                      confirm="Withdraw request"
+                      onConfirm={async () => {
+                        const { body } = await api<TenantRequest>('POST', `/tenant-requests/${encodeURIComponent(r.id)}/withdraw`);
+                        setRequests((now) => (now ?? []).map((x) => (x.id === body.id ? body : x)));
+                      }}
+                    >
+                      <p>
+                        Your request for the namespace <span className="tp-code">{r.name}</span> will no longer be considered. You can request it
+                        again later.
+                      </p>
+                    </ConfirmButton>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
         )}
       </section>
     </>
