@@ -155,7 +155,10 @@ function ProfileForm({
         <dt>Agency</dt>
         <dd>{profile.agency ?? 'Not given by your agency’s sign-in'}</dd>
       </dl>
-      <p className="text-muted">Your TechPass ID and your agency cannot be changed here. Ask a platform admin if they are wrong.</p>
+      <p className="text-muted">
+        Your TechPass ID is your sign-in name and cannot be changed here; a platform admin can correct it. Your agency comes from your agency’s own
+        sign-in.
+      </p>
       <Form onSubmit={submit} noValidate className="tp-narrow-form">
         <div className="row">
           <div className="col-md-6">{input('givenName', { autoComplete: 'given-name', maxLength: 100 })}</div>
