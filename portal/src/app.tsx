@@ -9,7 +9,10 @@ import { useEffect, useState } from 'react';
 import { NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { get, signOut, type Me, type Session } from './api.js';
 import { Loading, Problem } from './parts.js';
-import { AccountPage } from './pages/account.js';
+import { AccountLayout, AccountPage } from './pages/account.js';
+import { AccountInvitePage } from './pages/account-invite.js';
+import { AccountSecurityPage } from './pages/account-security.js';
+import { AccountTenantRequestsPage } from './pages/account-tenants.js';
 import { ApplicationPage } from './pages/application.js';
 import { NamespacePage } from './pages/namespace.js';
 import { NamespacesPage } from './pages/namespaces.js';
@@ -108,7 +111,12 @@ export function App({ session }: { session: Session }) {
         ) : (
           <Routes>
             <Route path="/" element={<Navigate to={home(view)} replace />} />
-            <Route path="/account" element={<AccountPage me={me} />} />
+            <Route path="/account" element={<AccountLayout />}>
+              <Route index element={<AccountPage me={me} />} />
+              <Route path="security" element={<AccountSecurityPage me={me} />} />
+              <Route path="tenant-requests" element={<AccountTenantRequestsPage me={me} />} />
+              <Route path="invite" element={<AccountInvitePage />} />
+            </Route>
             <Route path="/namespaces" element={<NamespacesPage me={me} />} />
             <Route path="/namespaces/:namespace" element={<NamespacePage />} />
             <Route path="/namespaces/:namespace/applications/:clientId" element={<ApplicationPage />} />
