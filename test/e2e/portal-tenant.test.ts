@@ -241,8 +241,8 @@ describe(`browser: the portal, a tenant admin's applications and groups (${engin
     await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
     await member.waitFor({ state: 'detached' });
     await page.getByText('This group has no members yet.').waitFor();
-    await page.getByLabel('Description').fill('Renamed and described');
-    await page.getByLabel('Name', { exact: true }).fill('hr-people');
+    await page.getByRole('textbox', { name: 'Description' }).fill('Renamed and described');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('hr-people');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'hr-people' }).waitFor();
     await page.getByRole('button', { name: 'Delete group' }).click();

@@ -21,7 +21,8 @@ export function ApplicationPage() {
   const [app, setApp] = useState<Application | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
+  // Read again after a change elsewhere on the page (a certificate, an assignment): the ETag the settings save with follows.
+  const load = useCallback(() => {
     get<Application>(`/namespaces/${namespace}/applications/${clientId}`)
       .then(({ body, etag: tag }) => {
         setApp(body);
@@ -29,6 +30,7 @@ export function ApplicationPage() {
       })
       .catch(setError);
   }, [namespace, clientId]);
+  useEffect(load, [load]);
   if (error) return <Problem error={error} />;
   if (!app) return <Loading what="the application" />;
   return (
@@ -65,8 +67,8 @@ export function ApplicationPage() {
       </dl>
       <Endpoints />
       {!app.public && <Secrets namespace={namespace} clientId={clientId} />}
-      <Assignments namespace={namespace} clientId={clientId} required={app.assignmentRequired} />
-      <Certificates namespace={namespace} clientId={clientId} />
+      <Assignments namespace={namespace} clientId={clientId} required={app.assignmentRequired} onChanged={load} />
+      <Certificates namespace={namespace} clientId={clientId} onChanged={load} />
       <ApplicationSettings
 
         app={app}

@@ -310,7 +310,9 @@ export function MemberList({
   headingId,
   groups,
   empty,
+  onChanged,
 }: {
+  onChanged?: () => void;
   base: string;
   what: string;
   heading: string;
@@ -339,6 +341,7 @@ export function MemberList({
         setValue('');
         setDone(`${body.email ?? body.name} added.`);
         load();
+        onChanged?.();
       })
       .catch(setAddError);
   };
@@ -382,6 +385,7 @@ export function MemberList({
                       onConfirm={async () => {
                         await api('DELETE', `${base}/${m.type === 'group' ? 'groups' : 'users'}/${m.id}`);
                         load();
+                        onChanged?.();
                       }}
                     >
                       <p>
@@ -431,7 +435,17 @@ export function MemberList({
   );
 }
 
-export function Assignments({ namespace, clientId, required }: { namespace: string; clientId: string; required: boolean }) {
+export function Assignments({
+  namespace,
+  clientId,
+  required,
+  onChanged,
+}: {
+  namespace: string;
+  clientId: string;
+  required: boolean;
+  onChanged: () => void;
+}) {
   return (
     <>
       <MemberList
@@ -441,6 +455,7 @@ export function Assignments({ namespace, clientId, required }: { namespace: stri
         headingId="tp-assignments"
         groups
         empty="Nobody is assigned yet."
+        onChanged={onChanged}
       />
       <p className="text-muted">
         {required
@@ -462,7 +477,7 @@ interface Certificate {
 }
 
 /** The application's public certificates (for private_key_jwt client assertions): list, upload a PEM, remove. */
-export function Certificates({ namespace, clientId }: { namespace: string; clientId: string }) {
+export function Certificates({ namespace, clientId, onChanged }: { namespace: string; clientId: string; onChanged: () => void }) {
   const base = `/namespaces/${namespace}/applications/${clientId}/certificates`;
   const [items, setItems] = useState<Certificate[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -491,6 +506,7 @@ export function Certificates({ namespace, clientId }: { namespace: string; clien
         setPem('');
         setDone(`Certificate ${body.subject} uploaded.`);
         load();
+        onChanged();
       })
       .catch(setAddError);
   };
@@ -535,6 +551,7 @@ export function Certificates({ namespace, clientId }: { namespace: string; clien
                       onConfirm={async () => {
                         await api('DELETE', `${base}/${c.id}`);
                         load();
+                        onChanged();
                       }}
                     >
                       <p>Client assertions signed with the key of {c.subject} are refused at once.</p>
