@@ -69,7 +69,10 @@ describe(`management API: creating an application (${engine})`, () => {
     const shown = await api(tp, 'GET', `${APPS}/${created.body.clientId}`, { token: tokens.alpha });
     expect(shown.body).not.toHaveProperty('clientSecret');
 
-    const spa = await api(tp, 'POST', APPS, { token: tokens.alpha, body: { name: 'Portal SPA', redirectUris: ['https://spa.example.com/cb'], public: true } });
+    const spa = await api(tp, 'POST', APPS, {
+      token: tokens.alpha,
+      body: { name: 'Portal SPA', redirectUris: ['https://spa.example.com/cb'], public: true },
+    });
     expect(spa.status).toBe(201);
     expect(spa.body).toMatchObject({ public: true, clientSecret: null, secretExpiresAt: null });
 
@@ -79,7 +82,10 @@ describe(`management API: creating an application (${engine})`, () => {
   });
 
   it('refuses an admin of another namespace, with nothing created', async () => {
-    const refused = await api(tp, 'POST', APPS, { token: tokens.beta, body: { name: 'Intruder', redirectUris: ['https://x.example.com/cb'], public: true } });
+    const refused = await api(tp, 'POST', APPS, {
+      token: tokens.beta,
+      body: { name: 'Intruder', redirectUris: ['https://x.example.com/cb'], public: true },
+    });
     expect(refused.status).toBe(403);
     expect(await names()).not.toContain('Intruder');
   });
@@ -90,7 +96,10 @@ describe(`management API: creating an application (${engine})`, () => {
     expect(bad.body.error).toMatchObject({ code: 'input.invalid', fields: ['redirectUris'] });
     expect(await names()).not.toContain('Broken');
 
-    const taken = await api(tp, 'POST', APPS, { token: tokens.alpha, body: { name: 'Payroll', redirectUris: ['https://p2.example.com/cb'], public: false } });
+    const taken = await api(tp, 'POST', APPS, {
+      token: tokens.alpha,
+      body: { name: 'Payroll', redirectUris: ['https://p2.example.com/cb'], public: false },
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.error).toMatchObject({ code: 'application.exists', fields: ['name'] });
   });

@@ -71,7 +71,9 @@ describe(`browser: the portal, a tenant admin's applications and groups (${engin
       await page.evaluate(AXE);
     });
     const result = (await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+      const axe = (
+        window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+      ).axe;
       return axe.run({ resultTypes: ['violations'] });
     })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -92,8 +94,14 @@ describe(`browser: the portal, a tenant admin's applications and groups (${engin
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByLabel(/code/i).first().fill(await nextTotpCode(tp.url, email));
-    await page.getByRole('button', { name: /verify|continue|sign in/i }).first().click();
+    await page
+      .getByLabel(/code/i)
+      .first()
+      .fill(await nextTotpCode(tp.url, email));
+    await page
+      .getByRole('button', { name: /verify|continue|sign in/i })
+      .first()
+      .click();
     // The first time: the platform's policies (a box to tick) and the portal's own terms of use.
     for (let i = 0; i < 3 && !/\/portal\//.test(page.url()); i += 1) {
       const accept = page.getByRole('button', { name: 'Accept and continue' });
@@ -130,7 +138,10 @@ describe(`browser: the portal, a tenant admin's applications and groups (${engin
     await page.getByLabel('Name', { exact: true }).fill('HR portal');
     await page.getByLabel('Redirect URIs').fill('not a url');
     await page.getByRole('button', { name: 'Create application' }).click();
-    await page.locator('#tp-new-app-redirects ~ .invalid-feedback').filter({ hasText: /Redirect URI/ }).waitFor();
+    await page
+      .locator('#tp-new-app-redirects ~ .invalid-feedback')
+      .filter({ hasText: /Redirect URI/ })
+      .waitFor();
     expect(await page.locator('.invalid-feedback').filter({ hasText: 'redirectUris' }).count()).toBe(0);
     await screenshot(page, 'portal-tenant-new-app-refused');
     await page.getByLabel('Redirect URIs').fill(`${REDIRECT}\n`);
@@ -153,14 +164,19 @@ describe(`browser: the portal, a tenant admin's applications and groups (${engin
     await page.getByRole('button', { name: 'Upload certificate' }).click();
     await page.getByRole('cell', { name: certificate.x5tS256 }).waitFor();
     // A private key, refused next to the input.
-    await page.getByLabel('Certificate (PEM)').fill('-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----');
+    await page
+      .getByLabel('Certificate (PEM)')
+      .fill('-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----');
     await page.getByRole('button', { name: 'Upload certificate' }).click();
     await page.locator('#tp-cert-pem ~ .invalid-feedback').waitFor();
 
     // Settings: a bad sign-out URL is refused by its label; then a good one saved.
     await page.getByRole('textbox', { name: 'Sign-out URL' }).fill('javascript:alert(1)');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.locator('#tp-app-logout ~ .invalid-feedback').filter({ hasText: /^Sign-out URL/ }).waitFor();
+    await page
+      .locator('#tp-app-logout ~ .invalid-feedback')
+      .filter({ hasText: /^Sign-out URL/ })
+      .waitFor();
     await page.getByRole('textbox', { name: 'Sign-out URL' }).fill('https://hr.example.com/signed-out');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
@@ -174,7 +190,10 @@ describe(`browser: the portal, a tenant admin's applications and groups (${engin
     await page.getByRole('heading', { name: 'hr-team' }).waitFor();
     await page.getByLabel('E-mail (TechPass ID)').fill('nobody@agency.gov.sg');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await page.locator('.invalid-feedback').filter({ hasText: /nobody@agency\.gov\.sg|no account/i }).waitFor();
+    await page
+      .locator('.invalid-feedback')
+      .filter({ hasText: /nobody@agency\.gov\.sg|no account/i })
+      .waitFor();
     await page.getByLabel('E-mail (TechPass ID)').fill('mia@agency.gov.sg');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('cell', { name: 'mia@agency.gov.sg' }).waitFor();

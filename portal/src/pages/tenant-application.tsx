@@ -346,7 +346,8 @@ export function MemberList({
       .catch(setAddError);
   };
   const label = kind === 'email' ? 'E-mail (TechPass ID)' : 'Group name';
-  const inputError = fieldError(addError, kind, label) ?? fieldError(addError, 'group', label) ?? (addError ? (addError as Error).message : undefined);
+  const inputError =
+    fieldError(addError, kind, label) ?? fieldError(addError, 'group', label) ?? (addError ? (addError as Error).message : undefined);
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{heading}</h2>
@@ -362,9 +363,13 @@ export function MemberList({
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Kind</th>
+                <th scope="col" className="d-none d-md-table-cell">
+                  Kind
+                </th>
                 <th scope="col">E-mail</th>
-                <th scope="col">Since</th>
+                <th scope="col" className="d-none d-md-table-cell">
+                  Since
+                </th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -374,9 +379,9 @@ export function MemberList({
               {items.map((m) => (
                 <tr key={`${m.type}-${m.id}`}>
                   <td className={m.type === 'group' ? 'tp-code' : undefined}>{m.name}</td>
-                  <td>{m.type === 'group' ? 'Group' : 'Person'}</td>
-                  <td>{m.email ?? '—'}</td>
-                  <td>{when(m.since)}</td>
+                  <td className="d-none d-md-table-cell">{m.type === 'group' ? 'Group' : 'Person'}</td>
+                  <td>{m.email ?? (m.type === 'group' ? 'Group' : '—')}</td>
+                  <td className="d-none d-md-table-cell">{when(m.since)}</td>
                   <td className="text-end">
                     <ConfirmButton
                       label="Remove"
