@@ -30,6 +30,22 @@ const lines = (text: string) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
+/** A refusal of a save: 412 (someone changed it since this page read it) says what to do; others as the API says. */
+export function SaveProblem({ error }: { error: unknown }) {
+  if (error instanceof ApiError && error.status === 412)
+    return (
+      <div className="alert alert-warning" role="alert">
+        <p className="mb-2">
+          Someone changed this since you opened the page, so nothing was saved. Reload the page to see their changes, then make yours again.
+        </p>
+        <Button variant="outline-primary" size="sm" onClick={() => window.location.reload()}>
+          Reload the page
+        </Button>
+      </div>
+    );
+  return <Problem error={error} />;
+}
+
 /** A new confidential client's first secret, handed from the creation form to the application's page, once. */
 const firstSecrets = new Map<string, { value: string; expiresAt: number | null }>();
 
@@ -264,7 +280,7 @@ export function ApplicationSettings({
           checked={assignmentRequired}
           onChange={(e) => setAssignmentRequired(e.target.checked)}
         />
-        {error && !namesAField(error, Object.keys(LABELS)) ? <Problem error={error} /> : null}
+        {error && !namesAField(error, Object.keys(LABELS)) ? <SaveProblem error={error} /> : null}
         {saved && (
           <p role="status" className="text-success">
             Saved.

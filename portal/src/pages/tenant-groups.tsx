@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError, get } from '../api.js';
 import { ConfirmButton, fieldError, Loading, Problem, when } from '../parts.js';
-import { MemberList } from './tenant-application.js';
+import { MemberList, SaveProblem } from './tenant-application.js';
 
 export interface Group {
   id: string;
@@ -183,7 +183,7 @@ function GroupSettings({ group, etag, onSaved }: { group: Group; etag: string | 
           <Form.Control as="textarea" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} isInvalid={!!descriptionError} />
           <Form.Control.Feedback type="invalid">{descriptionError}</Form.Control.Feedback>
         </Form.Group>
-        {error && !ownFieldError(error) ? <Problem error={error} /> : null}
+        {error && !ownFieldError(error) ? <SaveProblem error={error} /> : null}
         {saved && (
           <p role="status" className="text-success">
             Saved.
