@@ -77,6 +77,11 @@ const MATRIX: Record<string, Call> = {
   },
   'DELETE /api/v1/namespaces/:namespace/admins/:userId': { path: (f) => `/api/v1/namespaces/${f.ns}/admins/${f.secondAdminId}`, allowed: ADMINS },
   'GET /api/v1/namespaces/:namespace/applications': { path: (f) => `/api/v1/namespaces/${f.ns}/applications`, allowed: ADMINS },
+  'POST /api/v1/namespaces/:namespace/applications': {
+    path: (f) => `/api/v1/namespaces/${f.ns}/applications`,
+    body: (f) => ({ name: `Made ${f.n}`, redirectUris: [`https://made${f.n}.example.com/cb`], public: false }),
+    allowed: ADMINS,
+  },
   [`GET ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, allowed: ADMINS },
   [`PATCH ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, body: () => ({ name: 'Renamed' }), allowed: ADMINS },
   [`DELETE ${A}`]: { path: (f) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`, allowed: ADMINS },

@@ -16,6 +16,8 @@ import { AccountTenantRequestsPage } from './pages/account-tenants.js';
 import { ApplicationPage } from './pages/application.js';
 import { NamespacePage } from './pages/namespace.js';
 import { NamespacesPage } from './pages/namespaces.js';
+import { NewApplicationPage } from './pages/tenant-application.js';
+import { GroupPage } from './pages/tenant-groups.js';
 
 export type View = 'platform_admin' | 'tenant_admin' | 'user';
 
@@ -119,7 +121,9 @@ export function App({ session }: { session: Session }) {
             </Route>
             <Route path="/namespaces" element={<NamespacesPage me={me} />} />
             <Route path="/namespaces/:namespace" element={<NamespacePage />} />
+            <Route path="/namespaces/:namespace/applications/new" element={<NewApplicationPage />} />
             <Route path="/namespaces/:namespace/applications/:clientId" element={<ApplicationPage />} />
+            <Route path="/namespaces/:namespace/groups/:group" element={<GroupPage />} />
             <Route path="*" element={<NotFound to={home(view)} />} />
           </Routes>
         )}

@@ -114,6 +114,20 @@ export const ApplicationUpdate = z
   })
   .meta({ id: 'ApplicationUpdate' });
 
+export const ApplicationCreate = z
+  .strictObject({
+    name: z.string().max(100),
+    redirectUris: z.array(url).max(50),
+    public: z.boolean().describe('a public client (PKCE, no secret); a confidential one gets its first secret'),
+    homepageUrl: url.optional(),
+    logoutUrl: url.optional(),
+  })
+  .meta({ id: 'ApplicationCreate' });
+export const ApplicationCreated = ApplicationView.extend({
+  clientSecret: z.string().nullable().describe("a confidential client's first secret, shown this once; null for a public client"),
+  secretExpiresAt: z.number().nullable(),
+}).meta({ id: 'ApplicationCreated' });
+
 export const SecretView = z
   .object({
     id: z.string(),

@@ -91,6 +91,8 @@ export const mayListNamespaceAdmins = (caller: Caller, namespace: NamespaceTarge
 export const mayAddNamespaceAdmin = (caller: Caller, namespace: NamespaceTarget): Decision => administers(caller, namespace);
 export const mayRemoveNamespaceAdmin = (caller: Caller, namespace: NamespaceTarget): Decision => administers(caller, namespace);
 
+/** Creates an application in a namespace: its admins and platform admins. */
+export const mayCreateApplication = (caller: Caller, namespace: NamespaceTarget): Decision => administers(caller, namespace);
 export const mayReadApplication = (caller: Caller, namespace: NamespaceTarget): Decision => administers(caller, namespace);
 export const mayDeleteApplication = (caller: Caller, namespace: NamespaceTarget): Decision => administers(caller, namespace);
 

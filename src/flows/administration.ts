@@ -84,6 +84,8 @@ export async function createApplication(
   deps: AdministrationDeps,
   actor: string,
   input: NewApplicationInput,
+  /** More for the audit event's data (the management API's caller role and credential). */
+  auditData: Record<string, unknown> = {},
 ): Promise<Result<{ application: Application; clientSecret: string | null; secretExpiresAt: number | null }>> {
   const namespace = await deps.namespaces.findByName(input.namespace);
   if (!namespace) return fail(ErrorCodes.namespaceNotFound, `no namespace named ${input.namespace}`, 'namespace');
@@ -130,7 +132,7 @@ export async function createApplication(
       targetType: 'application',
       targetId: created.value.id,
       namespaceId: namespace.id,
-      data: { name: input.name, public: input.isPublic, redirectUris: input.redirectUris },
+      data: { ...auditData, name: input.name, public: input.isPublic, redirectUris: input.redirectUris },
     });
     return ok({ application: created.value, clientSecret, secretExpiresAt });
   });

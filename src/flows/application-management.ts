@@ -18,6 +18,7 @@ import {
   auditActor,
   auditContext,
   mayAddSecret,
+  mayCreateApplication,
   mayDeleteApplication,
   mayListSecrets,
   mayReadApplication,
@@ -40,7 +41,7 @@ import { asApplicationId } from '../domain/ids.js';
 import { pageOf, type Page } from '../domain/pagination.js';
 import { newSecret } from '../platform/ids.js';
 import { digestSecret } from '../platform/secrets.js';
-import type { AdministrationDeps } from './administration.js';
+import { createApplication, type AdministrationDeps, type NewApplicationInput } from './administration.js';
 import { authorizedNamespace, holds, preconditionFailed, preconditionRequired, type Precondition } from './namespace-management.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -76,6 +77,17 @@ export async function listApplications(
   const all = await deps.forNamespace(namespace.value.id).applications.list();
   // By name, then client id: names are unique per namespace, the id makes the key total anyway.
   return ok(pageOf(all, (a) => `${a.name}\u0000${a.id}`, input));
+}
+
+/** Creates an application (the rules and the audit of administration.ts' createApplication), as an admin of its namespace. */
+export async function createApplicationAs(
+  deps: AdministrationDeps,
+  caller: Caller,
+  input: NewApplicationInput,
+): Promise<Result<{ application: Application; clientSecret: string | null; secretExpiresAt: number | null }>> {
+  const namespace = await authorizedNamespace(deps, caller, input.namespace, mayCreateApplication);
+  if (!namespace.ok) return namespace;
+  return createApplication(deps, auditActor(caller), input, auditContext(caller));
 }
 
 export async function showApplication(deps: AdministrationDeps, caller: Caller, input: { namespace: string; clientId: string }) {

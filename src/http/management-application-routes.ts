@@ -1,12 +1,14 @@
 /**
- * The management API's application routes: a namespace's applications (list, show,
- * update, delete) and their client secrets (list, add, revoke). Plumbing (caller,
+ * The management API's application routes: a namespace's applications (list, create,
+ * show, update, delete) and their client secrets (list, add, revoke). Plumbing (caller,
  * errors, ETag/If-Match) in management-api.ts.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  ApplicationCreate,
+  ApplicationCreated,
   ApplicationPage,
   ApplicationParams,
   ApplicationUpdate,
@@ -25,6 +27,7 @@ import type { AdministrationDeps } from '../flows/administration.js';
 import {
   addSecret,
   changeApplication,
+  createApplicationAs,
   deleteApplication,
   listApplications,
   listSecrets,
@@ -72,6 +75,25 @@ export function registerApplicationRoutes(plain: FastifyInstance, admin: Adminis
     async (request) => {
       const page = answer(await listApplications(admin, callerOf(request), { namespace: request.params.namespace, ...request.query }));
       return { items: page.items.map(applicationView(request.params.namespace)), nextCursor: page.nextCursor };
+    },
+  );
+
+  scope.post(
+    APPS,
+    { schema: { params: NamespaceParams, body: ApplicationCreate, response: { 201: ApplicationCreated, ...ERROR_ANSWERS } } },
+    async (request, reply) => {
+      const { public: isPublic, homepageUrl, logoutUrl, ...rest } = request.body;
+      const created = answer(
+        await createApplicationAs(admin, callerOf(request), {
+          namespace: request.params.namespace,
+          ...rest,
+          isPublic,
+          ...(homepageUrl ? { homepageUrl } : {}),
+          ...(logoutUrl ? { logoutUrl } : {}),
+        }),
+      );
+      const view = applicationView(request.params.namespace)(created.application);
+      return reply.code(201).send({ ...view, clientSecret: created.clientSecret, secretExpiresAt: created.secretExpiresAt });
     },
   );
 

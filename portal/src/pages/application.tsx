@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api, get } from '../api.js';
 import { ConfirmButton, CopyButton, fieldError, Loading, Notice, Problem, when } from '../parts.js';
 import type { Application } from './namespace.js';
+import { ApplicationSettings, Assignments, Certificates, FirstSecret } from './tenant-application.js';
 
 interface Secret {
   id: string;
@@ -18,12 +19,18 @@ interface Secret {
 export function ApplicationPage() {
   const { namespace = '', clientId = '' } = useParams();
   const [app, setApp] = useState<Application | null>(null);
+  const [etag, setEtag] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
+  // Read again after a change elsewhere on the page (a certificate, an assignment): the ETag the settings save with follows.
+  const load = useCallback(() => {
     get<Application>(`/namespaces/${namespace}/applications/${clientId}`)
-      .then(({ body }) => setApp(body))
+      .then(({ body, etag: tag }) => {
+        setApp(body);
+        setEtag(tag);
+      })
       .catch(setError);
   }, [namespace, clientId]);
+  useEffect(load, [load]);
   if (error) return <Problem error={error} />;
   if (!app) return <Loading what="the application" />;
   return (
@@ -32,6 +39,7 @@ export function ApplicationPage() {
         <Link to={`/namespaces/${namespace}`}>{namespace}</Link> · Application
       </p>
       <h1>{app.name}</h1>
+      <FirstSecret clientId={app.clientId} />
       <dl className="tp-dl">
         <dt>Client ID</dt>
         <dd>
@@ -59,6 +67,17 @@ export function ApplicationPage() {
       </dl>
       <Endpoints />
       {!app.public && <Secrets namespace={namespace} clientId={clientId} />}
+      <Assignments namespace={namespace} clientId={clientId} required={app.assignmentRequired} onChanged={load} />
+      <Certificates namespace={namespace} clientId={clientId} onChanged={load} />
+      <ApplicationSettings
+
+        app={app}
+        etag={etag}
+        onSaved={(next, tag) => {
+          setApp(next);
+          setEtag(tag);
+        }}
+      />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api, get } from '../api.js';
 import { ConfirmButton, fieldError, Loading, Problem, when } from '../parts.js';
 import type { Namespace } from './namespaces.js';
+import { Groups } from './tenant-groups.js';
 
 interface Admin {
   userId: string;
@@ -54,6 +55,7 @@ export function NamespacePage() {
       <Overview ns={ns.value} etag={ns.etag} onSaved={(value, etag) => setNs({ value, etag })} />
       <Admins namespace={namespace} />
       <Applications namespace={namespace} />
+      <Groups namespace={namespace} />
     </>
   );
 }
@@ -242,6 +244,9 @@ function Applications({ namespace }: { namespace: string }) {
           </Table>
         </div>
       )}
+      <Link className="btn btn-primary" to={`/namespaces/${namespace}/applications/new`}>
+        New application
+      </Link>
     </section>
   );
 }
