@@ -13,6 +13,9 @@ import { AccountPage } from './pages/account.js';
 import { ApplicationPage } from './pages/application.js';
 import { NamespacePage } from './pages/namespace.js';
 import { NamespacesPage } from './pages/namespaces.js';
+import { TenantRequestsPage } from './pages/platform-requests.js';
+import { UserPage } from './pages/platform-user.js';
+import { UsersPage } from './pages/platform-users.js';
 
 export type View = 'platform_admin' | 'tenant_admin' | 'user';
 
@@ -76,6 +79,16 @@ export function App({ session }: { session: Session }) {
                   {view === 'platform_admin' ? 'Namespaces' : 'My namespaces'}
                 </Nav.Link>
               )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/tenant-requests">
+                  Tenant requests
+                </Nav.Link>
+              )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/users">
+                  Users
+                </Nav.Link>
+              )}
               {view === 'user' && (
                 <Nav.Link as={NavLink} to="/account">
                   My account
@@ -112,6 +125,9 @@ export function App({ session }: { session: Session }) {
             <Route path="/namespaces" element={<NamespacesPage me={me} />} />
             <Route path="/namespaces/:namespace" element={<NamespacePage />} />
             <Route path="/namespaces/:namespace/applications/:clientId" element={<ApplicationPage />} />
+            <Route path="/tenant-requests" element={<TenantRequestsPage />} />
+            <Route path="/users" element={<UsersPage />} />
+            <Route path="/users/:userId" element={<UserPage />} />
             <Route path="*" element={<NotFound to={home(view)} />} />
           </Routes>
         )}
