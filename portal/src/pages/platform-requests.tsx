@@ -163,6 +163,7 @@ function RequestCard({ request: r, onDecided }: { request: TenantRequest; onDeci
               label={`Approve ${r.name}`}
               title="Approve this request?"
               confirm="Approve and create namespace"
+              variant="outline-primary"
               onConfirm={async () => onDecided((await api<TenantRequest>('POST', `/tenant-requests/${r.id}/approve`)).body)}
             >
               <p>

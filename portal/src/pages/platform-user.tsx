@@ -105,8 +105,13 @@ export function UserPage() {
     try {
       answer = await call();
     } catch (e) {
-      load();
-      throw plain(e, 'reason', 'Reason');
+      const refusal = plain(e, 'reason', 'Reason');
+      if (e instanceof ApiError) {
+        // Refused by TechPass: said on the page too (the account is reloaded, and the dialog's button may go with its state).
+        setOutcome({ ok: false, text: refusal.message });
+        load();
+      }
+      throw refusal;
     }
     setOutcome({ ok: true, text: typeof done === 'string' ? done : done(answer) });
     load();
@@ -121,9 +126,7 @@ export function UserPage() {
     <>
       {back}
       <p className="text-muted mb-1">User</p>
-      <h1>
-        {name} <StatusBadge status={user.status} />
-      </h1>
+      <h1>{name}</h1>
       <dl className="tp-dl tp-dl-grid">
         <dt>TechPass ID</dt>
         <dd className="tp-code" data-testid="user-techpass-id">
