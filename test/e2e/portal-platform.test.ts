@@ -149,6 +149,7 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.getByRole('button', { name: 'Reject request' }).click();
     await page.getByRole('status').filter({ hasText: 'Rejected parking' }).waitFor();
     await parking.getByText('Parking already has a tenant').waitFor();
+    await screenshot(page, 'portal-platform-decided');
     const mail = (await tp.server.store.outbox.recent(20, 'sam@agency.gov.sg')).find((m) => m.subject.includes('parking was not approved'));
     expect(mail?.text).toContain('Parking already has a tenant: ask its admins to add you.');
     expect(await tp.server.store.namespaces.findByName('parking')).toBeNull();
@@ -207,7 +208,7 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.getByLabel('Reason (kept in the audit log)').fill('Again');
     await page.getByRole('button', { name: 'Disable account' }).click();
     // The account is reloaded as it is now (disabled: no Disable button, so no dialog); the refusal stays said on the page.
-    await page.locator('main').getByRole('alert').filter({ hasText: 'already disabled' }).waitFor();
+    await page.locator('main').getByRole('alert').filter({ hasText: 'TechPass refused: sam@agency.gov.sg: the account is already disabled' }).waitFor();
     await page.getByTestId('user-status').filter({ hasText: 'Disabled' }).waitFor();
     await page.getByRole('button', { name: 'Enable' }).waitFor();
     await screenshot(page, 'portal-platform-refused');

@@ -47,8 +47,8 @@ const FACTOR_TYPES: Record<Factor['type'], string> = { totp: 'Authenticator app 
 /** A refusal as a plain message (a 403 here is "you may not do this", not "you may not see this"). */
 function plain(error: unknown, field?: string, label?: string): Error {
   if (!(error instanceof ApiError)) return error as Error;
-  const message = (field && fieldError(error, field, label)) || error.message;
-  return new Error(message.charAt(0).toUpperCase() + message.slice(1));
+  // As TechPass says it: messages may start with a TechPass ID (`sam@agency.gov.sg: …`), so no capitalising here.
+  return new Error((field && fieldError(error, field, label)) || error.message);
 }
 
 export function UserPage() {
@@ -94,7 +94,7 @@ export function UserPage() {
         load();
       })
       .catch((e: unknown) => {
-        setOutcome({ ok: false, text: `Could not ${what}: ${plain(e).message}` });
+        setOutcome({ ok: false, text: `Could not ${what}. TechPass refused: ${plain(e).message}` });
         load();
       });
   };
@@ -108,7 +108,7 @@ export function UserPage() {
       const refusal = plain(e, 'reason', 'Reason');
       if (e instanceof ApiError) {
         // Refused by TechPass: said on the page too (the account is reloaded, and the dialog's button may go with its state).
-        setOutcome({ ok: false, text: refusal.message });
+        setOutcome({ ok: false, text: `TechPass refused: ${refusal.message}` });
         load();
       }
       throw refusal;
