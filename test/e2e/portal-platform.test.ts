@@ -149,6 +149,7 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.getByRole('button', { name: 'Reject request' }).click();
     await page.getByRole('status').filter({ hasText: 'Rejected parking' }).waitFor();
     await parking.getByText('Parking already has a tenant').waitFor();
+    await parking.getByRole('link', { name: 'peter@agency.gov.sg' }).waitFor();
     await screenshot(page, 'portal-platform-decided');
     const mail = (await tp.server.store.outbox.recent(20, 'sam@agency.gov.sg')).find((m) => m.subject.includes('parking was not approved'));
     expect(mail?.text).toContain('Parking already has a tenant: ask its admins to add you.');

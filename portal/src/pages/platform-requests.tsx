@@ -138,7 +138,12 @@ function RequestCard({ request: r, onDecided }: { request: TenantRequest; onDeci
               <dt>{STATUS_NAMES[r.status]}</dt>
               <dd>
                 {when(r.decidedAt)}
-                {r.decidedBy ? ` by ${r.decidedBy}` : ''}
+                {r.decidedBy ? (
+                  <>
+                    {' by '}
+                    <DecidedBy actor={r.decidedBy} />
+                  </>
+                ) : null}
               </dd>
             </>
           )}
@@ -197,4 +202,18 @@ function RequestCard({ request: r, onDecided }: { request: TenantRequest; onDeci
       </div>
     </article>
   );
+}
+
+/** Who decided: a person by their TechPass ID (linked to their user page), the operator's CLI as itself. */
+function DecidedBy({ actor }: { actor: string }) {
+  const [email, setEmail] = useState<string | null>(null);
+  const person = actor.startsWith('usr_');
+  useEffect(() => {
+    if (!person) return;
+    get<{ email: string }>(`/users/${encodeURIComponent(actor)}`)
+      .then(({ body }) => setEmail(body.email))
+      .catch(() => setEmail(null));
+  }, [actor, person]);
+  if (!person) return <span className="tp-code">{actor.startsWith('cli:') ? `the operator (${actor})` : actor}</span>;
+  return <Link to={`/users/${encodeURIComponent(actor)}`}>{email ?? actor}</Link>;
 }
