@@ -1,7 +1,8 @@
 /**
  * The portal's platform admin pages in Chromium: tenant requests (one approved: the
  * namespace exists and its requester administers it; one rejected with a reason: the
- * requester is mailed it) and users (search, open, disable with a reason, enable,
+ * requester is mailed it) and users (search, More for the next page, the address
+ * keeping the search for Back; open, disable with a reason, enable,
  * remove a factor; a refused action shows the API's reason). axe-core finds no serious
  * or critical violation on any page visited. Screenshots: test-results/portal-platform-*.png.
  */
@@ -74,6 +75,15 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     ids.sam = (await account('sam@agency.gov.sg', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXF')).id;
     await tenantRequest(ids.rita!, 'rita@agency.gov.sg', 'payments');
     await tenantRequest(ids.sam!, 'sam@agency.gov.sg', 'parking');
+    // A crowd for the search's pages (25 a page): no password, nobody signs in as them.
+    for (let i = 1; i <= 27; i += 1) {
+      const made = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
+        email: `crowd${String(i).padStart(2, '0')}@agency.gov.sg`,
+        givenName: 'Crowd',
+        familyName: `Member ${i}`,
+      });
+      if (!made.ok) throw new Error(made.message);
+    }
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -173,6 +183,16 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.getByRole('link', { name: 'Sam Tester' }).waitFor();
     expect(await page.getByRole('link', { name: 'Rita Tester' }).count()).toBe(0);
     await accessible('users');
+    // Many matches: 25 at a time, More for the rest.
+    await page.getByLabel('E-mail, name, username, mobile or user ID').fill('crowd');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: /^Crowd Member/ }).first().waitFor();
+    expect(await page.getByRole('link', { name: /^Crowd Member/ }).count()).toBe(25);
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('button', { name: 'More' }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: /^Crowd Member/ }).count()).toBe(27);
+    // Back to the search for sam (the address keeps it).
+    await page.goBack();
     await page.getByRole('link', { name: 'Sam Tester' }).click();
     await page.getByTestId('user-techpass-id').filter({ hasText: 'sam@agency.gov.sg' }).waitFor();
     await accessible('user');
