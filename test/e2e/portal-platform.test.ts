@@ -101,11 +101,18 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
       await page.evaluate(AXE);
     });
     const result = (await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+      const axe = (
+        window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+      ).axe;
       return axe.run({ resultTypes: ['violations'] });
     })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) at ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))} ${(v.nodes[0] as { failureSummary?: string }).failureSummary ?? ''}`)).toEqual([]);
+    expect(
+      bad.map(
+        (v) =>
+          `${name}: ${v.id} (${v.impact}) at ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))} ${(v.nodes[0] as { failureSummary?: string }).failureSummary ?? ''}`,
+      ),
+    ).toEqual([]);
   }
 
   async function signIn(email: string) {
@@ -117,8 +124,14 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByLabel(/code/i).first().fill(await nextTotpCode(tp.url, email));
-    await page.getByRole('button', { name: /verify|continue|sign in/i }).first().click();
+    await page
+      .getByLabel(/code/i)
+      .first()
+      .fill(await nextTotpCode(tp.url, email));
+    await page
+      .getByRole('button', { name: /verify|continue|sign in/i })
+      .first()
+      .click();
     // The first time: the platform's policies (a box to tick) and the portal's own terms of use.
     for (let i = 0; i < 3 && !/\/portal\//.test(page.url()); i += 1) {
       const accept = page.getByRole('button', { name: 'Accept and continue' });
@@ -186,7 +199,10 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     // Many matches: 25 at a time, More for the rest.
     await page.getByLabel('E-mail, name, username, mobile or user ID').fill('crowd');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('link', { name: /^Crowd Member/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /^Crowd Member/ })
+      .first()
+      .waitFor();
     expect(await page.getByRole('link', { name: /^Crowd Member/ }).count()).toBe(25);
     await page.getByRole('button', { name: 'More' }).click();
     await page.getByRole('button', { name: 'More' }).waitFor({ state: 'detached' });
@@ -223,13 +239,19 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Refused: the page is stale (someone else disabled sam meanwhile) — the API's reason is shown.
-    const meanwhile = await tp.server.store.transaction((tx) => applyStatusChange(tx, ids.sam! as UserId, 'disable', 'test', { reason: 'meanwhile' }));
+    const meanwhile = await tp.server.store.transaction((tx) =>
+      applyStatusChange(tx, ids.sam! as UserId, 'disable', 'test', { reason: 'meanwhile' }),
+    );
     expect(meanwhile.ok).toBe(true);
     await page.getByRole('button', { name: 'Disable', exact: true }).click();
     await page.getByLabel('Reason (kept in the audit log)').fill('Again');
     await page.getByRole('button', { name: 'Disable account' }).click();
     // The account is reloaded as it is now (disabled: no Disable button, so no dialog); the refusal stays said on the page.
-    await page.locator('main').getByRole('alert').filter({ hasText: 'TechPass refused: sam@agency.gov.sg: the account is already disabled' }).waitFor();
+    await page
+      .locator('main')
+      .getByRole('alert')
+      .filter({ hasText: 'TechPass refused: sam@agency.gov.sg: the account is already disabled' })
+      .waitFor();
     await page.getByTestId('user-status').filter({ hasText: 'Disabled' }).waitFor();
     await page.getByRole('button', { name: 'Enable' }).waitFor();
     await screenshot(page, 'portal-platform-refused');

@@ -4,7 +4,7 @@
  * requester its admin) or reject with a reason (mailed to the requester).
  */
 import { Form } from '@govtechsg/sgds-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, get } from '../api.js';
 import { ConfirmButton, fieldError, Loading, Notice, Problem, when } from '../parts.js';
@@ -27,7 +27,12 @@ export interface TenantRequest {
 }
 
 const STATUS_NAMES: Record<Status, string> = { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' };
-const STATUS_BADGES: Record<Status, string> = { pending: 'bg-warning text-dark', approved: 'bg-success', rejected: 'bg-danger', withdrawn: 'bg-secondary' };
+const STATUS_BADGES: Record<Status, string> = {
+  pending: 'bg-warning text-dark',
+  approved: 'bg-success',
+  rejected: 'bg-danger',
+  withdrawn: 'bg-secondary',
+};
 
 /** Pending first (oldest first: they have waited longest), then the decided ones, newest first. */
 function pendingFirst(a: TenantRequest, b: TenantRequest): number {
@@ -40,6 +45,11 @@ export function TenantRequestsPage() {
   const [items, setItems] = useState<TenantRequest[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<TenantRequest | null>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  // The decided request's buttons are gone with its dialog: focus moves to what happened (and the link it gives).
+  useEffect(() => {
+    if (done) outcome.current?.focus();
+  }, [done]);
 
   const load = useCallback(() => {
     setError(null);
@@ -84,15 +94,17 @@ export function TenantRequestsPage() {
           <option value="withdrawn">Withdrawn</option>
         </Form.Select>
       </Form.Group>
-      {done?.status === 'approved' && done.namespace ? (
-        <Notice variant="success">
-          Approved. Namespace <Link to={`/namespaces/${done.namespace}`}>{done.namespace}</Link> exists now and {done.requester.email} is its admin.
-        </Notice>
-      ) : done?.status === 'rejected' ? (
-        <Notice variant="success">
-          Rejected {done.name}. {done.requester.email} has been told why by e-mail.
-        </Notice>
-      ) : null}
+      <div ref={outcome} tabIndex={-1} className="tp-outcome">
+        {done?.status === 'approved' && done.namespace ? (
+          <Notice variant="success">
+            Approved. Namespace <Link to={`/namespaces/${done.namespace}`}>{done.namespace}</Link> exists now and {done.requester.email} is its admin.
+          </Notice>
+        ) : done?.status === 'rejected' ? (
+          <Notice variant="success">
+            Rejected {done.name}. {done.requester.email} has been told why by e-mail.
+          </Notice>
+        ) : null}
+      </div>
       {error ? (
         <Problem error={error} />
       ) : !items ? (
@@ -189,9 +201,7 @@ function RequestCard({ request: r, onDecided }: { request: TenantRequest; onDeci
                 }
               }}
             >
-              <p>
-                No namespace is created. {r.requester.email} is e-mailed the reason you give here.
-              </p>
+              <p>No namespace is created. {r.requester.email} is e-mailed the reason you give here.</p>
               <Form.Group controlId={`tp-reject-${r.id}`}>
                 <Form.Label>Reason (sent to the requester)</Form.Label>
                 <Form.Control as="textarea" rows={3} value={reason} maxLength={2000} required onChange={(e) => setReason(e.target.value)} />

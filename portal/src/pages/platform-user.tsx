@@ -42,7 +42,11 @@ interface Factor {
   lastUsedAt: number | null;
 }
 
-const FACTOR_TYPES: Record<Factor['type'], string> = { totp: 'Authenticator app code', passkey: 'Passkey or security key', authenticator: 'TechPass app' };
+const FACTOR_TYPES: Record<Factor['type'], string> = {
+  totp: 'Authenticator app code',
+  passkey: 'Passkey or security key',
+  authenticator: 'TechPass app',
+};
 
 /** A refusal as a plain message (a 403 here is "you may not do this", not "you may not see this"). */
 function plain(error: unknown, field?: string, label?: string): Error {
@@ -186,12 +190,20 @@ export function UserPage() {
         ) : (
           <div className="d-flex flex-wrap gap-2">
             {user.status === 'disabled' && (
-              <Button variant="primary" size="sm" onClick={() => act('enable the account', () => api('POST', `${path}/enable`, { body: {} }), 'Enabled: the person can sign in again.')}>
+              <Button
+                variant="primary"
+                size="sm"
+                onClick={() => act('enable the account', () => api('POST', `${path}/enable`, { body: {} }), 'Enabled: the person can sign in again.')}
+              >
                 Enable
               </Button>
             )}
             {user.locked && (
-              <Button variant="primary" size="sm" onClick={() => act('unlock the account', () => api('POST', `${path}/unlock`, { body: {} }), 'Unlocked.')}>
+              <Button
+                variant="primary"
+                size="sm"
+                onClick={() => act('unlock the account', () => api('POST', `${path}/unlock`, { body: {} }), 'Unlocked.')}
+              >
                 Unlock
               </Button>
             )}
@@ -199,7 +211,9 @@ export function UserPage() {
               <Button
                 variant="primary"
                 size="sm"
-                onClick={() => act('clear the high risk', () => api('POST', `${path}/clear-risk`), 'Cleared: the account is no longer held as high risk.')}
+                onClick={() =>
+                  act('clear the high risk', () => api('POST', `${path}/clear-risk`), 'Cleared: the account is no longer held as high risk.')
+                }
               >
                 Clear high risk
               </Button>
@@ -209,7 +223,9 @@ export function UserPage() {
                 label="Disable"
                 title={`Disable ${user.techpassId}?`}
                 confirm="Disable account"
-                onConfirm={(reason) => confirmed(() => api('POST', `${path}/disable`, { body: withReason(reason) }), 'Disabled: the person cannot sign in until enabled.')}
+                onConfirm={(reason) =>
+                  confirmed(() => api('POST', `${path}/disable`, { body: withReason(reason) }), 'Disabled: the person cannot sign in until enabled.')
+                }
               >
                 <p>{name} cannot sign in until a platform admin enables the account again. Their sessions end now.</p>
               </ReasonButton>
@@ -234,8 +250,8 @@ export function UserPage() {
               onConfirm={(reason) => confirmed(() => api('POST', `${path}/terminate`, { body: withReason(reason) }), 'Terminated.')}
             >
               <p>
-                <strong>This is final.</strong> A terminated account can never be enabled again: {name} loses access to TechPass and every
-                application for good.
+                <strong>This is final.</strong> A terminated account can never be enabled again: {name} loses access to TechPass and every application
+                for good.
               </p>
             </ReasonButton>
           </div>

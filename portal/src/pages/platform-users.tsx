@@ -38,7 +38,13 @@ export const STATUS_BADGES: Record<UserStatus, string> = {
   under_investigation: 'bg-warning text-dark',
   high_risk: 'bg-danger',
 };
-export const TYPE_NAMES: Record<UserType, string> = { officer: 'Public officer', vendor: 'Vendor', temp: 'Temporary', product: 'Product', other: 'Other' };
+export const TYPE_NAMES: Record<UserType, string> = {
+  officer: 'Public officer',
+  vendor: 'Vendor',
+  temp: 'Temporary',
+  product: 'Product',
+  other: 'Other',
+};
 
 export function StatusBadge({ status }: { status: UserStatus }) {
   return <span className={`badge ${STATUS_BADGES[status]}`}>{STATUS_NAMES[status]}</span>;
@@ -125,7 +131,9 @@ export function UsersPage() {
       {error && !qError ? (
         <Problem error={error} />
       ) : !items ? (
-        error ? null : <Loading what="users" />
+        error ? null : (
+          <Loading what="users" />
+        )
       ) : items.length === 0 ? (
         <p role="status">No account matches{q ? ` “${q}”` : ''}.</p>
       ) : (
