@@ -18,6 +18,9 @@ import { NamespacePage } from './pages/namespace.js';
 import { NamespacesPage } from './pages/namespaces.js';
 import { NewApplicationPage } from './pages/tenant-application.js';
 import { GroupPage } from './pages/tenant-groups.js';
+import { TenantRequestsPage } from './pages/platform-requests.js';
+import { UserPage } from './pages/platform-user.js';
+import { UsersPage } from './pages/platform-users.js';
 
 export type View = 'platform_admin' | 'tenant_admin' | 'user';
 
@@ -81,6 +84,16 @@ export function App({ session }: { session: Session }) {
                   {view === 'platform_admin' ? 'Namespaces' : 'My namespaces'}
                 </Nav.Link>
               )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/tenant-requests">
+                  Tenant requests
+                </Nav.Link>
+              )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/users">
+                  Users
+                </Nav.Link>
+              )}
               {view === 'user' && (
                 <Nav.Link as={NavLink} to="/account">
                   My account
@@ -124,6 +137,9 @@ export function App({ session }: { session: Session }) {
             <Route path="/namespaces/:namespace/applications/new" element={<NewApplicationPage />} />
             <Route path="/namespaces/:namespace/applications/:clientId" element={<ApplicationPage />} />
             <Route path="/namespaces/:namespace/groups/:group" element={<GroupPage />} />
+            <Route path="/tenant-requests" element={<TenantRequestsPage />} />
+            <Route path="/users" element={<UsersPage />} />
+            <Route path="/users/:userId" element={<UserPage />} />
             <Route path="*" element={<NotFound to={home(view)} />} />
           </Routes>
         )}

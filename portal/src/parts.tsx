@@ -39,12 +39,15 @@ export function ConfirmButton({
   children,
   confirm,
   onConfirm,
+  variant = 'outline-danger',
 }: {
   label: string;
   title: string;
   children: ReactNode;
   confirm: string;
   onConfirm: () => Promise<void>;
+  /** The opening button's look: destructive by default; `outline-primary` for a confirmed action that is not (approve). */
+  variant?: 'outline-danger' | 'outline-primary';
 }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -55,7 +58,7 @@ export function ConfirmButton({
   };
   return (
     <>
-      <Button variant="outline-danger" size="sm" onClick={() => setOpen(true)}>
+      <Button variant={variant} size="sm" onClick={() => setOpen(true)}>
         {label}
       </Button>
       <Modal show={open} onHide={close} aria-labelledby="tp-confirm-title">
@@ -71,7 +74,7 @@ export function ConfirmButton({
             Cancel
           </Button>
           <Button
-            variant="danger"
+            variant={variant === 'outline-primary' ? 'primary' : 'danger'}
             disabled={busy}
             onClick={() => {
               setBusy(true);
