@@ -32,6 +32,9 @@ export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
 
+/** A page of a list, filtered by `q`: a case-insensitive part of a name (or of a client id). */
+export const ListQuery = PageQuery.extend({ q: z.string().max(200).optional().describe('only items whose name (or id) contains this, ignoring case') });
+
 export const NamespaceParams = z.object({ namespace: id });
 export const AdminParams = NamespaceParams.extend({ userId: id });
 export const ApplicationParams = NamespaceParams.extend({ clientId: id });

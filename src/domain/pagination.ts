@@ -28,3 +28,10 @@ export function pageOf<T>(
   const slice = rest.slice(0, limit);
   return { items: slice, nextCursor: rest.length > limit ? encodeCursor(key(slice[slice.length - 1]!)) : null };
 }
+
+/** Whether any of `fields` contains `q`, ignoring case (no `q`: every item). */
+export function matches(q: string | undefined, ...fields: ReadonlyArray<string | null | undefined>): boolean {
+  if (!q) return true;
+  const wanted = q.toLowerCase();
+  return fields.some((f) => f?.toLowerCase().includes(wanted));
+}

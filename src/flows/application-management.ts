@@ -38,7 +38,7 @@ import {
   type Namespace,
 } from '../domain/directory.js';
 import { asApplicationId } from '../domain/ids.js';
-import { pageOf, type Page } from '../domain/pagination.js';
+import { matches, pageOf, type Page } from '../domain/pagination.js';
 import { newSecret } from '../platform/ids.js';
 import { digestSecret } from '../platform/secrets.js';
 import { createApplication, type AdministrationDeps, type NewApplicationInput } from './administration.js';
@@ -70,11 +70,11 @@ async function authorizedApplication(
 export async function listApplications(
   deps: AdministrationDeps,
   caller: Caller,
-  input: { namespace: string; cursor?: string | undefined; limit?: number | undefined },
+  input: { namespace: string; cursor?: string | undefined; limit?: number | undefined; q?: string | undefined },
 ): Promise<Result<Page<Application>>> {
   const namespace = await authorizedNamespace(deps, caller, input.namespace, mayReadApplication);
   if (!namespace.ok) return namespace;
-  const all = await deps.forNamespace(namespace.value.id).applications.list();
+  const all = (await deps.forNamespace(namespace.value.id).applications.list()).filter((a) => matches(input.q, a.name, a.id));
   // By name, then client id: names are unique per namespace, the id makes the key total anyway.
   return ok(pageOf(all, (a) => `${a.name}\u0000${a.id}`, input));
 }

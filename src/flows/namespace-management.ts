@@ -24,7 +24,7 @@ import {
 } from '../domain/authorization.js';
 import type { Namespace } from '../domain/directory.js';
 import { asUserId } from '../domain/ids.js';
-import { pageOf, type Page } from '../domain/pagination.js';
+import { matches, pageOf, type Page } from '../domain/pagination.js';
 import type { NamespaceAdmin } from '../domain/repositories.js';
 import type { AdministrationDeps } from './administration.js';
 
@@ -65,13 +65,13 @@ export async function authorizedNamespace(
 export async function listNamespaces(
   deps: AdministrationDeps,
   caller: Caller,
-  options: { cursor?: string | undefined; limit?: number | undefined },
+  options: { cursor?: string | undefined; limit?: number | undefined; q?: string | undefined },
 ): Promise<Result<Page<Namespace>>> {
   const decision = mayListNamespaces(caller);
   if (!decision.allow) return refused(decision);
   const visible = visibleNamespaces(caller);
   const all = await deps.namespaces.list();
-  const mine = visible === 'all' ? all : all.filter((n) => visible.has(n.id));
+  const mine = (visible === 'all' ? all : all.filter((n) => visible.has(n.id))).filter((n) => matches(options.q, n.name, n.displayName));
   return ok(pageOf(mine, (n) => n.name, options));
 }
 

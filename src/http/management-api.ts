@@ -30,6 +30,7 @@ import {
   NamespaceUpdate,
   NamespaceView,
   PageQuery,
+  ListQuery,
 } from '../contracts/management.js';
 import { operatorCaller, roleOf, type Caller } from '../domain/authorization.js';
 import type { Namespace } from '../domain/directory.js';
@@ -141,7 +142,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
         return { userId: caller.userId, email: caller.email, role: roleOf(caller), adminOf: names };
       });
 
-      scope.get('/namespaces', { schema: { querystring: PageQuery, response: { 200: NamespacePage, ...ERROR_ANSWERS } } }, async (request) => {
+      scope.get('/namespaces', { schema: { querystring: ListQuery, response: { 200: NamespacePage, ...ERROR_ANSWERS } } }, async (request) => {
         const page = answer(await listNamespaces(admin, callerOf(request), request.query));
         return { items: page.items.map(namespaceView), nextCursor: page.nextCursor };
       });

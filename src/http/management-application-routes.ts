@@ -16,6 +16,7 @@ import {
   IfMatchHeaders,
   NamespaceParams,
   PageQuery,
+  ListQuery,
   SecretAdd,
   SecretCreated,
   SecretList,
@@ -71,7 +72,7 @@ export function registerApplicationRoutes(plain: FastifyInstance, admin: Adminis
 
   scope.get(
     APPS,
-    { schema: { params: NamespaceParams, querystring: PageQuery, response: { 200: ApplicationPage, ...ERROR_ANSWERS } } },
+    { schema: { params: NamespaceParams, querystring: ListQuery, response: { 200: ApplicationPage, ...ERROR_ANSWERS } } },
     async (request) => {
       const page = answer(await listApplications(admin, callerOf(request), { namespace: request.params.namespace, ...request.query }));
       return { items: page.items.map(applicationView(request.params.namespace)), nextCursor: page.nextCursor };
