@@ -6,8 +6,6 @@
  * remove a factor; a refused action shows the API's reason). axe-core finds no serious
  * or critical violation on any page visited. Screenshots: test-results/portal-platform-*.png.
  */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../../src/cli/demo.js';
@@ -18,12 +16,10 @@ import { createUser } from '../../src/flows/administration.js';
 import { requestTenant, type TenantRequestDeps } from '../../src/flows/tenant-requests.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { portalAccount, portalSignIn, seriousViolations } from '../helpers/portal.js';
 import { engine } from '../helpers/database.js';
-import { PASSWORD } from '../helpers/directory.js';
-import { nextTotpCode, rememberSeed } from '../helpers/phone.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 120_000 }, () => {
   let tp: TestServer;
@@ -31,19 +27,7 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
   let page: Page;
   const ids: Record<string, string> = {};
 
-  async function account(email: string, seed: string, platformAdmin = false) {
-    const made = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
-      email,
-      givenName: email.split('@')[0]!.replace(/^./, (c) => c.toUpperCase()),
-      familyName: 'Tester',
-      password: PASSWORD,
-      ...(platformAdmin ? { platformAdmin: true } : {}),
-    });
-    if (!made.ok) throw new Error(made.message);
-    await tp.server.store.users.addTotpFactor(made.value.id, 'Authenticator app', seed);
-    rememberSeed(tp.url, email, seed);
-    return made.value;
-  }
+  const account = (email: string, seed: string, platformAdmin = false) => portalAccount(tp, email, seed, platformAdmin);
 
   /** A plain person's tenant request, through the same flow as POST /api/v1/tenant-requests. */
   async function tenantRequest(userId: string, email: string, name: string) {
@@ -95,53 +79,10 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
   });
 
   /** axe-core on the page as it is: no serious or critical violation. */
-  async function accessible(name: string) {
-    await page.addScriptTag({ content: AXE }).catch(async () => {
-      // The portal's CSP refuses inline scripts (as it should): inject through the devtools protocol instead.
-      await page.evaluate(AXE);
-    });
-    const result = (await page.evaluate(async () => {
-      const axe = (
-        window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
-      ).axe;
-      return axe.run({ resultTypes: ['violations'] });
-    })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
-    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) =>
-          `${name}: ${v.id} (${v.impact}) at ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))} ${(v.nodes[0] as { failureSummary?: string }).failureSummary ?? ''}`,
-      ),
-    ).toEqual([]);
-  }
+  const accessible = async (name: string) => expect(await seriousViolations(page, name)).toEqual([]);
 
   async function signIn(email: string) {
-    const context = await browser.newContext();
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto(`${tp.url}/portal/`);
-    await page.getByLabel('TechPass ID').fill(email);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page
-      .getByLabel(/code/i)
-      .first()
-      .fill(await nextTotpCode(tp.url, email));
-    await page
-      .getByRole('button', { name: /verify|continue|sign in/i })
-      .first()
-      .click();
-    // The first time: the platform's policies (a box to tick) and the portal's own terms of use.
-    for (let i = 0; i < 3 && !/\/portal\//.test(page.url()); i += 1) {
-      const accept = page.getByRole('button', { name: 'Accept and continue' });
-      await Promise.race([accept.waitFor(), page.waitForURL(/\/portal\//)]);
-      if (/\/portal\//.test(page.url())) break;
-      const box = page.getByRole('checkbox');
-      if (await box.count()) await box.first().check();
-      await accept.click();
-    }
-    await page.waitForURL(/\/portal\//);
+    page = await portalSignIn(browser, tp, email);
   }
 
   it('a platform admin approves one tenant request and rejects another with a reason', async () => {

@@ -6,21 +6,15 @@
  * with it fail. axe-core finds no serious or critical violation on any page visited,
  * at desktop and at phone width. Screenshots: test-results/portal-*.png.
  */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { administrationDeps } from '../../src/cli/demo.js';
-import { createUser } from '../../src/flows/administration.js';
-import { systemClock } from '../../src/platform/clock.js';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { portalAccount, portalSignIn, seriousViolations } from '../helpers/portal.js';
 import { runCli } from '../helpers/cli.js';
 import { engine } from '../helpers/database.js';
-import { application, namespace, PASSWORD } from '../helpers/directory.js';
-import { nextTotpCode, rememberSeed } from '../helpers/phone.js';
+import { application, namespace } from '../helpers/directory.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe(`browser: the portal (${engine})`, { timeout: 120_000 }, () => {
   let tp: TestServer;
@@ -28,19 +22,7 @@ describe(`browser: the portal (${engine})`, { timeout: 120_000 }, () => {
   let page: Page;
   let clientId: string;
 
-  async function account(email: string, seed: string, platformAdmin = false) {
-    const made = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
-      email,
-      givenName: email.split('@')[0]!.replace(/^./, (c) => c.toUpperCase()),
-      familyName: 'Tester',
-      password: PASSWORD,
-      ...(platformAdmin ? { platformAdmin: true } : {}),
-    });
-    if (!made.ok) throw new Error(made.message);
-    await tp.server.store.users.addTotpFactor(made.value.id, 'Authenticator app', seed);
-    rememberSeed(tp.url, email, seed);
-    return made.value;
-  }
+  const account = (email: string, seed: string, platformAdmin = false) => portalAccount(tp, email, seed, platformAdmin);
 
   beforeAll(async () => {
     tp = await startTestServer();
@@ -63,40 +45,10 @@ describe(`browser: the portal (${engine})`, { timeout: 120_000 }, () => {
   });
 
   /** axe-core on the page as it is: no serious or critical violation. */
-  async function accessible(name: string) {
-    await page.addScriptTag({ content: AXE }).catch(async () => {
-      // The portal's CSP refuses inline scripts (as it should): inject through the devtools protocol instead.
-      await page.evaluate(AXE);
-    });
-    const result = (await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-      return axe.run({ resultTypes: ['violations'] });
-    })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
-    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) at ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown; failureSummary?: string }).target))} ${(v.nodes[0] as { failureSummary?: string }).failureSummary ?? ''}`)).toEqual([]);
-  }
+  const accessible = async (name: string) => expect(await seriousViolations(page, name)).toEqual([]);
 
   async function signIn(email: string) {
-    const context = await browser.newContext();
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto(`${tp.url}/portal/`);
-    await page.getByLabel('TechPass ID').fill(email);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByLabel(/code/i).first().fill(await nextTotpCode(tp.url, email));
-    await page.getByRole('button', { name: /verify|continue|sign in/i }).first().click();
-    // The first time: the platform's policies (a box to tick) and the portal's own terms of use.
-    for (let i = 0; i < 3 && !/\/portal\//.test(page.url()); i += 1) {
-      const accept = page.getByRole('button', { name: 'Accept and continue' });
-      await Promise.race([accept.waitFor(), page.waitForURL(/\/portal\//)]);
-      if (/\/portal\//.test(page.url())) break;
-      const box = page.getByRole('checkbox');
-      if (await box.count()) await box.first().check();
-      await accept.click();
-    }
-    await page.waitForURL(/\/portal\//);
+    page = await portalSignIn(browser, tp, email);
   }
 
   it('a tenant admin signs in, manages the namespace and a client secret', async () => {
@@ -107,13 +59,14 @@ describe(`browser: the portal (${engine})`, { timeout: 120_000 }, () => {
 
     await page.getByRole('link', { name: 'alpha' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.getByLabel('Description').fill('The alpha team’s services');
-    await page.getByRole('button', { name: 'Save' }).click();
+    const overview = page.getByRole('region', { name: 'Overview' });
+    await overview.getByLabel('Description').fill('The alpha team’s services');
+    await overview.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     // A display name too long: refused field by field, nothing saved.
-    await page.getByLabel('Display name').fill('');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.invalid-feedback').first().waitFor();
+    await overview.getByLabel('Display name').fill('');
+    await overview.getByRole('button', { name: 'Save' }).click();
+    await overview.locator('.invalid-feedback').first().waitFor();
     const shown = await tp.server.store.namespaces.findByName('alpha');
     expect(shown?.description).toBe('The alpha team’s services');
     expect(shown?.displayName).not.toBe('');
