@@ -101,7 +101,13 @@ const STATUS: Record<string, string> = {
 const FIELDS = [
   { field: 'email', label: 'E-mail', type: 'email', help: 'Where the vendor’s TechPass ID is sent.', optional: false },
   { field: 'username', label: 'Username', type: 'text', help: 'Their TechPass ID, such as jane_tan: unique across TechPass.', optional: false },
-  { field: 'mobile', label: 'Mobile number', type: 'tel', help: 'With its country code, such as +65 9123 4567: the activation code goes there by SMS.', optional: false },
+  {
+    field: 'mobile',
+    label: 'Mobile number',
+    type: 'tel',
+    help: 'With its country code, such as +65 9123 4567: the activation code goes there by SMS.',
+    optional: false,
+  },
   { field: 'givenName', label: 'Given name', type: 'text', help: 'Read from a first_last username when left empty.', optional: true },
   { field: 'familyName', label: 'Family name', type: 'text', help: 'Read from a first_last username when left empty.', optional: true },
 ] as const;
@@ -186,13 +192,18 @@ export function NamespaceVendorsPage() {
                     <td>{v.email}</td>
                     <td className="text-nowrap">{v.mobile ?? '—'}</td>
                     <td>
-                      <Badge bg={v.status === 'active' ? 'success' : v.status === 'pending' ? 'warning' : 'secondary'} text={v.status === 'pending' ? 'dark' : undefined}>
+                      <Badge
+                        bg={v.status === 'active' ? 'success' : v.status === 'pending' ? 'warning' : 'secondary'}
+                        text={v.status === 'pending' ? 'dark' : undefined}
+                      >
                         {STATUS[v.status] ?? v.status}
                       </Badge>
                     </td>
                     <td>
                       {CODE[v.activationCode] ?? v.activationCode}
-                      {v.activationCode === 'live' && v.activationCodeExpiresAt ? <div className="small text-muted">until {when(v.activationCodeExpiresAt)}</div> : null}
+                      {v.activationCode === 'live' && v.activationCodeExpiresAt ? (
+                        <div className="small text-muted">until {when(v.activationCodeExpiresAt)}</div>
+                      ) : null}
                     </td>
                     <td>{when(v.createdAt)}</td>
                   </tr>
