@@ -100,11 +100,11 @@ export function SignInTable({
             <tr>
               <th scope="col">Time</th>
               {person && <th scope="col">TechPass ID</th>}
-              <th scope="col">Application</th>
-              <th scope="col">Address</th>
-              <th scope="col">Factors</th>
               <th scope="col">Result</th>
               <th scope="col">Reason</th>
+              <th scope="col">Application</th>
+              <th scope="col">Factors</th>
+              <th scope="col">Address</th>
               <th scope="col">Reference</th>
             </tr>
           </thead>
@@ -113,6 +113,10 @@ export function SignInTable({
               <tr key={s.id}>
                 <td className="text-nowrap">{when(s.occurredAt)}</td>
                 {person && <td>{s.login ?? '—'}</td>}
+                <td>
+                  <Badge bg={s.result === 'succeeded' ? 'success' : 'danger'}>{s.result === 'succeeded' ? 'Succeeded' : 'Failed'}</Badge>
+                </td>
+                <td>{reasonText(s.reason)}</td>
                 <td>
                   {s.clientId ? (
                     <>
@@ -123,12 +127,8 @@ export function SignInTable({
                     '—'
                   )}
                 </td>
-                <td className="tp-code">{s.ip ?? '—'}</td>
                 <td>{s.factors.length ? s.factors.map(factorName).join(', ') : '—'}</td>
-                <td>
-                  <Badge bg={s.result === 'succeeded' ? 'success' : 'danger'}>{s.result === 'succeeded' ? 'Succeeded' : 'Failed'}</Badge>
-                </td>
-                <td>{reasonText(s.reason)}</td>
+                <td className="text-nowrap">{s.ip ?? '—'}</td>
                 <td className="tp-code small">{s.correlationId ?? '—'}</td>
               </tr>
             ))}

@@ -9,7 +9,7 @@ import { Badge, Button, Form, Table } from '@govtechsg/sgds-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, get } from '../api.js';
-import { fieldError, Loading, Notice, Problem, when } from '../parts.js';
+import { Loading, Notice, Problem, when } from '../parts.js';
 import { SignInTable, useSignIns } from './activity-sign-ins.js';
 import type { Application } from './namespace.js';
 
@@ -113,12 +113,19 @@ const FIELDS = [
 ] as const;
 type Field = (typeof FIELDS)[number]['field'];
 
-/** The API's message for a vendor field, by its label, without the command line's hints. */
-const vendorFieldError = (error: unknown, field: string, label: string) =>
-  fieldError(error, field, label)
-    ?.replace(/\s*\(give --[^)]*\)/, '')
-    .replace(/\bgivenName\b/g, 'Given name')
-    .replace(/\bfamilyName\b/g, 'Family name');
+/**
+ * The API's message for a vendor field, the field named by its label where the message
+ * names it (`username must…` → `Username must…`), never an internal name
+ * (`givenName`), and without the command line's hints.
+ */
+function vendorFieldError(error: unknown, field: string, label: string): string | undefined {
+  if (!(error instanceof ApiError) || !error.fields.includes(field)) return undefined;
+  return error.message
+    .replace(new RegExp(`^${field}\\b`), label)
+    .replace(/\bgivenName\b/g, 'given name')
+    .replace(/\bfamilyName\b/g, 'family name')
+    .replace(/\s*\(give --[^)]*\)/, '');
+}
 
 export function NamespaceVendorsPage() {
   const { namespace = '' } = useParams();
@@ -188,7 +195,7 @@ export function NamespaceVendorsPage() {
                     <td>
                       {v.givenName} {v.familyName}
                     </td>
-                    <td className="tp-code">{v.techpassId}</td>
+                    <td>{v.techpassId}</td>
                     <td>{v.email}</td>
                     <td className="text-nowrap">{v.mobile ?? '—'}</td>
                     <td>
