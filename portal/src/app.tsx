@@ -10,11 +10,13 @@ import { NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { get, signOut, type Me, type Session } from './api.js';
 import { Loading, Problem } from './parts.js';
 import { AccountLayout, AccountPage } from './pages/account.js';
+import { AccountActivityPage } from './pages/account-activity.js';
 import { AccountInvitePage } from './pages/account-invite.js';
 import { AccountSecurityPage } from './pages/account-security.js';
 import { AccountTenantRequestsPage } from './pages/account-tenants.js';
 import { ApplicationPage } from './pages/application.js';
 import { NamespacePage } from './pages/namespace.js';
+import { NamespaceSignInsPage, NamespaceVendorsPage } from './pages/namespace-activity.js';
 import { NamespacesPage } from './pages/namespaces.js';
 import { NewApplicationPage } from './pages/tenant-application.js';
 import { GroupPage } from './pages/tenant-groups.js';
@@ -129,11 +131,14 @@ export function App({ session }: { session: Session }) {
             <Route path="/account" element={<AccountLayout />}>
               <Route index element={<AccountPage me={me} />} />
               <Route path="security" element={<AccountSecurityPage me={me} />} />
+              <Route path="sign-ins" element={<AccountActivityPage />} />
               <Route path="tenant-requests" element={<AccountTenantRequestsPage me={me} />} />
               <Route path="invite" element={<AccountInvitePage />} />
             </Route>
             <Route path="/namespaces" element={<NamespacesPage me={me} />} />
             <Route path="/namespaces/:namespace" element={<NamespacePage />} />
+            <Route path="/namespaces/:namespace/sign-ins" element={<NamespaceSignInsPage />} />
+            <Route path="/namespaces/:namespace/vendors" element={<NamespaceVendorsPage />} />
             <Route path="/namespaces/:namespace/applications/new" element={<NewApplicationPage />} />
             <Route path="/namespaces/:namespace/applications/:clientId" element={<ApplicationPage />} />
             <Route path="/namespaces/:namespace/groups/:group" element={<GroupPage />} />

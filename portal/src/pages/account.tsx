@@ -13,6 +13,7 @@ const ROLE: Record<Me['role'], string> = { platform_admin: 'Platform admin', ten
 const SECTIONS = [
   { to: '/account', name: 'Profile', end: true },
   { to: '/account/security', name: 'Security', end: false },
+  { to: '/account/sign-ins', name: 'Sign-in activity', end: false },
   { to: '/account/tenant-requests', name: 'Tenant requests', end: false },
   { to: '/account/invite', name: 'Invite a user', end: false },
 ];

@@ -1,4 +1,4 @@
-/** A namespace's overview: its names and directory ID (editable), its admins, its applications. */
+/** A namespace's overview: its names and directory ID (editable), its admins, its applications; links to its sign-in log and vendors. */
 import { Button, Form, Table } from '@govtechsg/sgds-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
@@ -52,6 +52,16 @@ export function NamespacePage() {
     <>
       <p className="text-muted mb-1">Namespace</p>
       <h1>{ns.value.displayName}</h1>
+      <nav aria-label="More of this namespace" className="mb-3">
+        <ul className="list-inline mb-0">
+          <li className="list-inline-item">
+            <Link to={`/namespaces/${namespace}/sign-ins`}>Sign-in log</Link>
+          </li>
+          <li className="list-inline-item">
+            <Link to={`/namespaces/${namespace}/vendors`}>Vendors</Link>
+          </li>
+        </ul>
+      </nav>
       <Overview ns={ns.value} etag={ns.etag} onSaved={(value, etag) => setNs({ value, etag })} />
       <Admins namespace={namespace} />
       <Applications namespace={namespace} />

@@ -1,0 +1,215 @@
+/**
+ * The portal in Chromium, for sign-in activity and vendors (issue 20 on issue 19's API):
+ * a person signs in to an application over HTTP (a wrong password first, then rightly)
+ * and sees both lines under My Account › Sign-in activity; the namespace's tenant admin
+ * sees them in the namespace's sign-in log, filtered by result and application; creates
+ * a vendor (the TechPass ID by e-mail, the activation code by SMS, read from the outbox)
+ * and a duplicate username is refused at its input. axe-core finds no serious or
+ * critical violation on any page; one screenshot at phone width.
+ * Screenshots: test-results/portal-activity-*.png.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { administrationDeps } from '../../src/cli/demo.js';
+import { createUser } from '../../src/flows/administration.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { engine } from '../helpers/database.js';
+import { application, namespace, PASSWORD } from '../helpers/directory.js';
+import { HttpBrowser } from '../helpers/http-browser.js';
+import { nextTotpCode, rememberSeed } from '../helpers/phone.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { completeSignIn, signIn as signInOverHttp, startAuthorization } from '../helpers/sign-in.js';
+import { smsCode, smsTo } from '../helpers/vendors.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const REDIRECT = 'https://sample.example.gov.sg/callback';
+
+describe(`browser: the portal's sign-in activity and vendors (${engine})`, { timeout: 180_000 }, () => {
+  let tp: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let sample: { clientId: string; clientSecret?: string };
+
+  async function account(email: string, seed: string) {
+    const made = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
+      email,
+      givenName: email.split('@')[0]!.replace(/^./, (c) => c.toUpperCase()),
+      familyName: 'Tester',
+      password: PASSWORD,
+    });
+    if (!made.ok) throw new Error(made.message);
+    await tp.server.store.users.addTotpFactor(made.value.id, 'Authenticator app', seed);
+    rememberSeed(tp.url, email, seed);
+    return made.value;
+  }
+
+  beforeAll(async () => {
+    tp = await startTestServer();
+    await namespace(tp, 'alpha');
+    sample = await application(tp, { namespace: 'alpha', name: 'Sample Service', redirectUris: [REDIRECT] });
+    await account('tina@agency.gov.sg', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXC');
+    await account('paula@agency.gov.sg', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXD');
+    const added = await runCli(['namespace', 'admin', 'add', '--namespace', 'alpha', '--email', 'tina@agency.gov.sg'], tp.env);
+    expect(added.code, added.stderr).toBe(0);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tp?.close();
+  });
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail' && page) await screenshot(page, `portal-activity-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  /** axe-core on the page as it is: no serious or critical violation. */
+  async function accessible(name: string) {
+    await page.addScriptTag({ content: AXE }).catch(async () => {
+      // The portal's CSP refuses inline scripts (as it should): inject through the devtools protocol instead.
+      await page.evaluate(AXE);
+    });
+    const result = (await page.evaluate(async () => {
+      const axe = (
+        window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+      ).axe;
+      return axe.run({ resultTypes: ['violations'] });
+    })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      bad.map(
+        (v) =>
+          `${name}: ${v.id} (${v.impact}) at ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))} ${(v.nodes[0] as { failureSummary?: string }).failureSummary ?? ''}`,
+      ),
+    ).toEqual([]);
+  }
+
+  async function signIn(email: string) {
+    const context = await browser.newContext();
+    page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${tp.url}/portal/`);
+    await page.getByLabel('TechPass ID').fill(email);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page
+      .getByLabel(/code/i)
+      .first()
+      .fill(await nextTotpCode(tp.url, email));
+    await page
+      .getByRole('button', { name: /verify|continue|sign in/i })
+      .first()
+      .click();
+    // The first time: the platform's policies (a box to tick) and the portal's own terms of use.
+    for (let i = 0; i < 3 && !/\/portal\//.test(page.url()); i += 1) {
+      const accept = page.getByRole('button', { name: 'Accept and continue' });
+      await Promise.race([accept.waitFor(), page.waitForURL(/\/portal\//)]);
+      if (/\/portal\//.test(page.url())) break;
+      const box = page.getByRole('checkbox');
+      if (await box.count()) await box.first().check();
+      await accept.click();
+    }
+    await page.waitForURL(/\/portal\//);
+  }
+
+  it('a person signs in to the sample application, once with a wrong password first, and sees both lines in My Account', async () => {
+    // A wrong password: TechPass answers the form again (401), and the attempt is a line.
+    const wrong = { ...sample, redirectUri: REDIRECT, login: 'paula@agency.gov.sg', password: 'Not-The-Password-1' };
+    const http = new HttpBrowser();
+    const start = await startAuthorization(tp, wrong);
+    const first = await http.follow(start.url, {}, (u) => u.startsWith(REDIRECT));
+    const refused = await completeSignIn(http, first, wrong);
+    expect(refused.stopped).toBeFalsy();
+    expect(refused.status).toBe(401);
+    // Then rightly.
+    const { tokens } = await signInOverHttp(tp, { ...sample, redirectUri: REDIRECT, login: 'paula@agency.gov.sg', password: PASSWORD });
+    expect(tokens.claims()?.email).toBe('paula@agency.gov.sg');
+
+    await signIn('paula@agency.gov.sg');
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await page.getByRole('link', { name: 'Sign-in activity' }).click();
+    await page.getByRole('heading', { name: 'Sign-in activity' }).waitFor();
+    const lines = page.getByTestId('sign-ins').locator('tbody tr').filter({ hasText: sample.clientId });
+    await lines.first().waitFor();
+    expect(await lines.count()).toBe(2);
+    // Newest first: the right password (with its second factor), then the wrong one.
+    expect(await lines.nth(0).textContent()).toMatch(/Succeeded/);
+    expect(await lines.nth(0).textContent()).toMatch(/Password, One-time code/);
+    expect(await lines.nth(1).textContent()).toMatch(/Failed/);
+    expect(await lines.nth(1).textContent()).toMatch(/Wrong password/);
+    expect(await lines.nth(1).textContent()).toMatch(/alpha/);
+    await screenshot(page, 'portal-activity-account');
+    await accessible('my sign-in activity');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'portal-activity-account-phone');
+    await accessible('my sign-in activity (phone)');
+  });
+
+  it("the tenant admin reads the namespace's sign-in log filtered by result and application", async () => {
+    await signIn('tina@agency.gov.sg');
+    await page.getByRole('heading', { name: 'My namespaces' }).waitFor();
+    await page.getByRole('link', { name: 'alpha' }).click();
+    await page.getByRole('link', { name: 'Sign-in log' }).click();
+    await page.getByRole('heading', { name: 'Sign-in log' }).waitFor();
+    const rows = page.getByTestId('sign-ins').locator('tbody tr');
+    await rows.filter({ hasText: 'paula@agency.gov.sg' }).first().waitFor();
+    expect(await rows.filter({ hasText: 'Succeeded' }).count()).toBeGreaterThan(0);
+
+    await page.getByLabel('Result').selectOption('failed');
+    await rows.filter({ hasText: 'Succeeded' }).first().waitFor({ state: 'detached' });
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toMatch(/paula@agency\.gov\.sg.*Failed.*Wrong password.*Sample Service/);
+
+    await page.getByLabel('Result').selectOption('succeeded');
+    await page.getByLabel('Application').selectOption({ label: 'Sample Service' });
+    await rows.filter({ hasText: 'Failed' }).first().waitFor({ state: 'detached' });
+    await rows.filter({ hasText: 'Sample Service' }).first().waitFor();
+    for (const row of await rows.all()) expect(await row.textContent()).toMatch(/Succeeded.*Sample Service/);
+    await screenshot(page, 'portal-activity-namespace-log');
+    await accessible('namespace sign-in log');
+  });
+
+  it('the tenant admin creates a vendor (code by SMS) and a duplicate username is refused at its input', async () => {
+    await page.getByRole('link', { name: 'alpha', exact: true }).click();
+    await page.getByRole('link', { name: 'Vendors' }).click();
+    await page.getByRole('heading', { name: 'Vendors', exact: true }).waitFor();
+    await page.getByText('This namespace has no vendor accounts yet.').waitFor();
+    await accessible('vendors (none)');
+
+    await page.getByLabel('E-mail', { exact: true }).fill('vera@vendor.example.com');
+    await page.getByLabel('Username', { exact: true }).fill('vera_lim');
+    await page.getByLabel('Mobile number').fill('+65 9123 4567');
+    await page.getByRole('button', { name: 'Create vendor' }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'has a pending account' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/went by e-mail to vera@vendor\.example\.com.*by SMS to \+65/);
+    await page.getByRole('cell', { name: 'vera@vendor.example.com' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'vera@vendor.example.com' });
+    expect(await row.textContent()).toMatch(/Vera Lim.*Pending activation.*Sent, not used yet/);
+    const mobile = (await row.locator('td').nth(3).textContent())!.trim();
+    expect(await smsCode(tp, mobile)).toMatch(/^\d{8}$/);
+    await screenshot(page, 'portal-activity-vendor-created');
+    await accessible('vendor created');
+
+    // The same username again: refused at the Username input, by its label; nothing sent.
+    const sent = (await smsTo(tp, '+6598765432')).length;
+    await page.getByLabel('E-mail', { exact: true }).fill('vera.two@vendor.example.com');
+    await page.getByLabel('Username', { exact: true }).fill('vera_lim');
+    await page.getByLabel('Mobile number').fill('+65 9876 5432');
+    await page.getByRole('button', { name: 'Create vendor' }).click();
+    await page
+      .locator('#tp-vendor-username ~ .invalid-feedback')
+      .filter({ hasText: /already/ })
+      .waitFor();
+    expect(await page.locator('#tp-vendor-username ~ .invalid-feedback').textContent()).toMatch(/^vera_lim\S* is already the TechPass ID/);
+    expect((await smsTo(tp, '+6598765432')).length).toBe(sent);
+    expect(await page.getByRole('row').filter({ hasText: 'vera.two@vendor.example.com' }).count()).toBe(0);
+    await screenshot(page, 'portal-activity-vendor-duplicate');
+    await accessible('vendor refused');
+  });
+});
