@@ -27,13 +27,14 @@ interface ApplicationBody {
   backchannelLogoutUri: string | null;
   termsVersion: number;
   managementApi: boolean;
+  owners: { userId: string; email: string }[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const seg = encodeURIComponent;
 const appPath = (o: { namespace: string; app: string }) => `/namespaces/${seg(o.namespace)}/applications/${seg(o.app)}`;
 /** The API's fields that are not the flags' own names. */
-const FLAGS = { clientId: 'app', namespace: 'namespace' };
+const FLAGS = { clientId: 'app', namespace: 'namespace', owners: 'owner' };
 
 const describeApplication = (app: ApplicationBody) => ({
   clientId: app.clientId,
@@ -59,6 +60,8 @@ type UpdateOptions = {
   backchannelLogoutUri?: string;
   termsVersion?: string;
   managementApi?: string;
+  owner?: string[];
+  clearOwners?: boolean;
   json?: boolean;
   server?: string;
 };
@@ -79,9 +82,17 @@ export function registerAppUpdateCommand(app: Command): void {
       '--management-api <true|false>',
       'on: people signing in through it may get management API tokens (resource <issuer>/api), acting with their full role',
     )
+    .option('--owner <email>', 'a person responsible for it (repeatable; replaces the list of owners)', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
+    .option('--clear-owners', 'remove every owner')
     .addOption(serverOption())
     .addOption(jsonOption())
     .action(async (options: UpdateOptions) => {
+      if (options.owner && options.clearOwners) {
+        throw new CommandError('give --owner or --clear-owners, not both', ErrorCodes.inputInvalid, 'owner');
+      }
       const changes = {
         managementApi: parseSwitch(options.managementApi, '--management-api', 'managementApi'),
         signInEnabled: parseSwitch(options.signInEnabled, '--sign-in-enabled', 'signInEnabled'),
@@ -90,13 +101,14 @@ export function registerAppUpdateCommand(app: Command): void {
         logoutUrl: options.logoutUrl === undefined ? undefined : options.logoutUrl.trim() || null,
         backchannelLogoutUri: options.backchannelLogoutUri === undefined ? undefined : options.backchannelLogoutUri.trim() || null,
         termsVersion: parseWholeNumber(options.termsVersion, '--terms-version', 'termsVersion'),
+        owners: options.clearOwners ? [] : options.owner,
       };
       const body = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       if (Object.keys(body).length === 0) throw new CommandError('nothing to change: give at least one setting', ErrorCodes.inputInvalid, 'changes');
       await viaApi(options.server, FLAGS, async (client) => {
         const found = await client.call<ApplicationBody>('GET', appPath(options));
         const updated = await client.call<ApplicationBody>('PATCH', appPath(options), { body, ...(found.etag ? { ifMatch: found.etag } : {}) });
-        const value = describeApplication(updated.body);
+        const value = { ...describeApplication(updated.body), ...(body.owners ? { owners: updated.body.owners.map((o) => o.email) } : {}) };
         answer(
           Boolean(options.json),
           value,
