@@ -118,7 +118,7 @@ describe(`client authentication (${engine})`, () => {
 
   it('accepts every live secret during a rollover: the old and the new secret both authenticate', async () => {
     const added = await cli(['app', 'secret', 'add', '--namespace', 'machines', '--app', app.clientId, '--expires-in-days', '30']);
-    expect(Object.keys(added).sort()).toEqual(['clientSecret', 'expiresAt', 'id']);
+    expect(Object.keys(added).sort()).toEqual(['clientSecret', 'expiresAt', 'id', 'name']);
     expect(added.clientSecret).not.toBe(app.clientSecret);
     expect(Date.parse(added.expiresAt!) - Date.now()).toBeGreaterThan(29 * DAY);
     expect(Date.parse(added.expiresAt!) - Date.now()).toBeLessThanOrEqual(30 * DAY);

@@ -94,6 +94,9 @@ export const ApplicationView = z
     backchannelLogoutUri: z.string().nullable(),
     termsVersion: z.number(),
     managementApi: z.boolean(),
+    owners: z
+      .array(z.object({ userId: z.string(), email: z.string() }).meta({ id: 'ApplicationOwner' }))
+      .describe('the people responsible for the application, by e-mail'),
     createdAt: z.number(),
     updatedAt: z.number(),
   })
@@ -114,6 +117,11 @@ export const ApplicationUpdate = z
     backchannelLogoutUri: url.nullable().optional(),
     termsVersion: z.number().int().optional(),
     managementApi: z.boolean().optional().describe('platform admins only'),
+    owners: z
+      .array(z.string().max(320))
+      .max(20)
+      .optional()
+      .describe("the owners' e-mails (TechPass users); replaces the list, [] removes every owner"),
   })
   .meta({ id: 'ApplicationUpdate' });
 

@@ -277,6 +277,20 @@ export interface AssignmentRepository {
   accessFacts(applicationId: ApplicationId, userId: UserId): Promise<AccessFacts>;
 }
 
+/** A person responsible for an application. */
+export interface ApplicationOwner {
+  userId: UserId;
+  email: string;
+}
+
+/** The owners of a namespace's applications; obtained only through `forNamespace`. */
+export interface ApplicationOwnerRepository {
+  /** The owners of one application, by e-mail. */
+  list(applicationId: ApplicationId): Promise<ApplicationOwner[]>;
+  /** Replaces the owners of one application (the application must exist in the namespace). */
+  replace(applicationId: ApplicationId, userIds: UserId[]): Promise<void>;
+}
+
 export interface NamespaceScope {
   readonly namespaceId: NamespaceId;
   readonly applications: ApplicationRepository;
@@ -286,6 +300,7 @@ export interface NamespaceScope {
   /** Vendor accounts created in this namespace (domain/vendors.ts). */
   readonly vendors: VendorRepository;
   readonly admins: NamespaceAdminRepository;
+  readonly owners: ApplicationOwnerRepository;
 }
 
 /** An application as the OIDC provider needs it: with its secrets (digests) and certificates. */

@@ -39,6 +39,7 @@ import {
 } from '../domain/directory.js';
 import { asApplicationId } from '../domain/ids.js';
 import { matches, pageOf, type Page } from '../domain/pagination.js';
+import type { ApplicationOwner, NamespaceScope } from '../domain/repositories.js';
 import { newSecret } from '../platform/ids.js';
 import { digestSecret } from '../platform/secrets.js';
 import { createApplication, type AdministrationDeps, type NewApplicationInput } from './administration.js';
@@ -46,8 +47,21 @@ import { authorizedNamespace, holds, preconditionFailed, preconditionRequired, t
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** An application with the people responsible for it. */
+export type OwnedApplication = Application & { owners: ApplicationOwner[] };
+
+/** The change an update asks for: the application's properties, and its owners (e-mails) replaced as a list. */
+export type ApplicationUpdate = ApplicationChanges & { owners?: string[] | undefined };
+
+const MAX_OWNERS = 20;
+
+const withOwners = async (scope: NamespaceScope, app: Application): Promise<OwnedApplication> => ({
+  ...app,
+  owners: await scope.owners.list(app.id),
+});
+
 /** What the audit keeps of an application: everything but timestamps. */
-const auditView = (app: Application) => {
+const auditView = (app: Application | OwnedApplication) => {
   const { createdAt: _c, updatedAt: _u, ...rest } = app;
   return rest;
 };
@@ -71,12 +85,14 @@ export async function listApplications(
   deps: AdministrationDeps,
   caller: Caller,
   input: { namespace: string; cursor?: string | undefined; limit?: number | undefined; q?: string | undefined },
-): Promise<Result<Page<Application>>> {
+): Promise<Result<Page<OwnedApplication>>> {
   const namespace = await authorizedNamespace(deps, caller, input.namespace, mayReadApplication);
   if (!namespace.ok) return namespace;
-  const all = (await deps.forNamespace(namespace.value.id).applications.list()).filter((a) => matches(input.q, a.name, a.id));
+  const scope = deps.forNamespace(namespace.value.id);
+  const all = (await scope.applications.list()).filter((a) => matches(input.q, a.name, a.id));
   // By name, then client id: names are unique per namespace, the id makes the key total anyway.
-  return ok(pageOf(all, (a) => `${a.name}\u0000${a.id}`, input));
+  const page = pageOf(all, (a) => `${a.name}\u0000${a.id}`, input);
+  return ok({ ...page, items: await Promise.all(page.items.map((a) => withOwners(scope, a))) });
 }
 
 /** Creates an application (the rules and the audit of administration.ts' createApplication), as an admin of its namespace. */
@@ -92,36 +108,56 @@ export async function createApplicationAs(
 
 export async function showApplication(deps: AdministrationDeps, caller: Caller, input: { namespace: string; clientId: string }) {
   const found = await authorizedApplication(deps, caller, input, mayReadApplication);
-  return found.ok ? ok(found.value.application) : found;
+  return found.ok ? ok(await withOwners(deps.forNamespace(found.value.namespace.id), found.value.application)) : found;
+}
+
+/** Resolves the owners' e-mails to people; an unknown one refuses the whole change (field `owners`). */
+async function ownersByEmail(deps: AdministrationDeps, emails: string[]): Promise<Result<ApplicationOwner[]>> {
+  if (emails.length > MAX_OWNERS) return fail(ErrorCodes.inputInvalid, `owners: at most ${MAX_OWNERS} people`, 'owners');
+  const owners: ApplicationOwner[] = [];
+  for (const email of emails) {
+    const user = email.trim() ? await deps.users.findByLogin(email.trim()) : null;
+    if (!user) return fail(ErrorCodes.inputInvalid, `owners: no TechPass user ${JSON.stringify(email)}`, 'owners');
+    if (!owners.some((o) => o.userId === user.id)) owners.push({ userId: user.id, email: user.email });
+  }
+  return ok(owners);
 }
 
 export async function changeApplication(
   deps: AdministrationDeps,
   caller: Caller,
-  input: { namespace: string; clientId: string; changes: ApplicationChanges; precondition: Precondition<Application> },
-): Promise<Result<Application>> {
-  const changes = Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined)) as ApplicationChanges;
+  input: { namespace: string; clientId: string; changes: ApplicationUpdate; precondition: Precondition<OwnedApplication> },
+): Promise<Result<OwnedApplication>> {
+  const { owners: ownerEmails, ...rest } = input.changes;
+  const changes = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ApplicationChanges;
   const found = await authorizedApplication(deps, caller, input, (c, n) => mayUpdateApplication(c, n, changes));
   if (!found.ok) return found;
   if (input.precondition === 'missing') return preconditionRequired();
-  if (Object.keys(changes).length === 0) return fail(ErrorCodes.inputInvalid, 'nothing to change: give at least one property');
+  if (Object.keys(changes).length === 0 && ownerEmails === undefined) {
+    return fail(ErrorCodes.inputInvalid, 'nothing to change: give at least one property');
+  }
   const { namespace, application } = found.value;
   const problem = checkApplicationChanges(application, changes);
   if (problem) return fail(ErrorCodes.inputInvalid, `${problem.field} ${problem.message}`, problem.field);
+  const owners = ownerEmails === undefined ? undefined : await ownersByEmail(deps, ownerEmails);
+  if (owners && !owners.ok) return owners;
   return deps.transaction(async (tx) => {
-    const applications = tx.forNamespace(namespace.id).applications;
-    const before = await applications.get(application.id);
-    if (!before)
+    const scope = tx.forNamespace(namespace.id);
+    const current = await scope.applications.get(application.id);
+    if (!current)
       return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
+    const before = await withOwners(scope, current);
     if (!holds(input.precondition, before)) return preconditionFailed();
     // Checked again against the row this transaction read (the terms version only goes up).
     const again = checkApplicationChanges(before, changes);
     if (again) return fail(ErrorCodes.inputInvalid, `${again.field} ${again.message}`, again.field);
     if (changes.name !== undefined && changes.name.trim() !== before.name) {
-      const taken = (await applications.list()).some((a) => a.id !== before.id && a.name === changes.name!.trim());
+      const taken = (await scope.applications.list()).some((a) => a.id !== before.id && a.name === changes.name!.trim());
       if (taken) return fail(ErrorCodes.applicationExists, `namespace ${namespace.name} already has an application named ${changes.name}`, 'name');
     }
-    const after = (await applications.update(before.id, changes))!;
+    if (owners) await scope.owners.replace(before.id, owners.value.map((o) => o.userId));
+    const updated = Object.keys(changes).length ? (await scope.applications.update(before.id, changes))! : current;
+    const after = await withOwners(scope, updated);
     await tx.audit.append({
       actor: auditActor(caller),
       action: 'application.updated',
@@ -138,18 +174,19 @@ export async function changeApplication(
 export async function deleteApplication(
   deps: AdministrationDeps,
   caller: Caller,
-  input: { namespace: string; clientId: string; precondition: Precondition<Application> },
-): Promise<Result<Application>> {
+  input: { namespace: string; clientId: string; precondition: Precondition<OwnedApplication> },
+): Promise<Result<OwnedApplication>> {
   const found = await authorizedApplication(deps, caller, input, mayDeleteApplication);
   if (!found.ok) return found;
   const { namespace, application } = found.value;
   return deps.transaction(async (tx) => {
-    const applications = tx.forNamespace(namespace.id).applications;
-    const before = await applications.get(application.id);
-    if (!before)
+    const scope = tx.forNamespace(namespace.id);
+    const current = await scope.applications.get(application.id);
+    if (!current)
       return fail(ErrorCodes.applicationNotFound, `namespace ${namespace.name} has no application with client id ${application.id}`, 'clientId');
+    const before = await withOwners(scope, current);
     if (!holds(input.precondition, before)) return preconditionFailed();
-    await applications.remove(before.id);
+    await scope.applications.remove(before.id);
     await tx.audit.append({
       actor: auditActor(caller),
       action: 'application.deleted',

@@ -23,7 +23,7 @@ import {
   SecretParams,
   SecretView,
 } from '../contracts/management.js';
-import type { Application, ApplicationSecret } from '../domain/directory.js';
+import type { ApplicationSecret } from '../domain/directory.js';
 import type { AdministrationDeps } from '../flows/administration.js';
 import {
   addSecret,
@@ -34,10 +34,11 @@ import {
   listSecrets,
   revokeSecret,
   showApplication,
+  type OwnedApplication,
 } from '../flows/application-management.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, withEtag } from './management-plumbing.js';
 
-export const applicationView = (namespace: string) => (a: Application) => ({
+export const applicationView = (namespace: string) => (a: OwnedApplication) => ({
   clientId: a.id,
   namespace,
   name: a.name,
@@ -51,6 +52,7 @@ export const applicationView = (namespace: string) => (a: Application) => ({
   backchannelLogoutUri: a.backchannelLogoutUri,
   termsVersion: a.termsVersion,
   managementApi: a.managementApi,
+  owners: a.owners.map((o) => ({ userId: o.userId, email: o.email })),
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
 });
@@ -93,7 +95,7 @@ export function registerApplicationRoutes(plain: FastifyInstance, admin: Adminis
           ...(logoutUrl ? { logoutUrl } : {}),
         }),
       );
-      const view = applicationView(request.params.namespace)(created.application);
+      const view = applicationView(request.params.namespace)({ ...created.application, owners: [] });
       return reply.code(201).send({ ...view, clientSecret: created.clientSecret, secretExpiresAt: created.secretExpiresAt });
     },
   );

@@ -28,6 +28,7 @@ import { signInLog } from './migrations/0020-sign-in-log.js';
 import { tenantRequests } from './migrations/0021-tenant-requests.js';
 import { deviceGrant } from './migrations/0024-device-grant.js';
 import { portalSessions } from './migrations/0025-portal-sessions.js';
+import { applicationOwners } from './migrations/0026-application-owners.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -54,6 +55,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0021-tenant-requests': tenantRequests,
     '0024-device-grant': deviceGrant,
     '0025-portal-sessions': portalSessions,
+    '0026-application-owners': applicationOwners,
   };
 }
 

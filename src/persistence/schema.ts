@@ -156,6 +156,14 @@ export interface ApplicationUserAssignmentsTable {
   created_at: number;
 }
 
+/** The people responsible for an application (0026). */
+export interface ApplicationOwnersTable {
+  namespace_id: string;
+  application_id: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface ApplicationGroupAssignmentsTable {
   namespace_id: string;
   application_id: string;
@@ -502,6 +510,7 @@ export interface Schema {
   group_user_members: GroupUserMembersTable;
   group_group_members: GroupGroupMembersTable;
   application_user_assignments: ApplicationUserAssignmentsTable;
+  application_owners: ApplicationOwnersTable;
   application_group_assignments: ApplicationGroupAssignmentsTable;
   audit_events: AuditEventsTable;
   sign_in_log: SignInLogTable;
@@ -539,6 +548,7 @@ export const NAMESPACED_TABLES = [
   'group_group_members',
   'application_user_assignments',
   'application_group_assignments',
+  'application_owners',
   'terms_acceptances',
   'namespace_vendors',
 ] as const satisfies ReadonlyArray<keyof Schema>;

@@ -41,6 +41,7 @@ import { migrate, type MigrationReport } from './migrator.js';
 import type { Notices } from './notices.js';
 import { directoryCache, type CachedClientDirectory } from './directory-cache.js';
 import { applicationRepository, clientDirectory, directoryFingerprint } from './repositories/applications.js';
+import { applicationOwnerRepository } from './repositories/application-owners.js';
 import { assignmentRepository } from './repositories/assignments.js';
 import { groupRepository } from './repositories/groups.js';
 import { auditLog } from './repositories/audit.js';
@@ -192,6 +193,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
       terms: termsAcceptances(db, clock, namespaceId),
       vendors: vendorRepository(db, clock, namespaceId),
       admins: namespaceAdminRepository(db, clock, namespaceId, engine),
+      owners: applicationOwnerRepository(db, clock, namespaceId),
     }),
   });
   const db = database.db;

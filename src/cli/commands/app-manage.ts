@@ -30,6 +30,7 @@ interface ApplicationView {
   backchannelLogoutUri: string | null;
   termsVersion: number;
   managementApi: boolean;
+  owners: { userId: string; email: string }[];
   createdAt: number;
   updatedAt: number;
 }
@@ -58,6 +59,7 @@ const applicationJson = (app: ApplicationView) => ({
   backchannelLogoutUri: app.backchannelLogoutUri,
   termsVersion: app.termsVersion,
   managementApi: app.managementApi,
+  owners: app.owners.map((o) => o.email),
   createdAt: iso(app.createdAt),
   updatedAt: iso(app.updatedAt),
 });

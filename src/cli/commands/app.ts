@@ -5,33 +5,17 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ErrorCodes } from '../../contracts/errors.js';
-import type { Application } from '../../domain/directory.js';
 import { createApplication } from '../../flows/administration.js';
-import { addApplicationCertificate, addApplicationSecret, assignToApplication, updateApplication } from '../../flows/applications.js';
+import { addApplicationCertificate, assignToApplication } from '../../flows/applications.js';
 import { systemClock } from '../../platform/clock.js';
 import { administrationDeps } from '../demo.js';
 import { answer, CommandError } from '../output.js';
 import { registerAppManagementCommands } from './app-manage.js';
+import { registerAppSecretAddCommand, registerAppUpdateCommand } from './app-update.js';
 import { registerAppAccessCommands } from './group-manage.js';
-import { cliActor, exactlyOne, jsonOption, parseSwitch, parseWholeNumber, withStore, withStoreAndIssuer } from './context.js';
+import { cliActor, exactlyOne, jsonOption, withStore, withStoreAndIssuer } from './context.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function describeApplication(app: Application) {
-  return {
-    clientId: app.id,
-    name: app.name,
-    public: app.isPublic,
-    signInEnabled: app.signInEnabled,
-    assignmentRequired: app.assignmentRequired,
-    implicitGrant: app.implicitGrant,
-    redirectUris: app.redirectUris,
-    logoutUrl: app.logoutUrl,
-    backchannelLogoutUri: app.backchannelLogoutUri,
-    termsVersion: app.termsVersion,
-    managementApi: app.managementApi,
-  };
-}
 
 export function registerAppCommands(program: Command): void {
   const app = program.command('app').description('applications (OIDC clients)');
@@ -91,90 +75,11 @@ export function registerAppCommands(program: Command): void {
         }),
     );
 
-  app
-    .command('update')
-    .description('change an application: its switches, logout URLs and terms version (takes effect within seconds)')
-    .requiredOption('--namespace <name>', 'namespace that owns it')
-    .requiredOption('--app <client-id>', 'the application (client id)')
-    .option('--sign-in-enabled <true|false>', 'off blocks every sign-in and token refresh')
-    .option('--assignment-required <true|false>', 'on: only assigned users and direct members of assigned groups may sign in')
-    .option('--implicit-grant <true|false>', 'allow the implicit and hybrid response types (id_token, code id_token)')
-    .option('--logout-url <url>', 'where to send people after sign-out ("" removes it)')
-    .option('--backchannel-logout-uri <url>', 'where TechPass posts a logout token when a session ends ("" removes it)')
-    .option('--terms-version <n>', 'raise to ask every user to accept the terms again')
-    .option(
-      '--management-api <true|false>',
-      'on: people signing in through it may get management API tokens (resource <issuer>/api), acting with their full role',
-    )
-    .addOption(jsonOption())
-    .action(
-      async (options: {
-        namespace: string;
-        app: string;
-        signInEnabled?: string;
-        assignmentRequired?: string;
-        implicitGrant?: string;
-        logoutUrl?: string;
-        backchannelLogoutUri?: string;
-        termsVersion?: string;
-        managementApi?: string;
-        json?: boolean;
-      }) => {
-        const changes = {
-          managementApi: parseSwitch(options.managementApi, '--management-api', 'managementApi'),
-          signInEnabled: parseSwitch(options.signInEnabled, '--sign-in-enabled', 'signInEnabled'),
-          assignmentRequired: parseSwitch(options.assignmentRequired, '--assignment-required', 'assignmentRequired'),
-          implicitGrant: parseSwitch(options.implicitGrant, '--implicit-grant', 'implicitGrant'),
-          logoutUrl: options.logoutUrl === undefined ? undefined : options.logoutUrl.trim() || null,
-          backchannelLogoutUri: options.backchannelLogoutUri === undefined ? undefined : options.backchannelLogoutUri.trim() || null,
-          termsVersion: parseWholeNumber(options.termsVersion, '--terms-version', 'termsVersion'),
-        };
-        await withStore(async (store) => {
-          const result = await updateApplication(administrationDeps(store, systemClock), cliActor(), {
-            namespace: options.namespace,
-            clientId: options.app,
-            changes,
-          });
-          if (!result.ok) throw CommandError.from(result);
-          const value = describeApplication(result.value);
-          answer(
-            Boolean(options.json),
-            value,
-            `updated ${value.name}: ${Object.entries(value)
-              .filter(([k]) => k in changes && changes[k as keyof typeof changes] !== undefined)
-              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-              .join(', ')}`,
-          );
-        });
-      },
-    );
+  registerAppUpdateCommand(app);
 
   const secret = app.command('secret').description("an application's client secrets");
   registerAppManagementCommands(app, secret);
-  secret
-    .command('add')
-    .description('add a client secret (shown once); older secrets keep working until they expire, for rollover')
-    .requiredOption('--namespace <name>', 'namespace that owns the application')
-    .requiredOption('--app <client-id>', 'the application (client id)')
-    .option('--expires-in-days <days>', 'lifetime in days (default 365, at most 730)')
-    .addOption(jsonOption())
-    .action(async (options: { namespace: string; app: string; expiresInDays?: string; json?: boolean }) => {
-      const expiresInDays = parseWholeNumber(options.expiresInDays, '--expires-in-days', 'expiresInDays');
-      await withStore(async (store) => {
-        const result = await addApplicationSecret(administrationDeps(store, systemClock), cliActor(), {
-          namespace: options.namespace,
-          clientId: options.app,
-          ...(expiresInDays === undefined ? {} : { expiresInDays }),
-        });
-        if (!result.ok) throw CommandError.from(result);
-        const { secret: added, clientSecret } = result.value;
-        answer(
-          Boolean(options.json),
-          { id: added.id, clientSecret, expiresAt: iso(added.expiresAt) },
-          `client secret: ${clientSecret}   (shown once; valid until ${iso(added.expiresAt)})`,
-        );
-      });
-    });
+  registerAppSecretAddCommand(secret);
 
   const cert = app.command('cert').description("an application's certificates (for private_key_jwt client assertions)");
   registerAppAccessCommands(app, cert);
