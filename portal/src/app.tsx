@@ -13,6 +13,8 @@ import { AccountLayout, AccountPage } from './pages/account.js';
 import { AccountInvitePage } from './pages/account-invite.js';
 import { AccountSecurityPage } from './pages/account-security.js';
 import { AccountTenantRequestsPage } from './pages/account-tenants.js';
+import { AuditPage } from './pages/audit.js';
+import { KeysPage } from './pages/keys.js';
 import { ApplicationPage } from './pages/application.js';
 import { NamespacePage } from './pages/namespace.js';
 import { NamespacesPage } from './pages/namespaces.js';
@@ -94,6 +96,16 @@ export function App({ session }: { session: Session }) {
                   Users
                 </Nav.Link>
               )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/audit">
+                  Audit log
+                </Nav.Link>
+              )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/keys">
+                  Signing keys
+                </Nav.Link>
+              )}
               {view === 'user' && (
                 <Nav.Link as={NavLink} to="/account">
                   My account
@@ -140,6 +152,8 @@ export function App({ session }: { session: Session }) {
             <Route path="/tenant-requests" element={<TenantRequestsPage />} />
             <Route path="/users" element={<UsersPage />} />
             <Route path="/users/:userId" element={<UserPage />} />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="/keys" element={<KeysPage />} />
             <Route path="*" element={<NotFound to={home(view)} />} />
           </Routes>
         )}
