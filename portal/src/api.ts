@@ -90,7 +90,12 @@ export async function download(path: string): Promise<Blob> {
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; fields?: string[] } } | null;
     if (res.status === 401) signIn();
-    throw new ApiError(res.status, body?.error?.code ?? 'unknown', body?.error?.message ?? `TechPass answered ${res.status}`, body?.error?.fields ?? []);
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? 'unknown',
+      body?.error?.message ?? `TechPass answered ${res.status}`,
+      body?.error?.fields ?? [],
+    );
   }
   return res.blob();
 }

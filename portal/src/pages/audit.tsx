@@ -132,7 +132,10 @@ export function AuditPage() {
       return changed;
     });
 
-  const errors = Object.fromEntries(FILTERS.map(({ name, label }) => [name, fieldError(error, name, label)])) as Record<Filter, string | undefined>;
+  // The API names the query ("The querystring is not valid at from: …"): the label says enough.
+  const errors = Object.fromEntries(
+    FILTERS.map(({ name, label }) => [name, fieldError(error, name, label)?.replace(/^The querystring is not valid at /i, '')]),
+  ) as Record<Filter, string | undefined>;
   const fieldProblem = FILTERS.some(({ name }) => errors[name]);
   return (
     <>
@@ -163,7 +166,7 @@ export function AuditPage() {
             Filter
           </Button>
           {filterKey && (
-            <Button variant="outline-secondary" onClick={() => setParams(new URLSearchParams())}>
+            <Button variant="outline-primary" onClick={() => setParams(new URLSearchParams())}>
               Clear filters
             </Button>
           )}
@@ -204,8 +207,8 @@ export function AuditPage() {
                   <Fragment key={e.id}>
                     <tr>
                       <td>{exact(e.occurredAt)}</td>
-                      <td className="tp-code">{e.actor}</td>
-                      <td className="tp-code">{e.action}</td>
+                      <td className="font-monospace">{e.actor}</td>
+                      <td className="font-monospace">{e.action}</td>
                       <td>
                         {e.targetType ? `${e.targetType} ` : ''}
                         {e.targetId ? <span className="tp-code">{e.targetId}</span> : e.targetType ? null : '—'}
@@ -215,6 +218,7 @@ export function AuditPage() {
                         <Button
                           variant="outline-primary"
                           size="sm"
+                          className="text-nowrap"
                           aria-expanded={open.has(e.id)}
                           aria-controls={`tp-audit-data-${e.id}`}
                           aria-label={`Details of ${e.action} at ${exact(e.occurredAt)}`}

@@ -40,8 +40,8 @@ export function KeysPage() {
     <>
       <h1>Signing keys</h1>
       <p>
-        The keys TechPass signs tokens with; applications verify tokens with their public parts. The current key signs, the next is published
-        ahead of its turn, and a retired key still verifies tokens until the date shown.
+        The keys TechPass signs tokens with; applications verify tokens with their public parts. The current key signs, the next is published ahead of
+        its turn, and a retired key still verifies tokens until the date shown.
       </p>
       {error ? (
         <Problem error={error} />
