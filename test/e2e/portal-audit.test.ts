@@ -129,11 +129,11 @@ describe(`browser: the portal's audit log and signing keys (${engine})`, { timeo
     const names = await rows.locator('td:nth-child(5)').allInnerTexts();
     expect(names.indexOf('beta')).toBeLessThan(names.indexOf('alpha'));
     const beta = rows.filter({ hasText: 'beta' });
-    await beta.getByRole('button', { name: /Details/ }).click();
+    await beta.getByRole('button', { name: /details/i }).click();
     const data = page.getByLabel('Data of namespace.created');
     await data.waitFor();
     expect(JSON.parse(await data.innerText())).toEqual({ name: 'beta' });
-    expect(await beta.getByRole('button', { name: /Details/ }).getAttribute('aria-expanded')).toBe('true');
+    expect(await beta.getByRole('button', { name: /details/i }).getAttribute('aria-expanded')).toBe('true');
     await accessible('audit log with details');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
@@ -157,7 +157,7 @@ describe(`browser: the portal's audit log and signing keys (${engine})`, { timeo
     await expect.poll(() => page.getByLabel('Action').inputValue()).toBe('namespace.created');
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await beta.getByRole('button', { name: /Details/ }).click();
+    await beta.getByRole('button', { name: /details/i }).click();
     await page.getByLabel('Data of namespace.created').waitFor();
     await screenshot(page, 'portal-audit-phone');
   });

@@ -221,10 +221,13 @@ export function AuditPage() {
                           className="text-nowrap"
                           aria-expanded={open.has(e.id)}
                           aria-controls={`tp-audit-data-${e.id}`}
-                          aria-label={`Details of ${e.action} at ${exact(e.occurredAt)}`}
                           onClick={() => toggle(e.id)}
                         >
-                          {open.has(e.id) ? 'Hide' : 'Details'}
+                          {open.has(e.id) ? 'Hide details' : 'Details'}
+                          <span className="visually-hidden">
+                            {' '}
+                            of {e.action} at {exact(e.occurredAt)}
+                          </span>
                         </Button>
                       </td>
                     </tr>
