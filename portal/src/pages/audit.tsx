@@ -193,10 +193,16 @@ export function AuditPage() {
               <thead>
                 <tr>
                   <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
+                  <th scope="col" className={WIDE}>
+                    Actor
+                  </th>
                   <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Namespace</th>
+                  <th scope="col" className={WIDE}>
+                    Target
+                  </th>
+                  <th scope="col" className={WIDE}>
+                    Namespace
+                  </th>
                   <th scope="col">
                     <span className="visually-hidden">Details</span>
                   </th>
@@ -207,13 +213,14 @@ export function AuditPage() {
                   <Fragment key={e.id}>
                     <tr>
                       <td>{exact(e.occurredAt)}</td>
-                      <td className="font-monospace">{e.actor}</td>
+                      <td className={`font-monospace ${WIDE}`}>{e.actor}</td>
                       <td className="font-monospace">{e.action}</td>
-                      <td>
-                        {e.targetType ? `${e.targetType} ` : ''}
-                        {e.targetId ? <span className="tp-code">{e.targetId}</span> : e.targetType ? null : '—'}
+                      <td className={WIDE}>
+                        <Target event={e} />
                       </td>
-                      <td>{e.namespace ?? (e.namespaceId ? <span className="tp-code">{e.namespaceId}</span> : '—')}</td>
+                      <td className={WIDE}>
+                        <Namespace event={e} />
+                      </td>
                       <td>
                         <Button
                           variant="outline-primary"
@@ -234,6 +241,18 @@ export function AuditPage() {
                     {open.has(e.id) && (
                       <tr id={`tp-audit-data-${e.id}`}>
                         <td colSpan={6}>
+                          <dl className="tp-dl small mb-2 d-md-none">
+                            <dt>Actor</dt>
+                            <dd className="font-monospace">{e.actor}</dd>
+                            <dt>Target</dt>
+                            <dd>
+                              <Target event={e} />
+                            </dd>
+                            <dt>Namespace</dt>
+                            <dd>
+                              <Namespace event={e} />
+                            </dd>
+                          </dl>
                           <p className="small mb-1">
                             Event {e.seq} · <span className="tp-code">{e.id}</span>
                             {e.ip ? (
@@ -263,6 +282,24 @@ export function AuditPage() {
       )}
     </>
   );
+}
+
+/** Columns a phone leaves to the details (the table keeps time, action and the toggle). */
+const WIDE = 'd-none d-md-table-cell';
+
+function Target({ event: e }: { event: AuditEvent }) {
+  if (!e.targetType && !e.targetId) return <>—</>;
+  return (
+    <>
+      {e.targetType ? `${e.targetType} ` : ''}
+      {e.targetId && <span className="tp-code">{e.targetId}</span>}
+    </>
+  );
+}
+
+function Namespace({ event: e }: { event: AuditEvent }) {
+  if (e.namespace) return <>{e.namespace}</>;
+  return e.namespaceId ? <span className="tp-code">{e.namespaceId}</span> : <>—</>;
 }
 
 function draftOf(params: URLSearchParams): Record<Filter, string> {
