@@ -214,7 +214,9 @@ export function AuditPage() {
                     <tr>
                       <td>{exact(e.occurredAt)}</td>
                       <td className={`font-monospace ${WIDE}`}>{e.actor}</td>
-                      <td className="font-monospace">{e.action}</td>
+                      <td className="font-monospace">
+                        <Action name={e.action} />
+                      </td>
                       <td className={WIDE}>
                         <Target event={e} />
                       </td>
@@ -286,6 +288,24 @@ export function AuditPage() {
 
 /** Columns a phone leaves to the details (the table keeps time, action and the toggle). */
 const WIDE = 'd-none d-md-table-cell';
+
+/** An action's name, breakable after its dots only (`namespace.<wbr>created`): a phone's column is narrow. */
+function Action({ name }: { name: string }) {
+  return (
+    <span className="text-nowrap">
+      {name.split('.').map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && (
+            <>
+              .<wbr />
+            </>
+          )}
+          {part}
+        </Fragment>
+      ))}
+    </span>
+  );
+}
 
 function Target({ event: e }: { event: AuditEvent }) {
   if (!e.targetType && !e.targetId) return <>—</>;

@@ -67,7 +67,7 @@ export function KeysPage() {
             <tbody>
               {keys.map((k) => (
                 <tr key={k.kid}>
-                  <td className="tp-code">{k.kid}</td>
+                  <td className="font-monospace text-nowrap">{k.kid}</td>
                   <td>{k.alg}</td>
                   <td>
                     <span className={`badge ${STATES[k.state].badge}`}>{STATES[k.state].name}</span>
