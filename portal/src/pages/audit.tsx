@@ -212,7 +212,10 @@ export function AuditPage() {
                 {items.map((e) => (
                   <Fragment key={e.id}>
                     <tr>
-                      <td>{exact(e.occurredAt)}</td>
+                      <td>
+                        <span className="text-nowrap">{new Date(e.occurredAt).toLocaleDateString('en-SG', { dateStyle: 'medium' })}</span>,{' '}
+                        <span className="text-nowrap">{new Date(e.occurredAt).toLocaleTimeString('en-SG', { timeStyle: 'medium' })}</span>
+                      </td>
                       <td className={`font-monospace ${WIDE}`}>{e.actor}</td>
                       <td className="font-monospace">
                         <Action name={e.action} />
