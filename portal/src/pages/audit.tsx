@@ -213,8 +213,8 @@ export function AuditPage() {
                   <Fragment key={e.id}>
                     <tr>
                       <td>
-                        <span className="text-nowrap">{new Date(e.occurredAt).toLocaleDateString('en-SG', { dateStyle: 'medium' })}</span>,{' '}
-                        <span className="text-nowrap">{new Date(e.occurredAt).toLocaleTimeString('en-SG', { timeStyle: 'medium' })}</span>
+                        <span className="d-block text-nowrap">{new Date(e.occurredAt).toLocaleDateString('en-SG', { dateStyle: 'medium' })}</span>{' '}
+                        <span className="d-block text-nowrap">{new Date(e.occurredAt).toLocaleTimeString('en-SG', { timeStyle: 'medium' })}</span>
                       </td>
                       <td className={`font-monospace ${WIDE}`}>{e.actor}</td>
                       <td className="font-monospace">
@@ -235,10 +235,10 @@ export function AuditPage() {
                           aria-controls={`tp-audit-data-${e.id}`}
                           onClick={() => toggle(e.id)}
                         >
-                          {open.has(e.id) ? 'Hide details' : 'Details'}
+                          {open.has(e.id) ? 'Hide' : 'Details'}
                           <span className="visually-hidden">
                             {' '}
-                            of {e.action} at {exact(e.occurredAt)}
+                            {open.has(e.id) ? 'the details' : ''} of {e.action} at {exact(e.occurredAt)}
                           </span>
                         </Button>
                       </td>
