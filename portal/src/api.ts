@@ -80,3 +80,22 @@ export async function api<T>(method: string, path: string, options: { body?: unk
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
+
+/**
+ * A file from the API (an export), fetched with the session's CSRF value (a plain link
+ * cannot carry it) and handed back as a Blob to save; a refusal throws ApiError.
+ */
+export async function download(path: string): Promise<Blob> {
+  const res = await fetch(`/api/v1${path}`, { headers: { 'x-csrf-token': session?.csrfToken ?? '' }, credentials: 'same-origin' });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; fields?: string[] } } | null;
+    if (res.status === 401) signIn();
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? 'unknown',
+      body?.error?.message ?? `TechPass answered ${res.status}`,
+      body?.error?.fields ?? [],
+    );
+  }
+  return res.blob();
+}

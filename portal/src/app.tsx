@@ -14,6 +14,8 @@ import { AccountActivityPage } from './pages/account-activity.js';
 import { AccountInvitePage } from './pages/account-invite.js';
 import { AccountSecurityPage } from './pages/account-security.js';
 import { AccountTenantRequestsPage } from './pages/account-tenants.js';
+import { AuditPage } from './pages/audit.js';
+import { KeysPage } from './pages/keys.js';
 import { ApplicationPage } from './pages/application.js';
 import { NamespacePage } from './pages/namespace.js';
 import { NamespaceSignInsPage, NamespaceVendorsPage } from './pages/namespace-activity.js';
@@ -96,6 +98,16 @@ export function App({ session }: { session: Session }) {
                   Users
                 </Nav.Link>
               )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/audit">
+                  Audit log
+                </Nav.Link>
+              )}
+              {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/keys">
+                  Signing keys
+                </Nav.Link>
+              )}
               {view === 'user' && (
                 <Nav.Link as={NavLink} to="/account">
                   My account
@@ -145,6 +157,8 @@ export function App({ session }: { session: Session }) {
             <Route path="/tenant-requests" element={<TenantRequestsPage />} />
             <Route path="/users" element={<UsersPage />} />
             <Route path="/users/:userId" element={<UserPage />} />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="/keys" element={<KeysPage />} />
             <Route path="*" element={<NotFound to={home(view)} />} />
           </Routes>
         )}
