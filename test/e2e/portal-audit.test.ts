@@ -6,40 +6,22 @@
  * (and the address alone shows a refusal). axe-core finds no serious or critical
  * violation on any page visited. Screenshots: test-results/portal-audit-*.png.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { administrationDeps } from '../../src/cli/demo.js';
-import { createUser } from '../../src/flows/administration.js';
-import { systemClock } from '../../src/platform/clock.js';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { portalAccount, portalSignIn, seriousViolations } from '../helpers/portal.js';
 import { runCli } from '../helpers/cli.js';
 import { engine } from '../helpers/database.js';
-import { PASSWORD } from '../helpers/directory.js';
-import { nextTotpCode, rememberSeed } from '../helpers/phone.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe(`browser: the portal's audit log and signing keys (${engine})`, { timeout: 180_000 }, () => {
   let tp: TestServer;
   let browser: Browser;
   let page: Page;
 
-  async function account(email: string, seed: string, platformAdmin = false) {
-    const made = await createUser(administrationDeps(tp.server.store, systemClock), 'test', {
-      email,
-      givenName: email.split('@')[0]!.replace(/^./, (c) => c.toUpperCase()),
-      familyName: 'Tester',
-      password: PASSWORD,
-      ...(platformAdmin ? { platformAdmin: true } : {}),
-    });
-    if (!made.ok) throw new Error(made.message);
-    await tp.server.store.users.addTotpFactor(made.value.id, 'Authenticator app', seed);
-    rememberSeed(tp.url, email, seed);
-    return made.value;
-  }
+  const account = (email: string, seed: string, platformAdmin = false) => portalAccount(tp, email, seed, platformAdmin);
 
   beforeAll(async () => {
     tp = await startTestServer();
@@ -62,53 +44,10 @@ describe(`browser: the portal's audit log and signing keys (${engine})`, { timeo
   });
 
   /** axe-core on the page as it is: no serious or critical violation. */
-  async function accessible(name: string) {
-    await page.addScriptTag({ content: AXE }).catch(async () => {
-      // The portal's CSP refuses inline scripts (as it should): inject through the devtools protocol instead.
-      await page.evaluate(AXE);
-    });
-    const result = (await page.evaluate(async () => {
-      const axe = (
-        window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
-      ).axe;
-      return axe.run({ resultTypes: ['violations'] });
-    })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
-    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) =>
-          `${name}: ${v.id} (${v.impact}) at ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))} ${(v.nodes[0] as { failureSummary?: string }).failureSummary ?? ''}`,
-      ),
-    ).toEqual([]);
-  }
+  const accessible = async (name: string) => expect(await seriousViolations(page, name)).toEqual([]);
 
   async function signIn(email: string) {
-    const context = await browser.newContext();
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto(`${tp.url}/portal/`);
-    await page.getByLabel('TechPass ID').fill(email);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page
-      .getByLabel(/code/i)
-      .first()
-      .fill(await nextTotpCode(tp.url, email));
-    await page
-      .getByRole('button', { name: /verify|continue|sign in/i })
-      .first()
-      .click();
-    // The first time: the platform's policies (a box to tick) and the portal's own terms of use.
-    for (let i = 0; i < 3 && !/\/portal\//.test(page.url()); i += 1) {
-      const accept = page.getByRole('button', { name: 'Accept and continue' });
-      await Promise.race([accept.waitFor(), page.waitForURL(/\/portal\//)]);
-      if (/\/portal\//.test(page.url())) break;
-      const box = page.getByRole('checkbox');
-      if (await box.count()) await box.first().check();
-      await accept.click();
-    }
-    await page.waitForURL(/\/portal\//);
+    page = await portalSignIn(browser, tp, email);
   }
 
   it('a platform admin filters the audit log by action, opens an event and exports the matching events', async () => {
