@@ -5,13 +5,12 @@
  * are read in one statement.
  */
 import { sql, type Kysely } from 'kysely';
-import { asApplicationId, asGroupId, asUserId, type NamespaceId } from '../../domain/ids.js';
-import type { DirectoryMember } from '../../domain/groups.js';
+import { asApplicationId, asGroupId, type NamespaceId } from '../../domain/ids.js';
 import type { AssignmentRepository } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { precompiledPerDatabase } from '../precompiled.js';
 import type { Schema } from '../schema.js';
-import { insertLink } from './groups.js';
+import { directoryMembers, insertLink } from './groups.js';
 
 /**
  * The three facts in one statement (asked at every sign-in and refresh): a row per direct
@@ -93,17 +92,7 @@ export function assignmentRepository(db: Kysely<Schema>, clock: Clock, namespace
           .orderBy('g.name')
           .execute(),
       ]);
-      return [
-        ...users.map((u): DirectoryMember => ({
-          type: 'user',
-          id: asUserId(u.id),
-          email: u.email,
-          givenName: u.given_name,
-          familyName: u.family_name,
-          since: Number(u.created_at),
-        })),
-        ...groups.map((g): DirectoryMember => ({ type: 'group', id: asGroupId(g.id), name: g.name, since: Number(g.created_at) })),
-      ];
+      return directoryMembers(users, groups);
     },
 
     async applicationsOfGroup(groupId) {

@@ -13,6 +13,24 @@ import type { Engine } from '../database.js';
 import { foreignKeyViolation, insertUnique } from '../errors.js';
 import type { GroupsTable, Schema } from '../schema.js';
 
+/** People and groups linked to something (a group's members, an application's assignees), as the domain lists them. */
+export function directoryMembers(
+  users: ReadonlyArray<{ id: string; email: string; given_name: string; family_name: string; created_at: number }>,
+  groups: ReadonlyArray<{ id: string; name: string; created_at: number }>,
+): DirectoryMember[] {
+  return [
+    ...users.map((u): DirectoryMember => ({
+      type: 'user',
+      id: asUserId(u.id),
+      email: u.email,
+      givenName: u.given_name,
+      familyName: u.family_name,
+      since: Number(u.created_at),
+    })),
+    ...groups.map((g): DirectoryMember => ({ type: 'group', id: asGroupId(g.id), name: g.name, since: Number(g.created_at) })),
+  ];
+}
+
 export function toGroup(row: Selectable<GroupsTable>): Group {
   return {
     id: asGroupId(row.id),
@@ -159,17 +177,7 @@ export function groupRepository(db: Kysely<Schema>, clock: Clock, namespaceId: N
           .orderBy('g.name')
           .execute(),
       ]);
-      return [
-        ...users.map((u): DirectoryMember => ({
-          type: 'user',
-          id: asUserId(u.id),
-          email: u.email,
-          givenName: u.given_name,
-          familyName: u.family_name,
-          since: Number(u.created_at),
-        })),
-        ...groups.map((g): DirectoryMember => ({ type: 'group', id: asGroupId(g.id), name: g.name, since: Number(g.created_at) })),
-      ];
+      return directoryMembers(users, groups);
     },
 
     async parentsOf(memberGroupId) {
