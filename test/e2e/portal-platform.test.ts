@@ -146,8 +146,13 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
       .waitFor();
     expect(await page.getByRole('link', { name: /^Crowd Member/ }).count()).toBe(25);
     await page.getByRole('button', { name: 'More' }).click();
-    await page.getByRole('button', { name: 'More' }).waitFor({ state: 'detached' });
+    // The button reads "Loading…" while the page is fetched, so wait for the rows, not the button.
+    await page
+      .getByRole('link', { name: /^Crowd Member/ })
+      .nth(26)
+      .waitFor();
     expect(await page.getByRole('link', { name: /^Crowd Member/ }).count()).toBe(27);
+    expect(await page.getByRole('button', { name: /^(More|Loading…)$/ }).count()).toBe(0);
     // Back to the search for sam (the address keeps it).
     await page.goBack();
     await page.getByRole('link', { name: 'Sam Tester' }).click();
