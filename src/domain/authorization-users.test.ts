@@ -53,7 +53,7 @@ describe('authorization of accounts', () => {
     expect(allowed(mayListFactors(user, me))).toBe(true);
     const own = mayRemoveFactor(platform, me);
     expect(own.allow).toBe(false);
-    expect(own.allow ? '' : own.message).toMatch(/fresh second factor/);
+    expect(own.allow ? '' : own.reason).toBe('fresh_sign_in_required');
     expect(allowed(mayRemoveFactor(platform, other))).toBe(true);
     expect(allowed(mayRemoveFactor(user, other))).toBe(false);
   });

@@ -56,6 +56,7 @@ import type { ObservationDeps } from '../flows/audit-management.js';
 import { registerObservationRoutes } from './management-observation-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 import { registerGroupRoutes } from './management-group-routes.js';
+import { registerSelfRoutes } from './management-self-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
@@ -202,6 +203,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       registerApplicationRoutes(scope, admin);
       registerTenantRoutes(scope, deps.tenantRequests);
       registerUserRoutes(scope, { ...deps.accounts, administration: admin });
+      if (deps.accounts.ownFactors) registerSelfRoutes(scope, deps.accounts.ownFactors);
       registerGroupRoutes(scope, admin);
       registerObservationRoutes(scope, deps.observation);
     },

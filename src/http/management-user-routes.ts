@@ -30,6 +30,7 @@ import type { UserFactor } from '../domain/user-directory.js';
 import { techpassId, type User } from '../domain/users.js';
 import type { AdministrationDeps } from '../flows/administration.js';
 import type { InvitationDeps } from '../flows/invitations.js';
+import { isOwn, removeOwnFactor, type OwnFactorDeps } from '../flows/own-factors.js';
 import {
   changeUserStatus,
   clearUserRisk,
@@ -53,6 +54,8 @@ export interface AccountRouteDeps {
   users: UserManagementDeps;
   vendors: VendorDeps;
   invitations: InvitationDeps;
+  /** One's own second factors (management-self-routes.ts); the server's only: the CLI's operator has none. */
+  ownFactors?: OwnFactorDeps;
 }
 
 export const userSummary = (u: User) => ({ id: u.id, email: u.email, givenName: u.givenName, familyName: u.familyName, status: u.status });
@@ -148,7 +151,14 @@ export function registerUserRoutes(plain: FastifyInstance, deps: AccountRouteDep
     items: answer(await listUserFactors(users, callerOf(request), request.params.userId)).map(factorView),
   }));
   scope.delete(`${USER}/factors/:factorId`, { schema: { params: FactorParams, response: { 200: FactorView, ...ERROR_ANSWERS } } }, async (request) =>
-    factorView(answer(await removeUserFactor(users, callerOf(request), request.params))),
+    factorView(
+      answer(
+        // One's own: a fresh sign-in, never the last one (flows/own-factors.ts); another person's: a platform admin.
+        isOwn(callerOf(request), request.params.userId) && deps.ownFactors
+          ? await removeOwnFactor(deps.ownFactors, callerOf(request), request.params.factorId)
+          : await removeUserFactor(users, callerOf(request), request.params),
+      ),
+    ),
   );
 
   scope.get(
