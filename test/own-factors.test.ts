@@ -122,7 +122,7 @@ describe(`one's own second factors (${engine})`, () => {
     // Used once.
     const twice = await call(again, 'POST', `/me/factor-enrolments/${started.body.id}/complete`, { code: totp(started.body.totp.secret) });
     expect(twice.status).toBe(404);
-    expect((await mailsTo('fay@agency.gov.sg')).map((m) => m.subject)).toContain('An authenticator app was added to your TechPass account');
+    expect((await mailsTo('fay@agency.gov.sg')).map((m) => m.subject)).toContain('An authenticator app (verification codes) was added to your TechPass account');
     const events = await tp.server.store.audit.list({ targetId: fay.userId, limit: 100 });
     expect(events.find((e) => e.action === 'mfa.enrolled')?.data).toMatchObject({ method: 'otp', via: 'portal_session' });
     ahead = 0;

@@ -22,7 +22,7 @@ import { auditContext, type Caller } from '../domain/authorization.js';
 import { mayAddOwnFactor, mayRemoveOwnFactor } from '../domain/authorization-self.js';
 import type { Flow } from '../domain/flows/flow.js';
 import { asUserId, type UserId } from '../domain/ids.js';
-import { brandedMail } from '../domain/messages.js';
+import { factorAddedMail, factorRemovedMail } from '../domain/factor-mails.js';
 import type { Repositories, Transactional } from '../domain/repositories.js';
 import type { UserFactor } from '../domain/user-directory.js';
 import { techpassId, type User } from '../domain/users.js';
@@ -75,11 +75,6 @@ export interface EnrolmentStarted {
   authenticator?: { link: string };
 }
 
-const FACTOR_NAME: Record<UserFactor['type'], string> = {
-  totp: 'authenticator app',
-  passkey: 'passkey',
-  authenticator: 'TechPass Authenticator',
-};
 
 const notFound = () => fail(ErrorCodes.enrolmentNotFound, 'this enrolment has finished or expired; start again', 'id');
 
@@ -156,22 +151,6 @@ export async function ownEnrolmentStatus(
   return ok({ id: flow.id, method: flow.context.method, ready, expiresAt: flow.expiresAt });
 }
 
-function addedMail(user: User, type: UserFactor['type'], label: string, publicUrl: string) {
-  return brandedMail({
-    to: user.email,
-    subject: `${FACTOR_NAME[type] === 'authenticator app' ? 'An' : 'A'} ${FACTOR_NAME[type]} was added to your TechPass account`,
-    techpassId: techpassId(user),
-    lines: [
-      `Hello ${user.givenName},`,
-      '',
-      `A ${FACTOR_NAME[type]} "${label}" was added to your account ${techpassId(user)} as a second factor.`,
-      `You can see your second factors in the TechPass portal: ${publicUrl}/portal/account/security`,
-      '',
-      'If you did not do this, contact the TechPass team (your agency IT helpdesk) at once.',
-    ],
-  });
-}
-
 /**
  * Finishes adding a factor: checks the code or the passkey, then saves the factor, its
  * audit event, its mail and the enrolment's end together (the enrolment is used once).
@@ -237,7 +216,7 @@ export async function completeOwnEnrolment(
     if (!(await ended(tx, 'completed'))) return notFound();
     const device = (await tx.userDirectory.factors(user.id)).filter((f) => f.type === 'authenticator').sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!device) return fail(ErrorCodes.enrolmentPending, 'the phone has not finished registering; try again in a moment', 'id');
-    await tx.outbox.enqueue(addedMail(user, 'authenticator', device.label, deps.publicUrl));
+    await tx.outbox.enqueue(factorAddedMail(user, device, deps.publicUrl));
     return ok(device);
   });
 }
@@ -255,7 +234,7 @@ async function added(
 ): Promise<Result<UserFactor>> {
   const method = type === 'totp' ? 'otp' : 'hwk';
   await tx.audit.append({ actor: user.id, action: 'mfa.enrolled', targetType: 'user', targetId: user.id, data: { ...auditContext(caller), method, factorId, name: label } });
-  await tx.outbox.enqueue(addedMail(user, type, label, publicUrl));
+  await tx.outbox.enqueue(factorAddedMail(user, { type, label }, publicUrl));
   const factor = (await tx.userDirectory.factors(user.id)).find((f) => f.id === factorId);
   if (!factor) throw new Error(`the factor ${factorId} just added is not listed`);
   return ok(factor);
@@ -279,21 +258,7 @@ export async function removeOwnFactor(deps: OwnFactorDeps, caller: Caller, facto
       targetId: user.id,
       data: { ...auditContext(caller), reason: 'self', before: removed, after: null, sessionsEnded },
     });
-    await tx.outbox.enqueue(
-      brandedMail({
-        to: user.email,
-        subject: `Your ${FACTOR_NAME[removed.type]} was removed from TechPass`,
-        techpassId: techpassId(user),
-        lines: [
-          `Hello ${user.givenName},`,
-          '',
-          `You removed your ${FACTOR_NAME[removed.type]} "${removed.label}" from your account ${techpassId(user)}.`,
-          'Every other session of your account was signed out.',
-          '',
-          'If you did not do this, contact the TechPass team (your agency IT helpdesk) at once.',
-        ],
-      }),
-    );
+    await tx.outbox.enqueue(factorRemovedMail(user, removed, 'self'));
     return ok(removed);
   }).catch((error: unknown) => {
     if (error instanceof LastFactor) {

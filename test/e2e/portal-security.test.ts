@@ -9,9 +9,9 @@
  * has no Remove button. axe-core on each page; screenshots test-results/portal-security-*.png.
  * TechPass runs at http://localhost (WebAuthn needs a host name).
  */
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { launchBrowser, screenshot, virtualAuthenticator } from '../helpers/browser.js';
 import { engine } from '../helpers/database.js';
 import { namespace, PASSWORD } from '../helpers/directory.js';
 import { approveOnPhone, phoneOf } from '../helpers/phone.js';
@@ -29,7 +29,6 @@ describe(`browser: the portal's security page (${engine})`, { timeout: 180_000 }
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let cdp: CDPSession;
   /** The server's clock runs this far ahead (to make a sign-in too old). */
   let ahead = 0;
 
@@ -42,11 +41,7 @@ describe(`browser: the portal's security page (${engine})`, { timeout: 180_000 }
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await virtualAuthenticator(page);
   });
   afterAll(async () => {
     await browser?.close();
@@ -61,17 +56,22 @@ describe(`browser: the portal's security page (${engine})`, { timeout: 180_000 }
   const user = async () => (await tp.server.store.users.findByLogin(EMAIL))!;
   const factorTypes = async () => (await tp.server.store.userDirectory.factors((await user()).id)).map((f) => f.type).sort();
 
-  /** The TechPass sign-in from wherever it starts: password, then the number typed on her phone. */
-  async function passwordAndPhone() {
+  /** The TechPass sign-in's first step, from the identify page or the password page (a remembered account). */
+  async function password() {
     const identify = page.getByLabel('TechPass ID');
-    const password = page.getByLabel('Password');
-    await identify.or(password).first().waitFor();
+    const field = page.getByLabel('Password');
+    await identify.or(field).first().waitFor();
     if (await identify.isVisible()) {
       await identify.fill(EMAIL);
       await page.getByRole('button', { name: 'Next' }).click();
     }
-    await password.fill(PASSWORD);
+    await field.fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  }
+
+  /** The TechPass sign-in: password, then the number typed on her phone. */
+  async function passwordAndPhone() {
+    await password();
     const number = (await page.getByTestId('push-number').textContent())!.trim();
     await approveOnPhone(phoneOf(tp, EMAIL)!, number);
   }
@@ -133,7 +133,7 @@ describe(`browser: the portal's security page (${engine})`, { timeout: 180_000 }
     expect(await page.getByTestId('own-factors').locator('tbody tr').count()).toBe(3);
     await screenshot(page, 'portal-security-factors');
     const subjects = (await tp.server.store.outbox.recent(20, EMAIL)).map((m) => m.subject);
-    expect(subjects).toEqual(expect.arrayContaining(['A passkey was added to your TechPass account', 'An authenticator app was added to your TechPass account']));
+    expect(subjects).toEqual(expect.arrayContaining(['A passkey was added to your TechPass account', 'An authenticator app (verification codes) was added to your TechPass account']));
   });
 
   it('"I can\'t use my phone" at the sample service: the passkey verifies, and the phone is removed', async () => {
@@ -144,15 +144,7 @@ describe(`browser: the portal's security page (${engine})`, { timeout: 180_000 }
 
     await page.goto(sample.url);
     await page.getByRole('link', { name: 'Login with TechPass' }).click();
-    const identify = page.getByLabel('TechPass ID');
-    const password = page.getByLabel('Password');
-    await identify.or(password).first().waitFor();
-    if (await identify.isVisible()) {
-      await identify.fill(EMAIL);
-      await page.getByRole('button', { name: 'Next' }).click();
-    }
-    await password.fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await password();
     // The passkey comes first; she has lost her phone, and says so from the phone's page.
     await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
     await page.getByRole('button', { name: 'Use the TechPass Authenticator instead' }).click();
