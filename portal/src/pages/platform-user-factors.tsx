@@ -133,8 +133,8 @@ export function Factors({ path, name }: { path: string; name: string }) {
           >
             <p>
               Do this only after checking who the person is (for example by a video call with their ID).{' '}
-              {factors.length === 1 ? 'The second factor above is removed' : `All ${factors.length} second factors above are removed`}, {name} is signed
-              out everywhere and told by e-mail, and their next sign-in asks them to set up a new one.
+              {factors.length === 1 ? 'The second factor above is removed' : `All ${factors.length} second factors above are removed`}, {name} is
+              signed out everywhere and told by e-mail, and their next sign-in asks them to set up a new one.
             </p>
           </ConfirmButton>
         </>
