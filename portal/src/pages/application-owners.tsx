@@ -85,7 +85,7 @@ export function ApplicationOwners({
       )}
       <Form onSubmit={add} noValidate className="row g-2 align-items-end">
         <Form.Group className="col-sm-8" controlId="tp-app-owner-email">
-          <Form.Label>New owner's e-mail (TechPass ID)</Form.Label>
+          <Form.Label>New owner (TechPass ID)</Form.Label>
           <Form.Control
             type="email"
             value={email}
