@@ -139,6 +139,7 @@ const MATRIX: Record<string, Call> = {
   [`POST ${U}/unlock`]: { path: (f) => `/api/v1/users/${f.userId}/unlock`, allowed: ['platform'] },
   [`POST ${U}/end-sessions`]: { path: (f) => `/api/v1/users/${f.userId}/end-sessions`, allowed: ['platform'] },
   [`POST ${U}/clear-risk`]: { path: (f) => `/api/v1/users/${f.riskyUserId}/clear-risk`, allowed: ['platform'] },
+  [`POST ${U}/reset-mfa`]: { path: (f) => `/api/v1/users/${f.userId}/reset-mfa`, allowed: ['platform'] },
   [`GET ${U}/factors`]: { path: (f) => `/api/v1/users/${f.userId}/factors`, allowed: ['platform'] },
   [`DELETE ${U}/factors/:factorId`]: { path: (f) => `/api/v1/users/${f.userId}/factors/${f.factorId}`, allowed: ['platform'] },
   'GET /api/v1/namespaces/:namespace/vendors': { path: (f) => `/api/v1/namespaces/${f.ns}/vendors`, allowed: ADMINS },

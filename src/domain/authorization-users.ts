@@ -54,6 +54,18 @@ export function mayRemoveFactor(caller: Caller, userId: UserId): Decision {
   return platformOnly(caller, "remove another person's factor");
 }
 
+/**
+ * Resets every second factor of an account (after checking who the person is, out of
+ * band): a platform admin, for someone else. One's own factors need a fresh second
+ * factor to go, as with removing one, so another platform admin resets them.
+ */
+export function mayResetMfa(caller: Caller, userId: UserId): Decision {
+  if (caller.platformAdmin && self(caller, userId)) {
+    return deny('platform_admin_only', 'you may not reset your own second factors: ask another platform admin');
+  }
+  return platformOnly(caller, "reset a person's second factors");
+}
+
 /** Which creator the caller is, for the account type rules (account-status.ts `mayCreate`). */
 const creatorOf = (caller: Caller, namespace?: NamespaceTarget): AccountCreator =>
   caller.platformAdmin ? 'platform_admin' : namespace && caller.adminOf.has(namespace.id) ? 'tenant_admin' : 'public_officer';

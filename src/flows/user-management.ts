@@ -51,8 +51,8 @@ export interface UserManagementDeps extends Pick<Repositories, 'users' | 'userDi
   clock: Clock;
 }
 
-/** Asks `decide` first, then finds the account: a caller refused learns nothing of which ids exist. */
-async function target(
+/** Asks `decide` first, then finds the account: a caller refused learns nothing of which ids exist (user-mfa-reset.ts too). */
+export async function target(
   deps: UserManagementDeps,
   caller: Caller,
   userId: string,
