@@ -203,14 +203,14 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.getByRole('button', { name: 'Enable' }).waitFor();
     await screenshot(page, 'portal-platform-refused');
 
-    // Refused: one's own factor is not removed here.
+    // Refused: one's own factor follows one's own rules (My Account's), and the last one stays.
     await page.getByRole('link', { name: '← Users' }).click();
     await page.getByLabel('E-mail, name, username, mobile or user ID').fill('peter@agency.gov.sg');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'Peter Tester' }).click();
     await page.getByRole('row').filter({ hasText: 'Authenticator app' }).getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('button', { name: 'Remove factor' }).click();
-    await page.getByRole('dialog').getByRole('alert').filter({ hasText: 'your own factors' }).waitFor();
+    await page.getByRole('dialog').getByRole('alert').filter({ hasText: 'your only second factor' }).waitFor();
     expect((await tp.server.store.userDirectory.factors(ids.peter! as UserId)).length).toBe(1);
   });
 
