@@ -90,6 +90,12 @@ export const ErrorCodes = {
   preconditionFailed: 'request.precondition_failed',
   preconditionRequired: 'request.precondition_required',
   routeNotFound: 'route.not_found',
+  /** A person's own session (`/me/sessions/{id}`) that is not theirs, or already ended. */
+  sessionNotFound: 'session.not_found',
+  /** The account has no TechPass password: its agency's identity provider manages how it signs in. */
+  passwordManagedElsewhere: 'password.managed_elsewhere',
+  /** A password change through the API whose current password is wrong (400: the caller is signed in). */
+  currentPasswordIncorrect: 'password.current_incorrect',
   internal: 'internal.error',
 } as const;
 
@@ -190,6 +196,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */
   'request.precondition_required': 428,
   'route.not_found': 404,
+  'session.not_found': 404,
+  'password.managed_elsewhere': 409,
+  'password.current_incorrect': 400,
   'internal.error': 500,
 };
 

@@ -50,7 +50,8 @@ export function roleOf(caller: Caller): Role {
   return caller.adminOf.size > 0 ? 'tenant_admin' : 'user';
 }
 
-export type DenyReason = 'not_an_admin' | 'not_this_namespace' | 'platform_admin_only';
+/** `no_account`: the caller names no account (the CLI's operator), so has nothing of its own. */
+export type DenyReason = 'not_an_admin' | 'not_this_namespace' | 'platform_admin_only' | 'no_account';
 export type Decision = { allow: true } | { allow: false; reason: DenyReason; message: string };
 
 export const ALLOW: Decision = { allow: true };

@@ -23,6 +23,7 @@ import type { Caller } from '../domain/authorization.js';
 import type { NamespaceRepository, PortalSessions, UserRepository, AuditLog } from '../domain/repositories.js';
 import { asUserId } from '../domain/ids.js';
 import { standingRefusal } from '../domain/users.js';
+import { sidOfIdToken } from '../domain/sessions.js';
 import type { Clock } from '../platform/clock.js';
 
 export interface PortalSessionDeps {
@@ -199,6 +200,13 @@ export async function portalCaller(deps: PortalSessionDeps, token: string, csrfH
   if (!user) return fail(ErrorCodes.apiTokenInvalid, 'your portal session has ended; sign in again');
   const adminOf = new Set(await deps.namespaces.administeredBy(userId));
   return ok({ userId, email: user.email, platformAdmin: user.platformRole === 'admin', adminOf, via: 'portal_session' });
+}
+
+/** The `sid` of the TechPass session a live portal session signed in with (its ID token's), or null. */
+export async function portalSessionSid(deps: Pick<PortalSessionDeps, 'sessions' | 'clock'>, token: string | undefined): Promise<string | null> {
+  if (!token) return null;
+  const session = await deps.sessions.findLive(digest(token), deps.clock.now());
+  return session ? sidOfIdToken(session.idToken) : null;
 }
 
 /** Signs out of the portal: the session ends here, and the answer is where to send the browser to end TechPass' own. */

@@ -73,6 +73,17 @@ export interface PortalSessionsTable {
   idle_expires_at: number;
 }
 
+/** What a person can recognise of a provider session (0028, oidc/session-browsers.ts). */
+export interface SessionBrowsersTable {
+  session_uid: string;
+  user_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  remembered_ref: string | null;
+  signed_in_at: number;
+  last_seen_at: number;
+}
+
 export interface NamespaceAdminsTable {
   namespace_id: string;
   user_id: string;
@@ -534,6 +545,7 @@ export interface Schema {
   platform_policy_acceptances: PlatformPolicyAcceptancesTable;
   spent_proofs: SpentProofsTable;
   portal_sessions: PortalSessionsTable;
+  session_browsers: SessionBrowsersTable;
   tenant_requests: TenantRequestsTable;
 }
 
