@@ -562,6 +562,8 @@ export interface PortalSessionRecord {
   userId: UserId;
   csrf: string;
   idToken: string;
+  /** The uid of the TechPass session it signed in with, when known. */
+  sessionUid?: string | null;
   createdAt: number;
   expiresAt: number;
   idleExpiresAt: number;

@@ -31,7 +31,13 @@ export interface OwnSessionView {
   current: boolean;
 }
 
-async function view(deps: OwnSessionDeps, sessions: OwnSession[], currentSid: string | null): Promise<OwnSessionView[]> {
+/** The TechPass session the calling portal session signed in with (null: not a portal session). */
+export type CurrentSession = { sessionUid: string | null; sid: string | null } | null;
+
+const isCurrent = (s: OwnSession, current: CurrentSession) =>
+  current !== null && (s.id === current.sessionUid || (current.sid !== null && s.applications.some((a) => a.sid === current.sid)));
+
+async function view(deps: OwnSessionDeps, sessions: OwnSession[], current: CurrentSession): Promise<OwnSessionView[]> {
   const names = new Map<string, string | null>();
   for (const clientId of new Set(sessions.flatMap((s) => s.applications.map((a) => a.clientId)))) {
     names.set(clientId, (await deps.clients.findApplication(clientId))?.name ?? null);
@@ -44,45 +50,45 @@ async function view(deps: OwnSessionDeps, sessions: OwnSession[], currentSid: st
     applications: s.applications.map((a) => ({ clientId: a.clientId, name: names.get(a.clientId) ?? null })),
     ip: s.ip,
     userAgent: s.userAgent,
-    current: currentSid !== null && s.applications.some((a) => a.sid === currentSid),
+    current: isCurrent(s, current),
   }));
 }
 
-/** The caller's live sessions, newest first; `currentSid`: the sid of the portal session making the call, if any. */
-export async function listOwnSessions(deps: OwnSessionDeps, caller: Caller, currentSid: string | null): Promise<Result<OwnSessionView[]>> {
+/** The caller's live sessions, newest first; `current`: the TechPass session of the portal session making the call, if any. */
+export async function listOwnSessions(deps: OwnSessionDeps, caller: Caller, current: CurrentSession): Promise<Result<OwnSessionView[]>> {
   const decision = mayListOwnSessions(caller);
   if (!decision.allow) return refused(decision);
-  return ok(await view(deps, await deps.ownSessions.list(caller.userId), currentSid));
+  return ok(await view(deps, await deps.ownSessions.list(caller.userId), current));
 }
 
 const NOT_FOUND = 'you have no signed-in session with this id (it may have ended already)';
 
 /** Ends one of the caller's sessions; answers whether it was the current portal session's. */
-export async function endOwnSession(deps: OwnSessionDeps, caller: Caller, id: string, currentSid: string | null): Promise<Result<{ current: boolean }>> {
+export async function endOwnSession(deps: OwnSessionDeps, caller: Caller, id: string, current: CurrentSession): Promise<Result<{ current: boolean }>> {
   const decision = mayEndOwnSession(caller);
   if (!decision.allow) return refused(decision);
   return deps.transaction(async (tx) => {
     const before = (await tx.ownSessions.list(caller.userId)).find((s) => s.id === id);
     const ended = before ? await tx.ownSessions.end(caller.userId, id) : null;
     if (!before || !ended) return fail(ErrorCodes.sessionNotFound, NOT_FOUND, 'id');
-    const current = currentSid !== null && before.applications.some((a) => a.sid === currentSid);
+    const wasCurrent = isCurrent(before, current);
     await tx.audit.append({
       actor: auditActor(caller),
       action: 'session.ended',
       targetType: 'user',
       targetId: caller.userId,
-      data: { ...auditContext(caller), session: id, applications: before.applications.map((a) => a.clientId), current, ...ended },
+      data: { ...auditContext(caller), session: id, applications: before.applications.map((a) => a.clientId), current: wasCurrent, ...ended },
     });
-    return ok({ current });
+    return ok({ current: wasCurrent });
   });
 }
 
 /** Ends every session of the caller but the current portal session's (all of them when the call has none). */
-export async function endOtherOwnSessions(deps: OwnSessionDeps, caller: Caller, currentSid: string | null): Promise<Result<{ ended: number }>> {
+export async function endOtherOwnSessions(deps: OwnSessionDeps, caller: Caller, current: CurrentSession): Promise<Result<{ ended: number }>> {
   const decision = mayEndOwnSession(caller);
   if (!decision.allow) return refused(decision);
   return deps.transaction(async (tx) => {
-    const others = (await tx.ownSessions.list(caller.userId)).filter((s) => currentSid === null || !s.applications.some((a) => a.sid === currentSid));
+    const others = (await tx.ownSessions.list(caller.userId)).filter((s) => !isCurrent(s, current));
     let ended = 0;
     for (const session of others) if (await tx.ownSessions.end(caller.userId, session.id)) ended += 1;
     await tx.audit.append({

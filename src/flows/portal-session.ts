@@ -38,6 +38,8 @@ export interface PortalSessionDeps {
   namespaces: Pick<NamespaceRepository, 'administeredBy'>;
   audit: AuditLog;
   clock: Clock;
+  /** The uid of the TechPass session an authorization code was issued in (kept with the portal session: "this browser"). */
+  sessionOfCode?(code: string): Promise<string | null>;
   /** Lifetimes: absolute (default 12 h) and idle (default 1 h). */
   absoluteMs: number;
   idleMs: number;
@@ -124,6 +126,9 @@ export async function finishPortalSignIn(deps: PortalSessionDeps, callbackUrl: U
     return fail(ErrorCodes.signInRequired, `The sign-in did not finish${description ? `: ${description}` : ` (${error})`}.`);
   }
   const config = await configuration(deps);
+  // Read before the exchange consumes the code; a code that does not exchange opens nothing.
+  const code = callbackUrl.searchParams.get('code');
+  const sessionUid = code && deps.sessionOfCode ? await deps.sessionOfCode(code) : null;
   let claims: oidc.IDToken | undefined;
   let idToken: string | undefined;
   try {
@@ -151,6 +156,7 @@ export async function finishPortalSignIn(deps: PortalSessionDeps, callbackUrl: U
     userId: user.id,
     csrf: randomBytes(24).toString('base64url'),
     idToken,
+    sessionUid,
     createdAt: now,
     expiresAt: now + deps.absoluteMs,
     idleExpiresAt: now + Math.min(deps.idleMs, deps.absoluteMs),
@@ -202,11 +208,14 @@ export async function portalCaller(deps: PortalSessionDeps, token: string, csrfH
   return ok({ userId, email: user.email, platformAdmin: user.platformRole === 'admin', adminOf, via: 'portal_session' });
 }
 
-/** The `sid` of the TechPass session a live portal session signed in with (its ID token's), or null. */
-export async function portalSessionSid(deps: Pick<PortalSessionDeps, 'sessions' | 'clock'>, token: string | undefined): Promise<string | null> {
+/** The TechPass session a live portal session signed in with: its uid, and its ID token's `sid` if it carries one. */
+export async function portalSessionOrigin(
+  deps: Pick<PortalSessionDeps, 'sessions' | 'clock'>,
+  token: string | undefined,
+): Promise<{ sessionUid: string | null; sid: string | null } | null> {
   if (!token) return null;
   const session = await deps.sessions.findLive(digest(token), deps.clock.now());
-  return session ? sidOfIdToken(session.idToken) : null;
+  return session ? { sessionUid: session.sessionUid ?? null, sid: sidOfIdToken(session.idToken) } : null;
 }
 
 /** Signs out of the portal: the session ends here, and the answer is where to send the browser to end TechPass' own. */

@@ -19,8 +19,8 @@ import {
   OwnSessionsEnded,
 } from '../contracts/management-self.js';
 import { changeOwnPassword, type OwnPasswordDeps } from '../flows/own-password.js';
-import { endOtherOwnSessions, endOwnSession, listOwnSessions, type OwnSessionDeps } from '../flows/own-sessions.js';
-import { portalSessionSid, type PortalSessionDeps } from '../flows/portal-session.js';
+import { endOtherOwnSessions, endOwnSession, listOwnSessions, type CurrentSession, type OwnSessionDeps } from '../flows/own-sessions.js';
+import { portalSessionOrigin, type PortalSessionDeps } from '../flows/portal-session.js';
 import { answer, callerOf, ERROR_ANSWERS } from './management-plumbing.js';
 import { portalSessionToken } from './portal-routes.js';
 
@@ -32,22 +32,22 @@ export interface SelfRouteDeps {
 export function registerSelfRoutes(plain: FastifyInstance, deps: SelfRouteDeps, portal: { deps: PortalSessionDeps; secure: boolean } | undefined): void {
   const scope = plain.withTypeProvider<ZodTypeProvider>();
 
-  /** The sid of the TechPass session behind the calling portal session (none for a bearer token). */
-  const currentSid = async (request: FastifyRequest): Promise<string | null> =>
-    portal && callerOf(request).via === 'portal_session' ? portalSessionSid(portal.deps, portalSessionToken(request, portal.secure)) : null;
+  /** The TechPass session behind the calling portal session (none for a bearer token). */
+  const current = async (request: FastifyRequest): Promise<CurrentSession> =>
+    portal && callerOf(request).via === 'portal_session' ? portalSessionOrigin(portal.deps, portalSessionToken(request, portal.secure)) : null;
 
   scope.get('/me/sessions', { schema: { response: { 200: OwnSessionList, ...ERROR_ANSWERS } } }, async (request) => ({
-    items: answer(await listOwnSessions(deps.sessions, callerOf(request), await currentSid(request))),
+    items: answer(await listOwnSessions(deps.sessions, callerOf(request), await current(request))),
   }));
 
   scope.delete(
     '/me/sessions/:id',
     { schema: { params: OwnSessionParams, response: { 200: OwnSessionEnded, ...ERROR_ANSWERS } } },
-    async (request) => answer(await endOwnSession(deps.sessions, callerOf(request), request.params.id, await currentSid(request))),
+    async (request) => answer(await endOwnSession(deps.sessions, callerOf(request), request.params.id, await current(request))),
   );
 
   scope.post('/me/sessions/end-others', { schema: { response: { 200: OwnSessionsEnded, ...ERROR_ANSWERS } } }, async (request) =>
-    answer(await endOtherOwnSessions(deps.sessions, callerOf(request), await currentSid(request))),
+    answer(await endOtherOwnSessions(deps.sessions, callerOf(request), await current(request))),
   );
 
   scope.post('/me/password', { schema: { body: OwnPasswordChange, response: { 200: OwnPasswordChanged, ...ERROR_ANSWERS } } }, async (request) => {

@@ -68,6 +68,8 @@ export interface PortalSessionsTable {
   user_id: string;
   csrf: string;
   id_token: string;
+  /** The TechPass session (its uid) the portal session signed in with (0028). */
+  session_uid: string | null;
   created_at: number;
   expires_at: number;
   idle_expires_at: number;

@@ -6,6 +6,11 @@
  * session ends with it. Written by oidc/session-browsers.ts; read and deleted with the
  * session by persistence/repositories/own-sessions.ts and account-sessions.ts. A row whose
  * session is gone is ignored and deleted at the account's next sign-in.
+ *
+ * portal_sessions.session_uid: the TechPass session a portal session signed in with (its
+ * authorization code's session), so the portal marks "this browser" and a portal session
+ * ends with the TechPass session it came from (the portal's ID token carries no `sid`: the
+ * provider adds one only for back-channel logout clients).
  */
 import type { Kysely } from 'kysely';
 
@@ -23,5 +28,6 @@ export const sessionBrowsers = {
       .addColumn('last_seen_at', big, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('session_browsers_user').on('session_browsers').column('user_id').execute();
+    await db.schema.alterTable('portal_sessions').addColumn('session_uid', 'text').execute();
   },
 };

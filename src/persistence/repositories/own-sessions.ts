@@ -82,10 +82,10 @@ export function ownSessions(db: Kysely<Schema>, clock: Clock): OwnSessions {
         rememberedSession = Number(ended.numUpdatedRows) > 0;
       }
       await db.deleteFrom('session_browsers').where('session_uid', '=', id).execute();
-      // The portal sessions this session signed in (their ID token's sid is one of its sids).
+      // The portal sessions this session signed in (recorded at their sign-in, or named by their ID token's sid).
       const sids = new Set(authorizations.map((a) => a.sid));
-      const portal = await db.selectFrom('portal_sessions').select(['id', 'id_token']).where('user_id', '=', userId).execute();
-      const portalIds = portal.filter((p) => sids.has(sidOfIdToken(p.id_token) ?? '')).map((p) => p.id);
+      const portal = await db.selectFrom('portal_sessions').select(['id', 'id_token', 'session_uid']).where('user_id', '=', userId).execute();
+      const portalIds = portal.filter((p) => p.session_uid === id || sids.has(sidOfIdToken(p.id_token) ?? '')).map((p) => p.id);
       if (portalIds.length > 0) await db.deleteFrom('portal_sessions').where('id', 'in', portalIds).execute();
       return { grants: grants.length, logouts: authorizations.length, portalSessions: portalIds.length, rememberedSession };
     },
