@@ -17,7 +17,8 @@ import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD } from './helpers/directory.js';
 import { HttpBrowser } from './helpers/http-browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { completeSignIn, signIn, startAuthorization } from './helpers/sign-in.js';
+import { portalHttp } from './helpers/portal-http.js';
+import { signIn, startAuthorization } from './helpers/sign-in.js';
 
 type App = Awaited<ReturnType<typeof application>>;
 interface Listed {
@@ -45,20 +46,7 @@ describe(`my signed-in sessions (${engine})`, () => {
   }, 60_000);
   afterAll(() => tp?.close());
 
-  /** A browser signed in to the portal as `login` (its own user agent), and its CSRF value. */
-  async function portal(login: string, userAgent = 'PortalBrowser/1.0') {
-    const browser = new HttpBrowser({ 'user-agent': userAgent });
-    const callback = `${tp.issuer}/portal/callback`;
-    const back = (u: string) => u.startsWith(callback);
-    const first = await browser.follow(`${tp.issuer}/portal/login`, {}, back);
-    const at = first.stopped ? first : await completeSignIn(browser, first, { clientId: '', redirectUri: callback, login, password: PASSWORD });
-    expect(at.stopped, `stuck at ${at.url}`).toBe(true);
-    expect((await browser.request(at.url)).status).toBe(303);
-    const session = (await (await browser.request(`${tp.issuer}/portal/session`)).json()) as { csrfToken: string };
-    const call = (method: string, path: string, body?: unknown) =>
-      api(tp, method, `/api/v1${path}`, { headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': session.csrfToken }, body });
-    return { browser, call };
-  }
+  const portal = (login: string, userAgent?: string) => portalHttp(tp, login, userAgent ? { userAgent } : {});
 
   /** Another browser signed in to the Wiki: its tokens (with a refresh token) are what must die with the session. */
   async function wikiBrowser(login: string) {
