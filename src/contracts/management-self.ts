@@ -16,6 +16,7 @@ export const OwnSessionView = z
     applications: z.array(z.object({ clientId: z.string(), name: z.string().nullable() })).describe('the applications this session signed in to'),
     ip: z.string().nullable().describe('the address the session was last used from, if recorded'),
     userAgent: z.string().nullable(),
+    browser: z.string().describe('the user agent in a few words, e.g. "Chrome 131 on Windows"'),
     current: z.boolean().describe('the session the calling portal session signed in with ("this browser")'),
   })
   .meta({ id: 'OwnSession' });

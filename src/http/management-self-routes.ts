@@ -21,6 +21,7 @@ import {
 import { changeOwnPassword, type OwnPasswordDeps } from '../flows/own-password.js';
 import { endOtherOwnSessions, endOwnSession, listOwnSessions, type CurrentSession, type OwnSessionDeps } from '../flows/own-sessions.js';
 import { portalSessionOrigin, type PortalSessionDeps } from '../flows/portal-session.js';
+import { describeBrowser } from '../platform/user-agent.js';
 import { answer, callerOf, ERROR_ANSWERS } from './management-plumbing.js';
 import { portalSessionToken } from './portal-routes.js';
 
@@ -37,7 +38,7 @@ export function registerSelfRoutes(plain: FastifyInstance, deps: SelfRouteDeps, 
     portal && callerOf(request).via === 'portal_session' ? portalSessionOrigin(portal.deps, portalSessionToken(request, portal.secure)) : null;
 
   scope.get('/me/sessions', { schema: { response: { 200: OwnSessionList, ...ERROR_ANSWERS } } }, async (request) => ({
-    items: answer(await listOwnSessions(deps.sessions, callerOf(request), await current(request))),
+    items: answer(await listOwnSessions(deps.sessions, callerOf(request), await current(request))).map((s) => ({ ...s, browser: describeBrowser(s.userAgent) })),
   }));
 
   scope.delete(
