@@ -160,7 +160,11 @@ const MATRIX: Record<string, Call> = {
   'DELETE /api/v1/me/sessions/:id': { path: (f, kind) => `/api/v1/me/sessions/${ownSession(f, kind)}`, allowed: SIGNED_IN },
   'POST /api/v1/me/sessions/end-others': { path: () => '/api/v1/me/sessions/end-others', allowed: SIGNED_IN },
   // Each caller changes their password once (the matrix calls a route once per caller).
-  'POST /api/v1/me/password': { path: () => '/api/v1/me/password', body: () => ({ current: PASSWORD, password: 'Matrix-Changed-Passphrase-2026' }), allowed: SIGNED_IN },
+  'POST /api/v1/me/password': {
+    path: () => '/api/v1/me/password',
+    body: () => ({ current: PASSWORD, password: 'Matrix-Changed-Passphrase-2026' }),
+    allowed: SIGNED_IN,
+  },
 };
 
 /** The uid of the caller's own TechPass session that fixture `f` made. */
@@ -209,7 +213,12 @@ describe(`management API authorization matrix (${engine})`, () => {
     // A TechPass session of each signed-in caller, to end through /me/sessions/{id}.
     for (const kind of KINDS.filter((k) => k !== 'anonymous')) {
       const uid = ownSession({ n: fixtures } as Fixture, kind);
-      await tp.server.store.oidcModels.upsert('Session', `jti-${uid}`, { uid, accountId: ids[kind], loginTs: Math.floor(Date.now() / 1000), authorizations: {} }, 3600);
+      await tp.server.store.oidcModels.upsert(
+        'Session',
+        `jti-${uid}`,
+        { uid, accountId: ids[kind], loginTs: Math.floor(Date.now() / 1000), authorizations: {} },
+        3600,
+      );
     }
     const none = { group: 'none', certificateId: 'none', pem: '' };
     if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...none, ...accounts };

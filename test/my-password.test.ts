@@ -37,7 +37,9 @@ describe(`changing my password through the API (${engine})`, () => {
     wiki = await application(tp, { namespace: 'pwd', name: 'Wiki', redirectUris: ['https://wiki.example.gov.sg/cb'] });
     console_ = await application(tp, { namespace: 'pwd', name: 'Console', isPublic: true, redirectUris: ['http://127.0.0.1/console/cb'] });
     const deps = administrationDeps(tp.server.store, systemClock);
-    expect((await updateApplication(deps, 'test', { namespace: 'pwd', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(true);
+    expect((await updateApplication(deps, 'test', { namespace: 'pwd', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(
+      true,
+    );
     for (const email of ['gil@agency.gov.sg', 'hal@agency.gov.sg', 'ivy@agency.gov.sg']) await person(tp, email);
     await user(tp, OFFICER, { password: null });
     wog = await federatedUpstream(tp, { name: 'wog', domains: ['wog.gov.sg'], users: [upstreamUser(OFFICER)] });

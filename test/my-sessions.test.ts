@@ -41,7 +41,9 @@ describe(`my signed-in sessions (${engine})`, () => {
     wiki = await application(tp, { namespace: 'own', name: 'Wiki', redirectUris: ['https://wiki.example.gov.sg/cb'] });
     console_ = await application(tp, { namespace: 'own', name: 'Console', isPublic: true, redirectUris: ['http://127.0.0.1/console/cb'] });
     const deps = administrationDeps(tp.server.store, systemClock);
-    expect((await updateApplication(deps, 'test', { namespace: 'own', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(true);
+    expect((await updateApplication(deps, 'test', { namespace: 'own', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(
+      true,
+    );
     for (const email of ['ann@agency.gov.sg', 'ben@agency.gov.sg', 'cat@agency.gov.sg']) await person(tp, email);
   }, 60_000);
   afterAll(() => tp?.close());
@@ -113,7 +115,12 @@ describe(`my signed-in sessions (${engine})`, () => {
 
     const user = await tp.server.store.users.findByLogin('dee@agency.gov.sg');
     const events = await tp.server.store.audit.list({ targetId: user!.id, limit: 1000 });
-    expect(events.find((e) => e.action === 'session.ended')?.data).toMatchObject({ session: other.id, applications: [wiki.clientId], current: false, logouts: 1 });
+    expect(events.find((e) => e.action === 'session.ended')?.data).toMatchObject({
+      session: other.id,
+      applications: [wiki.clientId],
+      current: false,
+      logouts: 1,
+    });
     const owed = await tp.server.store.backchannelLogouts.due(1000);
     expect(owed.some((l) => l.accountId === user!.id && l.clientId === wiki.clientId)).toBe(true);
   });

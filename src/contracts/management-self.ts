@@ -38,5 +38,8 @@ export const OwnPasswordChange = z
   .meta({ id: 'OwnPasswordChange' });
 
 export const OwnPasswordChanged = z
-  .object({ changed: z.literal(true), signedOut: z.literal(true).describe('every session of the account ended: sign in again with the new password') })
+  .object({
+    changed: z.literal(true),
+    signedOut: z.literal(true).describe('every session of the account ended: sign in again with the new password'),
+  })
   .meta({ id: 'OwnPasswordChanged' });

@@ -42,7 +42,9 @@ async function view(deps: OwnSessionDeps, sessions: OwnSession[], current: Curre
   for (const clientId of new Set(sessions.flatMap((s) => s.applications.map((a) => a.clientId)))) {
     names.set(clientId, (await deps.clients.findApplication(clientId))?.name ?? null);
   }
-  return sessions.map((s) => ({
+  // This browser first, then the others newest first (as listed).
+  const ordered = [...sessions].sort((a, b) => Number(isCurrent(b, current)) - Number(isCurrent(a, current)));
+  return ordered.map((s) => ({
     id: s.id,
     signedInAt: s.signedInAt,
     lastSeenAt: s.lastSeenAt,
@@ -64,7 +66,12 @@ export async function listOwnSessions(deps: OwnSessionDeps, caller: Caller, curr
 const NOT_FOUND = 'you have no signed-in session with this id (it may have ended already)';
 
 /** Ends one of the caller's sessions; answers whether it was the current portal session's. */
-export async function endOwnSession(deps: OwnSessionDeps, caller: Caller, id: string, current: CurrentSession): Promise<Result<{ current: boolean }>> {
+export async function endOwnSession(
+  deps: OwnSessionDeps,
+  caller: Caller,
+  id: string,
+  current: CurrentSession,
+): Promise<Result<{ current: boolean }>> {
   const decision = mayEndOwnSession(caller);
   if (!decision.allow) return refused(decision);
   return deps.transaction(async (tx) => {

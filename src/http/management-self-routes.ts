@@ -30,7 +30,11 @@ export interface SelfRouteDeps {
   passwords: OwnPasswordDeps;
 }
 
-export function registerSelfRoutes(plain: FastifyInstance, deps: SelfRouteDeps, portal: { deps: PortalSessionDeps; secure: boolean } | undefined): void {
+export function registerSelfRoutes(
+  plain: FastifyInstance,
+  deps: SelfRouteDeps,
+  portal: { deps: PortalSessionDeps; secure: boolean } | undefined,
+): void {
   const scope = plain.withTypeProvider<ZodTypeProvider>();
 
   /** The TechPass session behind the calling portal session (none for a bearer token). */
@@ -38,13 +42,14 @@ export function registerSelfRoutes(plain: FastifyInstance, deps: SelfRouteDeps, 
     portal && callerOf(request).via === 'portal_session' ? portalSessionOrigin(portal.deps, portalSessionToken(request, portal.secure)) : null;
 
   scope.get('/me/sessions', { schema: { response: { 200: OwnSessionList, ...ERROR_ANSWERS } } }, async (request) => ({
-    items: answer(await listOwnSessions(deps.sessions, callerOf(request), await current(request))).map((s) => ({ ...s, browser: describeBrowser(s.userAgent) })),
+    items: answer(await listOwnSessions(deps.sessions, callerOf(request), await current(request))).map((s) => ({
+      ...s,
+      browser: describeBrowser(s.userAgent),
+    })),
   }));
 
-  scope.delete(
-    '/me/sessions/:id',
-    { schema: { params: OwnSessionParams, response: { 200: OwnSessionEnded, ...ERROR_ANSWERS } } },
-    async (request) => answer(await endOwnSession(deps.sessions, callerOf(request), request.params.id, await current(request))),
+  scope.delete('/me/sessions/:id', { schema: { params: OwnSessionParams, response: { 200: OwnSessionEnded, ...ERROR_ANSWERS } } }, async (request) =>
+    answer(await endOwnSession(deps.sessions, callerOf(request), request.params.id, await current(request))),
   );
 
   scope.post('/me/sessions/end-others', { schema: { response: { 200: OwnSessionsEnded, ...ERROR_ANSWERS } } }, async (request) =>

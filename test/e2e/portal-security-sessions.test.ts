@@ -67,7 +67,10 @@ describe(`browser: the portal's signed-in sessions and password change (${engine
         await page.getByRole('button', { name: 'Next' }).click();
       } else if (await code.isVisible()) {
         await code.fill(await nextTotpCode(tp.url, EMAIL));
-        await page.getByRole('button', { name: /verify|continue|sign in/i }).first().click();
+        await page
+          .getByRole('button', { name: /verify|continue|sign in/i })
+          .first()
+          .click();
       } else if (await accept.isVisible()) {
         const box = page.getByRole('checkbox');
         if (await box.count()) await box.first().check();
@@ -83,7 +86,11 @@ describe(`browser: the portal's signed-in sessions and password change (${engine
 
   it('sees the sample service’s session and the portal’s, and signs the other browser out', async () => {
     // Browser A: the sample service.
-    app = await (await browser.newContext({ userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' })).newPage();
+    app = await (
+      await browser.newContext({
+        userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+      })
+    ).newPage();
     app.setDefaultTimeout(30_000);
     await app.goto(sample.url);
     await app.getByRole('link', { name: 'Login with TechPass' }).click();
@@ -118,7 +125,10 @@ describe(`browser: the portal's signed-in sessions and password change (${engine
     // Browser A must sign in again at the sample service: TechPass asks, it does not send it straight back.
     await app.goto(`${sample.url}/login`);
     await app.waitForURL(/\/login\//);
-    await app.getByRole('heading', { name: /Sign in|Choose an account|Enter password/ }).first().waitFor();
+    await app
+      .getByRole('heading', { name: /Sign in|Choose an account|Enter password/ })
+      .first()
+      .waitFor();
     await screenshot(app, 'portal-security-app-signs-in-again');
     await signInAtTechPass(app, PASSWORD, atSample);
     await app.getByRole('heading', { name: /Signed in as/ }).waitFor();

@@ -32,7 +32,9 @@ export async function portalHttp(tp: TestServer, login: string, options: { userA
   const callback = portalCallback(tp);
   const back = (u: string) => u.startsWith(callback);
   const first = await browser.follow(`${tp.issuer}/portal/login`, {}, back);
-  const at = first.stopped ? first : await completeSignIn(browser, first, { clientId: '', redirectUri: callback, login, password: options.password ?? PASSWORD });
+  const at = first.stopped
+    ? first
+    : await completeSignIn(browser, first, { clientId: '', redirectUri: callback, login, password: options.password ?? PASSWORD });
   if (!at.stopped) throw new Error(`the portal sign-in stopped at ${at.url} (${at.status})`);
   return portalSessionAt(tp, browser, at);
 }

@@ -70,7 +70,9 @@ export function PasswordSection() {
           setDraft({ ...draft, [field]: e.target.value });
           if (field !== 'current') setMismatch(false);
         }}
-        aria-describedby={[hint ? `tp-password-${field}-hint` : '', errors[field] ? `tp-password-${field}-error` : ''].filter(Boolean).join(' ') || undefined}
+        aria-describedby={
+          [hint ? `tp-password-${field}-hint` : '', errors[field] ? `tp-password-${field}-error` : ''].filter(Boolean).join(' ') || undefined
+        }
       />
       {hint && (
         <Form.Text id={`tp-password-${field}-hint`} className="text-muted">
@@ -94,7 +96,7 @@ export function PasswordSection() {
       ) : (
         otherError && <Problem error={error} />
       )}
-      <Form onSubmit={submit} noValidate className="tp-narrow-form">
+      <Form onSubmit={submit} noValidate className="tp-password-form">
         {input('current', 'current-password')}
         {input('password', 'new-password', 'At least 12 characters, not a common password, and not containing your e-mail address.')}
         {input('confirm', 'new-password')}

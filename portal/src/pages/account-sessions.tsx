@@ -24,7 +24,8 @@ export interface OwnSession {
 
 const SIGNED_OUT = '/portal/signed-out';
 
-const applicationsOf = (s: OwnSession) => s.applications.map((a) => a.name ?? 'An application that no longer exists').join(', ') || 'No application yet';
+const applicationsOf = (s: OwnSession) =>
+  s.applications.map((a) => a.name ?? 'An application that no longer exists').join(', ') || 'No application yet';
 
 export function SessionsSection() {
   const [sessions, setSessions] = useState<OwnSession[] | null>(null);

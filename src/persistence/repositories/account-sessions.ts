@@ -20,7 +20,9 @@ const GRANTS_PER_STATEMENT = 200;
 /** The applications a provider session signed in to, each with the session id it was given (`sid`) and its grant. */
 export function authorizationsOf(payload: string): Array<{ clientId: string; sid: string; grantId: string | null }> {
   const session = JSON.parse(payload) as { authorizations?: Record<string, { sid?: string; grantId?: string }> };
-  return Object.entries(session.authorizations ?? {}).flatMap(([clientId, a]) => (a.sid ? [{ clientId, sid: a.sid, grantId: a.grantId ?? null }] : []));
+  return Object.entries(session.authorizations ?? {}).flatMap(([clientId, a]) =>
+    a.sid ? [{ clientId, sid: a.sid, grantId: a.grantId ?? null }] : [],
+  );
 }
 
 /** Deletes the tokens of `grants` (by grant id; not the Grant rows themselves). */
@@ -34,7 +36,12 @@ export async function deleteGrantTokens(db: Kysely<Schema>, grants: readonly str
 }
 
 /** Queues the back-channel logouts owed to the applications ended sessions signed in to (sent by jobs/backchannel-logout.ts). */
-export async function queueLogouts(db: Kysely<Schema>, userId: UserId, logouts: ReadonlyArray<{ clientId: string; sid: string }>, now: number): Promise<void> {
+export async function queueLogouts(
+  db: Kysely<Schema>,
+  userId: UserId,
+  logouts: ReadonlyArray<{ clientId: string; sid: string }>,
+  now: number,
+): Promise<void> {
   if (logouts.length === 0) return;
   await db
     .insertInto('backchannel_logouts')

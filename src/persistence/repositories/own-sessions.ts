@@ -65,11 +65,17 @@ export function ownSessions(db: Kysely<Schema>, clock: Clock): OwnSessions {
       const authorizations = authorizationsOf(row.payload);
       const grants = [...new Set(authorizations.flatMap((a) => (a.grantId ? [a.grantId] : [])))];
       await deleteGrantTokens(db, grants);
-      if (grants.length > 0) await db.deleteFrom('oidc_models').where('model', '=', 'Grant').where('account_id', '=', userId).where('id', 'in', grants).execute();
+      if (grants.length > 0)
+        await db.deleteFrom('oidc_models').where('model', '=', 'Grant').where('account_id', '=', userId).where('id', 'in', grants).execute();
       await db.deleteFrom('oidc_models').where('model', '=', 'Session').where('id', '=', row.id).execute();
       await queueLogouts(db, userId, authorizations, clock.now());
       // The account picker's live session in that browser, if the sign-in recorded it.
-      const browser = await db.selectFrom('session_browsers').select('remembered_ref').where('session_uid', '=', id).where('user_id', '=', userId).executeTakeFirst();
+      const browser = await db
+        .selectFrom('session_browsers')
+        .select('remembered_ref')
+        .where('session_uid', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       let rememberedSession = false;
       if (browser?.remembered_ref) {
         const ended = await db
@@ -103,15 +109,28 @@ export function ownSessions(db: Kysely<Schema>, clock: Clock): OwnSessions {
       if (Number(updated.numUpdatedRows) > 0) return;
       await db
         .insertInto('session_browsers')
-        .values({ session_uid: visit.sessionUid, user_id: visit.userId, ip, user_agent: userAgent, remembered_ref: visit.rememberedRef, signed_in_at: now, last_seen_at: now })
+        .values({
+          session_uid: visit.sessionUid,
+          user_id: visit.userId,
+          ip,
+          user_agent: userAgent,
+          remembered_ref: visit.rememberedRef,
+          signed_in_at: now,
+          last_seen_at: now,
+        })
         .onConflict((oc) => oc.column('session_uid').doNothing())
         .execute();
       // The account's rows whose session is gone (expired, or ended by the provider) go now.
-      const live = db.selectFrom('oidc_models').select('uid').where('model', '=', 'Session').where('account_id', '=', visit.userId).where('uid', 'is not', null);
+      const live = db
+        .selectFrom('oidc_models')
+        .select('uid')
+        .where('model', '=', 'Session')
+        .where('account_id', '=', visit.userId)
+        .where('uid', 'is not', null);
       await db
         .deleteFrom('session_browsers')
         .where('user_id', '=', visit.userId)
-        .where('session_uid', 'not in', live as never)
+        .where('session_uid', 'not in', live)
         .execute();
     },
   };
