@@ -20,6 +20,7 @@ export function selfDeps(store: Store, config: Config, clock: Clock): SelfRouteD
       publicUrl: config.PUBLIC_URL,
       lockout: lockoutPolicy(config),
       transaction: (fn) => store.transaction(fn),
+      federatedIdentities: store.federatedIdentities,
     },
   };
 }

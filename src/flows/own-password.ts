@@ -12,11 +12,15 @@ import { ErrorCodes } from '../contracts/errors.js';
 import { fail, type Result } from '../contracts/result.js';
 import type { Caller } from '../domain/authorization.js';
 import { mayChangeOwnPassword } from '../domain/authorization-self.js';
+import type { FederatedIdentityRepository } from '../domain/repositories.js';
 import { addressThrottled } from './credential-attempts.js';
 import { refused } from './namespace-management.js';
 import { replaceKnownPassword, type PasswordDeps } from './passwords.js';
 
-export type OwnPasswordDeps = Omit<PasswordDeps, 'remembered' | 'resetRequested'>;
+export type OwnPasswordDeps = Omit<PasswordDeps, 'remembered' | 'resetRequested'> & {
+  /** Whether an account without a password signs in at its agency (a federated link) or has yet to set one. */
+  federatedIdentities: Pick<FederatedIdentityRepository, 'ofUser'>;
+};
 
 export async function changeOwnPassword(
   deps: OwnPasswordDeps,
@@ -30,9 +34,12 @@ export async function changeOwnPassword(
   const user = await deps.users.findById(caller.userId);
   if (!user) return fail(ErrorCodes.userNotFound, 'your account was not found');
   if (!user.hasPassword) {
+    const federated = (await deps.federatedIdentities.ofUser(user.id)).length > 0;
     return fail(
       ErrorCodes.passwordManagedElsewhere,
-      'your account has no TechPass password: you sign in at your agency, which manages your password',
+      federated
+        ? 'your account has no TechPass password: you sign in at your agency, which manages your password'
+        : 'your account has no TechPass password yet: set one with “Forgot your password?” on the sign-in page',
     );
   }
   const changed = await replaceKnownPassword(deps, user, { ...input, confirm: input.password }, ip);
