@@ -15,7 +15,7 @@ import { routeTable } from '../src/http/app.js';
 import { systemClock } from '../src/platform/clock.js';
 import { api, apiToken, person } from './helpers/api.js';
 import { engine } from './helpers/database.js';
-import { application, namespace } from './helpers/directory.js';
+import { application, namespace, PASSWORD } from './helpers/directory.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { selfSignedCertificate } from './helpers/x509.js';
 
@@ -46,7 +46,8 @@ interface Fixture {
   pem: string;
 }
 interface Call {
-  path: (f: Fixture) => string;
+  /** `kind`: the caller, for a route of the caller's own things (a session of theirs the fixture made). */
+  path: (f: Fixture, kind: Kind) => string;
   body?: (f: Fixture) => unknown;
   /** Who is allowed (a 2xx answer); everyone else is refused: 401 when anonymous, else 403. */
   allowed: Kind[];
@@ -177,7 +178,20 @@ const MATRIX: Record<string, Call> = {
   'GET /api/v1/sign-ins': { path: (f) => `/api/v1/sign-ins?namespace=${f.ns}`, allowed: ADMINS },
   'GET /api/v1/namespaces/:namespace/sign-ins': { path: (f) => `/api/v1/namespaces/${f.ns}/sign-ins`, allowed: ADMINS },
   'GET /api/v1/me/sign-ins': { path: () => '/api/v1/me/sign-ins', allowed: ['user', 'otherAdmin', 'thisAdmin', 'platform'] },
+  // A person's own sessions and password: any signed-in caller, for themselves (another person's session is not found: test/my-sessions.test.ts).
+  'GET /api/v1/me/sessions': { path: () => '/api/v1/me/sessions', allowed: SIGNED_IN },
+  'DELETE /api/v1/me/sessions/:id': { path: (f, kind) => `/api/v1/me/sessions/${ownSession(f, kind)}`, allowed: SIGNED_IN },
+  'POST /api/v1/me/sessions/end-others': { path: () => '/api/v1/me/sessions/end-others', allowed: SIGNED_IN },
+  // Each caller changes their password once (the matrix calls a route once per caller).
+  'POST /api/v1/me/password': {
+    path: () => '/api/v1/me/password',
+    body: () => ({ current: PASSWORD, password: 'Matrix-Changed-Passphrase-2026' }),
+    allowed: SIGNED_IN,
+  },
 };
+
+/** The uid of the caller's own TechPass session that fixture `f` made. */
+const ownSession = (f: Fixture, kind: Kind) => `matrix-${f.n}-${kind}`;
 
 /** The management API's routes as the server registered them (the authenticator API and the OpenAPI document are not its). */
 function managementRoutes(tp: TestServer): string[] {
@@ -219,6 +233,16 @@ describe(`management API authorization matrix (${engine})`, () => {
     };
     const requestIds = { requestId: await asked('mine', ids.user!), othersRequestId: await asked('theirs', ids.second!) };
     const accounts = { ...(await targets(fixtures)), ...requestIds, n: fixtures };
+    // A TechPass session of each signed-in caller, to end through /me/sessions/{id}.
+    for (const kind of KINDS.filter((k) => k !== 'anonymous')) {
+      const uid = ownSession({ n: fixtures } as Fixture, kind);
+      await tp.server.store.oidcModels.upsert(
+        'Session',
+        `jti-${uid}`,
+        { uid, accountId: ids[kind], loginTs: Math.floor(Date.now() / 1000), authorizations: {} },
+        3600,
+      );
+    }
     const none = { group: 'none', certificateId: 'none', pem: '' };
     if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...none, ...accounts };
     const app = await application(tp, { namespace: ns.name, name: 'Service' });
@@ -311,7 +335,7 @@ describe(`management API authorization matrix (${engine})`, () => {
       const method = route.split(' ')[0]!;
       for (const kind of KINDS) {
         const f = await fixture(call.empty ?? false);
-        const answer = await api(tp, method, call.path(f), {
+        const answer = await api(tp, method, call.path(f, kind), {
           token: tokens[kind],
           ...(call.body ? { body: call.body(f) } : {}),
           headers: { 'if-match': '*' },

@@ -266,6 +266,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     clientId: () => portalClientId,
     fetch: inProcessFetch(app),
     sessions: store.portalSessions,
+    sessionOfCode: async (code) => {
+      const uid = (await store.oidcModels.find('AuthorizationCode', code))?.sessionUid;
+      return typeof uid === 'string' ? uid : null;
+    },
     users: store.users,
     namespaces: store.namespaces,
     audit: store.audit,

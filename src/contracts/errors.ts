@@ -98,6 +98,12 @@ export const ErrorCodes = {
   enrolmentNotFound: 'user.enrolment_not_found',
   /** The TechPass Authenticator has not used the enrolment link yet. */
   enrolmentPending: 'user.enrolment_pending',
+  /** A person's own session (`/me/sessions/{id}`) that is not theirs, or already ended. */
+  sessionNotFound: 'session.not_found',
+  /** The account has no TechPass password: its agency's identity provider manages how it signs in. */
+  passwordManagedElsewhere: 'password.managed_elsewhere',
+  /** A password change through the API whose current password is wrong (400: the caller is signed in). */
+  currentPasswordIncorrect: 'password.current_incorrect',
   internal: 'internal.error',
 } as const;
 
@@ -202,6 +208,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'user.factor_last': 409,
   'user.enrolment_not_found': 404,
   'user.enrolment_pending': 409,
+  'session.not_found': 404,
+  'password.managed_elsewhere': 409,
+  'password.current_incorrect': 400,
   'internal.error': 500,
 };
 

@@ -4,7 +4,7 @@
  * - a platform admin: everything, to anyone;
  * - a person: their own profile (read, update all but the e-mail, their TechPass ID)
  *   and their own factors (list here; adding and removing them needs a fresh sign-in:
- *   authorization-self.ts);
+ *   authorization-own-factors.ts);
  * - a tenant admin: searches accounts to add admins and members, and sees of each only
  *   a minimal view (id, e-mail, names, status); manages their namespaces' vendors;
  * - any active public officer: invites (domain/invitations.ts decides who is one).
@@ -47,7 +47,7 @@ export const mayListFactors = (caller: Caller, userId: UserId): Decision =>
 
 /**
  * Removes one factor of another person: a platform admin. One's own factors are removed
- * through `mayRemoveOwnFactor` (authorization-self.ts), which asks for a fresh sign-in.
+ * through `mayRemoveOwnFactor` (authorization-own-factors.ts), which asks for a fresh sign-in.
  */
 export function mayRemoveFactor(caller: Caller, userId: UserId): Decision {
   if (self(caller, userId)) return deny('fresh_sign_in_required', 'removing one of your own factors needs a fresh sign-in with a second factor');

@@ -57,7 +57,11 @@ export function roleOf(caller: Caller): Role {
   return caller.adminOf.size > 0 ? 'tenant_admin' : 'user';
 }
 
-export type DenyReason = 'not_an_admin' | 'not_this_namespace' | 'platform_admin_only' | 'fresh_sign_in_required';
+/**
+ * `no_account`: the caller names no account (the CLI's operator), so has nothing of its own.
+ * `fresh_sign_in_required`: the caller must sign in again first (one's own factors).
+ */
+export type DenyReason = 'not_an_admin' | 'not_this_namespace' | 'platform_admin_only' | 'no_account' | 'fresh_sign_in_required';
 export type Decision = { allow: true } | { allow: false; reason: DenyReason; message: string };
 
 export const ALLOW: Decision = { allow: true };

@@ -520,12 +520,51 @@ export interface AccountSessions {
   endAll(userId: UserId, keep?: { portalSession?: string }): Promise<{ sessions: number; grants: number; logouts: number; portalSessions: number }>;
 }
 
+/** One of an account's TechPass sessions (a provider session), as its person may see it. */
+export interface OwnSession {
+  /** The session's stable uid (never its cookie value). */
+  id: string;
+  signedInAt: number;
+  /** When the browser last came back to TechPass with it (null: not recorded). */
+  lastSeenAt: number | null;
+  expiresAt: number | null;
+  /** The applications it signed in to, each with the `sid` its ID tokens carry. */
+  applications: Array<{ clientId: string; sid: string }>;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What ending one session did (audited). */
+export interface OwnSessionEnded {
+  grants: number;
+  logouts: number;
+  portalSessions: number;
+  rememberedSession: boolean;
+}
+
+/** A person's own TechPass sessions: listed, ended one at a time, and their browsers recorded (oidc/session-browsers.ts). */
+export interface OwnSessions {
+  /** The account's live provider sessions, newest sign-in first. */
+  list(userId: UserId): Promise<OwnSession[]>;
+  /**
+   * Ends the session `id` of the account: the provider session, its grants with their
+   * tokens, the remembered account's live session in that browser, the portal sessions
+   * whose ID token names one of its sids; queues its back-channel logouts. Null when the
+   * account has no such session (another account's session is never touched).
+   */
+  end(userId: UserId, id: string): Promise<OwnSessionEnded | null>;
+  /** Records the browser a session was used from (at sign-in and each later /authorize). */
+  seen(visit: { sessionUid: string; userId: UserId; ip: string | null; userAgent: string | null; rememberedRef: string | null }): Promise<void>;
+}
+
 /** A portal session as stored: the cookie token's digest, never the token. */
 export interface PortalSessionRecord {
   id: string;
   userId: UserId;
   csrf: string;
   idToken: string;
+  /** The uid of the TechPass session it signed in with, when known. */
+  sessionUid?: string | null;
   createdAt: number;
   expiresAt: number;
   idleExpiresAt: number;

@@ -1,7 +1,7 @@
 /**
  * A person's own second factors, outside a sign-in (issue 20's My Account › Security):
  * add one (an authenticator app, a passkey, the TechPass Authenticator) and remove one.
- * Both need a recent sign-in with a second factor (domain/authorization-self.ts).
+ * Both need a recent sign-in with a second factor (domain/authorization-own-factors.ts).
  *
  * Adding is two steps, kept in a flow of kind `factor-enrolment` (10 minutes, single
  * use, only its person may finish it):
@@ -19,7 +19,7 @@ import { ErrorCodes } from '../contracts/errors.js';
 import { DEFAULT_FACTOR_LABEL } from '../contracts/factors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import { auditContext, type Caller } from '../domain/authorization.js';
-import { mayAddOwnFactor, mayRemoveOwnFactor } from '../domain/authorization-self.js';
+import { mayAddOwnFactor, mayRemoveOwnFactor } from '../domain/authorization-own-factors.js';
 import type { Flow } from '../domain/flows/flow.js';
 import { asUserId, type UserId } from '../domain/ids.js';
 import { factorAddedMail, factorRemovedMail } from '../domain/factor-mails.js';

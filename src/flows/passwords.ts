@@ -217,6 +217,23 @@ export async function changePassword(
     (s) => s.userId === user?.id && s.sessionExpiresAt !== null && s.sessionExpiresAt > now && assuranceLevel(s.amr) >= 2,
   );
   if (!user || !signedIn) return fail(ErrorCodes.signInRequired, SIGN_IN_FIRST, 'login');
+  return replaceKnownPassword(deps, user, input, ip);
+}
+
+/**
+ * The rules of a change knowing the current password, once the person is known to be
+ * signed in with a second factor (the sign-in page's browser above, or the management
+ * API's caller: flows/own-password.ts): the current password is checked under the
+ * lockout (a wrong one counts), the two new ones must agree, the new one must differ and
+ * be strong enough; then, in one transaction, the new password, the end of every session
+ * of the account (the portal's too), the audit event and the mail.
+ */
+export async function replaceKnownPassword(
+  deps: Omit<PasswordDeps, 'remembered'>,
+  user: User,
+  input: { current: string; password: string; confirm: string },
+  ip: string,
+): Promise<Result<'changed'>> {
   const hash = await deps.users.passwordHash(user.id);
   const outcome = hash
     ? await attemptCredential(

@@ -23,6 +23,7 @@ import type { Caller } from '../domain/authorization.js';
 import type { NamespaceRepository, PortalSessions, UserRepository, AuditLog } from '../domain/repositories.js';
 import { asUserId } from '../domain/ids.js';
 import { standingRefusal } from '../domain/users.js';
+import { sidOfIdToken } from '../domain/sessions.js';
 import type { Clock } from '../platform/clock.js';
 
 export interface PortalSessionDeps {
@@ -37,6 +38,8 @@ export interface PortalSessionDeps {
   namespaces: Pick<NamespaceRepository, 'administeredBy'>;
   audit: AuditLog;
   clock: Clock;
+  /** The uid of the TechPass session an authorization code was issued in (kept with the portal session: "this browser"). */
+  sessionOfCode?(code: string): Promise<string | null>;
   /** Lifetimes: absolute (default 12 h) and idle (default 1 h). */
   absoluteMs: number;
   idleMs: number;
@@ -141,6 +144,9 @@ export async function finishPortalSignIn(
     return fail(ErrorCodes.signInRequired, `The sign-in did not finish${description ? `: ${description}` : ` (${error})`}.`);
   }
   const config = await configuration(deps);
+  // Read before the exchange consumes the code; a code that does not exchange opens nothing.
+  const code = callbackUrl.searchParams.get('code');
+  const sessionUid = code && deps.sessionOfCode ? await deps.sessionOfCode(code) : null;
   let claims: oidc.IDToken | undefined;
   let idToken: string | undefined;
   try {
@@ -176,6 +182,7 @@ export async function finishPortalSignIn(
     userId: user.id,
     csrf: randomBytes(24).toString('base64url'),
     idToken,
+    sessionUid,
     createdAt: now,
     expiresAt: now + deps.absoluteMs,
     idleExpiresAt: now + Math.min(deps.idleMs, deps.absoluteMs),
@@ -239,6 +246,16 @@ export async function portalCaller(deps: PortalSessionDeps, token: string, csrfH
     ...(session.signedInAt !== null ? { signedIn: { at: session.signedInAt, amr: session.amr } } : {}),
     portalSession: session.id,
   });
+}
+
+/** The TechPass session a live portal session signed in with: its uid, and its ID token's `sid` if it carries one. */
+export async function portalSessionOrigin(
+  deps: Pick<PortalSessionDeps, 'sessions' | 'clock'>,
+  token: string | undefined,
+): Promise<{ sessionUid: string | null; sid: string | null } | null> {
+  if (!token) return null;
+  const session = await deps.sessions.findLive(digest(token), deps.clock.now());
+  return session ? { sessionUid: session.sessionUid ?? null, sid: sidOfIdToken(session.idToken) } : null;
 }
 
 /** Signs out of the portal: the session ends here, and the answer is where to send the browser to end TechPass' own. */

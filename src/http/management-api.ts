@@ -56,7 +56,8 @@ import type { ObservationDeps } from '../flows/audit-management.js';
 import { registerObservationRoutes } from './management-observation-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 import { registerGroupRoutes } from './management-group-routes.js';
-import { registerSelfRoutes } from './management-self-routes.js';
+import { registerOwnFactorRoutes } from './management-own-factor-routes.js';
+import { registerSelfRoutes, type SelfRouteDeps } from './management-self-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
@@ -74,6 +75,8 @@ export interface ManagementApiDeps {
   operator?: string;
   /** The portal's session (cookie plus X-CSRF-Token), a second source of callers; absent in process. */
   portal?: { deps: PortalSessionDeps; secure: boolean };
+  /** A person's own sessions and password (management-self-routes.ts). */
+  self: SelfRouteDeps;
   /** Tenant requests (management-tenant-routes.ts). */
   tenantRequests: TenantRequestDeps;
   /** Requests per minute per caller (per client address before one is known); absent or 0: no limit. */
@@ -203,9 +206,10 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       registerApplicationRoutes(scope, admin);
       registerTenantRoutes(scope, deps.tenantRequests);
       registerUserRoutes(scope, { ...deps.accounts, administration: admin });
-      if (deps.accounts.ownFactors) registerSelfRoutes(scope, deps.accounts.ownFactors);
+      if (deps.accounts.ownFactors) registerOwnFactorRoutes(scope, deps.accounts.ownFactors);
       registerGroupRoutes(scope, admin);
       registerObservationRoutes(scope, deps.observation);
+      registerSelfRoutes(scope, deps.self, deps.portal);
     },
     { prefix: MANAGEMENT_API },
   );

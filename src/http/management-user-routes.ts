@@ -57,7 +57,7 @@ export interface AccountRouteDeps {
   users: UserManagementDeps & Pick<MfaResetDeps, 'publicUrl'>;
   vendors: VendorDeps;
   invitations: InvitationDeps;
-  /** One's own second factors (management-self-routes.ts); the server's only: the CLI's operator has none. */
+  /** One's own second factors (management-own-factor-routes.ts); the server's only: the CLI's operator has none. */
   ownFactors?: OwnFactorDeps;
 }
 

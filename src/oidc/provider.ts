@@ -23,6 +23,7 @@ import { outboundFetch } from './outbound-fetch.js';
 import { installPageHeaders } from './page-headers.js';
 import { tokenRequestStorage } from './token-requests.js';
 import { endRememberedSessionsOnSignOut, interactionConfiguration, type InteractionDeps } from './interactions.js';
+import { recordSessionBrowsers } from './session-browsers.js';
 import { cookieSigner } from './cookie-signatures.js';
 import { UPSTREAM_SIGN_OUT_KEY } from '../strategies/upstream-oidc/sign-out.js';
 import { endUpstreamSessionsOnSignOut } from './upstream-sign-out.js';
@@ -201,6 +202,12 @@ export function buildProvider(deps: ProviderDeps): Provider {
   });
   installPageHeaders(provider, { secure });
   endRememberedSessionsOnSignOut(provider, deps.interactions);
+  recordSessionBrowsers(provider, {
+    sessions: deps.interactions.store.ownSessions,
+    remembered: deps.interactions.store.rememberedAccounts,
+    cookieKey: deps.interactions.cookieKey,
+    cookieName: deps.interactions.cookieName,
+  });
   endUpstreamSessionsOnSignOut(provider, {
     store: deps.interactions.store,
     key: masterKey.derive(UPSTREAM_SIGN_OUT_KEY),

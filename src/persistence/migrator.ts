@@ -30,6 +30,7 @@ import { deviceGrant } from './migrations/0024-device-grant.js';
 import { portalSessions } from './migrations/0025-portal-sessions.js';
 import { applicationOwners } from './migrations/0026-application-owners.js';
 import { portalSessionSignIn } from './migrations/0027-portal-session-sign-in.js';
+import { sessionBrowsers } from './migrations/0028-session-browsers.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -58,6 +59,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0025-portal-sessions': portalSessions,
     '0026-application-owners': applicationOwners,
     '0027-portal-session-sign-in': portalSessionSignIn,
+    '0028-session-browsers': sessionBrowsers,
   };
 }
 

@@ -68,12 +68,25 @@ export interface PortalSessionsTable {
   user_id: string;
   csrf: string;
   id_token: string;
+  /** The TechPass session (its uid) the portal session signed in with (0028). */
+  session_uid: string | null;
   created_at: number;
   expires_at: number;
   idle_expires_at: number;
   /** When the sign-in behind it proved who the person is (ms), and with which methods (JSON amr): 0027. */
   signed_in_at: number | null;
   amr: string | null;
+}
+
+/** What a person can recognise of a provider session (0028, oidc/session-browsers.ts). */
+export interface SessionBrowsersTable {
+  session_uid: string;
+  user_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  remembered_ref: string | null;
+  signed_in_at: number;
+  last_seen_at: number;
 }
 
 export interface NamespaceAdminsTable {
@@ -537,6 +550,7 @@ export interface Schema {
   platform_policy_acceptances: PlatformPolicyAcceptancesTable;
   spent_proofs: SpentProofsTable;
   portal_sessions: PortalSessionsTable;
+  session_browsers: SessionBrowsersTable;
   tenant_requests: TenantRequestsTable;
 }
 

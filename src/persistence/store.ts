@@ -24,6 +24,7 @@ import type {
   PlatformPolicyAcceptances,
   SpentProofs,
   PortalSessions,
+  OwnSessions,
   PasskeyRepository,
   PasswordResets,
   PushRepository,
@@ -65,6 +66,7 @@ import { accountStatuses, pushRepository } from './repositories/push.js';
 import { passkeyRepository } from './repositories/passkeys.js';
 import { accountSessions, backchannelLogoutQueue } from './repositories/account-sessions.js';
 import { portalSessions } from './repositories/portal-sessions.js';
+import { ownSessions } from './repositories/own-sessions.js';
 import { passwordResetRequests } from './repositories/password-reset-requests.js';
 import { deploymentSettings } from './repositories/deployment-settings.js';
 import { federatedIdentityRepository, identityProviderRepository } from './repositories/identity-providers.js';
@@ -111,6 +113,8 @@ export interface Repositories {
   readonly platformPolicies: PlatformPolicyAcceptances;
   readonly spentProofs: SpentProofs;
   readonly portalSessions: PortalSessions;
+  /** A person's own TechPass sessions (GET/DELETE /me/sessions). */
+  readonly ownSessions: OwnSessions;
   /** Services' requests to become tenants (domain/tenant-requests.ts). */
   readonly tenantRequests: TenantRequestRepository;
   forNamespace(id: NamespaceId): NamespaceScope;
@@ -184,6 +188,7 @@ export function createStore(database: Database, clock: Clock, masterKey: MasterK
     platformPolicies: platformPolicyAcceptances(db, clock),
     spentProofs: spentProofs(db, clock),
     portalSessions: portalSessions(db),
+    ownSessions: ownSessions(db, clock),
     tenantRequests: tenantRequestRepository(db, clock),
     forNamespace: (namespaceId: NamespaceId): NamespaceScope => ({
       namespaceId,

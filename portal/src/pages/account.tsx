@@ -1,12 +1,14 @@
 /**
  * My Account: who the portal knows the person as and what they administer, their
- * profile, their second factors, their tenant requests and invitations — one page per
- * section under a row of tabs.
+ * profile, their second factors, password and signed-in sessions, their tenant requests
+ * and invitations — one page per section under a row of tabs.
  */
 import { Nav } from '@govtechsg/sgds-react';
-import { Link, NavLink, Outlet } from 'react-router';
+import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import type { Me } from '../api.js';
 import { ProfileSection } from './account-profile.js';
+import { PasswordSection } from './account-password.js';
+import { SessionsSection } from './account-sessions.js';
 
 const ROLE: Record<Me['role'], string> = { platform_admin: 'Platform admin', tenant_admin: 'Tenant admin', user: 'User' };
 
@@ -20,6 +22,8 @@ const SECTIONS = [
 
 /** The frame of every My Account page: its heading and the sections' tabs. */
 export function AccountLayout() {
+  // Security's password and sessions (account-password.tsx, account-sessions.tsx) follow its second factors.
+  const security = useMatch('/account/security');
   return (
     <>
       <h1>My account</h1>
@@ -35,6 +39,12 @@ export function AccountLayout() {
         </Nav>
       </nav>
       <Outlet />
+      {security && (
+        <>
+          <PasswordSection />
+          <SessionsSection />
+        </>
+      )}
     </>
   );
 }

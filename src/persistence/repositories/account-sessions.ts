@@ -17,10 +17,48 @@ import type { Schema } from '../schema.js';
 /** Grants whose tokens are deleted per statement (bounded parameter lists on both engines). */
 const GRANTS_PER_STATEMENT = 200;
 
-/** The applications a provider session signed in to, each with the session id it was given (`sid`). */
-function authorizationsOf(payload: string): Array<{ clientId: string; sid: string }> {
-  const session = JSON.parse(payload) as { authorizations?: Record<string, { sid?: string }> };
-  return Object.entries(session.authorizations ?? {}).flatMap(([clientId, a]) => (a.sid ? [{ clientId, sid: a.sid }] : []));
+/** The applications a provider session signed in to, each with the session id it was given (`sid`) and its grant. */
+export function authorizationsOf(payload: string): Array<{ clientId: string; sid: string; grantId: string | null }> {
+  const session = JSON.parse(payload) as { authorizations?: Record<string, { sid?: string; grantId?: string }> };
+  return Object.entries(session.authorizations ?? {}).flatMap(([clientId, a]) =>
+    a.sid ? [{ clientId, sid: a.sid, grantId: a.grantId ?? null }] : [],
+  );
+}
+
+/** Deletes the tokens of `grants` (by grant id; not the Grant rows themselves). */
+export async function deleteGrantTokens(db: Kysely<Schema>, grants: readonly string[]): Promise<void> {
+  for (let i = 0; i < grants.length; i += GRANTS_PER_STATEMENT) {
+    await db
+      .deleteFrom('oidc_models')
+      .where('grant_id', 'in', grants.slice(i, i + GRANTS_PER_STATEMENT))
+      .execute();
+  }
+}
+
+/** Queues the back-channel logouts owed to the applications ended sessions signed in to (sent by jobs/backchannel-logout.ts). */
+export async function queueLogouts(
+  db: Kysely<Schema>,
+  userId: UserId,
+  logouts: ReadonlyArray<{ clientId: string; sid: string }>,
+  now: number,
+): Promise<void> {
+  if (logouts.length === 0) return;
+  await db
+    .insertInto('backchannel_logouts')
+    .values(
+      logouts.map((l) => ({
+        id: newId('bcl_'),
+        client_id: l.clientId,
+        account_id: userId,
+        sid: l.sid,
+        created_at: now,
+        next_attempt_at: now,
+        attempts: 0,
+        sent_at: null,
+        last_error: null,
+      })),
+    )
+    .execute();
 }
 
 export function accountSessions(db: Kysely<Schema>, clock: Clock): AccountSessions {
@@ -38,32 +76,11 @@ export function accountSessions(db: Kysely<Schema>, clock: Clock): AccountSessio
         .where('model', 'in', ['Session', 'Grant'])
         .execute();
       const grants = rows.filter((r) => r.model === 'Grant').map((r) => r.id);
-      for (let i = 0; i < grants.length; i += GRANTS_PER_STATEMENT) {
-        await db
-          .deleteFrom('oidc_models')
-          .where('grant_id', 'in', grants.slice(i, i + GRANTS_PER_STATEMENT))
-          .execute();
-      }
+      await deleteGrantTokens(db, grants);
       await db.deleteFrom('oidc_models').where('account_id', '=', userId).where('model', 'in', ['Session', 'Grant']).execute();
+      await db.deleteFrom('session_browsers').where('user_id', '=', userId).execute();
       const logouts = rows.filter((r) => r.model === 'Session').flatMap((r) => authorizationsOf(r.payload));
-      if (logouts.length > 0) {
-        await db
-          .insertInto('backchannel_logouts')
-          .values(
-            logouts.map((l) => ({
-              id: newId('bcl_'),
-              client_id: l.clientId,
-              account_id: userId,
-              sid: l.sid,
-              created_at: now,
-              next_attempt_at: now,
-              attempts: 0,
-              sent_at: null,
-              last_error: null,
-            })),
-          )
-          .execute();
-      }
+      await queueLogouts(db, userId, logouts, now);
       return { sessions: rows.length - grants.length, grants: grants.length, logouts: logouts.length, portalSessions: Number(portal.numDeletedRows) };
     },
   };

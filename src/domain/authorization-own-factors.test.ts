@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { operatorCaller, type Caller } from './authorization.js';
-import { mayAddOwnFactor, mayRemoveOwnFactor, signedInRecently } from './authorization-self.js';
+import { mayAddOwnFactor, mayRemoveOwnFactor, signedInRecently } from './authorization-own-factors.js';
 import type { UserId } from './ids.js';
 
 const me = 'usr_me' as UserId;
