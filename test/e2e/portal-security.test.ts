@@ -137,6 +137,8 @@ describe(`browser: the portal's security page (${engine})`, { timeout: 180_000 }
   });
 
   it('"I can\'t use my phone" at the sample service: the passkey verifies, and the phone is removed', async () => {
+    // Signs out from the menu under her name (the security page has its own per-session buttons).
+    await page.getByRole('link', { name: 'Profile' }).click();
     await page.getByRole('button', { name: EMAIL }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
