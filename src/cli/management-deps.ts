@@ -9,6 +9,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { administrationDeps } from './demo.js';
 import { accountDeps } from './account-deps.js';
+import { identityProviderDeps } from './commands/idp-options.js';
 
 export function managementDeps(store: Store, config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
   return {
@@ -24,6 +25,7 @@ export function managementDeps(store: Store, config: Config, clock: Clock): Omit
     },
     rateLimit: { perMinute: config.API_RATE_LIMIT_PER_MINUTE, limiter: store.rateLimits, clock },
     accounts: accountDeps(store, config, clock),
+    identityProviders: { ...identityProviderDeps(store, config), clock, publicUrl: config.PUBLIC_URL },
     observation: {
       audit: store.audit,
       signInLog: store.signInLog,

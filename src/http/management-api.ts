@@ -56,6 +56,7 @@ import type { ObservationDeps } from '../flows/audit-management.js';
 import { registerObservationRoutes } from './management-observation-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 import { registerGroupRoutes } from './management-group-routes.js';
+import { registerIdentityProviderRoutes, type IdentityProviderRouteDeps } from './management-identity-provider-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
@@ -75,6 +76,8 @@ export interface ManagementApiDeps {
   portal?: { deps: PortalSessionDeps; secure: boolean };
   /** Tenant requests (management-tenant-routes.ts). */
   tenantRequests: TenantRequestDeps;
+  /** Integrated identity providers (management-identity-provider-routes.ts). */
+  identityProviders: IdentityProviderRouteDeps;
   /** Requests per minute per caller (per client address before one is known); absent or 0: no limit. */
   rateLimit?: ApiRateLimit;
 }
@@ -204,6 +207,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       registerUserRoutes(scope, { ...deps.accounts, administration: admin });
       registerGroupRoutes(scope, admin);
       registerObservationRoutes(scope, deps.observation);
+      registerIdentityProviderRoutes(scope, deps.identityProviders);
     },
     { prefix: MANAGEMENT_API },
   );
