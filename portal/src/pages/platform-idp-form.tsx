@@ -120,10 +120,13 @@ export function ProviderForm({
           isInvalid={!!message}
           autoComplete="off"
           spellCheck={false}
-          {...(help ? { 'aria-describedby': `${id}-${key}-help` } : {})}
+          aria-invalid={message ? true : undefined}
+          aria-describedby={[help ? `${id}-${key}-help` : '', message ? `${id}-${key}-error` : ''].join(' ').trim() || undefined}
         />
         {help && <Form.Text id={`${id}-${key}-help`}>{help}</Form.Text>}
-        <Form.Control.Feedback type="invalid">{message}</Form.Control.Feedback>
+        <Form.Control.Feedback type="invalid" id={`${id}-${key}-error`}>
+          {message}
+        </Form.Control.Feedback>
       </Form.Group>
     );
   };
@@ -142,7 +145,7 @@ export function ProviderForm({
           type="radio"
           id={`${id}-method-secret`}
           name={`${id}-method`}
-          label="Client secret"
+          label="With a client secret"
           checked={method === 'client_secret'}
           onChange={() => setMethod('client_secret')}
         />
@@ -150,7 +153,7 @@ export function ProviderForm({
           type="radio"
           id={`${id}-method-jwt`}
           name={`${id}-method`}
-          label="Certificate and private key (private_key_jwt)"
+          label="With a certificate and private key (private_key_jwt)"
           checked={method === 'private_key_jwt'}
           onChange={() => setMethod('private_key_jwt')}
         />

@@ -104,7 +104,9 @@ export function IdentityProviderPage() {
       </div>
       <dl className="tp-dl tp-dl-grid">
         <dt>Name</dt>
-        <dd className="tp-code">{p.name}</dd>
+        <dd>
+          <span className="tp-code">{p.name}</span>
+        </dd>
         <dt>State</dt>
         <dd data-testid="idp-state">
           <EnabledBadge enabled={p.enabled} />
@@ -115,8 +117,10 @@ export function IdentityProviderPage() {
           <CopyButton value={p.callbackUrl} label="redirect URI" />
         </dd>
         <dt>E-mail domains</dt>
-        <dd className="tp-code" data-testid="idp-domains">
-          {p.domains.join(', ')}
+        <dd>
+          <span className="tp-code" data-testid="idp-domains">
+            {p.domains.join(', ')}
+          </span>
         </dd>
         <dt>Authentication</dt>
         <dd>
