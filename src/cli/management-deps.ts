@@ -25,7 +25,12 @@ export function managementDeps(store: Store, config: Config, clock: Clock): Omit
     },
     rateLimit: { perMinute: config.API_RATE_LIMIT_PER_MINUTE, limiter: store.rateLimits, clock },
     accounts: accountDeps(store, config, clock),
-    identityProviders: { ...identityProviderDeps(store, config), clock, publicUrl: config.PUBLIC_URL },
+    identityProviders: {
+      ...identityProviderDeps(store, config),
+      clock,
+      // The URL the server runs with (the CLI's in-process API names the server's, as withStoreAndIssuer does), unless set here.
+      publicUrl: async () => (config.publicUrlExplicit ? config.PUBLIC_URL : ((await store.deployment.publicUrl()) ?? config.PUBLIC_URL)),
+    },
     observation: {
       audit: store.audit,
       signInLog: store.signInLog,

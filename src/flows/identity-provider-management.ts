@@ -59,7 +59,7 @@ async function authorized(deps: IdentityProviderAdminDeps, caller: Caller, idOrN
   if (!decision.allow) return refused(decision);
   if (idOrName === null) return ok(null);
   const found = (await deps.identityProviders.findById(asIdentityProviderId(idOrName))) ?? (await deps.identityProviders.findByName(idOrName));
-  return found ? ok(found) : fail(ErrorCodes.identityProviderNotFound, `no identity provider ${idOrName}`, 'id');
+  return found ? ok(found) : fail(ErrorCodes.identityProviderNotFound, `no identity provider named ${idOrName}`, 'id');
 }
 
 const options = (caller: Caller, precondition?: Precondition<IdentityProvider>) => ({

@@ -35,8 +35,8 @@ import { answer, callerOf, ERROR_ANSWERS, etagOf, ifMatch, withEtag } from './ma
 const DISCOVERY_ANSWERS = { 422: ManagementErrorBody, 502: ManagementErrorBody } as const;
 
 export interface IdentityProviderRouteDeps extends IdentityProviderAdminDeps {
-  /** The server's public URL: the callback URL to register at each provider. */
-  publicUrl: string;
+  /** The server's public URL (the callback URL to register at each provider names it). */
+  publicUrl(): Promise<string>;
 }
 
 export function identityProviderView(p: IdentityProvider, publicUrl: string) {
@@ -78,17 +78,22 @@ export function identityProviderView(p: IdentityProvider, publicUrl: string) {
 
 export function registerIdentityProviderRoutes(plain: FastifyInstance, deps: IdentityProviderRouteDeps): void {
   const scope = plain.withTypeProvider<ZodTypeProvider>();
-  const view = (p: IdentityProvider) => identityProviderView(p, deps.publicUrl);
+  let url: string | null = null;
+  const publicUrl = async () => (url ??= await deps.publicUrl());
   const P = '/identity-providers/:id';
+  // Each handler first settles the URL (read once), so `view` stays a plain function (ifMatch calls it).
+  const view = (p: IdentityProvider) => identityProviderView(p, url ?? '');
 
-  scope.get('/identity-providers', { schema: { response: { 200: IdentityProviderList, ...ERROR_ANSWERS } } }, async (request) => ({
-    items: answer(await listIdentityProviders(deps, callerOf(request))).map(view),
-  }));
+  scope.get('/identity-providers', { schema: { response: { 200: IdentityProviderList, ...ERROR_ANSWERS } } }, async (request) => {
+    await publicUrl();
+    return { items: answer(await listIdentityProviders(deps, callerOf(request))).map(view) };
+  });
 
   scope.post(
     '/identity-providers',
     { schema: { body: IdentityProviderCreate, response: { 201: IdentityProviderChanged, ...ERROR_ANSWERS, ...DISCOVERY_ANSWERS } } },
     async (request, reply) => {
+      await publicUrl();
       const { provider, warnings } = answer(await createIdentityProvider(deps, callerOf(request), request.body));
       const shown = view(provider);
       return reply
@@ -98,9 +103,10 @@ export function registerIdentityProviderRoutes(plain: FastifyInstance, deps: Ide
     },
   );
 
-  scope.get(P, { schema: { params: IdentityProviderParams, response: { 200: IdentityProviderView, ...ERROR_ANSWERS } } }, async (request, reply) =>
-    withEtag(reply, view(answer(await showIdentityProvider(deps, callerOf(request), request.params.id)))),
-  );
+  scope.get(P, { schema: { params: IdentityProviderParams, response: { 200: IdentityProviderView, ...ERROR_ANSWERS } } }, async (request, reply) => {
+    await publicUrl();
+    return withEtag(reply, view(answer(await showIdentityProvider(deps, callerOf(request), request.params.id))));
+  });
 
   scope.patch(
     P,
@@ -113,6 +119,7 @@ export function registerIdentityProviderRoutes(plain: FastifyInstance, deps: Ide
       },
     },
     async (request, reply) => {
+      await publicUrl();
       const precondition = ifMatch(request, view, true);
       const done = answer(await changeIdentityProvider(deps, callerOf(request), { id: request.params.id, changes: request.body, precondition }));
       const shown = view(done.provider);
@@ -129,6 +136,7 @@ export function registerIdentityProviderRoutes(plain: FastifyInstance, deps: Ide
       `${P}/${verb}`,
       { schema: { params: IdentityProviderParams, response: { 200: IdentityProviderToggled, ...ERROR_ANSWERS } } },
       async (request, reply) => {
+        await publicUrl();
         const done = answer(await enableIdentityProvider(deps, callerOf(request), request.params.id, enabled));
         const shown = view(done.provider);
         reply.header('etag', etagOf(shown));
@@ -141,6 +149,7 @@ export function registerIdentityProviderRoutes(plain: FastifyInstance, deps: Ide
     P,
     { schema: { params: IdentityProviderParams, headers: IfMatchHeaders, response: { 200: IdentityProviderRemoved, ...ERROR_ANSWERS } } },
     async (request) => {
+      await publicUrl();
       const precondition = ifMatch(request, view, false);
       const done = answer(await deleteIdentityProvider(deps, callerOf(request), request.params.id, precondition));
       return { id: done.provider.id, name: done.provider.name, removed: true as const, unlinked: done.unlinked };
