@@ -6,11 +6,15 @@
  * nothing; no answer or audit event ever carries the secret or private key; tenant
  * admins and plain users are refused (403), and anonymous callers (401).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
 import { updateApplication } from '../src/flows/applications.js';
 import { systemClock } from '../src/platform/clock.js';
 import { api, apiToken, person } from './helpers/api.js';
+import { runCli } from './helpers/cli.js';
 import { engine } from './helpers/database.js';
 import { startDiscoveryServer, type DiscoveryServer } from './helpers/discovery-server.js';
 import { application, namespace } from './helpers/directory.js';
@@ -24,12 +28,14 @@ describe(`management API: integrated identity providers (${engine})`, () => {
   let tp: TestServer;
   let upstream: DiscoveryServer;
   const tokens = { platform: '', tenant: '', plain: '' };
+  let consoleClientId = '';
 
   beforeAll(async () => {
     upstream = await startDiscoveryServer();
     tp = await startTestServer({ env: { OUTBOUND_ALLOW_PRIVATE: 'true' } });
     for (const name of ['ops', 'alpha']) await namespace(tp, name);
     const console_ = await application(tp, { namespace: 'ops', name: 'Console', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
+    consoleClientId = console_.clientId;
     const deps = administrationDeps(tp.server.store, systemClock);
     expect((await updateApplication(deps, 'test', { namespace: 'ops', clientId: console_.clientId, changes: { managementApi: true } })).ok).toBe(
       true,
@@ -236,4 +242,58 @@ describe(`management API: integrated identity providers (${engine})`, () => {
     expect(await names()).toEqual(['wog-entra']);
     expect((await tp.server.store.audit.verify()).ok).toBe(true);
   });
+
+  /** A workstation's `techpass … --server` as the person whose access token is stored (as `techpass login` leaves it). */
+  function workstation(token: string, email: string) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'techpass-config-'));
+    const entry = {
+      clientId: consoleClientId,
+      accessToken: token,
+      refreshToken: null,
+      expiresAt: Date.now() + 3_600_000,
+      tokenEndpoint: `${tp.issuer}/token`,
+      revocationEndpoint: null,
+      email,
+    };
+    writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify({ default: tp.url, servers: { [tp.url]: entry } }), { mode: 0o600 });
+    return (...args: string[]) => runCli([...args, '--server', '--json'], { TECHPASS_CONFIG_DIR: dir });
+  }
+
+  it('the idp commands work with --server as the platform admin, and are refused to a tenant admin', async () => {
+    const root_ = workstation(tokens.platform, 'root@agency.gov.sg');
+    const added = await root_(
+      'idp',
+      'add',
+      '--name',
+      'remote-idp',
+      '--display-name',
+      'Remote',
+      '--issuer',
+      upstream.issuer('other'),
+      '--client-id',
+      'remote',
+      '--client-secret',
+      SECRET,
+      '--domains',
+      'remote.example.sg',
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.json).toEqual({ name: 'remote-idp', callbackUrl: `${tp.issuer}/login/federation/callback` });
+    const updated = await root_('idp', 'update', '--name', 'remote-idp', '--domains', 'remote.example.sg,remote2.example.sg');
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.json).toMatchObject({ name: 'remote-idp', domains: ['remote.example.sg', 'remote2.example.sg'], unlinked: 0 });
+    expect((await root_('idp', 'disable', '--name', 'remote-idp')).json).toEqual({ name: 'remote-idp', enabled: false, changed: true });
+    expect(((await root_('idp', 'list')).json as { providers: Array<{ name: string }> }).providers.map((p) => p.name)).toContain('remote-idp');
+    const [event] = (await tp.server.store.audit.list({ limit: 10_000 })).filter((e) => e.action === 'identity_provider.added').slice(-1);
+    expect(event).toMatchObject({ data: { name: 'remote-idp', role: 'platform_admin', via: 'access_token' } });
+
+    const tenant = workstation(tokens.tenant, 'alice@agency.gov.sg');
+    const refused = await tenant('idp', 'remove', '--name', 'remote-idp');
+    expect(refused.code).toBe(1);
+    expect(refused.json).toMatchObject({ error: 'access.forbidden' });
+    expect(await tp.server.store.identityProviders.findByName('remote-idp')).not.toBeNull();
+    expect((await root_('idp', 'remove', '--name', 'remote-idp')).json).toEqual({ name: 'remote-idp', removed: true, unlinked: 0 });
+    const gone = await root_('idp', 'show', '--name', 'remote-idp');
+    expect(gone.json).toMatchObject({ error: 'idp.not_found', field: 'name' });
+  }, 60_000);
 });
