@@ -295,5 +295,13 @@ describe(`management API: integrated identity providers (${engine})`, () => {
     expect((await root_('idp', 'remove', '--name', 'remote-idp')).json).toEqual({ name: 'remote-idp', removed: true, unlinked: 0 });
     const gone = await root_('idp', 'show', '--name', 'remote-idp');
     expect(gone.json).toMatchObject({ error: 'idp.not_found', field: 'name' });
+
+    // Locally (the operator, on the server's database): the server's URL, and a PUBLIC_URL set here that differs is refused.
+    const local = await runCli(['idp', 'show', '--name', 'wog-entra', '--json'], tp.env);
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.json).toMatchObject({ name: 'wog-entra', callbackUrl: `${tp.issuer}/login/federation/callback` });
+    const elsewhere = await runCli(['idp', 'list', '--json'], { ...tp.env, PUBLIC_URL: 'https://elsewhere.example.gov.sg' });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.json).toMatchObject({ error: 'config.public_url_mismatch' });
   }, 60_000);
 });
