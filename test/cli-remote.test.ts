@@ -142,6 +142,13 @@ describe(`techpass login and remote mode (${engine})`, () => {
     expect(json.json).toMatchObject({ error: 'access.forbidden', message: expect.stringMatching(/\S/) });
     expect(json.stderr).toMatch(/^techpass: [^\n]+\n$/);
     expect(await tp.server.store.clients.findApplication(betaApp.clientId)).not.toBeNull();
+    // Resetting someone's MFA is a platform admin's: her reset-mfa goes to the API with her role, and is refused.
+    const uma = await tp.server.store.users.findByLogin('uma@agency.gov.sg');
+    const factors = await tp.server.store.userDirectory.factors(uma!.id);
+    expect(factors.length).toBeGreaterThan(0);
+    const reset = await remote('user', 'reset-mfa', '--email', 'uma@agency.gov.sg', '--server');
+    expect(reset).toMatchObject({ code: 1, json: { error: 'access.forbidden' } });
+    expect(await tp.server.store.userDirectory.factors(uma!.id)).toEqual(factors);
     // Remote refuses http:// to another machine, and a server it is not signed in to.
     expect(await remote('app', 'list', '--namespace', 'alpha', '--server', 'http://techpass.example.gov.sg')).toMatchObject({
       code: 1,

@@ -56,6 +56,11 @@ interface Call {
   allowed: Kind[];
   /** The namespace must own nothing (deleting it). */
   empty?: boolean;
+  /**
+   * What every signed-in caller gets instead, whatever their role: routes a token cannot
+   * use (adding one's own factors needs the portal's fresh sign-in: test/own-factors.test.ts).
+   */
+  signedInAnswer?: { status: number; code: string };
 }
 
 const ADMINS: Kind[] = ['thisAdmin', 'platform'];
@@ -116,6 +121,23 @@ const MATRIX: Record<string, Call> = {
   [`GET ${U}`]: { path: (f) => `/api/v1/users/${f.userId}`, allowed: ['platform'] },
   [`PATCH ${U}`]: { path: (f) => `/api/v1/users/${f.userId}`, body: () => ({ department: 'Changed' }), allowed: ['platform'] },
   'GET /api/v1/me/profile': { path: () => '/api/v1/me/profile', allowed: SIGNED_IN },
+  'POST /api/v1/me/factor-enrolments': {
+    path: () => '/api/v1/me/factor-enrolments',
+    body: () => ({ method: 'totp' }),
+    allowed: [],
+    signedInAnswer: { status: 403, code: 'session.fresh_sign_in_required' },
+  },
+  'GET /api/v1/me/factor-enrolments/:enrolmentId': {
+    path: () => '/api/v1/me/factor-enrolments/flw_unknown',
+    allowed: [],
+    signedInAnswer: { status: 404, code: 'user.enrolment_not_found' },
+  },
+  'POST /api/v1/me/factor-enrolments/:enrolmentId/complete': {
+    path: () => '/api/v1/me/factor-enrolments/flw_unknown/complete',
+    body: () => ({ code: '123456' }),
+    allowed: [],
+    signedInAnswer: { status: 404, code: 'user.enrolment_not_found' },
+  },
   'PATCH /api/v1/me/profile': { path: () => '/api/v1/me/profile', body: (f) => ({ department: `Dept ${f.n}` }), allowed: SIGNED_IN },
   [`POST ${U}/disable`]: { path: (f) => `/api/v1/users/${f.userId}/disable`, body: () => ({ reason: 'matrix' }), allowed: ['platform'] },
   [`POST ${U}/enable`]: { path: (f) => `/api/v1/users/${f.disabledUserId}/enable`, allowed: ['platform'] },
@@ -123,6 +145,7 @@ const MATRIX: Record<string, Call> = {
   [`POST ${U}/unlock`]: { path: (f) => `/api/v1/users/${f.userId}/unlock`, allowed: ['platform'] },
   [`POST ${U}/end-sessions`]: { path: (f) => `/api/v1/users/${f.userId}/end-sessions`, allowed: ['platform'] },
   [`POST ${U}/clear-risk`]: { path: (f) => `/api/v1/users/${f.riskyUserId}/clear-risk`, allowed: ['platform'] },
+  [`POST ${U}/reset-mfa`]: { path: (f) => `/api/v1/users/${f.userId}/reset-mfa`, allowed: ['platform'] },
   [`GET ${U}/factors`]: { path: (f) => `/api/v1/users/${f.userId}/factors`, allowed: ['platform'] },
   [`DELETE ${U}/factors/:factorId`]: { path: (f) => `/api/v1/users/${f.userId}/factors/${f.factorId}`, allowed: ['platform'] },
   'GET /api/v1/namespaces/:namespace/vendors': { path: (f) => `/api/v1/namespaces/${f.ns}/vendors`, allowed: ADMINS },
@@ -345,10 +368,12 @@ describe(`management API authorization matrix (${engine})`, () => {
           headers: { 'if-match': '*' },
         });
         const allowed = call.allowed.includes(kind);
+        const instead = kind === 'anonymous' ? undefined : call.signedInAnswer;
         const refusal = kind === 'anonymous' ? 401 : 403;
         outcomes.push(`${route} as ${kind}: ${answer.status >= 200 && answer.status < 300 ? 'allowed' : answer.status}`);
-        expected.push(`${route} as ${kind}: ${allowed ? 'allowed' : refusal}`);
-        if (!allowed) expect(answer.body.error.code, `${route} as ${kind}`).toMatch(/^(api\.token_invalid|access\.forbidden)$/);
+        expected.push(`${route} as ${kind}: ${allowed ? 'allowed' : (instead?.status ?? refusal)}`);
+        if (instead) expect(answer.body.error.code, `${route} as ${kind}`).toBe(instead.code);
+        else if (!allowed) expect(answer.body.error.code, `${route} as ${kind}`).toMatch(/^(api\.token_invalid|access\.forbidden)$/);
       }
     }
     expect(outcomes).toEqual(expected);

@@ -25,6 +25,7 @@ interface Line {
   userId: string | null;
   login: string | null;
   clientId: string | null;
+  application: string | null;
   namespace: string | null;
   ip: string | null;
   userAgent: string | null;
@@ -141,17 +142,39 @@ describe(`sign-in log through the management API (${engine})`, () => {
       ['succeeded', null],
     ]);
     const [failed, succeeded] = atAlpha as [Line, Line];
-    expect(succeeded).toMatchObject({ namespace: 'alpha', factors: ['pwd', 'swk'], login: 'carol@agency.gov.sg', ip: '127.0.0.1' });
+    expect(succeeded).toMatchObject({
+      namespace: 'alpha',
+      application: 'Alpha web',
+      factors: ['pwd', 'swk'],
+      login: 'carol@agency.gov.sg',
+      ip: '127.0.0.1',
+    });
     expect(failed).toMatchObject({ namespace: 'alpha', factors: ['pwd'], ip: '127.0.0.1' });
     expect(failed.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(failed.flowId).toMatch(/^flw_/);
     expect(failed.occurredAt).toBeGreaterThanOrEqual(started);
     // Her sign-in to the console (the API token) and to Beta are hers too; newest first.
     expect(own.items.map((l) => l.clientId)).toEqual(expect.arrayContaining([console_.clientId, betaApp.clientId]));
+    // Each line names its application (resolved by the server: Carol may not list any application).
+    const named = new Map(own.items.map((l) => [l.clientId, l.application]));
+    expect(named.get(console_.clientId)).toBe('Admin console');
+    expect(named.get(betaApp.clientId)).toBe('Beta web');
+    expect((await api(tp, 'GET', '/api/v1/namespaces/beta/applications', { token: tokens.carol })).status).toBe(403);
     const times = own.items.map((l) => l.occurredAt);
     expect(times).toEqual([...times].sort((a, b) => b - a));
     // Filters on her own: failures only.
     expect((await get('/api/v1/me/sign-ins?result=failed', tokens.carol)).items.map((l) => l.reason)).toEqual(['wrong_password']);
+  });
+
+  it('keeps the client id of an application deleted since, with no name', async () => {
+    const gone = await application(tp, { namespace: 'beta', name: 'Beta short-lived' });
+    await signIn(tp, { ...gone, login: 'carol@agency.gov.sg', password: PASSWORD });
+    const before = (await get(`/api/v1/me/sign-ins?application=${gone.clientId}`, tokens.carol)).items;
+    expect(before.map((l) => [l.clientId, l.application])).toEqual([[gone.clientId, 'Beta short-lived']]);
+    const deleted = await api(tp, 'DELETE', `/api/v1/namespaces/beta/applications/${gone.clientId}`, { token: tokens.platform });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    const after = (await get(`/api/v1/me/sign-ins?application=${gone.clientId}`, tokens.carol)).items;
+    expect(after.map((l) => [l.clientId, l.application, l.result])).toEqual([[gone.clientId, null, 'succeeded']]);
   });
 
   it("shows a tenant admin only the sign-ins to their namespace's applications, and refuses another namespace", async () => {

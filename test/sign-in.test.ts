@@ -228,6 +228,21 @@ describe(`sign-in (${engine})`, () => {
     expect(again.claims()?.sub).toBe(jane.tokens.claims()?.sub);
     expect(again.claims()?.amr).toEqual(['pwd', 'swk', 'mfa']);
 
+    // prompt=login (an application wants the person to prove it again): the picker still
+    // comes up, but picking Jane's live session asks for her password and phone.
+    const fresh = await startAuthorization(tp, { ...app, prompt: 'login' });
+    page = await browser.follow(fresh.url);
+    expect(text(page)).toContain('Choose an account');
+    const janeAgain = page.html.split('<li>').slice(1).find((li) => li.includes('jane_tan@agency.gov.sg'))!;
+    const pickAgain = forms(page).find((f) => f.action.endsWith('/pick') && f.fields.ref === /name="ref" value="([^"]+)"/.exec(janeAgain)![1])!;
+    page = await browser.follow(pickAgain.action, { form: pickAgain.fields }, (u) => u.startsWith(app.redirectUri));
+    expect(page.stopped).toBe(false);
+    expect(page.html).toContain('/password"');
+    page = await completeSignIn(browser, page, { ...app, login: 'jane_tan@agency.gov.sg', password: PASSWORD });
+    const proven = await finishAuthorization(fresh, page.url);
+    expect(proven.claims()?.sub).toBe(jane.tokens.claims()?.sub);
+    expect(proven.claims()?.auth_time).toBeGreaterThanOrEqual(again.claims()!.auth_time!);
+
     // Signing in again as an account already remembered replaces it: each account once in the picker.
     const fourth = await startAuthorization(tp, { ...app, prompt: 'select_account' });
     page = await browser.follow(fourth.url);

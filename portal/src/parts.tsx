@@ -40,8 +40,11 @@ export function ConfirmButton({
   confirm,
   onConfirm,
   variant = 'outline-danger',
+  ariaLabel,
 }: {
   label: string;
+  /** The opening button's accessible name when its label alone is ambiguous (one "Remove" per row). */
+  ariaLabel?: string;
   title: string;
   children: ReactNode;
   confirm: string;
@@ -58,7 +61,7 @@ export function ConfirmButton({
   };
   return (
     <>
-      <Button variant={variant} size="sm" onClick={() => setOpen(true)}>
+      <Button variant={variant} size="sm" onClick={() => setOpen(true)} {...(ariaLabel ? { 'aria-label': ariaLabel } : {})}>
         {label}
       </Button>
       <Modal show={open} onHide={close} aria-labelledby="tp-confirm-title">

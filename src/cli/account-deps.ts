@@ -7,7 +7,13 @@ import { invitationDeps } from './invitation-deps.js';
 
 export function accountDeps(store: Store, config: Config, clock: Clock): AccountRouteDeps {
   return {
-    users: { users: store.users, userDirectory: store.userDirectory, clock, transaction: (fn) => store.transaction(fn) },
+    users: {
+      users: store.users,
+      userDirectory: store.userDirectory,
+      clock,
+      publicUrl: config.PUBLIC_URL,
+      transaction: (fn) => store.transaction(fn),
+    },
     vendors: {
       users: store.users,
       outbox: store.outbox,

@@ -16,7 +16,7 @@ import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { MANAGEMENT_API } from '../contracts/management.js';
 import { systemClock } from '../platform/clock.js';
-import { cliActor, withStore } from './commands/context.js';
+import { cliActor, withStore, withStoreAndIssuer } from './commands/context.js';
 import { managementDeps } from './management-deps.js';
 import { chosenServer } from './credentials.js';
 import type { ApiAnswer, ApiMethod, ApiRequest, ManagementClient } from './management-types.js';
@@ -70,14 +70,19 @@ function remoteClient(server: string): Promise<ManagementClient> {
   return remoteManagementClient(server, { refusalOf, queryString });
 }
 
-/** Runs `fn` with a client for the mode the options name, and closes what it opened. */
+/**
+ * Runs `fn` with a client for the mode the options name, and closes what it opened.
+ * `issuer`: the command's answer mails a link, so local mode uses the server's
+ * PUBLIC_URL (`withStoreAndIssuer`, ADR 0005).
+ */
 export async function withManagementClient<T>(
   options: { server?: string | boolean | undefined },
   fn: (client: ManagementClient) => Promise<T>,
+  local: { issuer?: boolean } = {},
 ): Promise<T> {
   const server = chosenServer(options.server);
   if (server !== null) return fn(await remoteClient(server));
-  return withStore(async (store, cfg) => {
+  return (local.issuer ? withStoreAndIssuer : withStore)(async (store, cfg) => {
     // Loaded when a command uses it: the API's routes and flows add nothing to other commands' start-up.
     const { buildLocalManagementApi } = await import('../http/management-local.js');
     const app = await buildLocalManagementApi({ ...managementDeps(store, cfg, systemClock), operator: cliActor() });

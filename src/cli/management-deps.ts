@@ -52,6 +52,7 @@ export function managementDeps(store: Store, config: Config, clock: Clock): Omit
       signingKeys: store.signingKeys,
       namespaces: store.namespaces,
       users: store.users,
+      clients: store.clients,
       clock,
     },
   };

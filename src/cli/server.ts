@@ -275,8 +275,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
   registerPortalRoutes(app, { portal, ensureApplication: ensurePortal, cookieKey: masterKey.derive('portal-sign-in'), secure });
   await registerPortalApp(app, { secure });
+  const management = managementDeps(store, config, clock);
   await registerManagementApi(app, {
-    ...managementDeps(store, config, clock),
+    ...management,
+    accounts: {
+      ...management.accounts,
+      ownFactors: {
+        ...store,
+        transaction: (fn) => store.transaction(fn),
+        clock,
+        publicUrl: config.PUBLIC_URL,
+        relyingParty: signIn.relyingParty,
+        sealer: masterKey,
+        freshMs: config.PORTAL_FRESH_SIGN_IN_MINUTES * 60_000,
+      },
+    },
     portal: { deps: portal, secure },
     callers: {
       issuer: config.PUBLIC_URL,

@@ -90,6 +90,14 @@ export const ErrorCodes = {
   preconditionFailed: 'request.precondition_failed',
   preconditionRequired: 'request.precondition_required',
   routeNotFound: 'route.not_found',
+  /** Changing one's own second factors needs a sign-in with a second factor in the last minutes (issue 20). */
+  freshSignInRequired: 'session.fresh_sign_in_required',
+  /** The last second factor of an account cannot be removed by its owner: add another first. */
+  factorLast: 'user.factor_last',
+  /** A factor being added: unknown, another person's, finished or expired. */
+  enrolmentNotFound: 'user.enrolment_not_found',
+  /** The TechPass Authenticator has not used the enrolment link yet. */
+  enrolmentPending: 'user.enrolment_pending',
   internal: 'internal.error',
 } as const;
 
@@ -190,6 +198,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   /** An update without If-Match (RFC 6585): read the object first, send its ETag back. */
   'request.precondition_required': 428,
   'route.not_found': 404,
+  'session.fresh_sign_in_required': 403,
+  'user.factor_last': 409,
+  'user.enrolment_not_found': 404,
+  'user.enrolment_pending': 409,
   'internal.error': 500,
 };
 

@@ -92,6 +92,7 @@ export const SignInView = z
     userId: z.string().nullable(),
     login: z.string().nullable().describe('the TechPass ID typed, when one was'),
     clientId: z.string().nullable(),
+    application: z.string().nullable().describe("the application's name; null when there is none (or it was deleted: see clientId)"),
     namespace: z.string().nullable(),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),

@@ -71,6 +71,16 @@ export const SessionsEnded = z
   .object({ userId: z.string(), sessions: z.number(), grants: z.number(), logouts: z.number() })
   .meta({ id: 'UserSessionsEnded' });
 
+export const MfaResetView = z
+  .object({
+    userId: z.string(),
+    techpassId: z.string(),
+    removed: z
+      .object({ authenticators: z.number(), totp: z.number(), passkeys: z.number() })
+      .describe('how many of each kind of second factor were removed'),
+  })
+  .meta({ id: 'UserMfaReset' });
+
 export const FactorView = z
   .object({
     id: z.string(),

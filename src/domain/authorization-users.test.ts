@@ -8,6 +8,7 @@ import {
   mayListUsers,
   mayReadUser,
   mayRemoveFactor,
+  mayResetMfa,
   mayUpdateUser,
   userListView,
 } from './authorization-users.js';
@@ -53,9 +54,17 @@ describe('authorization of accounts', () => {
     expect(allowed(mayListFactors(user, me))).toBe(true);
     const own = mayRemoveFactor(platform, me);
     expect(own.allow).toBe(false);
-    expect(own.allow ? '' : own.message).toMatch(/fresh second factor/);
+    expect(own.allow ? '' : own.reason).toBe('fresh_sign_in_required');
     expect(allowed(mayRemoveFactor(platform, other))).toBe(true);
     expect(allowed(mayRemoveFactor(user, other))).toBe(false);
+  });
+
+  it('keeps resetting MFA to platform admins, for someone else (the operator too), never for oneself', () => {
+    expect([user, alphaAdmin, platform].map((c) => allowed(mayResetMfa(c, other)))).toEqual([false, false, true]);
+    const own = mayResetMfa(platform, me);
+    expect(own.allow ? '' : own.message).toMatch(/another platform admin/);
+    expect(allowed(mayResetMfa(user, me))).toBe(false);
+    expect(allowed(mayResetMfa(operatorCaller('cli:root'), other))).toBe(true);
   });
 
   it('lets a tenant admin create vendors in their namespace only, and people invite; the operator has no account to invite as', () => {

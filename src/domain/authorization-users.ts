@@ -3,8 +3,8 @@
  * action, like authorization.ts (whose helpers these use):
  * - a platform admin: everything, to anyone;
  * - a person: their own profile (read, update all but the e-mail, their TechPass ID)
- *   and their own factors (list; removal needs a fresh second factor, which the API
- *   cannot check yet, so it is refused there);
+ *   and their own factors (list here; adding and removing them needs a fresh sign-in:
+ *   authorization-self.ts);
  * - a tenant admin: searches accounts to add admins and members, and sees of each only
  *   a minimal view (id, e-mail, names, status); manages their namespaces' vendors;
  * - any active public officer: invites (domain/invitations.ts decides who is one).
@@ -46,18 +46,24 @@ export const mayListFactors = (caller: Caller, userId: UserId): Decision =>
   self(caller, userId) ? ALLOW : platformOnly(caller, "list another person's factors");
 
 /**
- * Removes one factor. For oneself the portal will ask for a fresh second factor first;
- * until the API can check one, a person's own removal is refused here (TODO, issue 20).
+ * Removes one factor of another person: a platform admin. One's own factors are removed
+ * through `mayRemoveOwnFactor` (authorization-self.ts), which asks for a fresh sign-in.
  */
 export function mayRemoveFactor(caller: Caller, userId: UserId): Decision {
-  if (caller.platformAdmin && !self(caller, userId)) return ALLOW;
-  if (self(caller, userId)) {
-    return deny(
-      'platform_admin_only',
-      'removing one of your own factors needs a fresh second factor, which this API cannot check yet; ask a platform admin',
-    );
-  }
+  if (self(caller, userId)) return deny('fresh_sign_in_required', 'removing one of your own factors needs a fresh sign-in with a second factor');
   return platformOnly(caller, "remove another person's factor");
+}
+
+/**
+ * Resets every second factor of an account (after checking who the person is, out of
+ * band): a platform admin, for someone else. One's own factors need a fresh second
+ * factor to go, as with removing one, so another platform admin resets them.
+ */
+export function mayResetMfa(caller: Caller, userId: UserId): Decision {
+  if (caller.platformAdmin && self(caller, userId)) {
+    return deny('platform_admin_only', 'you may not reset your own second factors: ask another platform admin');
+  }
+  return platformOnly(caller, "reset a person's second factors");
 }
 
 /** Which creator the caller is, for the account type rules (account-status.ts `mayCreate`). */

@@ -32,6 +32,13 @@ export interface Caller {
   /** The namespaces the caller administers. */
   adminOf: ReadonlySet<NamespaceId>;
   via: CallerCredential;
+  /**
+   * When the person last proved who they are, and how (a portal session knows: its
+   * sign-in's auth_time and amr). Absent for tokens and the operator.
+   */
+  signedIn?: { at: number; amr: readonly string[] };
+  /** The portal session the request came with (its stored id), kept when the person ends their other sessions. */
+  portalSession?: string;
 }
 
 export type Role = 'platform_admin' | 'tenant_admin' | 'user';
@@ -50,7 +57,7 @@ export function roleOf(caller: Caller): Role {
   return caller.adminOf.size > 0 ? 'tenant_admin' : 'user';
 }
 
-export type DenyReason = 'not_an_admin' | 'not_this_namespace' | 'platform_admin_only';
+export type DenyReason = 'not_an_admin' | 'not_this_namespace' | 'platform_admin_only' | 'fresh_sign_in_required';
 export type Decision = { allow: true } | { allow: false; reason: DenyReason; message: string };
 
 export const ALLOW: Decision = { allow: true };

@@ -514,9 +514,10 @@ export interface AccountSessions {
    * sessions and every grant of the account with its tokens (refresh tokens are refused,
    * access tokens inactive at UserInfo and introspection, `prompt=none` gets
    * login_required), and queues a back-channel logout for each application each ended
-   * session signed in to. Answers how many of each.
+   * session signed in to. Answers how many of each. `keep.portalSession` spares the
+   * portal session the person is using to make the change themselves.
    */
-  endAll(userId: UserId): Promise<{ sessions: number; grants: number; logouts: number; portalSessions: number }>;
+  endAll(userId: UserId, keep?: { portalSession?: string }): Promise<{ sessions: number; grants: number; logouts: number; portalSessions: number }>;
 }
 
 /** A portal session as stored: the cookie token's digest, never the token. */
@@ -528,6 +529,10 @@ export interface PortalSessionRecord {
   createdAt: number;
   expiresAt: number;
   idleExpiresAt: number;
+  /** When the sign-in behind the session proved who the person is (its auth_time, ms); null for sessions older than migration 0027. */
+  signedInAt: number | null;
+  /** The methods that sign-in used (its amr). */
+  amr: string[];
 }
 
 /** The portal's backend-for-frontend sessions (flows/portal-session.ts). */

@@ -18,6 +18,7 @@ import type { SignInLog } from '../domain/sign-in-log.js';
 import type { SigningKey } from '../domain/signing-keys.js';
 import type { Clock } from '../platform/clock.js';
 import { refused } from './namespace-management.js';
+import type { SignInApplicationDeps } from './sign-in-applications.js';
 
 /** What reading the platform's records needs (the management API's `observation`). */
 export interface ObservationDeps {
@@ -26,6 +27,8 @@ export interface ObservationDeps {
   signingKeys: Pick<SigningKeyRepository, 'all'>;
   namespaces: Pick<NamespaceRepository, 'findByName' | 'findById'>;
   users: Pick<UserRepository, 'findByLogin'>;
+  /** The application a sign-in line names (flows/sign-in-applications.ts). */
+  clients: SignInApplicationDeps['clients'];
   clock: Clock;
 }
 

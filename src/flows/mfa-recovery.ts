@@ -2,13 +2,11 @@
  * When a second factor is lost. "I can't use my phone" during a sign-in: the
  * person proves another enrolled factor, then the lost one is removed (audited,
  * e-mailed) and they may enrol a replacement. With no other factor left, a
- * platform admin resets MFA after checking who they are (`techpass user
- * reset-mfa`): every factor goes, live sessions end, the person is told by
+ * platform admin resets MFA after checking who they are (`POST /api/v1/users/{id}/reset-mfa`,
+ * the portal, `techpass user reset-mfa`): every factor goes, live sessions end, the person is told by
  * e-mail, and their next sign-in enrols a new factor.
  */
-import { ErrorCodes } from '../contracts/errors.js';
 import { FACTOR_NAMES, STORED_KIND, type SecondFactorId } from '../contracts/factors.js';
-import { fail, ok, type Result } from '../contracts/result.js';
 import type { UserId } from '../domain/ids.js';
 import type { Repositories, Transactional } from '../domain/repositories.js';
 import { brandedMail } from '../domain/messages.js';
@@ -22,8 +20,6 @@ export interface FactorRemovalDeps extends Transactional<FactorRemovalRepositori
   /** Where people reach TechPass (the e-mails point here). */
   publicUrl: string;
 }
-
-export interface MfaResetDeps extends FactorRemovalDeps, Pick<Repositories, 'users'> {}
 
 /** Removes the factor of `method` ("I can't use my phone"), after `verifiedWith` was proven in the same sign-in. */
 export async function removeLostFactor(deps: FactorRemovalDeps, userId: UserId, method: SecondFactorId, verifiedWith: SecondFactorId): Promise<void> {
@@ -66,10 +62,11 @@ export interface MfaReset {
   removed: { authenticators: number; totp: number; passkeys: number };
 }
 
-/** A platform admin removes every second factor of an account (audited, e-mailed); the next sign-in enrols a new one. */
-export async function resetMfa(deps: MfaResetDeps, email: string, actor: string): Promise<Result<MfaReset>> {
-  const user = await deps.users.findByLogin(email);
-  if (!user) return fail(ErrorCodes.userNotFound, `no account ${email.trim().toLowerCase()}`, 'email');
+/**
+ * Removes every second factor of `user` (audited with `context`, e-mailed); their
+ * sessions end. The caller decided first (domain/authorization-users.ts `mayResetMfa`).
+ */
+export async function resetMfaOf(deps: FactorRemovalDeps, user: User, actor: string, context: Record<string, unknown> = {}): Promise<MfaReset> {
   return deps.transaction(async (tx) => {
     const removed = {
       authenticators: await removeFactors(tx, user.id, ['swk']),
@@ -78,9 +75,9 @@ export async function resetMfa(deps: MfaResetDeps, email: string, actor: string)
     };
     // Sessions that an attacker may hold with the old factors end too.
     await endAccountSessions(tx, user.id, 'mfa_reset', actor);
-    await tx.audit.append({ actor, action: 'mfa.reset', targetType: 'user', targetId: user.id, data: { removed } });
+    await tx.audit.append({ actor, action: 'mfa.reset', targetType: 'user', targetId: user.id, data: { ...context, removed } });
     await tx.outbox.enqueue(resetMail(user, deps.publicUrl));
-    return ok({ userId: user.id, techpassId: techpassId(user), removed });
+    return { userId: user.id, techpassId: techpassId(user), removed };
   });
 }
 

@@ -38,7 +38,8 @@ export type Precondition<T> = ((current: T) => boolean) | 'missing' | undefined;
 /** Whether `precondition` holds for `current`. */
 export const holds = <T>(precondition: Precondition<T>, current: T) => typeof precondition !== 'function' || precondition(current);
 
-export const refused = (decision: Extract<Decision, { allow: false }>) => fail(ErrorCodes.accessForbidden, decision.message);
+export const refused = (decision: Extract<Decision, { allow: false }>) =>
+  fail(decision.reason === 'fresh_sign_in_required' ? ErrorCodes.freshSignInRequired : ErrorCodes.accessForbidden, decision.message);
 
 const PRECONDITION_FAILED = 'the object changed since you read it (If-Match does not match its ETag); read it again and retry';
 export const preconditionFailed = () => fail(ErrorCodes.preconditionFailed, PRECONDITION_FAILED);

@@ -53,6 +53,12 @@ export interface PendingSignIn {
   verifier: string;
   /** Where in the portal to land afterwards (a path under /portal only). */
   returnTo: string;
+  /**
+   * A sign-in to confirm it is the person (`prompt=login`), before changing their second
+   * factors: the answer must show a sign-in made after `startedAt`.
+   */
+  fresh?: boolean;
+  startedAt?: number;
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -86,13 +92,18 @@ export function safeReturnTo(value: string | undefined): string {
 }
 
 /** Starts a sign-in: the authorization URL and what the browser must keep until the callback. */
-export async function startPortalSignIn(deps: PortalSessionDeps, returnTo: string | undefined): Promise<{ url: string; pending: PendingSignIn }> {
+export async function startPortalSignIn(
+  deps: PortalSessionDeps,
+  returnTo: string | undefined,
+  options: { fresh?: boolean } = {},
+): Promise<{ url: string; pending: PendingSignIn }> {
   const config = await configuration(deps);
   const pending: PendingSignIn = {
     state: oidc.randomState(),
     nonce: oidc.randomNonce(),
     verifier: oidc.randomPKCECodeVerifier(),
     returnTo: safeReturnTo(returnTo),
+    ...(options.fresh ? { fresh: true, startedAt: deps.clock.now() } : {}),
   };
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: portalRedirectUri(deps.issuer),
@@ -101,6 +112,8 @@ export async function startPortalSignIn(deps: PortalSessionDeps, returnTo: strin
     code_challenge_method: 'S256',
     state: pending.state,
     nonce: pending.nonce,
+    // To confirm it is the person: a whole sign-in again (no single sign-on), and its time in the ID token.
+    ...(options.fresh ? { prompt: 'login', max_age: '0' } : {}),
   });
   return { url: url.toString(), pending };
 }
@@ -115,7 +128,12 @@ export interface PortalSessionStarted {
  * The provider's answer at `/portal/callback`: checked (state, PKCE, ID token with its
  * nonce), then a session for the person, if their account may sign in now.
  */
-export async function finishPortalSignIn(deps: PortalSessionDeps, callbackUrl: URL, pending: PendingSignIn | null): Promise<Result<PortalSessionStarted>> {
+export async function finishPortalSignIn(
+  deps: PortalSessionDeps,
+  callbackUrl: URL,
+  pending: PendingSignIn | null,
+  previousToken?: string,
+): Promise<Result<PortalSessionStarted>> {
   if (!pending) return fail(ErrorCodes.flowExpired, 'This sign-in to the portal expired or was started in another browser. Please sign in again.');
   const error = callbackUrl.searchParams.get('error');
   if (error) {
@@ -143,7 +161,15 @@ export async function finishPortalSignIn(deps: PortalSessionDeps, callbackUrl: U
   if (!claims || !idToken) return fail(ErrorCodes.flowExpired, 'The sign-in answered no identity. Please sign in again.');
   const user = await deps.users.findById(asUserId(claims.sub));
   if (!user || standingRefusal(user)) return fail(ErrorCodes.signInRequired, 'Your account may not sign in to the portal now.');
+  const signedInAt = typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : null;
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string') : [];
+  // auth_time has whole seconds: a sign-in made after the request may read up to a second earlier.
+  if (pending.fresh && (signedInAt === null || signedInAt < (pending.startedAt ?? Infinity) - 1000)) {
+    return fail(ErrorCodes.signInRequired, 'TechPass did not ask you to sign in again, so the portal could not confirm it is you. Please try again.');
+  }
   const now = deps.clock.now();
+  // The session this browser had (if any) is replaced, not left behind.
+  if (previousToken) await deps.sessions.remove(digest(previousToken));
   const token = randomBytes(32).toString('base64url');
   await deps.sessions.create({
     id: digest(token),
@@ -153,15 +179,21 @@ export async function finishPortalSignIn(deps: PortalSessionDeps, callbackUrl: U
     createdAt: now,
     expiresAt: now + deps.absoluteMs,
     idleExpiresAt: now + Math.min(deps.idleMs, deps.absoluteMs),
+    signedInAt,
+    amr,
   });
-  await deps.audit.append({ actor: user.id, action: 'portal.signed_in', targetType: 'user', targetId: user.id, data: {} });
+  await deps.audit.append({ actor: user.id, action: 'portal.signed_in', targetType: 'user', targetId: user.id, data: pending.fresh ? { fresh: true, amr } : {} });
   return ok({ token, returnTo: pending.returnTo });
 }
 
 export interface LivePortalSession {
+  /** The stored id (the cookie token's digest). */
+  id: string;
   userId: string;
   email: string;
   csrf: string;
+  signedInAt: number | null;
+  amr: string[];
 }
 
 /** The live session a cookie names (moving its idle expiry), or null. Never checks CSRF: see `portalCaller`. */
@@ -175,7 +207,7 @@ export async function livePortalSession(deps: PortalSessionDeps, token: string |
   // Touched at most once a minute: a page of API calls writes once.
   const idle = Math.min(now + deps.idleMs, session.expiresAt);
   if (idle - session.idleExpiresAt > 60_000) await deps.sessions.touch(session.id, idle);
-  return { userId: user.id, email: user.email, csrf: session.csrf };
+  return { id: session.id, userId: user.id, email: user.email, csrf: session.csrf, signedInAt: session.signedInAt, amr: session.amr };
 }
 
 const sameSecret = (a: string, b: string) => {
@@ -198,7 +230,15 @@ export async function portalCaller(deps: PortalSessionDeps, token: string, csrfH
   const user = await deps.users.findById(userId);
   if (!user) return fail(ErrorCodes.apiTokenInvalid, 'your portal session has ended; sign in again');
   const adminOf = new Set(await deps.namespaces.administeredBy(userId));
-  return ok({ userId, email: user.email, platformAdmin: user.platformRole === 'admin', adminOf, via: 'portal_session' });
+  return ok({
+    userId,
+    email: user.email,
+    platformAdmin: user.platformRole === 'admin',
+    adminOf,
+    via: 'portal_session',
+    ...(session.signedInAt !== null ? { signedIn: { at: session.signedInAt, amr: session.amr } } : {}),
+    portalSession: session.id,
+  });
 }
 
 /** Signs out of the portal: the session ends here, and the answer is where to send the browser to end TechPass' own. */

@@ -71,7 +71,11 @@ export async function openSignIn(
     userId: null,
     requestedAal: facts.requestedAal ?? 1,
     methodsDone: [],
-    context: { clientId: facts.clientId, applicationName: client?.application.name ?? facts.clientId },
+    context: {
+      clientId: facts.clientId,
+      applicationName: client?.application.name ?? facts.clientId,
+      ...(facts.requestedPrompts.includes('login') ? { reauthenticate: true } : {}),
+    },
     csrf: randomBytes(24).toString('base64url'),
     expiresAt: now + SIGN_IN_FLOW_TTL_MS,
     version: 0,
@@ -185,13 +189,14 @@ export async function rememberedChoices(deps: SignInDeps, refs: string[]): Promi
   return rows.map((r) => ({ ref: r.ref, userId: r.userId, amr: r.amr, live: r.sessionExpiresAt !== null && r.sessionExpiresAt > now }));
 }
 
-/** The person picked a remembered account: single sign-on if its session is live, else its password. */
+/** The person picked a remembered account: single sign-on if its session is live (and no new sign-in was asked for), else its password. */
 export async function pickAccount(deps: SignInDeps, flow: SignInFlow, ref: string, req: SignInRequest): Promise<SignInOutcome> {
   const choice = (await rememberedChoices(deps, req.rememberedRefs)).find((c) => c.ref === ref);
   if (!choice) return show(flow, 'stale');
   const user = await deps.users.findById(choice.userId);
   if (!user) return show(flow, 'stale');
-  if (choice.live && user.lockedAt === null && user.status === 'active') {
+  // prompt=login: the person signs in again even where a session is live.
+  if (choice.live && !flow.context.reauthenticate && user.lockedAt === null && user.status === 'active') {
     const decision = await deps.checkAccess(flow.context.clientId, user.id);
     if (!decision.ok) return refuse(deps, { ...flow, userId: user.id }, decision.reason, req);
     const step = await secondFactorStep(deps, flow, user, choice.amr, req);

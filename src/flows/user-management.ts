@@ -8,7 +8,6 @@
  * (flows/account-status.ts → domain/account-status.ts).
  */
 import { ErrorCodes } from '../contracts/errors.js';
-import { FACTOR_NAMES } from '../contracts/factors.js';
 import { fail, ok, type Result } from '../contracts/result.js';
 import type { StatusChange } from '../domain/account-status.js';
 import { auditActor, auditContext, type Caller, type Decision } from '../domain/authorization.js';
@@ -26,7 +25,7 @@ import {
   type UserListView,
 } from '../domain/authorization-users.js';
 import { asUserId, type UserId } from '../domain/ids.js';
-import { brandedMail } from '../domain/messages.js';
+import { factorRemovedMail } from '../domain/factor-mails.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type Page } from '../domain/pagination.js';
 import type { Repositories, Transactional } from '../domain/repositories.js';
 import {
@@ -52,8 +51,8 @@ export interface UserManagementDeps extends Pick<Repositories, 'users' | 'userDi
   clock: Clock;
 }
 
-/** Asks `decide` first, then finds the account: a caller refused learns nothing of which ids exist. */
-async function target(
+/** Asks `decide` first, then finds the account: a caller refused learns nothing of which ids exist (user-mfa-reset.ts too). */
+export async function target(
   deps: UserManagementDeps,
   caller: Caller,
   userId: string,
@@ -234,11 +233,6 @@ export async function listUserFactors(deps: UserManagementDeps, caller: Caller, 
   return found.ok ? ok(await deps.userDirectory.factors(found.value.id)) : found;
 }
 
-const FACTOR_NAME: Record<UserFactor['type'], string> = {
-  totp: FACTOR_NAMES.otp.name,
-  passkey: FACTOR_NAMES.hwk.name,
-  authenticator: FACTOR_NAMES.swk.name,
-};
 
 /** Removes one second factor (audited, e-mailed); the sessions it may have made end with it. */
 export async function removeUserFactor(
@@ -260,21 +254,7 @@ export async function removeUserFactor(
       targetId: user.id,
       data: { ...auditContext(caller), reason: 'admin', before: removed, after: null, sessionsEnded: ended },
     });
-    await tx.outbox.enqueue(
-      brandedMail({
-        to: user.email,
-        subject: `Your ${FACTOR_NAME[removed.type]} was removed from TechPass`,
-        techpassId: techpassId(user),
-        lines: [
-          `Hello ${user.givenName},`,
-          '',
-          `A TechPass administrator removed your ${FACTOR_NAME[removed.type]} "${removed.label}" from your account ${techpassId(user)},`,
-          'and signed you out everywhere.',
-          '',
-          'If you did not ask for this, contact the TechPass team (your agency IT helpdesk) at once.',
-        ],
-      }),
-    );
+    await tx.outbox.enqueue(factorRemovedMail(user, removed, 'admin'));
     return ok(removed);
   });
 }

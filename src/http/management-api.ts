@@ -57,6 +57,7 @@ import { registerObservationRoutes } from './management-observation-routes.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from './management-plumbing.js';
 import { registerGroupRoutes } from './management-group-routes.js';
 import { registerIdentityProviderRoutes, type IdentityProviderRouteDeps } from './management-identity-provider-routes.js';
+import { registerSelfRoutes } from './management-self-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
@@ -205,6 +206,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       registerApplicationRoutes(scope, admin);
       registerTenantRoutes(scope, deps.tenantRequests);
       registerUserRoutes(scope, { ...deps.accounts, administration: admin });
+      if (deps.accounts.ownFactors) registerSelfRoutes(scope, deps.accounts.ownFactors);
       registerGroupRoutes(scope, admin);
       registerObservationRoutes(scope, deps.observation);
       registerIdentityProviderRoutes(scope, deps.identityProviders);

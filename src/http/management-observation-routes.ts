@@ -25,6 +25,7 @@ import type { AuditEvent } from '../domain/audit.js';
 import type { NamespaceId } from '../domain/ids.js';
 import type { SignInRecord } from '../domain/sign-in-log.js';
 import { exportAuditEvents, listAuditEvents, listSigningKeys, type ObservationDeps } from '../flows/audit-management.js';
+import { applicationNamesOf } from '../flows/sign-in-applications.js';
 import { listNamespaceSignIns, listOwnSignIns, listSignIns } from '../flows/sign-in-log-management.js';
 import { answer, callerOf, ERROR_ANSWERS } from './management-plumbing.js';
 
@@ -55,12 +56,13 @@ const auditView = (names: Map<string, string>) => (e: AuditEvent) => ({
   hash: e.hash,
 });
 
-const signInView = (names: Map<string, string>) => (s: SignInRecord) => ({
+const signInView = (names: Map<string, string>, applications: Map<string, string>) => (s: SignInRecord) => ({
   id: s.id,
   occurredAt: s.occurredAt,
   userId: s.userId,
   login: s.login,
   clientId: s.clientId,
+  application: s.clientId === null ? null : (applications.get(s.clientId) ?? null),
   namespace: s.namespaceId === null ? null : (names.get(s.namespaceId) ?? null),
   ip: s.ip,
   userAgent: s.userAgent,
@@ -76,7 +78,11 @@ async function signInPage(deps: ObservationDeps, page: { items: SignInRecord[]; 
     deps,
     page.items.map((s) => s.namespaceId),
   );
-  return { items: page.items.map(signInView(names)), nextCursor: page.nextCursor };
+  const applications = await applicationNamesOf(
+    deps,
+    page.items.map((s) => s.clientId),
+  );
+  return { items: page.items.map(signInView(names, applications)), nextCursor: page.nextCursor };
 }
 
 export function registerObservationRoutes(plain: FastifyInstance, deps: ObservationDeps): void {

@@ -2,7 +2,7 @@
  * The management API's account routes (`/users…`, `/me/profile`), and issue 18's
  * vendors of a namespace and invitations. Plumbing (caller, errors, ETag/If-Match) in
  * management-api.ts; rules in domain/authorization-users.ts; flows in
- * flows/user-management.ts and flows/vendor-management.ts.
+ * flows/user-management.ts, flows/user-mfa-reset.ts and flows/vendor-management.ts.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,6 +13,7 @@ import {
   FactorView,
   InvitationCreate,
   InvitationSentView,
+  MfaResetView,
   OptionalReason,
   SessionsEnded,
   StatusReason,
@@ -30,6 +31,7 @@ import type { UserFactor } from '../domain/user-directory.js';
 import { techpassId, type User } from '../domain/users.js';
 import type { AdministrationDeps } from '../flows/administration.js';
 import type { InvitationDeps } from '../flows/invitations.js';
+import { isOwn, removeOwnFactor, type OwnFactorDeps } from '../flows/own-factors.js';
 import {
   changeUserStatus,
   clearUserRisk,
@@ -44,15 +46,19 @@ import {
   type ProfileInput,
   type UserManagementDeps,
 } from '../flows/user-management.js';
+import { resetUserMfa, type MfaResetDeps } from '../flows/user-mfa-reset.js';
 import { createNamespaceVendor, inviteAsCaller, listNamespaceVendors } from '../flows/vendor-management.js';
 import type { VendorDeps, VendorSummary } from '../flows/vendors.js';
 import { answer, callerOf, ERROR_ANSWERS, ifMatch, withEtag } from './management-plumbing.js';
 
 /** What the account, vendor and invitation routes need besides `administration` (ManagementApiDeps.accounts). */
 export interface AccountRouteDeps {
-  users: UserManagementDeps;
+  /** The account flows; `publicUrl` for the e-mail of an MFA reset (flows/user-mfa-reset.ts). */
+  users: UserManagementDeps & Pick<MfaResetDeps, 'publicUrl'>;
   vendors: VendorDeps;
   invitations: InvitationDeps;
+  /** One's own second factors (management-self-routes.ts); the server's only: the CLI's operator has none. */
+  ownFactors?: OwnFactorDeps;
 }
 
 export const userSummary = (u: User) => ({ id: u.id, email: u.email, givenName: u.givenName, familyName: u.familyName, status: u.status });
@@ -144,11 +150,24 @@ export function registerUserRoutes(plain: FastifyInstance, deps: AccountRouteDep
     async (request) => answer(await endUserSessions(users, callerOf(request), { userId: request.params.userId, reason: request.body?.reason })),
   );
 
+  scope.post(
+    `${USER}/reset-mfa`,
+    { schema: { params: UserParams, body: OptionalReason.nullish(), response: { 200: MfaResetView, ...ERROR_ANSWERS } } },
+    async (request) => answer(await resetUserMfa(users, callerOf(request), { userId: request.params.userId, reason: request.body?.reason })),
+  );
+
   scope.get(`${USER}/factors`, { schema: { params: UserParams, response: { 200: FactorList, ...ERROR_ANSWERS } } }, async (request) => ({
     items: answer(await listUserFactors(users, callerOf(request), request.params.userId)).map(factorView),
   }));
   scope.delete(`${USER}/factors/:factorId`, { schema: { params: FactorParams, response: { 200: FactorView, ...ERROR_ANSWERS } } }, async (request) =>
-    factorView(answer(await removeUserFactor(users, callerOf(request), request.params))),
+    factorView(
+      answer(
+        // One's own: a fresh sign-in, never the last one (flows/own-factors.ts); another person's: a platform admin.
+        isOwn(callerOf(request), request.params.userId) && deps.ownFactors
+          ? await removeOwnFactor(deps.ownFactors, callerOf(request), request.params.factorId)
+          : await removeUserFactor(users, callerOf(request), request.params),
+      ),
+    ),
   );
 
   scope.get(

@@ -1,12 +1,14 @@
 /**
  * The portal's backend-for-frontend (flows/portal-session.ts): its sign-in with TechPass,
  * its session cookie and CSRF value, and its sign-out.
- * - `GET /portal/login[?returnTo=/portal/…]`: starts the authorization-code sign-in; what
+ * - `GET /portal/login[?returnTo=/portal/…][&fresh=1]`: starts the authorization-code
+ *   sign-in (`fresh=1`: a whole sign-in again, `prompt=login`, to confirm it is the
+ *   person before they change their second factors); what
  *   the callback needs (state, nonce, PKCE verifier) waits in a signed HttpOnly cookie
  *   scoped to /portal for 10 minutes.
  * - `GET /portal/callback`: the provider's answer; on success the session cookie
  *   (HttpOnly, SameSite=Strict, `__Host-` when served over HTTPS) and a 303 to the portal.
- * - `GET /portal/session`: `{ signedIn, userId, email, csrfToken }` for the portal's
+ * - `GET /portal/session`: `{ signedIn, userId, email, csrfToken, signedInAt }` for the portal's
  *   JavaScript (401 `{ signedIn: false }` without a live session). The management API
  *   takes the cookie plus `X-CSRF-Token: <csrfToken>` (management-api.ts).
  * - `POST /portal/logout` (with the CSRF header): ends the session and answers where to
@@ -67,9 +69,11 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRoutesDep
   };
   const cookieBase = { httpOnly: true, secure: deps.secure } as const;
 
-  app.get<{ Querystring: { returnTo?: string } }>('/portal/login', async (request, reply) => {
+  app.get<{ Querystring: { returnTo?: string; fresh?: string } }>('/portal/login', async (request, reply) => {
     await deps.ensureApplication();
-    const started = await startPortalSignIn(deps.portal, typeof request.query.returnTo === 'string' ? request.query.returnTo : undefined);
+    const started = await startPortalSignIn(deps.portal, typeof request.query.returnTo === 'string' ? request.query.returnTo : undefined, {
+      fresh: request.query.fresh === '1',
+    });
     const value = Buffer.from(JSON.stringify(started.pending)).toString('base64url');
     reply.setCookie(pendingCookie(deps.secure), signValue(deps.cookieKey, value), {
       ...cookieBase,
@@ -85,7 +89,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRoutesDep
     // Used once: a second visit of the same answer finds no pending sign-in.
     reply.clearCookie(pendingCookie(deps.secure), { ...cookieBase, path: '/portal' });
     const url = new URL(request.url, deps.portal.issuer);
-    const started = await finishPortalSignIn(deps.portal, url, pending);
+    const started = await finishPortalSignIn(deps.portal, url, pending, portalSessionToken(request, deps.secure));
     if (!started.ok) {
       request.log.info({ reqId: request.id, code: started.error }, 'portal sign-in refused');
       return page(reply, renderPage(PortalSignInProblemPage({ message: started.message, correlationId: request.id })), 400);
@@ -98,7 +102,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRoutesDep
     reply.header('cache-control', 'no-store');
     const session = await livePortalSession(deps.portal, portalSessionToken(request, deps.secure));
     if (!session) return reply.code(401).send({ signedIn: false });
-    return { signedIn: true, userId: session.userId, email: session.email, csrfToken: session.csrf };
+    return { signedIn: true, userId: session.userId, email: session.email, csrfToken: session.csrf, signedInAt: session.signedInAt };
   });
 
   app.post('/portal/logout', async (request, reply) => {

@@ -29,6 +29,7 @@ import { tenantRequests } from './migrations/0021-tenant-requests.js';
 import { deviceGrant } from './migrations/0024-device-grant.js';
 import { portalSessions } from './migrations/0025-portal-sessions.js';
 import { applicationOwners } from './migrations/0026-application-owners.js';
+import { portalSessionSignIn } from './migrations/0027-portal-session-sign-in.js';
 
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
@@ -56,6 +57,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0024-device-grant': deviceGrant,
     '0025-portal-sessions': portalSessions,
     '0026-application-owners': applicationOwners,
+    '0027-portal-session-sign-in': portalSessionSignIn,
   };
 }
 

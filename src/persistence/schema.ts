@@ -71,6 +71,9 @@ export interface PortalSessionsTable {
   created_at: number;
   expires_at: number;
   idle_expires_at: number;
+  /** When the sign-in behind it proved who the person is (ms), and with which methods (JSON amr): 0027. */
+  signed_in_at: number | null;
+  amr: string | null;
 }
 
 export interface NamespaceAdminsTable {

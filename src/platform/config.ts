@@ -122,6 +122,8 @@ const schema = z.object({
   /** The portal's sessions: the longest one lasts (hours) and how long one may sit unused (minutes). */
   PORTAL_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   PORTAL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+  /** Adding or removing one's own second factor needs a sign-in with a second factor this recent (minutes). */
+  PORTAL_FRESH_SIGN_IN_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   /** Longest validity (exp - iat) of a private_key_jwt client assertion the token endpoints accept. */
   CLIENT_ASSERTION_MAX_LIFETIME: seconds(10, 3600).default(300),
   /** Seconds a push (number-matching) challenge waits for an answer on the phone. */

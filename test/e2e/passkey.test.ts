@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { launchBrowser, screenshot, virtualAuthenticator } from '../helpers/browser.js';
 import { engine } from '../helpers/database.js';
 import { namespace, PASSWORD, user } from '../helpers/directory.js';
 import { startSample, type SampleService } from '../helpers/sample-service.js';
@@ -33,18 +33,7 @@ describe(`browser: passkeys with a virtual authenticator (${engine})`, { timeout
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    ({ cdp, authenticatorId } = await virtualAuthenticator(page));
   });
   afterAll(async () => {
     await browser?.close();

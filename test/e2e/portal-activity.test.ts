@@ -1,7 +1,8 @@
 /**
  * The portal in Chromium, for sign-in activity and vendors (issue 20 on issue 19's API):
  * a person signs in to an application over HTTP (a wrong password first, then rightly)
- * and sees both lines under My Account › Sign-in activity; the namespace's tenant admin
+ * and sees both lines, named by the application, under My Account › Sign-in activity
+ * (one to an application deleted since shows its client id); the namespace's tenant admin
  * sees them in the namespace's sign-in log, filtered by result and application; creates
  * a vendor (the TechPass ID by e-mail, the activation code by SMS, read from the outbox)
  * and a duplicate username is refused at its input. axe-core finds no serious or
@@ -67,12 +68,18 @@ describe(`browser: the portal's sign-in activity and vendors (${engine})`, { tim
     // Then rightly.
     const { tokens } = await signInOverHttp(tp, { ...sample, redirectUri: REDIRECT, login: 'paula@agency.gov.sg', password: PASSWORD });
     expect(tokens.claims()?.email).toBe('paula@agency.gov.sg');
+    // And to an application deleted since: its line keeps the client id.
+    const old = await application(tp, { namespace: 'alpha', name: 'Old Service', redirectUris: [REDIRECT] });
+    await signInOverHttp(tp, { ...old, redirectUri: REDIRECT, login: 'paula@agency.gov.sg', password: PASSWORD });
+    const deleted = await runCli(['app', 'delete', '--namespace', 'alpha', '--app', old.clientId], tp.env);
+    expect(deleted.code, deleted.stderr).toBe(0);
 
     await signIn('paula@agency.gov.sg');
     await page.getByRole('heading', { name: 'My account' }).waitFor();
     await page.getByRole('link', { name: 'Sign-in activity' }).click();
     await page.getByRole('heading', { name: 'Sign-in activity' }).waitFor();
-    const lines = page.getByTestId('sign-ins').locator('tbody tr').filter({ hasText: sample.clientId });
+    // Lines name the application (not its client id).
+    const lines = page.getByTestId('sign-ins').locator('tbody tr').filter({ hasText: 'Sample Service' });
     await lines.first().waitFor();
     expect(await lines.count()).toBe(2);
     // Newest first: the right password (with its second factor), then the wrong one.
@@ -81,6 +88,10 @@ describe(`browser: the portal's sign-in activity and vendors (${engine})`, { tim
     expect(await lines.nth(1).textContent()).toMatch(/Failed/);
     expect(await lines.nth(1).textContent()).toMatch(/Wrong password/);
     expect(await lines.nth(1).textContent()).toMatch(/alpha/);
+    expect(await lines.nth(0).textContent()).not.toContain(sample.clientId);
+    const gone = page.getByTestId('sign-ins').locator('tbody tr').filter({ hasText: old.clientId });
+    expect(await gone.count()).toBe(1);
+    expect(await gone.textContent()).not.toContain('Old Service');
     await screenshot(page, 'portal-activity-account');
     await accessible('my sign-in activity');
 

@@ -3,7 +3,8 @@
  * namespace exists and its requester administers it; one rejected with a reason: the
  * requester is mailed it) and users (search, More for the next page, the address
  * keeping the search for Back; open, disable with a reason, enable,
- * remove a factor; a refused action shows the API's reason). axe-core finds no serious
+ * remove a factor; a refused action shows the API's reason; reset MFA, confirmed: the
+ * factors go and the person's portal session ends). axe-core finds no serious
  * or critical violation on any page visited. Screenshots: test-results/portal-platform-*.png.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -210,6 +211,55 @@ describe(`browser: the portal's platform admin pages (${engine})`, { timeout: 12
     await page.getByRole('row').filter({ hasText: 'Authenticator app' }).getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('button', { name: 'Remove factor' }).click();
     await page.getByRole('dialog').getByRole('alert').filter({ hasText: 'your own factors' }).waitFor();
+    expect((await tp.server.store.userDirectory.factors(ids.peter! as UserId)).length).toBe(1);
+  });
+
+  it("a platform admin resets a person's MFA, confirmed: the factor list empties, the person is mailed and signed out", async () => {
+    // Rita is signed in to the portal in her own browser.
+    const rita = await portalSignIn(browser, tp, 'rita@agency.gov.sg');
+    await rita.getByRole('heading', { name: /My (account|namespaces)/ }).waitFor();
+
+    await signIn('peter@agency.gov.sg');
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('E-mail, name, username, mobile or user ID').fill('rita@');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Rita Tester' }).click();
+    await page.getByRole('row').filter({ hasText: 'Authenticator app' }).waitFor();
+
+    // Cancel first: nothing changes.
+    await page.getByRole('button', { name: 'Reset MFA' }).click();
+    await page.getByRole('dialog').getByText('after checking who the person is').waitFor();
+    await accessible('reset MFA dialog');
+    await screenshot(page, 'portal-platform-reset-mfa-dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await tp.server.store.userDirectory.factors(ids.rita! as UserId)).toHaveLength(1);
+
+    await page.getByRole('button', { name: 'Reset MFA' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset MFA' }).click();
+    await page.getByRole('status').filter({ hasText: 'MFA reset: removed 1 authenticator app. The person was told by e-mail' }).waitFor();
+    await page.getByText('No second factor: the person is asked to set one up at their next sign-in.').waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await page.getByRole('button', { name: 'Reset MFA' }).count()).toBe(0);
+    expect(await tp.server.store.userDirectory.factors(ids.rita! as UserId)).toEqual([]);
+    await screenshot(page, 'portal-platform-reset-mfa-done');
+    await accessible('user after reset MFA');
+    const mail = (await tp.server.store.outbox.recent(20, 'rita@agency.gov.sg')).find((m) => m.subject === 'Your TechPass sign-in methods were reset');
+    expect(mail?.text).toContain('signed you out everywhere');
+
+    // Rita's portal session ended with the reset: her next page asks her to sign in again.
+    await rita.reload();
+    await rita.getByLabel('TechPass ID').waitFor();
+    await rita.context().close();
+
+    // Peter's own account: refused in the dialog, nothing removed.
+    await page.getByRole('link', { name: '← Users' }).click();
+    await page.getByLabel('E-mail, name, username, mobile or user ID').fill('peter@agency.gov.sg');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Peter Tester' }).click();
+    await page.getByRole('button', { name: 'Reset MFA' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset MFA' }).click();
+    await page.getByRole('dialog').getByRole('alert').filter({ hasText: 'another platform admin' }).waitFor();
     expect((await tp.server.store.userDirectory.factors(ids.peter! as UserId)).length).toBe(1);
   });
 });

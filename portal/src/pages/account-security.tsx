@@ -1,70 +1,105 @@
 /**
- * My Account › Security: the person's second factors (`GET /users/{self}/factors`).
- * Listed only: removing one's own factor needs a fresh second factor, which the API
- * cannot check yet, so a platform admin removes one on request.
+ * My Account › Security: the person's second factors (`GET /users/{self}/factors`), one
+ * added (account-add-factor.tsx) or removed. Both need a sign-in with a second factor in
+ * the last minutes: when the API says `session.fresh_sign_in_required`, the page offers
+ * to sign in again (`/portal/login?fresh=1`) and comes back here.
  */
 import { Table } from '@govtechsg/sgds-react';
-import { useEffect, useState } from 'react';
-import { get, type Me } from '../api.js';
-import { Loading, Problem, when } from '../parts.js';
-
-interface Factor {
-  id: string;
-  type: 'totp' | 'passkey' | 'authenticator';
-  label: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
-
-const TYPE: Record<Factor['type'], string> = {
-  totp: 'Authenticator app (one-time codes)',
-  passkey: 'Passkey or security key',
-  authenticator: 'TechPass authenticator',
-};
+import { useCallback, useEffect, useState } from 'react';
+import { api, get, type Me } from '../api.js';
+import { ConfirmButton, Loading, Notice, Problem, when } from '../parts.js';
+import { AddFactor } from './account-add-factor.js';
+import { FACTOR_TYPE, FreshSignInNotice, needsFreshSignIn, type Factor } from './account-fresh.js';
 
 export function AccountSecurityPage({ me }: { me: Me }) {
   const [factors, setFactors] = useState<Factor[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
+  const [done, setDone] = useState<string | null>(null);
+  const [fresh, setFresh] = useState(false);
+  const load = useCallback(() => {
     get<{ items: Factor[] }>(`/users/${encodeURIComponent(me.userId)}/factors`)
       .then(({ body }) => setFactors(body.items))
       .catch(setError);
   }, [me.userId]);
+  useEffect(load, [load]);
+
+  const remove = async (factor: Factor) => {
+    try {
+      await api('DELETE', `/users/${encodeURIComponent(me.userId)}/factors/${encodeURIComponent(factor.id)}`);
+    } catch (e) {
+      // The dialog closes and the page asks to confirm it's you first.
+      if (!needsFreshSignIn(e)) throw e;
+      setDone(null);
+      setFresh(true);
+      return;
+    }
+    setFresh(false);
+    setDone(`“${factor.label}” was removed. Your other sessions were signed out.`);
+    load();
+  };
+
   return (
-    <section aria-labelledby="tp-factors">
-      <h2 id="tp-factors">Second factors</h2>
-      <p>You confirm each sign-in to TechPass with one of these, after your password or your agency’s sign-in.</p>
-      {error ? (
-        <Problem error={error} />
-      ) : !factors ? (
-        <Loading what="your second factors" />
-      ) : factors.length === 0 ? (
-        <p>You have no second factor yet. TechPass asks you to set one up at your next sign-in.</p>
-      ) : (
-        <div className="tp-table-wrap">
-          <Table responsive>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Added</th>
-                <th scope="col">Last used</th>
-              </tr>
-            </thead>
-            <tbody>
-              {factors.map((f) => (
-                <tr key={f.id}>
-                  <td>{f.label}</td>
-                  <td>{TYPE[f.type]}</td>
-                  <td>{when(f.createdAt)}</td>
-                  <td>{f.lastUsedAt ? when(f.lastUsedAt) : 'Not yet'}</td>
+    <>
+      <section aria-labelledby="tp-factors">
+        <h2 id="tp-factors">Second factors</h2>
+        <p>You confirm each sign-in to TechPass with one of these, after your password or your agency’s sign-in.</p>
+        {fresh && <FreshSignInNotice />}
+        {done && <Notice variant="success">{done}</Notice>}
+        {error ? (
+          <Problem error={error} />
+        ) : !factors ? (
+          <Loading what="your second factors" />
+        ) : factors.length === 0 ? (
+          <p>You have no second factor yet. TechPass asks you to set one up at your next sign-in.</p>
+        ) : (
+          <div className="tp-table-wrap">
+            <Table responsive data-testid="own-factors">
+              <caption className="visually-hidden">Your second factors</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </Table>
-        </div>
-      )}
-      <p className="text-muted">Lost a device, or want one of these removed? Ask a platform admin: they remove it and tell you by e-mail.</p>
-    </section>
+              </thead>
+              <tbody>
+                {factors.map((f) => (
+                  <tr key={f.id}>
+                    <td>{f.label}</td>
+                    <td>{FACTOR_TYPE[f.type]}</td>
+                    <td>{when(f.createdAt)}</td>
+                    <td>{f.lastUsedAt ? when(f.lastUsedAt) : 'Not yet'}</td>
+                    <td className="text-end">
+                      {factors.length > 1 ? (
+                        <ConfirmButton label="Remove" title={`Remove “${f.label}”?`} confirm="Remove" onConfirm={() => remove(f)}>
+                          <p>
+                            You will no longer be able to confirm sign-ins with this {FACTOR_TYPE[f.type].toLowerCase()}. Every other session of your account is
+                            signed out.
+                          </p>
+                        </ConfirmButton>
+                      ) : (
+                        <span className="text-muted small">Your only factor</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          </div>
+        )}
+      </section>
+      <AddFactor
+        onAdded={(factor) => {
+          setFresh(false);
+          setDone(`“${factor.label}” was added. You can use it at your next sign-in.`);
+          load();
+        }}
+      />
+      <p className="text-muted mt-4">Lost every second factor? A platform admin can reset them; you then set one up at your next sign-in.</p>
+    </>
   );
 }

@@ -14,6 +14,8 @@ export interface SignIn {
   userId: string | null;
   login: string | null;
   clientId: string | null;
+  /** The application's name (the server resolves it); null when it was deleted. */
+  application: string | null;
   namespace: string | null;
   ip: string | null;
   userAgent: string | null;
@@ -74,7 +76,10 @@ export function useSignIns(path: string) {
   return { items, error, busy, more: next ? () => load(next) : null };
 }
 
-/** The lines as a table; `person` adds the TechPass ID typed (an admin's log), `appName` names client ids. */
+/**
+ * The lines as a table; `person` adds the TechPass ID typed (an admin's log). The application is named by
+ * `appName`, else by the line's own name; a deleted one shows its client id.
+ */
 export function SignInTable({
   state,
   what,
@@ -120,7 +125,7 @@ export function SignInTable({
                 <td>
                   {s.clientId ? (
                     <>
-                      {appName(s.clientId) ?? <span className="tp-code">{s.clientId}</span>}
+                      {appName(s.clientId) ?? s.application ?? <span className="tp-code">{s.clientId}</span>}
                       {s.namespace && <div className="small text-muted">{s.namespace}</div>}
                     </>
                   ) : (

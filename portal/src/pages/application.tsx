@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, get } from '../api.js';
 import { ConfirmButton, CopyButton, fieldError, Loading, Notice, Problem, when } from '../parts.js';
+import { ApplicationOwners } from './application-owners.js';
 import type { Application } from './namespace.js';
 import { ApplicationSettings, Assignments, Certificates, FirstSecret } from './tenant-application.js';
 
@@ -65,6 +66,14 @@ export function ApplicationPage() {
           <Badge bg={app.assignmentRequired ? 'primary' : 'secondary'}>User assignment {app.assignmentRequired ? 'required' : 'not required'}</Badge>
         </dd>
       </dl>
+      <ApplicationOwners
+        app={app}
+        etag={etag}
+        onSaved={(next, tag) => {
+          setApp(next);
+          setEtag(tag);
+        }}
+      />
       <Endpoints />
       {!app.public && <Secrets namespace={namespace} clientId={clientId} />}
       <Assignments namespace={namespace} clientId={clientId} required={app.assignmentRequired} onChanged={load} />

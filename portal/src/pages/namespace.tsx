@@ -29,6 +29,8 @@ export interface Application {
   backchannelLogoutUri: string | null;
   termsVersion: number;
   managementApi: boolean;
+  /** The people responsible for it (application-owners.tsx). */
+  owners: Array<{ userId: string; email: string }>;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,14 +1,15 @@
 /**
  * One account as a platform admin sees it: profile, status, type, agency, dates; the
  * actions on it (disable or terminate with a reason, enable, unlock, clear high risk,
- * end sessions) and its second factors (remove one, confirmed). Every refusal is shown
- * with the API's own words.
+ * end sessions) and its second factors (platform-user-factors.tsx). Every refusal is
+ * shown with the API's own words.
  */
-import { Button, Form, Table } from '@govtechsg/sgds-react';
+import { Button, Form } from '@govtechsg/sgds-react';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, get } from '../api.js';
-import { ConfirmButton, fieldError, Loading, Notice, Problem, when } from '../parts.js';
+import { ConfirmButton, Loading, Notice, Problem, when } from '../parts.js';
+import { Factors, plain } from './platform-user-factors.js';
 import { StatusBadge, TYPE_NAMES, type UserStatus, type UserType } from './platform-users.js';
 
 interface User {
@@ -32,27 +33,6 @@ interface User {
   createdAt: number;
   updatedAt: number;
   lastSignInAt: number | null;
-}
-
-interface Factor {
-  id: string;
-  type: 'totp' | 'passkey' | 'authenticator';
-  label: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
-
-const FACTOR_TYPES: Record<Factor['type'], string> = {
-  totp: 'Authenticator app code',
-  passkey: 'Passkey or security key',
-  authenticator: 'TechPass app',
-};
-
-/** A refusal as a plain message (a 403 here is "you may not do this", not "you may not see this"). */
-function plain(error: unknown, field?: string, label?: string): Error {
-  if (!(error instanceof ApiError)) return error as Error;
-  // As TechPass says it: messages may start with a TechPass ID (`sam@agency.gov.sg: …`), so no capitalising here.
-  return new Error((field && fieldError(error, field, label)) || error.message);
 }
 
 export function UserPage() {
@@ -278,77 +258,5 @@ function ReasonButton(props: { label: string; title: string; confirm: string; ch
         <Form.Control as="textarea" rows={2} value={reason} maxLength={500} required onChange={(e) => setReason(e.target.value)} />
       </Form.Group>
     </ConfirmButton>
-  );
-}
-
-function Factors({ path, name }: { path: string; name: string }) {
-  const [factors, setFactors] = useState<Factor[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [removed, setRemoved] = useState<string | null>(null);
-  const load = useCallback(() => {
-    get<{ items: Factor[] }>(`${path}/factors`)
-      .then(({ body }) => setFactors(body.items))
-      .catch(setError);
-  }, [path]);
-  useEffect(load, [load]);
-  return (
-    <section aria-labelledby="tp-user-factors">
-      <h2 id="tp-user-factors">Second factors</h2>
-      {removed && <Notice variant="success">Removed {removed}. The person was told by e-mail and their sessions ended.</Notice>}
-      {error ? (
-        <Problem error={plain(error)} />
-      ) : !factors ? (
-        <Loading what="second factors" />
-      ) : factors.length === 0 ? (
-        <p>No second factor: the person is asked to set one up at their next sign-in.</p>
-      ) : (
-        <div className="tp-table-wrap">
-          <Table responsive>
-            <thead>
-              <tr>
-                <th scope="col">Factor</th>
-                <th scope="col">Type</th>
-                <th scope="col">Added</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {factors.map((f) => (
-                <tr key={f.id}>
-                  <td>{f.label}</td>
-                  <td>{FACTOR_TYPES[f.type]}</td>
-                  <td>{when(f.createdAt)}</td>
-                  <td>{f.lastUsedAt ? when(f.lastUsedAt) : 'Never'}</td>
-                  <td className="text-end">
-                    <ConfirmButton
-                      label="Remove"
-                      title="Remove this factor?"
-                      confirm="Remove factor"
-                      onConfirm={async () => {
-                        setRemoved(null);
-                        try {
-                          await api('DELETE', `${path}/factors/${encodeURIComponent(f.id)}`);
-                        } catch (e) {
-                          throw plain(e);
-                        }
-                        setRemoved(f.label);
-                        load();
-                      }}
-                    >
-                      <p>
-                        {name} can no longer sign in with “{f.label}” and every session of theirs ends. They are told by e-mail.
-                      </p>
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        </div>
-      )}
-    </section>
   );
 }

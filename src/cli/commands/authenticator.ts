@@ -11,11 +11,13 @@ import { ErrorCodes } from '../../contracts/errors.js';
 import { clearRisk, issueEnrolmentLink } from '../../flows/push.js';
 import { systemClock } from '../../platform/clock.js';
 import { generateVapidKeys } from '../../platform/web-push.js';
-import { resetMfa } from '../../flows/mfa-recovery.js';
+import type { MfaReset } from '../../flows/mfa-recovery.js';
+import { serverOption, withManagementClient } from '../management-client.js';
 import { answerPending, enrolHeadless, listPending, readDeviceStore } from '../headless-authenticator.js';
 import { answer, CommandError } from '../output.js';
 import { accountCommandDeps } from '../push-deps.js';
 import { cliActor, jsonOption, withStoreAndIssuer } from './context.js';
+import { userIdOf } from './user-manage.js';
 
 const when = (ms: number) =>
   new Date(ms)
@@ -158,24 +160,36 @@ export function registerClearRiskCommand(user: Command): void {
     );
 }
 
-/** `techpass user reset-mfa`: a platform admin removes every second factor of an account (audited, e-mailed). */
+/**
+ * `techpass user reset-mfa`: a platform admin removes every second factor of an account
+ * (audited, e-mailed), through the management API (`POST /users/{id}/reset-mfa`).
+ */
 export function registerResetMfaCommand(user: Command): void {
   user
     .command('reset-mfa')
     .description('remove every second factor of an account (after checking who the person is); their next sign-in enrols a new one')
     .requiredOption('--email <email>', "the user's TechPass ID")
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { email: string; json?: boolean }) =>
-      withStoreAndIssuer(async (store, cfg) => {
-        const result = await resetMfa(accountCommandDeps(store, systemClock, cfg.PUBLIC_URL), options.email, cliActor());
-        if (!result.ok) throw CommandError.from(result);
-        const { techpassId, userId, removed } = result.value;
-        answer(
-          Boolean(options.json),
-          { user: techpassId, userId, removed },
-          `${techpassId}: removed ${removed.authenticators} authenticator(s), ${removed.totp} authenticator app(s), ${removed.passkeys} passkey(s); ` +
-            'signed out everywhere and told by e-mail. The next sign-in sets up a new second factor.',
-        );
-      }),
+    .action(async (options: { email: string; server?: string; json?: boolean }) =>
+      withManagementClient(
+        options,
+        async (client) => {
+          const id = await userIdOf(client, options.email, 'email');
+          const reset = await client.call<{ userId: string; techpassId: string; removed: MfaReset['removed'] }>(
+            'POST',
+            `/users/${encodeURIComponent(id)}/reset-mfa`,
+            { body: {} },
+          );
+          const { techpassId, userId, removed } = reset.body;
+          answer(
+            Boolean(options.json),
+            { user: techpassId, userId, removed },
+            `${techpassId}: removed ${removed.authenticators} authenticator(s), ${removed.totp} authenticator app(s), ${removed.passkeys} passkey(s); ` +
+              'signed out everywhere and told by e-mail. The next sign-in sets up a new second factor.',
+          );
+        },
+        { issuer: true },
+      ),
     );
 }

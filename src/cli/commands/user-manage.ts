@@ -57,13 +57,13 @@ async function asUserFlag<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** The account `--user` names: a user id as it is, a TechPass ID by searching for it. */
-async function userIdOf(client: ManagementClient, user: string): Promise<string> {
+/** The account `--user` (or `flag`) names: a user id as it is, a TechPass ID by searching for it. */
+export async function userIdOf(client: ManagementClient, user: string, flag = 'user'): Promise<string> {
   const wanted = user.trim().toLowerCase();
   if (/^usr_/.test(user.trim())) return user.trim();
   const found = await allApiPages<UserView>(client, '/users', { q: wanted });
   const match = found.find((u) => u.email === wanted || u.username === wanted || u.techpassId === wanted);
-  if (!match) throw new CommandError(`no account ${wanted}`, ErrorCodes.userNotFound, 'user');
+  if (!match) throw new CommandError(`no account ${wanted}`, ErrorCodes.userNotFound, flag);
   return match.id;
 }
 

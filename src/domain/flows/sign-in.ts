@@ -66,6 +66,8 @@ export interface SignInContext {
   /** "I can't use my phone": the factor the person cannot use; removed once another factor is verified. */
   recovering?: SecondFactorId;
   amr?: string[];
+  /** The application asked for a whole sign-in again (`prompt=login`): a remembered live session does not count. */
+  reauthenticate?: boolean;
   /** Set when the browser's remembered account continued with single sign-on. */
   remembered?: string;
   notice?: string;

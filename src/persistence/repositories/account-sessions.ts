@@ -25,10 +25,12 @@ function authorizationsOf(payload: string): Array<{ clientId: string; sid: strin
 
 export function accountSessions(db: Kysely<Schema>, clock: Clock): AccountSessions {
   return {
-    async endAll(userId: UserId) {
+    async endAll(userId: UserId, keep?: { portalSession?: string }) {
       const now = clock.now();
       await db.updateTable('remembered_accounts').set({ session_expires_at: null }).where('user_id', '=', userId).execute();
-      const portal = await db.deleteFrom('portal_sessions').where('user_id', '=', userId).executeTakeFirst();
+      let ending = db.deleteFrom('portal_sessions').where('user_id', '=', userId);
+      if (keep?.portalSession) ending = ending.where('id', '!=', keep.portalSession);
+      const portal = await ending.executeTakeFirst();
       const rows = await db
         .selectFrom('oidc_models')
         .select(['model', 'id', 'payload'])

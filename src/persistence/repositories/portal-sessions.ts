@@ -17,6 +17,8 @@ export function portalSessions(db: Kysely<Schema>): PortalSessions {
           created_at: s.createdAt,
           expires_at: s.expiresAt,
           idle_expires_at: s.idleExpiresAt,
+          signed_in_at: s.signedInAt,
+          amr: JSON.stringify(s.amr),
         })
         .execute();
     },
@@ -38,6 +40,8 @@ export function portalSessions(db: Kysely<Schema>): PortalSessions {
         createdAt: Number(row.created_at),
         expiresAt: Number(row.expires_at),
         idleExpiresAt: Number(row.idle_expires_at),
+        signedInAt: row.signed_in_at === null ? null : Number(row.signed_in_at),
+        amr: row.amr ? (JSON.parse(row.amr) as string[]) : [],
       };
     },
 
