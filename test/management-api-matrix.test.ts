@@ -17,6 +17,8 @@ import { api, apiToken, person } from './helpers/api.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD } from './helpers/directory.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { startDiscoveryServer, type DiscoveryServer } from './helpers/discovery-server.js';
+import { DEFAULT_CLAIMS } from '../src/domain/identity-providers.js';
 import { selfSignedCertificate } from './helpers/x509.js';
 
 const testCertificate = () => selfSignedCertificate({ notAfter: new Date(Date.now() + 30 * 24 * 3600 * 1000) });
@@ -44,6 +46,8 @@ interface Fixture {
   certificateId: string;
   /** A PEM certificate of its own, to upload. */
   pem: string;
+  /** An integrated identity provider of its own (by name), and a name free for one. */
+  idp: string;
 }
 interface Call {
   /** `kind`: the caller, for a route of the caller's own things (a session of theirs the fixture made). */
@@ -67,6 +71,8 @@ const A = '/api/v1/namespaces/:namespace/applications/:clientId';
 const G = '/api/v1/namespaces/:namespace/groups';
 const apps = (f: Fixture) => `/api/v1/namespaces/${f.ns}/applications/${f.clientId}`;
 const groups = (f: Fixture) => `/api/v1/namespaces/${f.ns}/groups`;
+const IDP = '/api/v1/identity-providers';
+let upstream: DiscoveryServer;
 
 /** One entry per route of the management API: `METHOD pattern`. */
 const MATRIX: Record<string, Call> = {
@@ -188,6 +194,24 @@ const MATRIX: Record<string, Call> = {
     body: () => ({ current: PASSWORD, password: 'Matrix-Changed-Passphrase-2026' }),
     allowed: SIGNED_IN,
   },
+  [`GET ${IDP}`]: { path: () => IDP, allowed: ['platform'] },
+  [`POST ${IDP}`]: {
+    path: () => IDP,
+    body: (f) => ({
+      name: `${f.idp}-new`,
+      displayName: 'New',
+      issuer: upstream.issuer('good'),
+      clientId: 'c',
+      clientSecret: 's',
+      domains: [`new.${f.idp}.example`],
+    }),
+    allowed: ['platform'],
+  },
+  [`GET ${IDP}/:id`]: { path: (f) => `${IDP}/${f.idp}`, allowed: ['platform'] },
+  [`PATCH ${IDP}/:id`]: { path: (f) => `${IDP}/${f.idp}`, body: () => ({ displayName: 'Changed' }), allowed: ['platform'] },
+  [`DELETE ${IDP}/:id`]: { path: (f) => `${IDP}/${f.idp}`, allowed: ['platform'] },
+  [`POST ${IDP}/:id/enable`]: { path: (f) => `${IDP}/${f.idp}/enable`, allowed: ['platform'] },
+  [`POST ${IDP}/:id/disable`]: { path: (f) => `${IDP}/${f.idp}/disable`, allowed: ['platform'] },
 };
 
 /** The uid of the caller's own TechPass session that fixture `f` made. */
@@ -232,7 +256,6 @@ describe(`management API authorization matrix (${engine})`, () => {
       return made.value.id;
     };
     const requestIds = { requestId: await asked('mine', ids.user!), othersRequestId: await asked('theirs', ids.second!) };
-    const accounts = { ...(await targets(fixtures)), ...requestIds, n: fixtures };
     // A TechPass session of each signed-in caller, to end through /me/sessions/{id}.
     for (const kind of KINDS.filter((k) => k !== 'anonymous')) {
       const uid = ownSession({ n: fixtures } as Fixture, kind);
@@ -243,6 +266,7 @@ describe(`management API authorization matrix (${engine})`, () => {
         3600,
       );
     }
+    const accounts = { ...(await targets(fixtures)), ...requestIds, n: fixtures, idp: await identityProvider(fixtures) };
     const none = { group: 'none', certificateId: 'none', pem: '' };
     if (empty) return { ns: ns.name, clientId: 'none', secretId: 'none', secondAdminId: ids.second!, ...none, ...accounts };
     const app = await application(tp, { namespace: ns.name, name: 'Service' });
@@ -267,6 +291,29 @@ describe(`management API authorization matrix (${engine})`, () => {
       pem: testCertificate().pem,
       ...accounts,
     };
+  }
+
+  /** A fixture's integrated identity provider, serving a domain of its own. */
+  async function identityProvider(n: number): Promise<string> {
+    const name = `idp-m${n}`;
+    const issuer = upstream.issuer('good');
+    const created = await tp.server.store.identityProviders.create({
+      settings: {
+        name,
+        displayName: name,
+        issuer,
+        clientId: 'c',
+        scopes: ['openid'],
+        domains: [`${name}.example`],
+        claims: DEFAULT_CLAIMS,
+        endSession: false,
+      },
+      credentials: { method: 'client_secret', clientSecret: 's' },
+      metadata: { issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` },
+      enabled: true,
+    });
+    if (!created.ok) throw new Error(`identity provider ${name}: ${created.conflict}`);
+    return name;
   }
 
   /** The accounts a fixture's user routes act on: active (with a TOTP factor), disabled, high risk. */
@@ -297,7 +344,8 @@ describe(`management API authorization matrix (${engine})`, () => {
   }
 
   beforeAll(async () => {
-    tp = await startTestServer();
+    upstream = await startDiscoveryServer();
+    tp = await startTestServer({ env: { OUTBOUND_ALLOW_PRIVATE: 'true' } });
     await namespace(tp, 'ops');
     await namespace(tp, 'other');
     const console_ = await application(tp, { namespace: 'ops', name: 'Console', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
@@ -319,7 +367,10 @@ describe(`management API authorization matrix (${engine})`, () => {
     await tp.server.store.forNamespace(other!.id).admins.add(ids.otherAdmin as never);
     for (const [kind, email] of people) tokens[kind] = await apiToken(tp, console_, email);
   }, 60_000);
-  afterAll(() => tp?.close());
+  afterAll(async () => {
+    await tp?.close();
+    await upstream?.close();
+  });
 
   it('has an entry for every /api/v1 route of the route table, and no entry for a route that does not exist', () => {
     const routes = managementRoutes(tp);

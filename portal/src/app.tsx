@@ -25,6 +25,8 @@ import { GroupPage } from './pages/tenant-groups.js';
 import { TenantRequestsPage } from './pages/platform-requests.js';
 import { UserPage } from './pages/platform-user.js';
 import { UsersPage } from './pages/platform-users.js';
+import { IdentityProvidersPage } from './pages/platform-idps.js';
+import { IdentityProviderPage } from './pages/platform-idp.js';
 
 export type View = 'platform_admin' | 'tenant_admin' | 'user';
 
@@ -99,6 +101,11 @@ export function App({ session }: { session: Session }) {
                 </Nav.Link>
               )}
               {view === 'platform_admin' && (
+                <Nav.Link as={NavLink} to="/identity-providers">
+                  Identity providers
+                </Nav.Link>
+              )}
+              {view === 'platform_admin' && (
                 <Nav.Link as={NavLink} to="/audit">
                   Audit log
                 </Nav.Link>
@@ -157,6 +164,8 @@ export function App({ session }: { session: Session }) {
             <Route path="/tenant-requests" element={<TenantRequestsPage />} />
             <Route path="/users" element={<UsersPage />} />
             <Route path="/users/:userId" element={<UserPage />} />
+            <Route path="/identity-providers" element={<IdentityProvidersPage />} />
+            <Route path="/identity-providers/:id" element={<IdentityProviderPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/keys" element={<KeysPage />} />
             <Route path="*" element={<NotFound to={home(view)} />} />

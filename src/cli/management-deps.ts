@@ -10,6 +10,23 @@ import type { Config } from '../platform/config.js';
 import { administrationDeps } from './demo.js';
 import { accountDeps } from './account-deps.js';
 import { selfDeps } from './self-deps.js';
+import { identityProviderDeps } from './commands/idp-options.js';
+import { ApiError, ErrorCodes } from '../contracts/errors.js';
+import { CommandError } from './output.js';
+import { withServerIssuer } from './server-issuer.js';
+
+/**
+ * The URL the server runs with, as withStoreAndIssuer (server-issuer.ts) has it: the CLI's
+ * in-process API names the server's, and refuses a PUBLIC_URL set here that differs.
+ */
+async function serverPublicUrl(store: Store, config: Config): Promise<string> {
+  try {
+    return withServerIssuer(config, await store.deployment.publicUrl()).PUBLIC_URL;
+  } catch (error) {
+    if (error instanceof CommandError) throw new ApiError(ErrorCodes.publicUrlMismatch, error.message, { field: 'PUBLIC_URL' });
+    throw error;
+  }
+}
 
 export function managementDeps(store: Store, config: Config, clock: Clock): Omit<ManagementApiDeps, 'callers' | 'operator'> {
   return {
@@ -26,6 +43,11 @@ export function managementDeps(store: Store, config: Config, clock: Clock): Omit
     rateLimit: { perMinute: config.API_RATE_LIMIT_PER_MINUTE, limiter: store.rateLimits, clock },
     accounts: accountDeps(store, config, clock),
     self: selfDeps(store, config, clock),
+    identityProviders: {
+      ...identityProviderDeps(store, config),
+      clock,
+      publicUrl: () => serverPublicUrl(store, config),
+    },
     observation: {
       audit: store.audit,
       signInLog: store.signInLog,

@@ -67,6 +67,29 @@ export interface ProviderInput {
   endSession?: boolean;
 }
 
+/**
+ * What a caller through the management API adds (identity-provider-management.ts):
+ * the audit's context (role, via), and for update and remove the If-Match check,
+ * made against the provider as read inside the change's transaction.
+ */
+export interface ChangeOptions {
+  context?: Record<string, unknown>;
+  precondition?: (current: IdentityProvider) => boolean;
+}
+
+const preconditionFailed = () =>
+  fail(ErrorCodes.preconditionFailed, 'the object changed since you read it (If-Match does not match its ETag); read it again and retry');
+
+/** The audit's before/after of a provider: its settings and how it authenticates, never a secret or private key. */
+export function auditProvider(p: IdentityProvider) {
+  const { id: _id, metadata: _metadata, clientAuth, ...settings } = p;
+  return {
+    ...settings,
+    clientAuth: clientAuth.method,
+    ...(clientAuth.method === 'private_key_jwt' ? { certificate: clientAuth.certificate.x5tS256 } : {}),
+  };
+}
+
 /** What an update may change; absent fields stay as they are. `claims` replaces only the keys given. */
 export type ProviderChanges = Partial<Omit<ProviderInput, 'name'>>;
 
@@ -143,7 +166,12 @@ function auditView(settings: Partial<ProviderSettings>, credentials?: ClientCred
   };
 }
 
-export async function addIdentityProvider(deps: IdentityProviderAdminDeps, actor: string, input: ProviderInput): Promise<Result<ProviderOutcome>> {
+export async function addIdentityProvider(
+  deps: IdentityProviderAdminDeps,
+  actor: string,
+  input: ProviderInput,
+  options: ChangeOptions = {},
+): Promise<Result<ProviderOutcome>> {
   const settings = settingsOf(input);
   const prepared = await prepare(deps, settings, input.credentials, null);
   if (!prepared.ok) return prepared;
@@ -160,7 +188,7 @@ export async function addIdentityProvider(deps: IdentityProviderAdminDeps, actor
       action: 'identity_provider.added',
       targetType: 'identity_provider',
       targetId: created.value.id,
-      data: auditView(settings, credentials),
+      data: { ...options.context, ...auditView(settings, credentials), before: null, after: auditProvider(created.value) },
     });
     return ok({ provider: created.value, warnings: [...prepared.value.warnings, ...warningsFor(settings, metadata.value)] });
   });
@@ -171,11 +199,13 @@ export async function updateIdentityProvider(
   actor: string,
   name: string,
   changes: ProviderChanges,
+  options: ChangeOptions = {},
 ): Promise<Result<ProviderOutcome & { unlinked: number }>> {
   const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ProviderChanges;
   if (Object.keys(given).length === 0) return fail(ErrorCodes.inputInvalid, 'nothing to change: give at least one setting', 'changes');
   const current = await deps.identityProviders.findByName(name);
   if (!current) return notFound(name);
+  if (options.precondition && !options.precondition(current)) return preconditionFailed();
   const { credentials: newCredentials, claims, ...rest } = given;
   const settings = settingsOf({ ...current, ...rest, claims: { ...current.claims, ...claims } });
   const prepared = await prepare(deps, settings, newCredentials, current);
@@ -188,6 +218,9 @@ export async function updateIdentityProvider(
   );
   const settingsChanged = Object.fromEntries(changed.map((key) => [key, settings[key]])) as Partial<ProviderSettings>;
   return deps.transaction(async (tx) => {
+    const fresh = await tx.identityProviders.findById(current.id);
+    if (!fresh) return notFound(name);
+    if (options.precondition && !options.precondition(fresh)) return preconditionFailed();
     const conflict = await domainConflict(tx.identityProviders, settings.domains, current);
     if (conflict) return conflict;
     const relink = settings.issuer !== current.issuer || settings.claims.subject !== current.claims.subject;
@@ -203,7 +236,15 @@ export async function updateIdentityProvider(
       action: 'identity_provider.updated',
       targetType: 'identity_provider',
       targetId: current.id,
-      data: { name: current.name, changes: auditView(settingsChanged, credentials), credentialsReplaced: Boolean(credentials), unlinked },
+      data: {
+        ...options.context,
+        name: current.name,
+        changes: auditView(settingsChanged, credentials),
+        credentialsReplaced: Boolean(credentials),
+        unlinked,
+        before: auditProvider(fresh),
+        after: auditProvider(updated),
+      },
     });
     return ok({ provider: updated, warnings: [...prepared.value.warnings, ...warningsFor(settings, metadata.value)], unlinked });
   });
@@ -215,6 +256,7 @@ export async function setIdentityProviderEnabled(
   actor: string,
   name: string,
   enabled: boolean,
+  options: ChangeOptions = {},
 ): Promise<Result<{ provider: IdentityProvider; changed: boolean }>> {
   const current = await deps.identityProviders.findByName(name);
   if (!current) return notFound(name);
@@ -227,7 +269,7 @@ export async function setIdentityProviderEnabled(
       action: enabled ? 'identity_provider.enabled' : 'identity_provider.disabled',
       targetType: 'identity_provider',
       targetId: current.id,
-      data: { name },
+      data: { ...options.context, name, before: { enabled: current.enabled }, after: { enabled } },
     });
     return ok({ provider, changed: true });
   });
@@ -238,10 +280,14 @@ export async function removeIdentityProvider(
   deps: IdentityProviderAdminDeps,
   actor: string,
   name: string,
+  options: ChangeOptions = {},
 ): Promise<Result<{ provider: IdentityProvider; unlinked: number }>> {
   const current = await deps.identityProviders.findByName(name);
   if (!current) return notFound(name);
   return deps.transaction(async (tx) => {
+    const fresh = await tx.identityProviders.findById(current.id);
+    if (!fresh) return notFound(name);
+    if (options.precondition && !options.precondition(fresh)) return preconditionFailed();
     const unlinked = await tx.federatedIdentities.unlinkProvider(current.id);
     if (!(await tx.identityProviders.remove(current.id))) return notFound(name);
     await tx.audit.append({
@@ -249,7 +295,15 @@ export async function removeIdentityProvider(
       action: 'identity_provider.removed',
       targetType: 'identity_provider',
       targetId: current.id,
-      data: { name, issuer: current.issuer, domains: current.domains, unlinked },
+      data: {
+        ...options.context,
+        name,
+        issuer: current.issuer,
+        domains: current.domains,
+        unlinked,
+        before: auditProvider(fresh),
+        after: null,
+      },
     });
     return ok({ provider: current, unlinked });
   });

@@ -58,6 +58,7 @@ import { answer, callerOf, ERROR_ANSWERS, ifMatch, setCaller, withEtag } from '.
 import { registerGroupRoutes } from './management-group-routes.js';
 import { registerOwnFactorRoutes } from './management-own-factor-routes.js';
 import { registerSelfRoutes, type SelfRouteDeps } from './management-self-routes.js';
+import { registerIdentityProviderRoutes, type IdentityProviderRouteDeps } from './management-identity-provider-routes.js';
 
 export interface ManagementApiDeps {
   administration: AdministrationDeps;
@@ -79,6 +80,8 @@ export interface ManagementApiDeps {
   self: SelfRouteDeps;
   /** Tenant requests (management-tenant-routes.ts). */
   tenantRequests: TenantRequestDeps;
+  /** Integrated identity providers (management-identity-provider-routes.ts). */
+  identityProviders: IdentityProviderRouteDeps;
   /** Requests per minute per caller (per client address before one is known); absent or 0: no limit. */
   rateLimit?: ApiRateLimit;
 }
@@ -210,6 +213,7 @@ export async function registerManagementApi(app: FastifyInstance, deps: Manageme
       registerGroupRoutes(scope, admin);
       registerObservationRoutes(scope, deps.observation);
       registerSelfRoutes(scope, deps.self, deps.portal);
+      registerIdentityProviderRoutes(scope, deps.identityProviders);
     },
     { prefix: MANAGEMENT_API },
   );

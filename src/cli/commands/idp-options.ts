@@ -190,8 +190,68 @@ export function describeProvider(provider: IdentityProvider, publicUrl: string) 
   };
 }
 
-export function describeProviderText(provider: IdentityProvider, publicUrl: string): string {
-  const d = describeProvider(provider, publicUrl);
+/** A provider as the management API answers it (contracts/management-identity-providers.ts). */
+export interface ProviderView {
+  id: string;
+  name: string;
+  displayName: string;
+  enabled: boolean;
+  issuer: string;
+  clientId: string;
+  clientAuthentication: {
+    method: 'client_secret' | 'private_key_jwt';
+    secretSetAt: number | null;
+    certificate: { subject: string; x5t: string; x5tS256: string; alg: string; notAfter: number } | null;
+  };
+  domains: string[];
+  scopes: string[];
+  claims: ClaimMapping;
+  endSession: boolean;
+  endSessionEndpoint: string | null;
+  callbackUrl: string;
+  metadata: Record<string, unknown>;
+  discoveredAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The API's view as `show`, `list` and `update` answer it: the same shape as describeProvider. */
+export function describeView(v: ProviderView): ReturnType<typeof describeProvider> {
+  const auth = v.clientAuthentication;
+  return {
+    id: v.id as IdentityProvider['id'],
+    name: v.name,
+    displayName: v.displayName,
+    enabled: v.enabled,
+    issuer: v.issuer,
+    clientId: v.clientId,
+    clientAuthentication:
+      auth.method === 'client_secret' || !auth.certificate
+        ? { method: 'client_secret', secretSetAt: iso(auth.secretSetAt ?? 0) }
+        : {
+            method: auth.method,
+            certificate: {
+              subject: auth.certificate.subject,
+              x5t: auth.certificate.x5t,
+              'x5t#S256': auth.certificate.x5tS256,
+              alg: auth.certificate.alg,
+              notAfter: iso(auth.certificate.notAfter),
+            },
+          },
+    domains: v.domains,
+    scopes: v.scopes,
+    claims: v.claims,
+    endSession: v.endSession,
+    endSessionEndpoint: v.endSessionEndpoint,
+    callbackUrl: v.callbackUrl,
+    metadata: v.metadata as unknown as IdentityProvider['metadata'],
+    discoveredAt: iso(v.discoveredAt),
+    createdAt: iso(v.createdAt),
+    updatedAt: iso(v.updatedAt),
+  };
+}
+
+export function describeProviderText(d: ReturnType<typeof describeProvider>): string {
   const auth = d.clientAuthentication;
   return [
     `${d.name}: ${d.displayName} (${d.enabled ? 'enabled' : 'disabled'})`,

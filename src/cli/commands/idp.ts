@@ -1,33 +1,51 @@
 /**
  * `techpass idp …`: integrated identity providers (upstream OpenID Connect providers
  * such as the government's Microsoft Entra ID). Scripts depend on these flags and on
- * `idp add --json` answering `{ "name", "callbackUrl" }`. Add and update check the
- * provider's discovery document first; every change is audited; no command ever
- * prints a client secret or private key. Running servers see a change within
- * KEY_REFRESH_SECONDS.
+ * `idp add --json` answering `{ "name", "callbackUrl" }`. Every command goes through
+ * the management API (management-client.ts): locally as the operator, or with
+ * `--server` as the signed-in platform admin. Add and update check the provider's
+ * discovery document first; every change is audited; no command ever prints a client
+ * secret or private key. Running servers see a change within KEY_REFRESH_SECONDS.
  */
 import type { Command } from 'commander';
-import { federationCallbackUrl } from '../../domain/identity-providers.js';
-import { addIdentityProvider, removeIdentityProvider, setIdentityProviderEnabled, updateIdentityProvider } from '../../flows/identity-providers.js';
-import { ErrorCodes } from '../../contracts/errors.js';
-import { answer, CommandError } from '../output.js';
-import { cliActor, jsonOption, withStoreAndIssuer } from './context.js';
+import type { NewClientCredentials } from '../../domain/identity-providers.js';
+import { serverOption, type ManagementClient } from '../management-client.js';
+import { answer } from '../output.js';
+import { config, jsonOption } from './context.js';
+import { viaApi } from './group-manage.js';
 import {
   claimsFrom,
   credentialsFrom,
-  describeProvider,
   describeProviderText,
-  identityProviderDeps,
+  describeView,
   listOf,
   providerOptions,
   type ProviderFlags,
+  type ProviderView,
 } from './idp-options.js';
 
 const warn = (warnings: string[]) => {
   for (const warning of warnings) process.stderr.write(`techpass: warning: ${warning}\n`);
 };
 
-const pickUp = (seconds: number) => `running servers pick this up within ${seconds}s`;
+/** The KEY_REFRESH_SECONDS of this machine's configuration (a remote server's own may differ). */
+const pickUp = () => `running servers pick this up within ${config().KEY_REFRESH_SECONDS}s`;
+
+/** The API's fields as the flags typed here. */
+const FLAGS = { certificatePem: 'certPem', privateKeyPem: 'keyPem', id: 'name' };
+const path = (name: string) => `/identity-providers/${encodeURIComponent(name)}`;
+const api = <T>(options: { server?: string }, fn: (client: ManagementClient) => Promise<T>) => viaApi(options.server, FLAGS, fn);
+
+/** The credentials as the API takes them. */
+const secretFields = (credentials: NewClientCredentials | undefined) =>
+  !credentials
+    ? {}
+    : credentials.method === 'client_secret'
+      ? { clientSecret: credentials.clientSecret }
+      : { certificatePem: credentials.certificatePem, privateKeyPem: credentials.privateKeyPem };
+
+type Changed = ProviderView & { warnings: string[]; unlinked: number };
+type Server = { server?: string };
 
 export function registerIdpCommands(program: Command): void {
   const idp = program.command('idp').description('integrated identity providers: people of the domains they serve sign in there first');
@@ -38,71 +56,67 @@ export function registerIdpCommands(program: Command): void {
       .description('register an upstream OpenID Connect provider (its discovery document is checked first)')
       .requiredOption('--name <name>', 'short name, e.g. wog-entra (3–40 lower-case letters, digits, dashes)'),
     true,
-  ).action(async (options: ProviderFlags & { name: string }) => {
-    const credentials = credentialsFrom(options, true)!;
-    const claims = claimsFrom(options.claim);
-    await withStoreAndIssuer(async (store, cfg) => {
-      const result = await addIdentityProvider(identityProviderDeps(store, cfg), cliActor(), {
+  )
+    .addOption(serverOption())
+    .action(async (options: ProviderFlags & Server & { name: string }) => {
+      const credentials = credentialsFrom(options, true)!;
+      const claims = claimsFrom(options.claim);
+      const body = {
         name: options.name,
         displayName: options.displayName!,
         issuer: options.issuer!,
         clientId: options.clientId!,
-        credentials,
+        ...secretFields(credentials),
         domains: listOf(options.domains, /,/) ?? [],
         ...(options.scopes !== undefined ? { scopes: listOf(options.scopes, /[\s,]+/) ?? [] } : {}),
         ...(claims ? { claims } : {}),
         ...(options.endSession !== undefined ? { endSession: options.endSession } : {}),
-      });
-      if (!result.ok) throw CommandError.from(result);
-      const { provider, warnings } = result.value;
-      const callbackUrl = federationCallbackUrl(cfg.PUBLIC_URL);
-      warn(warnings);
+      };
+      const created = await api(options, async (client) => (await client.call<Changed>('POST', '/identity-providers', { body })).body);
+      const provider = describeView(created);
+      warn(created.warnings);
       answer(
         Boolean(options.json),
-        { name: provider.name, callbackUrl },
+        { name: provider.name, callbackUrl: provider.callbackUrl },
         [
           `added identity provider ${provider.name}`,
-          describeProviderText(provider, cfg.PUBLIC_URL),
+          describeProviderText(provider),
           '',
-          `Register this redirect URI at the provider: ${callbackUrl}`,
-          ...(provider.clientAuth.method === 'private_key_jwt'
-            ? [`and upload the certificate (x5t ${provider.clientAuth.certificate.x5t}) as the application's credential there.`]
+          `Register this redirect URI at the provider: ${provider.callbackUrl}`,
+          ...('certificate' in provider.clientAuthentication && provider.clientAuthentication.certificate
+            ? [`and upload the certificate (x5t ${provider.clientAuthentication.certificate.x5t}) as the application's credential there.`]
             : []),
-          pickUp(cfg.KEY_REFRESH_SECONDS),
+          pickUp(),
         ].join('\n'),
       );
     });
-  });
 
   idp
     .command('list')
     .description('the registered providers')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { json?: boolean }) =>
-      withStoreAndIssuer(async (store, cfg) => {
-        const providers = await store.identityProviders.list();
-        answer(
-          Boolean(options.json),
-          { providers: providers.map((p) => describeProvider(p, cfg.PUBLIC_URL)) },
-          providers.length
-            ? providers.map((p) => `${p.name.padEnd(24)} ${p.enabled ? 'enabled ' : 'disabled'}  ${p.domains.join(',')}  ${p.issuer}`).join('\n')
-            : 'no identity providers: add one with techpass idp add',
-        );
-      }),
-    );
+    .action(async (options: Server & { json?: boolean }) => {
+      const providers = await api(options, async (client) => (await client.call<{ items: ProviderView[] }>('GET', '/identity-providers')).body.items);
+      answer(
+        Boolean(options.json),
+        { providers: providers.map(describeView) },
+        providers.length
+          ? providers.map((p) => `${p.name.padEnd(24)} ${p.enabled ? 'enabled ' : 'disabled'}  ${p.domains.join(',')}  ${p.issuer}`).join('\n')
+          : 'no identity providers: add one with techpass idp add',
+      );
+    });
 
   idp
     .command('show')
     .description('one provider, with the callback URL to register at it')
     .requiredOption('--name <name>', 'the provider')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { name: string; json?: boolean }) =>
-      withStoreAndIssuer(async (store, cfg) => {
-        const provider = await store.identityProviders.findByName(options.name);
-        if (!provider) throw new CommandError(`no identity provider named ${options.name}`, ErrorCodes.identityProviderNotFound, 'name');
-        answer(Boolean(options.json), describeProvider(provider, cfg.PUBLIC_URL), describeProviderText(provider, cfg.PUBLIC_URL));
-      }),
-    );
+    .action(async (options: Server & { name: string; json?: boolean }) => {
+      const provider = describeView(await api(options, async (client) => (await client.call<ProviderView>('GET', path(options.name))).body));
+      answer(Boolean(options.json), provider, describeProviderText(provider));
+    });
 
   providerOptions(
     idp
@@ -110,35 +124,42 @@ export function registerIdpCommands(program: Command): void {
       .description('change a provider (its discovery document is checked again; a new issuer or subject claim unlinks its accounts)')
       .requiredOption('--name <name>', 'the provider (its name does not change)'),
     false,
-  ).action(async (options: ProviderFlags & { name: string }) => {
-    const credentials = credentialsFrom(options, false);
-    const claims = claimsFrom(options.claim);
-    await withStoreAndIssuer(async (store, cfg) => {
-      const result = await updateIdentityProvider(identityProviderDeps(store, cfg), cliActor(), options.name, {
-        displayName: options.displayName,
-        issuer: options.issuer,
-        clientId: options.clientId,
-        credentials,
-        domains: listOf(options.domains, /,/),
-        scopes: listOf(options.scopes, /[\s,]+/),
-        claims,
-        endSession: options.endSession,
+  )
+    .addOption(serverOption())
+    .action(async (options: ProviderFlags & Server & { name: string }) => {
+      const credentials = credentialsFrom(options, false);
+      const claims = claimsFrom(options.claim);
+      const changes = Object.fromEntries(
+        Object.entries({
+          displayName: options.displayName,
+          issuer: options.issuer,
+          clientId: options.clientId,
+          ...secretFields(credentials),
+          domains: listOf(options.domains, /,/),
+          scopes: listOf(options.scopes, /[\s,]+/),
+          claims,
+          endSession: options.endSession,
+        }).filter(([, v]) => v !== undefined),
+      );
+      const updated = await api(options, async (client) => {
+        const read = await client.call<ProviderView>('GET', path(options.name));
+        return (await client.call<Changed>('PATCH', path(options.name), { body: changes, ifMatch: read.etag })).body;
       });
-      if (!result.ok) throw CommandError.from(result);
-      const { provider, warnings, unlinked } = result.value;
-      warn(warnings);
+      const provider = describeView(updated);
+      warn(updated.warnings);
       answer(
         Boolean(options.json),
-        { ...describeProvider(provider, cfg.PUBLIC_URL), unlinked },
+        { ...provider, unlinked: updated.unlinked },
         [
           `updated identity provider ${provider.name}`,
-          describeProviderText(provider, cfg.PUBLIC_URL),
-          ...(unlinked ? [`the issuer or subject claim changed: ${unlinked} linked account(s) will link again at their next sign-in`] : []),
-          pickUp(cfg.KEY_REFRESH_SECONDS),
+          describeProviderText(provider),
+          ...(updated.unlinked
+            ? [`the issuer or subject claim changed: ${updated.unlinked} linked account(s) will link again at their next sign-in`]
+            : []),
+          pickUp(),
         ].join('\n'),
       );
     });
-  });
 
   for (const [verb, enabled] of [
     ['enable', true],
@@ -148,36 +169,36 @@ export function registerIdpCommands(program: Command): void {
       .command(verb)
       .description(enabled ? 'let people sign in through the provider again' : 'stop sign-in through the provider (its settings and links stay)')
       .requiredOption('--name <name>', 'the provider')
+      .addOption(serverOption())
       .addOption(jsonOption())
-      .action(async (options: { name: string; json?: boolean }) =>
-        withStoreAndIssuer(async (store, cfg) => {
-          const result = await setIdentityProviderEnabled(identityProviderDeps(store, cfg), cliActor(), options.name, enabled);
-          if (!result.ok) throw CommandError.from(result);
-          const { provider, changed } = result.value;
-          answer(
-            Boolean(options.json),
-            { name: provider.name, enabled: provider.enabled, changed },
-            changed ? `${verb}d identity provider ${provider.name}; ${pickUp(cfg.KEY_REFRESH_SECONDS)}` : `${provider.name} was already ${verb}d`,
-          );
-        }),
-      );
+      .action(async (options: Server & { name: string; json?: boolean }) => {
+        const provider = await api(
+          options,
+          async (client) => (await client.call<ProviderView & { changed: boolean }>('POST', `${path(options.name)}/${verb}`)).body,
+        );
+        answer(
+          Boolean(options.json),
+          { name: provider.name, enabled: provider.enabled, changed: provider.changed },
+          provider.changed ? `${verb}d identity provider ${provider.name}; ${pickUp()}` : `${provider.name} was already ${verb}d`,
+        );
+      });
   }
 
   idp
     .command('remove')
     .description("remove a provider and every account's link to it (the accounts stay)")
     .requiredOption('--name <name>', 'the provider')
+    .addOption(serverOption())
     .addOption(jsonOption())
-    .action(async (options: { name: string; json?: boolean }) =>
-      withStoreAndIssuer(async (store, cfg) => {
-        const result = await removeIdentityProvider(identityProviderDeps(store, cfg), cliActor(), options.name);
-        if (!result.ok) throw CommandError.from(result);
-        const { provider, unlinked } = result.value;
-        answer(
-          Boolean(options.json),
-          { name: provider.name, removed: true, unlinked },
-          `removed identity provider ${provider.name} and ${unlinked} account link(s); ${pickUp(cfg.KEY_REFRESH_SECONDS)}`,
-        );
-      }),
-    );
+    .action(async (options: Server & { name: string; json?: boolean }) => {
+      const removed = await api(
+        options,
+        async (client) => (await client.call<{ name: string; removed: true; unlinked: number }>('DELETE', path(options.name))).body,
+      );
+      answer(
+        Boolean(options.json),
+        { name: removed.name, removed: true, unlinked: removed.unlinked },
+        `removed identity provider ${removed.name} and ${removed.unlinked} account link(s); ${pickUp()}`,
+      );
+    });
 }
