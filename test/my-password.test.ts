@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrationDeps } from '../src/cli/demo.js';
 import { updateApplication } from '../src/flows/applications.js';
 import { systemClock } from '../src/platform/clock.js';
+import { hashPassword } from '../src/strategies/password/hash.js';
 import { api, apiToken, person } from './helpers/api.js';
 import { engine } from './helpers/database.js';
 import { application, namespace, PASSWORD, user } from './helpers/directory.js';
@@ -147,5 +148,11 @@ describe(`changing my password through the API (${engine})`, () => {
     // Nothing ended, nothing counted.
     expect((await p.call('GET', '/me')).status).toBe(200);
     expect(await failures(OFFICER)).toBe(0);
+    // Even with a TechPass password on record (the demo's officers have one), the agency manages it.
+    const officer = (await tp.server.store.users.findByLogin(OFFICER))!;
+    await tp.server.store.users.setPassword(officer.id, await hashPassword('An-Old-Local-Passphrase-1'));
+    const still = await p.call('POST', '/me/password', { current: 'An-Old-Local-Passphrase-1', password: NEW_PASSWORD });
+    expect(still.status).toBe(409);
+    expect(still.body.error.code).toBe('password.managed_elsewhere');
   });
 });

@@ -33,12 +33,13 @@ export async function changeOwnPassword(
   if (await addressThrottled(deps, ip)) return fail(ErrorCodes.throttled, 'there were too many failed attempts from your network; wait 15 minutes');
   const user = await deps.users.findById(caller.userId);
   if (!user) return fail(ErrorCodes.userNotFound, 'your account was not found');
-  if (!user.hasPassword) {
-    const federated = (await deps.federatedIdentities.ofUser(user.id)).length > 0;
+  // A person linked to their agency's identity provider signs in there: a TechPass password (a demo's, an old one) is not theirs to change.
+  const federated = (await deps.federatedIdentities.ofUser(user.id)).length > 0;
+  if (!user.hasPassword || federated) {
     return fail(
       ErrorCodes.passwordManagedElsewhere,
       federated
-        ? 'your account has no TechPass password: you sign in at your agency, which manages your password'
+        ? 'you sign in at your agency, which manages your password: change it there'
         : 'your account has no TechPass password yet: set one with “Forgot your password?” on the sign-in page',
     );
   }
