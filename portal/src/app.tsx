@@ -71,7 +71,7 @@ export function App({ session }: { session: Session }) {
       <div className="tp-masthead">
         <div className="container">A Singapore Government Agency Website</div>
       </div>
-      <Navbar expand="md" className="tp-header tp-portal-nav" aria-label="TechPass portal">
+      <Navbar expand="xl" className="tp-header tp-portal-nav" aria-label="TechPass portal">
         <div className="container">
           <Navbar.Brand as={NavLink} to={view ? home(view) : '/'}>
             <span className="tp-logo" aria-hidden="true">
