@@ -39,6 +39,8 @@ describe(`one's own second factors (${engine})`, () => {
     userId: string;
     /** How many times the sign-in asked for the password (a live session asks none). */
     passwords: number;
+    /** Whether the first page came with the TechPass ID typed in. */
+    prefilled: boolean;
   }
 
   /** A portal sign-in in `browser` (a new one unless given); `fresh` asks for a whole sign-in again. */
@@ -47,6 +49,7 @@ describe(`one's own second factors (${engine})`, () => {
     const back = (u: string) => u.startsWith(callback());
     const first = await browser.follow(`${tp.issuer}/portal/login?returnTo=/portal/account/security${options.fresh ? '&fresh=1' : ''}`, {}, back);
     let passwords = 0;
+    const prefilled = !first.stopped && first.html.includes(`value="${login}"`);
     let at: Page = first;
     if (!first.stopped) {
       if (first.html.includes('/password"') || first.html.includes('/identify"')) passwords += 1;
@@ -56,7 +59,7 @@ describe(`one's own second factors (${engine})`, () => {
     const landed = await browser.request(at.url);
     expect(landed.status, await landed.clone().text()).toBe(303);
     const session = (await (await browser.request(`${tp.issuer}/portal/session`)).json()) as { csrfToken: string; userId: string };
-    return { browser, csrf: session.csrfToken, userId: session.userId, passwords };
+    return { browser, csrf: session.csrfToken, userId: session.userId, passwords, prefilled };
   }
 
   async function call<T = Record<string, unknown>>(p: Portal, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -92,6 +95,7 @@ describe(`one's own second factors (${engine})`, () => {
     before.cookies.set('techpass_portal', fay.browser.cookies.get('techpass_portal')!);
     const again = await portalSignIn('fay@agency.gov.sg', { browser: fay.browser, fresh: true });
     expect(again.passwords).toBe(1);
+    expect(again.prefilled).toBe(true);
     expect(again.userId).toBe(fay.userId);
     // The session it replaced is gone.
     expect((await call({ ...fay, browser: before }, 'GET', '/me')).status).toBe(401);

@@ -98,7 +98,7 @@ export function safeReturnTo(value: string | undefined): string {
 export async function startPortalSignIn(
   deps: PortalSessionDeps,
   returnTo: string | undefined,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; loginHint?: string | undefined } = {},
 ): Promise<{ url: string; pending: PendingSignIn }> {
   const config = await configuration(deps);
   const pending: PendingSignIn = {
@@ -117,6 +117,8 @@ export async function startPortalSignIn(
     nonce: pending.nonce,
     // To confirm it is the person: a whole sign-in again (no single sign-on), and its time in the ID token.
     ...(options.fresh ? { prompt: 'login', max_age: '0' } : {}),
+    // Confirming it is the person already signed in: their TechPass ID is typed for them.
+    ...(options.fresh && options.loginHint ? { login_hint: options.loginHint } : {}),
   });
   return { url: url.toString(), pending };
 }

@@ -71,8 +71,11 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRoutesDep
 
   app.get<{ Querystring: { returnTo?: string; fresh?: string } }>('/portal/login', async (request, reply) => {
     await deps.ensureApplication();
+    const fresh = request.query.fresh === '1';
+    const current = fresh ? await livePortalSession(deps.portal, portalSessionToken(request, deps.secure)) : null;
     const started = await startPortalSignIn(deps.portal, typeof request.query.returnTo === 'string' ? request.query.returnTo : undefined, {
-      fresh: request.query.fresh === '1',
+      fresh,
+      loginHint: current?.email,
     });
     const value = Buffer.from(JSON.stringify(started.pending)).toString('base64url');
     reply.setCookie(pendingCookie(deps.secure), signValue(deps.cookieKey, value), {
