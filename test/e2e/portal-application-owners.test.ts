@@ -58,7 +58,7 @@ describe(`browser: an application's owners in the portal (${engine})`, { timeout
     await page.getByTestId('owners-empty').waitFor();
     await accessible('owners (none)');
 
-    const input = page.getByLabel('New owner (TechPass ID)');
+    const input = page.getByLabel('New owner (search by name or TechPass ID)');
     await input.fill('nobody@agency.gov.sg');
     await page.getByRole('button', { name: 'Add owner' }).click();
     await page.locator('#tp-app-owner-email.is-invalid').waitFor();
@@ -108,7 +108,7 @@ describe(`browser: an application's owners in the portal (${engine})`, { timeout
   it('a list someone else changed meanwhile is not overwritten: the admin is asked to reload', async () => {
     const meanwhile = await runCli(['app', 'update', '--namespace', 'alpha', '--app', payroll.clientId, '--owner', 'dave@agency.gov.sg'], tp.env);
     expect(meanwhile.code, meanwhile.stderr).toBe(0);
-    await page.getByLabel('New owner (TechPass ID)').fill('bob@agency.gov.sg');
+    await page.getByLabel('New owner (search by name or TechPass ID)').fill('bob@agency.gov.sg');
     await page.getByRole('button', { name: 'Add owner' }).click();
     await page.getByRole('alert').filter({ hasText: 'Someone changed this since you opened the page' }).waitFor();
     expect(await owners()).toEqual(['dave@agency.gov.sg']);

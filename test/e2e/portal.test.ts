@@ -71,10 +71,14 @@ describe(`browser: the portal (${engine})`, { timeout: 120_000 }, () => {
     expect(shown?.description).toBe('The alpha team’s services');
     expect(shown?.displayName).not.toBe('');
 
-    await page.getByLabel('Add an admin by TechPass ID').fill('nobody@agency.gov.sg');
+    await page.getByLabel('Add an admin (search by name or TechPass ID)').fill('nobody@agency.gov.sg');
     await page.getByRole('button', { name: 'Add admin' }).click();
     await page.locator('.invalid-feedback').filter({ hasText: /nobody@agency.gov.sg|no account|not found/i }).waitFor();
-    await page.getByLabel('Add an admin by TechPass ID').fill('una@agency.gov.sg');
+    // Typing part of a name suggests accounts (a datalist the browser offers); the choice fills the TechPass ID.
+    const adminInput = page.getByLabel('Add an admin (search by name or TechPass ID)');
+    await adminInput.fill('una');
+    await page.locator('#tp-admin-email-found option[value="una@agency.gov.sg"]').waitFor({ state: 'attached' });
+    await adminInput.fill('una@agency.gov.sg');
     await page.getByRole('button', { name: 'Add admin' }).click();
     await page.getByRole('cell', { name: 'una@agency.gov.sg' }).waitFor();
     await screenshot(page, 'portal-tenant-namespace');

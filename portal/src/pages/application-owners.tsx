@@ -9,6 +9,7 @@ import { Button, Form } from '@govtechsg/sgds-react';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.js';
 import { ConfirmButton, fieldError } from '../parts.js';
+import { UserSearchInput } from '../user-search.js';
 import type { Application } from './namespace.js';
 import { SaveProblem } from './tenant-application.js';
 
@@ -85,14 +86,8 @@ export function ApplicationOwners({
       )}
       <Form onSubmit={add} noValidate className="row g-2 align-items-end">
         <Form.Group className="col-sm-8" controlId="tp-app-owner-email">
-          <Form.Label>New owner (TechPass ID)</Form.Label>
-          <Form.Control
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            isInvalid={!!inputError}
-            placeholder="name@agency.gov.sg"
-          />
+          <Form.Label>New owner (search by name or TechPass ID)</Form.Label>
+          <UserSearchInput id="tp-app-owner-email" value={email} onChange={setEmail} isInvalid={!!inputError} />
           <Form.Control.Feedback type="invalid">{inputError}</Form.Control.Feedback>
         </Form.Group>
         <div className="col-sm-4">

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, get } from '../api.js';
 import { ConfirmButton, fieldError, Loading, Problem, when } from '../parts.js';
+import { UserSearchInput } from '../user-search.js';
 import type { Namespace } from './namespaces.js';
 import { Groups } from './tenant-groups.js';
 
@@ -199,8 +200,8 @@ function Admins({ namespace }: { namespace: string }) {
       )}
       <Form onSubmit={add} noValidate className="row g-2 align-items-end">
         <Form.Group className="col-sm-8" controlId="tp-admin-email">
-          <Form.Label>Add an admin by TechPass ID</Form.Label>
-          <Form.Control type="email" value={email} onChange={(e) => setEmail(e.target.value)} isInvalid={!!addError} placeholder="name@agency.gov.sg" />
+          <Form.Label>Add an admin (search by name or TechPass ID)</Form.Label>
+          <UserSearchInput id="tp-admin-email" value={email} onChange={setEmail} isInvalid={!!addError} />
           {addError ? <Form.Control.Feedback type="invalid">{emailError ?? (addError as Error).message}</Form.Control.Feedback> : null}
         </Form.Group>
         <div className="col-sm-4">
