@@ -6,7 +6,8 @@
  * TechPass session is live. Then her phone is lost: signing in to the sample service,
  * "I can't use my phone" lets her verify with the passkey, and the phone is removed.
  * Back in the portal she removes the authenticator app (confirmed); the last factor
- * has no Remove button. axe-core on each page; screenshots test-results/portal-security-*.png.
+ * has no Remove button. Last, she adds a new phone: the page shows the enrolment link,
+ * the headless authenticator opens it, and the page sees it and adds it by itself. axe-core on each page; screenshots test-results/portal-security-*.png.
  * TechPass runs at http://localhost (WebAuthn needs a host name).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -20,6 +21,10 @@ import { seriousViolations } from '../helpers/portal.js';
 import { startSample, type SampleService } from '../helpers/sample-service.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { enrolHeadless } from '../../src/cli/headless-authenticator.js';
 
 const EMAIL = 'pia@agency.gov.sg';
 
@@ -183,5 +188,17 @@ describe(`browser: the portal's security page (${engine})`, { timeout: 180_000 }
     await page.getByText('Your only factor').waitFor();
     await accessible('security: one factor left');
     await screenshot(page, 'portal-security-last');
+  });
+
+  it('adds the TechPass Authenticator: the page shows the link, a phone opens it, and the page goes on by itself', async () => {
+    await page.getByRole('button', { name: 'Add the TechPass Authenticator' }).click();
+    const link = (await page.getByTestId('enrol-authenticator').locator('.tp-code').textContent())!.trim();
+    expect(link).toContain('/authenticator/enrol#');
+    await page.getByText('Waiting for your phone…').waitFor();
+    await accessible('security: TechPass Authenticator');
+    const file = join(mkdtempSync(join(tmpdir(), 'tp-portal-phone-')), 'device.json');
+    await enrolHeadless(link, file, 'New phone', false);
+    await page.getByText('“New phone” was added').waitFor();
+    expect(await factorTypes()).toEqual(['authenticator', 'passkey']);
   });
 });
