@@ -9,7 +9,8 @@ import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, get } from '../api.js';
 import { CopyButton, fieldError, Notice, Problem } from '../parts.js';
-import { FreshSignInNotice, needsFreshSignIn, type Factor } from './account-fresh.js';
+import type { Factor } from '../factors.js';
+import { FreshSignInNotice, needsFreshSignIn } from './account-fresh.js';
 
 type Method = 'authenticator' | 'totp' | 'passkey';
 
@@ -78,7 +79,8 @@ interface StepProps {
   onCancel: () => void;
 }
 
-const complete = (id: string, body: Record<string, unknown>) => api<Factor>('POST', `/me/factor-enrolments/${encodeURIComponent(id)}/complete`, { body });
+const complete = (id: string, body: Record<string, unknown>) =>
+  api<Factor>('POST', `/me/factor-enrolments/${encodeURIComponent(id)}/complete`, { body });
 
 /** An enrolment that ended (expired, used, too many wrong codes): only Start again makes sense. */
 const ended = (error: unknown) => error instanceof ApiError && error.code === 'user.enrolment_not_found';
@@ -110,9 +112,18 @@ function TotpEnrolment({ enrolment, onDone, onCancel }: StepProps) {
       <ol>
         <li>
           Scan this QR code with your authenticator app.
-          <div className="tp-qr my-2" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: enrolment.totp!.qrSvg }} />
+          <div
+            className="tp-qr my-2"
+            role="img"
+            aria-label="QR code for your authenticator app"
+            dangerouslySetInnerHTML={{ __html: enrolment.totp!.qrSvg }}
+          />
           <p>
-            Or type this key: <span className="tp-code fw-semibold" data-testid="own-totp-secret">{enrolment.totp!.secret}</span> <CopyButton value={enrolment.totp!.secret} label="the key" />
+            Or type this key:{' '}
+            <span className="tp-code fw-semibold" data-testid="own-totp-secret">
+              {enrolment.totp!.secret}
+            </span>{' '}
+            <CopyButton value={enrolment.totp!.secret} label="the key" />
           </p>
         </li>
         <li>Enter the 6-digit code the app shows.</li>
@@ -218,7 +229,12 @@ function AuthenticatorEnrolment({ enrolment, onDone, onCancel }: StepProps) {
         <li>Open the TechPass Authenticator on your phone and scan this QR code (or open the link on the phone).</li>
         <li>This page goes on by itself once the phone has added your account.</li>
       </ol>
-      <div className="tp-qr my-2" role="img" aria-label="QR code that opens the TechPass Authenticator" dangerouslySetInnerHTML={{ __html: enrolment.authenticator!.qrSvg }} />
+      <div
+        className="tp-qr my-2"
+        role="img"
+        aria-label="QR code that opens the TechPass Authenticator"
+        dangerouslySetInnerHTML={{ __html: enrolment.authenticator!.qrSvg }}
+      />
       <p className="small">
         Link for the phone: <span className="tp-code">{enrolment.authenticator!.link}</span>{' '}
         <CopyButton value={enrolment.authenticator!.link} label="the link" />

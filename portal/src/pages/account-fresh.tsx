@@ -6,20 +6,6 @@
 import { ApiError } from '../api.js';
 import { Notice } from '../parts.js';
 
-export interface Factor {
-  id: string;
-  type: 'totp' | 'passkey' | 'authenticator';
-  label: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
-
-export const FACTOR_TYPE: Record<Factor['type'], string> = {
-  totp: 'Authenticator app (one-time codes)',
-  passkey: 'Passkey or security key',
-  authenticator: 'TechPass Authenticator',
-};
-
 const SECURITY = '/portal/account/security';
 
 /** Whether an API refusal asks for a fresh sign-in. */
@@ -35,8 +21,8 @@ export function FreshSignInNotice() {
   return (
     <Notice variant="warning">
       <p className="mb-2">
-        To change your second factors, confirm it’s you: sign in again with your password (or your agency’s sign-in) and a second factor. You then have a few
-        minutes to make the change.
+        To change your second factors, confirm it’s you: sign in again with your password (or your agency’s sign-in) and a second factor. You then
+        have a few minutes to make the change.
       </p>
       <button type="button" className="btn btn-primary btn-sm" onClick={() => confirmItIsYou()}>
         Confirm it’s you

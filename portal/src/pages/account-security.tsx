@@ -4,12 +4,12 @@
  * the last minutes: when the API says `session.fresh_sign_in_required`, the page offers
  * to sign in again (`/portal/login?fresh=1`) and comes back here.
  */
-import { Table } from '@govtechsg/sgds-react';
 import { useCallback, useEffect, useState } from 'react';
 import { api, get, type Me } from '../api.js';
-import { ConfirmButton, Loading, Notice, Problem, when } from '../parts.js';
+import { FACTOR_TYPE, FactorTable, type Factor } from '../factors.js';
+import { ConfirmButton, Loading, Notice, Problem } from '../parts.js';
 import { AddFactor } from './account-add-factor.js';
-import { FACTOR_TYPE, FreshSignInNotice, needsFreshSignIn, type Factor } from './account-fresh.js';
+import { FreshSignInNotice, needsFreshSignIn } from './account-fresh.js';
 
 export function AccountSecurityPage({ me }: { me: Me }) {
   const [factors, setFactors] = useState<Factor[] | null>(null);
@@ -52,44 +52,23 @@ export function AccountSecurityPage({ me }: { me: Me }) {
         ) : factors.length === 0 ? (
           <p>You have no second factor yet. TechPass asks you to set one up at your next sign-in.</p>
         ) : (
-          <div className="tp-table-wrap">
-            <Table responsive data-testid="own-factors">
-              <caption className="visually-hidden">Your second factors</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {factors.map((f) => (
-                  <tr key={f.id}>
-                    <td>{f.label}</td>
-                    <td>{FACTOR_TYPE[f.type]}</td>
-                    <td>{when(f.createdAt)}</td>
-                    <td>{f.lastUsedAt ? when(f.lastUsedAt) : 'Not yet'}</td>
-                    <td className="text-end">
-                      {factors.length > 1 ? (
-                        <ConfirmButton label="Remove" title={`Remove “${f.label}”?`} confirm="Remove" onConfirm={() => remove(f)}>
-                          <p>
-                            You will no longer be able to confirm sign-ins with this {FACTOR_TYPE[f.type].toLowerCase()}. Every other session of your account is
-                            signed out.
-                          </p>
-                        </ConfirmButton>
-                      ) : (
-                        <span className="text-muted small">Your only factor</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </div>
+          <FactorTable
+            factors={factors}
+            caption="Your second factors"
+            testId="own-factors"
+            action={(f) =>
+              factors.length > 1 ? (
+                <ConfirmButton label="Remove" title={`Remove “${f.label}”?`} confirm="Remove" onConfirm={() => remove(f)}>
+                  <p>
+                    You will no longer be able to confirm sign-ins with this {FACTOR_TYPE[f.type].toLowerCase()}. Every other session of your account
+                    is signed out.
+                  </p>
+                </ConfirmButton>
+              ) : (
+                <span className="text-muted small">Your only factor</span>
+              )
+            }
+          />
         )}
       </section>
       <AddFactor

@@ -3,28 +3,14 @@
  * removing one (confirmed), and "Reset MFA" (confirmed): every factor goes at once, the
  * person's sessions end, they are told by e-mail, and their next sign-in sets up a new one.
  */
-import { Table } from '@govtechsg/sgds-react';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, get } from '../api.js';
-import { ConfirmButton, fieldError, Loading, Notice, Problem, when } from '../parts.js';
-
-interface Factor {
-  id: string;
-  type: 'totp' | 'passkey' | 'authenticator';
-  label: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
+import { FactorTable, type Factor } from '../factors.js';
+import { ConfirmButton, fieldError, Loading, Notice, Problem } from '../parts.js';
 
 interface MfaReset {
   removed: { authenticators: number; totp: number; passkeys: number };
 }
-
-const FACTOR_TYPES: Record<Factor['type'], string> = {
-  totp: 'Authenticator app code',
-  passkey: 'Passkey or security key',
-  authenticator: 'TechPass app',
-};
 
 /** A refusal as a plain message (a 403 here is "you may not do this", not "you may not see this"). */
 export function plain(error: unknown, field?: string, label?: string): Error {
@@ -69,52 +55,31 @@ export function Factors({ path, name }: { path: string; name: string }) {
         <p>No second factor: the person is asked to set one up at their next sign-in.</p>
       ) : (
         <>
-          <div className="tp-table-wrap">
-            <Table responsive>
-              <thead>
-                <tr>
-                  <th scope="col">Factor</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {factors.map((f) => (
-                  <tr key={f.id}>
-                    <td>{f.label}</td>
-                    <td>{FACTOR_TYPES[f.type]}</td>
-                    <td>{when(f.createdAt)}</td>
-                    <td>{f.lastUsedAt ? when(f.lastUsedAt) : 'Never'}</td>
-                    <td className="text-end">
-                      <ConfirmButton
-                        label="Remove"
-                        title="Remove this factor?"
-                        confirm="Remove factor"
-                        onConfirm={async () => {
-                          setDone(null);
-                          try {
-                            await api('DELETE', `${path}/factors/${encodeURIComponent(f.id)}`);
-                          } catch (e) {
-                            throw plain(e);
-                          }
-                          setDone(`Removed ${f.label}. The person was told by e-mail and their sessions ended.`);
-                          load();
-                        }}
-                      >
-                        <p>
-                          {name} can no longer sign in with “{f.label}” and every session of theirs ends. They are told by e-mail.
-                        </p>
-                      </ConfirmButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </div>
+          <FactorTable
+            factors={factors}
+            caption={`Second factors of ${name}`}
+            action={(f) => (
+              <ConfirmButton
+                label="Remove"
+                title="Remove this factor?"
+                confirm="Remove factor"
+                onConfirm={async () => {
+                  setDone(null);
+                  try {
+                    await api('DELETE', `${path}/factors/${encodeURIComponent(f.id)}`);
+                  } catch (e) {
+                    throw plain(e);
+                  }
+                  setDone(`Removed ${f.label}. The person was told by e-mail and their sessions ended.`);
+                  load();
+                }}
+              >
+                <p>
+                  {name} can no longer sign in with “{f.label}” and every session of theirs ends. They are told by e-mail.
+                </p>
+              </ConfirmButton>
+            )}
+          />
           <ConfirmButton
             label="Reset MFA"
             title={`Reset every second factor of ${name}?`}
