@@ -172,5 +172,21 @@ describe(`my signed-in sessions (${engine})`, () => {
     expect(await silent(a.browser)).toBe(false);
     expect(await silent(b.browser)).toBe(false);
     expect(((await p.call('GET', '/me/sessions')).body.items as Listed[]).map((s) => s.current)).toEqual([true]);
+    // A session that expires at the provider: what was recorded of its browser goes with the cleanup job's next run, and only that.
+    const fay = (await tp.server.store.users.findByLogin('fay@agency.gov.sg'))!;
+    const store = tp.server.store;
+    await store.oidcModels.upsert(
+      'Session',
+      'jti-expiring',
+      { uid: 'uid-expiring', accountId: fay.id, loginTs: Math.floor(Date.now() / 1000), authorizations: {} },
+      3600,
+    );
+    await store.ownSessions.seen({ sessionUid: 'uid-expiring', userId: fay.id, ip: '127.0.0.1', userAgent: 'Expiring', rememberedRef: null });
+    await store.ownSessions.forgetEnded(50);
+    expect((await store.ownSessions.list(fay.id)).find((s) => s.id === 'uid-expiring')?.userAgent).toBe('Expiring');
+    await store.oidcModels.destroy('Session', 'jti-expiring');
+    expect(await store.ownSessions.forgetEnded(50)).toBe(1);
+    expect(await store.ownSessions.forgetEnded(50)).toBe(0);
+    expect(((await p.call('GET', '/me/sessions')).body.items as Listed[]).map((s) => [s.current, s.userAgent !== null])).toEqual([[true, true]]);
   });
 });

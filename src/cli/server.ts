@@ -17,7 +17,7 @@ import { administrationDeps } from './demo.js';
 import { DatabaseHealth } from '../http/database-health.js';
 import { createMetrics } from '../http/metrics.js';
 import { metricsListener, registerOpsRoutes } from '../http/ops-routes.js';
-import { expiredPortalSessionsCleanup, expiredRowsCleanup, signInLogCleanup } from '../jobs/cleanup.js';
+import { endedSessionBrowsersCleanup, expiredPortalSessionsCleanup, expiredRowsCleanup, signInLogCleanup } from '../jobs/cleanup.js';
 import { mailDelivery } from '../jobs/mail-delivery.js';
 import { smtpTransport } from '../platform/mail.js';
 import { smsProvider } from '../platform/sms.js';
@@ -312,6 +312,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     expiredRowsCleanup(store.oidcModels),
     expiredPortalSessionsCleanup(store.portalSessions, clock),
     signInLogCleanup(store.signInLog, clock),
+    endedSessionBrowsersCleanup(store.ownSessions),
     passwordResetMail(passwords),
     invitationExpiry({ invitations: store.invitations, publicUrl: config.PUBLIC_URL, transaction: (fn) => store.transaction(fn) }),
     backchannelLogout(

@@ -555,6 +555,8 @@ export interface OwnSessions {
   end(userId: UserId, id: string): Promise<OwnSessionEnded | null>;
   /** Records the browser a session was used from (at sign-in and each later /authorize). */
   seen(visit: { sessionUid: string; userId: UserId; ip: string | null; userAgent: string | null; rememberedRef: string | null }): Promise<void>;
+  /** Deletes up to `limit` records of sessions that have ended (a job's work; listing ignores them meanwhile). */
+  forgetEnded(limit: number): Promise<number>;
 }
 
 /** A portal session as stored: the cookie token's digest, never the token. */

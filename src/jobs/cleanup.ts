@@ -10,7 +10,7 @@ import type { OidcModelStore } from '../persistence/repositories/oidc-models.js'
 import { SIGN_IN_LOG_RETENTION_DAYS, type SignInLog } from '../domain/sign-in-log.js';
 import type { Clock } from '../platform/clock.js';
 import type { Job } from './scheduler.js';
-import type { PortalSessions } from '../domain/repositories.js';
+import type { OwnSessions, PortalSessions } from '../domain/repositories.js';
 
 const BATCH = 50;
 const MAX_BATCHES = 1000;
@@ -58,6 +58,24 @@ export function signInLogCleanup(log: Pick<SignInLog, 'deleteOlderThan'>, clock:
       let total = 0;
       for (let i = 0; i < MAX_BATCHES; i += 1) {
         const deleted = await log.deleteOlderThan(before, BATCH);
+        total += deleted;
+        if (deleted < BATCH) break;
+        await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      }
+      return total;
+    },
+  };
+}
+
+/** Forgets the browsers of sessions that have ended (oidc/session-browsers.ts records them), in the same small batches. */
+export function endedSessionBrowsersCleanup(sessions: Pick<OwnSessions, 'forgetEnded'>, intervalMs = 600_000): Job {
+  return {
+    name: 'cleanup.session-browsers',
+    intervalMs,
+    async run() {
+      let total = 0;
+      for (let i = 0; i < MAX_BATCHES; i += 1) {
+        const deleted = await sessions.forgetEnded(BATCH);
         total += deleted;
         if (deleted < BATCH) break;
         await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));

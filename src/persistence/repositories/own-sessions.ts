@@ -100,13 +100,8 @@ export function ownSessions(db: Kysely<Schema>, clock: Clock): OwnSessions {
       const now = clock.now();
       const ip = visit.ip?.slice(0, 100) ?? null;
       const userAgent = visit.userAgent?.slice(0, 500) ?? null;
-      const updated = await db
-        .updateTable('session_browsers')
-        .set({ last_seen_at: now, ip, user_agent: userAgent, ...(visit.rememberedRef ? { remembered_ref: visit.rememberedRef } : {}) })
-        .where('session_uid', '=', visit.sessionUid)
-        .where('user_id', '=', visit.userId)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) return;
+      // One statement on the sign-in's path: a new session's row, or the known one seen again
+      // (only by its own account: a row never changes hands). Rows of ended sessions go in a job.
       await db
         .insertInto('session_browsers')
         .values({
@@ -118,20 +113,25 @@ export function ownSessions(db: Kysely<Schema>, clock: Clock): OwnSessions {
           signed_in_at: now,
           last_seen_at: now,
         })
-        .onConflict((oc) => oc.column('session_uid').doNothing())
+        .onConflict((oc) =>
+          oc
+            .column('session_uid')
+            .doUpdateSet((eb) => ({
+              last_seen_at: now,
+              ip,
+              user_agent: userAgent,
+              remembered_ref: eb.fn.coalesce(eb.ref('excluded.remembered_ref'), eb.ref('session_browsers.remembered_ref')),
+            }))
+            .where('session_browsers.user_id', '=', visit.userId),
+        )
         .execute();
-      // The account's rows whose session is gone (expired, or ended by the provider) go now.
-      const live = db
-        .selectFrom('oidc_models')
-        .select('uid')
-        .where('model', '=', 'Session')
-        .where('account_id', '=', visit.userId)
-        .where('uid', 'is not', null);
-      await db
-        .deleteFrom('session_browsers')
-        .where('user_id', '=', visit.userId)
-        .where('session_uid', 'not in', live)
-        .execute();
+    },
+
+    async forgetEnded(limit) {
+      const live = db.selectFrom('oidc_models').select('uid').where('model', '=', 'Session').where('uid', 'is not', null);
+      const gone = db.selectFrom('session_browsers').select('session_uid').where('session_uid', 'not in', live).limit(limit);
+      const deleted = await db.deleteFrom('session_browsers').where('session_uid', 'in', gone).executeTakeFirst();
+      return Number(deleted.numDeletedRows);
     },
   };
 }
