@@ -10,10 +10,36 @@ import type { UserId } from '../../domain/ids.js';
 import { sidOfIdToken } from '../../domain/sessions.js';
 import type { OwnSessions } from '../../domain/repositories.js';
 import type { Clock } from '../../platform/clock.js';
+import { precompiledPerDatabase } from '../precompiled.js';
 import type { Schema } from '../schema.js';
 import { authorizationsOf, deleteGrantTokens, queueLogouts } from './account-sessions.js';
 
 const numberOr = (value: unknown, fallback: number | null) => (typeof value === 'number' ? value : fallback);
+
+const upsertBrowser = precompiledPerDatabase((db, p) =>
+  db
+    .insertInto('session_browsers')
+    .values({
+      session_uid: p('sessionUid'),
+      user_id: p('userId'),
+      ip: p('ip'),
+      user_agent: p('userAgent'),
+      remembered_ref: p('rememberedRef'),
+      signed_in_at: p('now') as unknown as number,
+      last_seen_at: p('now') as unknown as number,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('session_uid')
+        .doUpdateSet((eb) => ({
+          last_seen_at: p('now') as unknown as number,
+          ip: p('ip'),
+          user_agent: p('userAgent'),
+          remembered_ref: eb.fn.coalesce(eb.ref('excluded.remembered_ref'), eb.ref('session_browsers.remembered_ref')),
+        }))
+        .where('session_browsers.user_id', '=', p('userId')),
+    ),
+);
 
 export function ownSessions(db: Kysely<Schema>, clock: Clock): OwnSessions {
   const sessionsOf = (userId: UserId) =>
@@ -100,31 +126,9 @@ export function ownSessions(db: Kysely<Schema>, clock: Clock): OwnSessions {
       const now = clock.now();
       const ip = visit.ip?.slice(0, 100) ?? null;
       const userAgent = visit.userAgent?.slice(0, 500) ?? null;
-      // One statement on the sign-in's path: a new session's row, or the known one seen again
-      // (only by its own account: a row never changes hands). Rows of ended sessions go in a job.
-      await db
-        .insertInto('session_browsers')
-        .values({
-          session_uid: visit.sessionUid,
-          user_id: visit.userId,
-          ip,
-          user_agent: userAgent,
-          remembered_ref: visit.rememberedRef,
-          signed_in_at: now,
-          last_seen_at: now,
-        })
-        .onConflict((oc) =>
-          oc
-            .column('session_uid')
-            .doUpdateSet((eb) => ({
-              last_seen_at: now,
-              ip,
-              user_agent: userAgent,
-              remembered_ref: eb.fn.coalesce(eb.ref('excluded.remembered_ref'), eb.ref('session_browsers.remembered_ref')),
-            }))
-            .where('session_browsers.user_id', '=', visit.userId),
-        )
-        .execute();
+      // One statement on the sign-in's path, compiled once: a new session's row, or the known one seen
+      // again (only by its own account: a row never changes hands). Rows of ended sessions go in a job.
+      await upsertBrowser(db)({ sessionUid: visit.sessionUid, userId: visit.userId, ip, userAgent, rememberedRef: visit.rememberedRef, now });
     },
 
     async forgetEnded(limit) {
