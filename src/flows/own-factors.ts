@@ -34,6 +34,7 @@ import { issueEnrolmentLink } from '../strategies/push/devices.js';
 import { totpStrategy } from '../strategies/totp/strategy.js';
 import { newTotpSeed, totpUri } from '../strategies/totp/totp.js';
 import { refused } from './namespace-management.js';
+import { removeUserFactor, type UserManagementDeps } from './user-management.js';
 
 export const ENROLMENT_TTL_MS = 10 * 60 * 1000;
 /** Wrong codes one TOTP enrolment takes before it ends. */
@@ -43,7 +44,8 @@ export type OwnFactorMethod = 'totp' | 'passkey' | 'authenticator';
 
 type OwnFactorRepositories = Pick<Repositories, 'users' | 'userDirectory' | 'passkeys' | 'push' | 'flows' | 'audit' | 'outbox' | 'accountSessions'>;
 
-export interface OwnFactorDeps extends Pick<Repositories, 'users' | 'userDirectory' | 'passkeys' | 'push' | 'flows'>, Transactional<OwnFactorRepositories> {
+export interface OwnFactorDeps
+  extends Pick<Repositories, 'users' | 'userDirectory' | 'passkeys' | 'push' | 'flows'>, Transactional<OwnFactorRepositories> {
   clock: Clock;
   publicUrl: string;
   relyingParty: RelyingParty;
@@ -74,7 +76,6 @@ export interface EnrolmentStarted {
   /** TechPass Authenticator: the one-time link the phone opens (as a QR code). */
   authenticator?: { link: string };
 }
-
 
 const notFound = () => fail(ErrorCodes.enrolmentNotFound, 'this enrolment has finished or expired; start again', 'id');
 
@@ -197,15 +198,25 @@ export async function completeOwnEnrolment(
     if (verified.kind !== 'ok') return fail(ErrorCodes.inputInvalid, 'the browser’s passkey could not be verified; try again', 'response');
     const name = label || DEFAULT_FACTOR_LABEL.hwk;
     const { credentialId, publicKey, counter, transports, aaguid, deviceType, backedUp } = verified.value;
-    return deps.transaction(async (tx) => {
-      if (!(await ended(tx, 'completed'))) return notFound();
-      const saved = await tx.passkeys.add(user.id, { label: name, credentialId, publicKey, counter, transports, data: { aaguid, deviceType, backedUp } });
-      if (!saved.ok) throw new PasskeyTaken();
-      return added(tx, user, caller, saved.value.id, 'passkey', name, deps.publicUrl);
-    }).catch((error: unknown) => {
-      if (error instanceof PasskeyTaken) return fail(ErrorCodes.inputInvalid, 'this passkey is already registered to an account; use another one', 'response');
-      throw error;
-    });
+    return deps
+      .transaction(async (tx) => {
+        if (!(await ended(tx, 'completed'))) return notFound();
+        const saved = await tx.passkeys.add(user.id, {
+          label: name,
+          credentialId,
+          publicKey,
+          counter,
+          transports,
+          data: { aaguid, deviceType, backedUp },
+        });
+        if (!saved.ok) throw new PasskeyTaken();
+        return added(tx, user, caller, saved.value.id, 'passkey', name, deps.publicUrl);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof PasskeyTaken)
+          return fail(ErrorCodes.inputInvalid, 'this passkey is already registered to an account; use another one', 'response');
+        throw error;
+      });
   }
 
   // The TechPass Authenticator registered itself with the link (strategies/push/devices.ts audits that).
@@ -233,7 +244,13 @@ async function added(
   publicUrl: string,
 ): Promise<Result<UserFactor>> {
   const method = type === 'totp' ? 'otp' : 'hwk';
-  await tx.audit.append({ actor: user.id, action: 'mfa.enrolled', targetType: 'user', targetId: user.id, data: { ...auditContext(caller), method, factorId, name: label } });
+  await tx.audit.append({
+    actor: user.id,
+    action: 'mfa.enrolled',
+    targetType: 'user',
+    targetId: user.id,
+    data: { ...auditContext(caller), method, factorId, name: label },
+  });
   await tx.outbox.enqueue(factorAddedMail(user, { type, label }, publicUrl));
   const factor = (await tx.userDirectory.factors(user.id)).find((f) => f.id === factorId);
   if (!factor) throw new Error(`the factor ${factorId} just added is not listed`);
@@ -245,29 +262,45 @@ export async function removeOwnFactor(deps: OwnFactorDeps, caller: Caller, facto
   const found = await caller_(deps, caller, mayRemoveOwnFactor);
   if (!found.ok) return found;
   const user = found.value;
-  return deps.transaction(async (tx) => {
-    const removed = await tx.userDirectory.removeFactor(user.id, factorId);
-    if (!removed) return fail(ErrorCodes.factorNotFound, `you have no second factor ${factorId}`, 'factorId');
-    // Checked after the removal, in its transaction: two removals at once cannot take the last two.
-    if ((await tx.userDirectory.factors(user.id)).length === 0) throw new LastFactor();
-    const sessionsEnded = await tx.accountSessions.endAll(user.id, caller.portalSession ? { portalSession: caller.portalSession } : undefined);
-    await tx.audit.append({
-      actor: user.id,
-      action: 'mfa.factor_removed',
-      targetType: 'user',
-      targetId: user.id,
-      data: { ...auditContext(caller), reason: 'self', before: removed, after: null, sessionsEnded },
+  return deps
+    .transaction(async (tx) => {
+      const removed = await tx.userDirectory.removeFactor(user.id, factorId);
+      if (!removed) return fail(ErrorCodes.factorNotFound, `you have no second factor ${factorId}`, 'factorId');
+      // Checked after the removal, in its transaction: two removals at once cannot take the last two.
+      if ((await tx.userDirectory.factors(user.id)).length === 0) throw new LastFactor();
+      const sessionsEnded = await tx.accountSessions.endAll(user.id, caller.portalSession ? { portalSession: caller.portalSession } : undefined);
+      await tx.audit.append({
+        actor: user.id,
+        action: 'mfa.factor_removed',
+        targetType: 'user',
+        targetId: user.id,
+        data: { ...auditContext(caller), reason: 'self', before: removed, after: null, sessionsEnded },
+      });
+      await tx.outbox.enqueue(factorRemovedMail(user, removed, 'self'));
+      return ok(removed);
+    })
+    .catch((error: unknown) => {
+      if (error instanceof LastFactor) {
+        return fail(ErrorCodes.factorLast, 'this is your only second factor: add another one first, then remove this one', 'factorId');
+      }
+      throw error;
     });
-    await tx.outbox.enqueue(factorRemovedMail(user, removed, 'self'));
-    return ok(removed);
-  }).catch((error: unknown) => {
-    if (error instanceof LastFactor) {
-      return fail(ErrorCodes.factorLast, 'this is your only second factor: add another one first, then remove this one', 'factorId');
-    }
-    throw error;
-  });
 }
 
 class LastFactor extends Error {}
 
-export const isOwn = (caller: Caller, userId: string): boolean => caller.via !== 'operator' && caller.userId === (userId as UserId);
+const isOwn = (caller: Caller, userId: string): boolean => caller.via !== 'operator' && caller.userId === (userId as UserId);
+
+/**
+ * `DELETE /users/{id}/factors/{factorId}`: one's own factor by the rules above (a fresh
+ * sign-in, never the last); another person's as a platform admin (user-management.ts).
+ * Without `own` (the CLI's operator, who has no factors) only the latter.
+ */
+export function removeFactorOf(
+  users: UserManagementDeps,
+  own: OwnFactorDeps | undefined,
+  caller: Caller,
+  input: { userId: string; factorId: string },
+): Promise<Result<UserFactor>> {
+  return isOwn(caller, input.userId) && own ? removeOwnFactor(own, caller, input.factorId) : removeUserFactor(users, caller, input);
+}

@@ -31,13 +31,12 @@ import type { UserFactor } from '../domain/user-directory.js';
 import { techpassId, type User } from '../domain/users.js';
 import type { AdministrationDeps } from '../flows/administration.js';
 import type { InvitationDeps } from '../flows/invitations.js';
-import { isOwn, removeOwnFactor, type OwnFactorDeps } from '../flows/own-factors.js';
+import { removeFactorOf, type OwnFactorDeps } from '../flows/own-factors.js';
 import {
   changeUserStatus,
   clearUserRisk,
   endUserSessions,
   listUserFactors,
-  removeUserFactor,
   searchUsers,
   showUser,
   unlockUser,
@@ -160,14 +159,7 @@ export function registerUserRoutes(plain: FastifyInstance, deps: AccountRouteDep
     items: answer(await listUserFactors(users, callerOf(request), request.params.userId)).map(factorView),
   }));
   scope.delete(`${USER}/factors/:factorId`, { schema: { params: FactorParams, response: { 200: FactorView, ...ERROR_ANSWERS } } }, async (request) =>
-    factorView(
-      answer(
-        // One's own: a fresh sign-in, never the last one (flows/own-factors.ts); another person's: a platform admin.
-        isOwn(callerOf(request), request.params.userId) && deps.ownFactors
-          ? await removeOwnFactor(deps.ownFactors, callerOf(request), request.params.factorId)
-          : await removeUserFactor(users, callerOf(request), request.params),
-      ),
-    ),
+    factorView(answer(await removeFactorOf(users, deps.ownFactors, callerOf(request), request.params))),
   );
 
   scope.get(
